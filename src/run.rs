@@ -1,0 +1,57 @@
+//! Running replicates: a scenario, a seed and a replicate index in, rows of metrics out.
+
+use crate::analysis::ActivitySummary;
+use crate::model::Model;
+use crate::scenario::Scenario;
+use rayon::prelude::*;
+
+/// What one replicate produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicateOutput {
+    /// Replicate index.
+    pub replicate: u64,
+    /// One row per tick (0 = initial state), values in the scenario's metric order.
+    pub rows: Vec<Vec<f64>>,
+    /// Active persons per tick (whether or not `active` is a column).
+    pub active: Vec<f64>,
+    /// Outburst statistics of `active`.
+    pub summary: ActivitySummary,
+}
+
+/// Runs replicate `replicate` of `s` for `ticks` ticks.
+///
+/// # Panics
+/// If `s` is invalid (validate it first; presets always are).
+pub fn run_replicate(s: &Scenario, seed: u64, replicate: u64, ticks: u32) -> ReplicateOutput {
+    let mut m = Model::new(s, seed, replicate).expect("scenario was validated");
+    let mut rows = Vec::with_capacity(ticks as usize + 1);
+    let mut active = Vec::with_capacity(ticks as usize + 1);
+    let record = |m: &Model, rows: &mut Vec<Vec<f64>>, active: &mut Vec<f64>| {
+        let st = m.stats();
+        let mut row = Vec::with_capacity(m.metrics().names().len());
+        m.metrics().values(&st, &mut row);
+        rows.push(row);
+        active.push(st.active as f64);
+    };
+    record(&m, &mut rows, &mut active);
+    for _ in 0..ticks {
+        m.step();
+        record(&m, &mut rows, &mut active);
+    }
+    let summary = ActivitySummary::of(&active);
+    ReplicateOutput {
+        replicate,
+        rows,
+        active,
+        summary,
+    }
+}
+
+/// Runs replicates `0..replicates` on the current rayon pool (the caller's; the library never
+/// builds one) and returns them in replicate order, whatever order they finish in.
+pub fn run_replicates(s: &Scenario, seed: u64, replicates: u64, ticks: u32) -> Vec<ReplicateOutput> {
+    (0..replicates)
+        .into_par_iter()
+        .map(|r| run_replicate(s, seed, r, ticks))
+        .collect()
+}

@@ -1,0 +1,108 @@
+//! One readable error type for everything wrong with a scenario.
+
+use std::fmt;
+
+/// What is wrong with a scenario, and where.
+///
+/// Displayed as `file:line:col: key.path: message` (parts that are unknown are left out).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// The file (or preset) the scenario came from.
+    pub origin: Option<String>,
+    /// 1-based line and column in that file.
+    pub location: Option<(usize, usize)>,
+    /// Dotted key path, e.g. `policy.amnesty.scope`.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ScenarioError {
+    /// An error about `path`.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        ScenarioError {
+            origin: None,
+            location: None,
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The same error, naming the file it came from.
+    pub fn with_origin(mut self, origin: &str) -> Self {
+        if self.origin.is_none() {
+            self.origin = Some(origin.to_string());
+        }
+        self
+    }
+
+    /// The same error, at a line and column.
+    pub fn at(mut self, line: usize, col: usize) -> Self {
+        self.location = Some((line, col));
+        self
+    }
+
+    /// From a TOML parse or type error.
+    pub fn from_toml(origin: &str, text: &str, e: &toml::de::Error) -> Self {
+        let mut err = ScenarioError::new(String::new(), e.message().trim().to_string()).with_origin(origin);
+        if let Some(span) = e.span() {
+            let (l, c) = line_col(text, span.start);
+            err = err.at(l, c);
+        }
+        err
+    }
+}
+
+/// 1-based line and column of byte offset `at` in `text`.
+pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let at = at.min(text.len());
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map(|s| s.chars().count()).unwrap_or(0) + 1;
+    (line, col)
+}
+
+/// The candidate closest to `name` by edit distance, if it is close enough to be a typo.
+pub fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::damerau_levenshtein(name, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(o) = &self.origin {
+            write!(f, "{o}")?;
+            if let Some((l, c)) = self.location {
+                write!(f, ":{l}:{c}")?;
+            }
+            write!(f, ": ")?;
+        }
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_finds_typos_only() {
+        let c = ["impunity", "conviction", "amnesty"];
+        assert_eq!(nearest("impunty", c.iter().copied()), Some("impunity"));
+        assert_eq!(nearest("zzzzzz", c.iter().copied()), None);
+    }
+
+    #[test]
+    fn line_col_counts_from_one() {
+        assert_eq!(line_col("ab\ncd", 0), (1, 1));
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+    }
+}

@@ -1,0 +1,606 @@
+//! Scenarios: everything a run needs, as one value that reads from and writes to TOML.
+//!
+//! A [`Scenario`] is plain data. Presets are scenario files shipped with the crate
+//! (`scenarios/*.toml`, see [`crate::presets`]); users write their own. Every scenario goes
+//! through [`Scenario::validate`] before anything runs.
+//!
+//! ```
+//! use impunity::scenario::Scenario;
+//! let s = Scenario::from_toml_str(r#"
+//!     name = "tiny"
+//!     ticks = 10
+//!     rules = "mesa"
+//!     [world]
+//!     width = 20
+//!     height = 20
+//!     [population]
+//!     density = 0.7
+//!     vision = 3
+//!     [communities.citizens]
+//!     share = 1.0
+//!     legitimacy = 0.8
+//!     [forces.cops]
+//!     density = 0.05
+//!     vision = 3
+//! "#, "tiny.toml").unwrap();
+//! assert_eq!(s.world.width, 20);
+//! assert!(Scenario::from_toml_str("name = 1", "bad.toml").is_err());
+//! ```
+
+mod error;
+mod timeline;
+
+pub use error::ScenarioError;
+pub use timeline::{TimelineEntry, TimelineRuntime, dynamic_key, get_path, set_path};
+
+use crate::rules::{JailTerm, Ratio, RuleSet, Rules};
+use crate::world::MAX_RADIUS;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+/// A whole scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short name, used for output directories.
+    pub name: String,
+    /// One paragraph for humans.
+    #[serde(default)]
+    pub description: String,
+    /// Number of ticks a run lasts unless the command line says otherwise.
+    pub ticks: u32,
+    /// Implementation rules (a rule-set name, or a table with `base` and overrides).
+    pub rules: RulesSpec,
+    /// The lattice.
+    pub world: WorldSpec,
+    /// Persons: how many, how far they see, whether they move.
+    pub population: PopulationSpec,
+    /// Epstein's activation rule constants.
+    #[serde(default)]
+    pub activation: ActivationSpec,
+    /// Arrests and jail.
+    #[serde(default)]
+    pub policing: PolicingSpec,
+    /// Communities, in the order they are declared.
+    pub communities: IndexMap<String, CommunitySpec>,
+    /// Force units (Epstein's cops), by name.
+    #[serde(default)]
+    pub forces: IndexMap<String, ForceSpec>,
+    /// Births and deaths of age (Epstein's Model II).
+    #[serde(default, skip_serializing_if = "DemographySpec::is_off")]
+    pub demography: DemographySpec,
+    /// Changes to any knob during the run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<TimelineEntry>,
+    /// What the run writes.
+    #[serde(default, skip_serializing_if = "OutputsSpec::is_default")]
+    pub outputs: OutputsSpec,
+}
+
+/// The `rules` key: a rule-set name (`"paper"`, `"netlogo"`, `"mesa"`) or a table with a `base`
+/// rule set and any switches of [`Rules`] overridden.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum RulesSpec {
+    /// A named rule set as is.
+    Named(RuleSet),
+    /// A rule set with overrides.
+    Custom(RulesTable),
+}
+
+/// A rule set with some switches changed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesTable {
+    /// The rule set the others default to.
+    pub base: RuleSet,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[allow(missing_docs)]
+    pub ratio: Option<Ratio>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[allow(missing_docs)]
+    pub vision: Option<crate::rules::VisionShape>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[allow(missing_docs)]
+    pub include_center: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[allow(missing_docs)]
+    pub order: Option<crate::rules::TurnOrder>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[allow(missing_docs)]
+    pub shuffle_jailed: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[allow(missing_docs)]
+    pub jail_term: Option<JailTerm>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[allow(missing_docs)]
+    pub countdown: Option<crate::rules::Countdown>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[allow(missing_docs)]
+    pub jailed: Option<crate::rules::JailedCell>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[allow(missing_docs)]
+    pub cop_after_arrest: Option<crate::rules::CopAfterArrest>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[allow(missing_docs)]
+    pub placement: Option<crate::rules::Placement>,
+}
+
+impl<'de> Deserialize<'de> for RulesSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RulesSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a rule-set name (\"paper\", \"netlogo\", \"mesa\") or a table with `base`")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RulesSpec, E> {
+                RuleSet::deserialize(serde::de::value::StrDeserializer::<E>::new(s))
+                    .map(RulesSpec::Named)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<RulesSpec, A::Error> {
+                RulesTable::deserialize(serde::de::value::MapAccessDeserializer::new(m))
+                    .map(RulesSpec::Custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl RulesSpec {
+    /// The switches in force.
+    pub fn resolve(&self) -> Rules {
+        match self {
+            RulesSpec::Named(s) => Rules::from(*s),
+            RulesSpec::Custom(t) => {
+                let mut r = Rules::from(t.base);
+                macro_rules! over {
+                    ($($f:ident),*) => { $( if let Some(v) = t.$f { r.$f = v; } )* };
+                }
+                over!(
+                    ratio,
+                    vision,
+                    include_center,
+                    order,
+                    shuffle_jailed,
+                    jail_term,
+                    countdown,
+                    jailed,
+                    cop_after_arrest,
+                    placement
+                );
+                r
+            }
+        }
+    }
+
+    /// The named rule set this starts from.
+    pub fn base(&self) -> RuleSet {
+        match self {
+            RulesSpec::Named(s) => *s,
+            RulesSpec::Custom(t) => t.base,
+        }
+    }
+
+    /// A short label: `paper`, or `paper+ratio=floor` when switches are overridden.
+    pub fn label(&self) -> String {
+        match self {
+            RulesSpec::Named(s) => s.name().to_string(),
+            RulesSpec::Custom(t) => {
+                let base = Rules::from(t.base);
+                let r = self.resolve();
+                let mut s = t.base.name().to_string();
+                let (b, c) = (
+                    serde_json::to_value(base).expect("rules serialise"),
+                    serde_json::to_value(r).expect("rules serialise"),
+                );
+                if let (Some(b), Some(c)) = (b.as_object(), c.as_object()) {
+                    for (k, v) in c {
+                        if b.get(k) != Some(v) {
+                            let v = v.as_str().map(str::to_string).unwrap_or(v.to_string());
+                            s.push_str(&format!("+{k}={v}"));
+                        }
+                    }
+                }
+                s
+            }
+        }
+    }
+}
+
+/// The lattice.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorldSpec {
+    /// Cells across (1 ..= 65,535).
+    pub width: u32,
+    /// Cells down (1 ..= 65,535).
+    pub height: u32,
+    /// Whether the edges wrap around (Epstein: yes).
+    #[serde(default = "yes")]
+    pub torus: bool,
+    /// How many real people one person-agent stands for (outputs report both).
+    #[serde(default = "one_f")]
+    pub people_per_agent: f64,
+}
+
+/// Persons on the lattice.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PopulationSpec {
+    /// Fraction of cells holding a person at the start (Epstein: 0.7).
+    pub density: f64,
+    /// Vision radius v in cells (Epstein: 1.7 or 7).
+    pub vision: f64,
+    /// Whether persons move (Epstein's rule M).
+    #[serde(default = "yes")]
+    pub movement: bool,
+}
+
+/// Epstein's activation constants.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivationSpec {
+    /// T: an agent is active when G − N > T (Epstein: 0.1).
+    #[serde(default = "default_threshold")]
+    pub threshold: f64,
+    /// k in P = 1 − exp(−k·(C/A)); 2.3 makes P ≈ 0.9 for one cop and one active.
+    #[serde(default = "default_k")]
+    pub k: f64,
+}
+
+impl Default for ActivationSpec {
+    fn default() -> Self {
+        ActivationSpec {
+            threshold: default_threshold(),
+            k: default_k(),
+        }
+    }
+}
+
+/// Arrests and jail.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicingSpec {
+    /// J_max in ticks; `inf` jails for ever (Epstein runs 3-5).
+    #[serde(default = "default_jail")]
+    pub max_jail_term: f64,
+}
+
+impl Default for PolicingSpec {
+    fn default() -> Self {
+        PolicingSpec {
+            max_jail_term: default_jail(),
+        }
+    }
+}
+
+/// A community (Epstein's Model II group; Peul, Dogon, … in the conflict model).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommunitySpec {
+    /// Share of the population (shares sum to 1).
+    pub share: f64,
+    /// L: the state's legitimacy in this community's eyes, in [0, 1].
+    pub legitimacy: f64,
+    /// Communities whose members this community's active persons kill (Epstein's Model II).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kills: Vec<String>,
+}
+
+/// What a force unit does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Arrests actives in vision and counts as a cop in the arrest-probability estimate.
+    #[default]
+    Policing,
+}
+
+/// A kind of force unit (Epstein's cops).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForceSpec {
+    /// What the unit does.
+    #[serde(default)]
+    pub role: Role,
+    /// Fraction of cells holding a unit (Epstein: 0.04 or 0.074).
+    pub density: f64,
+    /// Vision radius in cells.
+    pub vision: f64,
+    /// Whether units move.
+    #[serde(default = "yes")]
+    pub movement: bool,
+}
+
+/// Births and deaths of age.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DemographySpec {
+    /// Chance per tick that a free person clones itself onto an empty Moore neighbour (0.05).
+    #[serde(default)]
+    pub birth_rate: f64,
+    /// Lifespans are drawn uniformly from 1 ..= max_age ticks; 0 means nobody dies of age.
+    #[serde(default)]
+    pub max_age: u32,
+}
+
+impl DemographySpec {
+    fn is_off(&self) -> bool {
+        self.birth_rate == 0.0 && self.max_age == 0
+    }
+}
+
+/// What the run writes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct OutputsSpec {
+    /// Columns of `timeseries.csv` after `replicate,tick`; empty means the model's default set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metrics: Vec<String>,
+}
+
+impl OutputsSpec {
+    fn is_default(&self) -> bool {
+        self == &OutputsSpec::default()
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+fn one_f() -> f64 {
+    1.0
+}
+fn default_threshold() -> f64 {
+    0.1
+}
+fn default_k() -> f64 {
+    2.3
+}
+fn default_jail() -> f64 {
+    30.0
+}
+
+/// Above this many cells a lattice is refused (2^31 cells: an `AgentId` must fit 31 bits).
+pub const MAX_CELLS: u64 = 1 << 31;
+
+impl Scenario {
+    /// Parses and validates a TOML scenario; `origin` names the file in error messages.
+    pub fn from_toml_str(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+        let s: Scenario = toml::from_str(text).map_err(|e| ScenarioError::from_toml(origin, text, &e))?;
+        s.validate().map_err(|e| e.with_origin(origin))?;
+        Ok(s)
+    }
+
+    /// The scenario as TOML text that [`Scenario::from_toml_str`] reads back to an equal value.
+    pub fn to_toml_string(&self) -> String {
+        toml::to_string(self).expect("a scenario always serialises to TOML")
+    }
+
+    /// The rule switches in force.
+    pub fn rules(&self) -> Rules {
+        self.rules.resolve()
+    }
+
+    /// Checks every range and cross-reference; the first problem found is returned with the
+    /// key path it concerns.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        let err = |path: &str, msg: String| Err(ScenarioError::new(path, msg));
+        if self.name.trim().is_empty() {
+            return err("name", "must not be empty".into());
+        }
+        if !self
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        {
+            return err(
+                "name",
+                format!("{:?}: use letters, digits, '-', '_' or '.' only (it names output directories)", self.name),
+            );
+        }
+        let rules = self.rules();
+        if let Err(m) = rules.check() {
+            return err("rules", m);
+        }
+        let w = &self.world;
+        if w.width == 0 || w.height == 0 {
+            return err("world", format!("size {}x{} must be at least 1x1", w.width, w.height));
+        }
+        if w.width > 65_535 || w.height > 65_535 {
+            return err(
+                "world",
+                format!(
+                    "size {}x{} exceeds 65535 cells a side; a lattice that size would need about {}",
+                    w.width,
+                    w.height,
+                    human_bytes(estimate_bytes(w.width as u64, w.height as u64, 1.0))
+                ),
+            );
+        }
+        if (w.width as u64) * (w.height as u64) > MAX_CELLS {
+            return err("world", format!("{} cells is more than the 2^31 supported", w.width as u64 * w.height as u64));
+        }
+        check_positive("world.people_per_agent", w.people_per_agent)?;
+        let p = &self.population;
+        check_unit("population.density", p.density)?;
+        self.check_vision("population.vision", p.vision)?;
+        if !self.activation.threshold.is_finite() {
+            return err("activation.threshold", format!("{} must be a finite number", self.activation.threshold));
+        }
+        if !(self.activation.k.is_finite() && self.activation.k >= 0.0) {
+            return err("activation.k", format!("{} must be a finite number >= 0", self.activation.k));
+        }
+        let j = self.policing.max_jail_term;
+        if j.is_nan() || j < 0.0 {
+            return err("policing.max_jail_term", format!("{j} must be >= 0 (or inf)"));
+        }
+        if rules.jail_term != JailTerm::Uniform {
+            if !j.is_finite() || j.fract() != 0.0 {
+                return err(
+                    "policing.max_jail_term",
+                    format!("{j}: these rules draw whole-tick terms, so J_max must be a whole number"),
+                );
+            }
+            if rules.jail_term == JailTerm::BelowMax && j < 1.0 {
+                return err("policing.max_jail_term", "must be at least 1 with jail_term = \"below_max\"".into());
+            }
+        }
+        if self.communities.is_empty() {
+            return err("communities", "at least one community is needed".into());
+        }
+        if self.communities.len() > 250 {
+            return err("communities", "at most 250 communities".into());
+        }
+        let mut share_sum = 0.0;
+        for (name, c) in &self.communities {
+            let at = |k: &str| format!("communities.{name}.{k}");
+            check_name(&format!("communities.{name}"), name)?;
+            check_unit(&at("share"), c.share)?;
+            check_unit(&at("legitimacy"), c.legitimacy)?;
+            share_sum += c.share;
+            for k in &c.kills {
+                if !self.communities.contains_key(k) {
+                    return err(&at("kills"), unknown("community", k, self.communities.keys()));
+                }
+                if k == name {
+                    return err(&at("kills"), format!("{name} cannot target itself"));
+                }
+            }
+        }
+        if (share_sum - 1.0).abs() > 1e-9 {
+            return err("communities", format!("shares sum to {share_sum}, not 1"));
+        }
+        if self.forces.len() > 250 {
+            return err("forces", "at most 250 kinds of force unit".into());
+        }
+        let mut dens = p.density;
+        for (name, f) in &self.forces {
+            check_name(&format!("forces.{name}"), name)?;
+            check_unit(&format!("forces.{name}.density"), f.density)?;
+            self.check_vision(&format!("forces.{name}.vision"), f.vision)?;
+            dens += f.density;
+        }
+        if dens > 1.0 + 1e-12 {
+            return err(
+                "population.density",
+                format!("person density plus force densities is {dens}, more than one agent per cell"),
+            );
+        }
+        let d = &self.demography;
+        check_unit("demography.birth_rate", d.birth_rate)?;
+        if d.max_age > 1_000_000 {
+            return err("demography.max_age", "at most 1,000,000 ticks".into());
+        }
+        if self.ticks > 10_000_000 {
+            return err("ticks", format!("{} is more than 10,000,000", self.ticks));
+        }
+        crate::metrics::MetricSet::for_scenario(self).map_err(|m| ScenarioError::new("outputs.metrics", m))?;
+        timeline::validate(self)?;
+        Ok(())
+    }
+
+    fn check_vision(&self, path: &str, v: f64) -> Result<(), ScenarioError> {
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(ScenarioError::new(path, format!("{v} must be a number >= 0")));
+        }
+        if v.floor() > MAX_RADIUS as f64 {
+            return Err(ScenarioError::new(path, format!("{v} is beyond the largest supported radius, {MAX_RADIUS}")));
+        }
+        let r = v.floor() as u32;
+        if self.world.torus && (2 * r + 1 > self.world.width || 2 * r + 1 > self.world.height) {
+            return Err(ScenarioError::new(
+                path,
+                format!(
+                    "radius {v} sees {} cells across, more than the {}x{} torus holds; enlarge the world or set world.torus = false",
+                    2 * r + 1,
+                    self.world.width,
+                    self.world.height
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Largest vision radius (cells) of any agent.
+    pub fn max_radius(&self) -> usize {
+        self.forces
+            .values()
+            .map(|f| f.vision)
+            .chain(std::iter::once(self.population.vision))
+            .fold(1.0f64, f64::max)
+            .floor() as usize
+    }
+
+    /// A rough upper bound of the memory a run of this scenario needs, in bytes.
+    pub fn memory_estimate(&self) -> u64 {
+        let dens = self.population.density + self.forces.values().map(|f| f.density).sum::<f64>();
+        estimate_bytes(self.world.width as u64, self.world.height as u64, dens)
+    }
+}
+
+fn estimate_bytes(w: u64, h: u64, density: f64) -> u64 {
+    let cells = w * h;
+    let agents = (cells as f64 * density) as u64;
+    // cell occupants (4 B), ~8 layers of bits, agent records (~48 B incl. schedule)
+    cells * 4 + cells * 8 / 8 + agents * 48
+}
+
+/// `12.3 MiB`-style sizes.
+pub fn human_bytes(b: u64) -> String {
+    let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut x = b as f64;
+    let mut u = 0;
+    while x >= 1024.0 && u + 1 < units.len() {
+        x /= 1024.0;
+        u += 1;
+    }
+    if u == 0 { format!("{b} B") } else { format!("{x:.1} {}", units[u]) }
+}
+
+fn check_unit(path: &str, v: f64) -> Result<(), ScenarioError> {
+    if (0.0..=1.0).contains(&v) {
+        Ok(())
+    } else {
+        Err(ScenarioError::new(path, format!("{v} is outside [0, 1]")))
+    }
+}
+
+fn check_positive(path: &str, v: f64) -> Result<(), ScenarioError> {
+    if v.is_finite() && v > 0.0 {
+        Ok(())
+    } else {
+        Err(ScenarioError::new(path, format!("{v} must be a finite number > 0")))
+    }
+}
+
+fn check_name(path: &str, name: &str) -> Result<(), ScenarioError> {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+    {
+        Ok(())
+    } else {
+        Err(ScenarioError::new(
+            path,
+            format!("{name:?}: names are lower-case letters, digits and '_' (they become column names)"),
+        ))
+    }
+}
+
+/// "unknown community `x` (known: a, b); did you mean `y`?"
+pub(crate) fn unknown<'a>(what: &str, name: &str, known: impl Iterator<Item = &'a String>) -> String {
+    let known: Vec<&String> = known.collect();
+    let mut m = format!("unknown {what} `{name}`");
+    if let Some(best) = crate::scenario::error::nearest(name, known.iter().map(|s| s.as_str())) {
+        m.push_str(&format!("; did you mean `{best}`?"));
+    }
+    m.push_str(&format!(
+        " (known: {})",
+        known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+    ));
+    m
+}

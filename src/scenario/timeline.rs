@@ -1,0 +1,222 @@
+//! The timeline: knobs that change during a run.
+//!
+//! ```toml
+//! [[timeline]]
+//! at = 77                                      # before tick 77 runs
+//! set = { "communities.citizens.legitimacy" = 0.7 }
+//!
+//! [[timeline]]
+//! from = 10                                    # ramp: linear from the value held at tick 10
+//! to = 80                                      # ... to the target at tick 80,
+//! every = 1                                    # changed every `every` ticks
+//! ramp = { "communities.citizens.legitimacy" = 0.2 }
+//! ```
+//!
+//! A change "at tick t" takes effect before the agents act in tick t, so the row of tick t in
+//! the outputs is the first one that shows it. Only knobs the model can change mid-run are
+//! allowed (see [`dynamic_key`]); the rest fix the initial state and are refused.
+
+use super::{Scenario, ScenarioError};
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+/// One change, or one linear ramp, of the timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEntry {
+    /// The tick at which `set` applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<u32>,
+    /// First tick of a ramp (the value held then is the ramp's start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<u32>,
+    /// Last tick of a ramp, when the target is reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<u32>,
+    /// A ramp changes the value every `every` ticks (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub every: Option<u32>,
+    /// Key paths and their new values (with `at`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub set: IndexMap<String, toml::Value>,
+    /// Key paths and their targets (with `from` and `to`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub ramp: IndexMap<String, f64>,
+    /// Why: a sentence for readers of the scenario.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// Whether a key path names a knob that may change during a run.
+pub fn dynamic_key(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('.').collect();
+    matches!(
+        parts.as_slice(),
+        ["communities", _, "legitimacy"]
+            | ["forces", _, "density" | "vision" | "movement"]
+            | ["population", "vision" | "movement"]
+            | ["activation", "threshold" | "k"]
+            | ["policing", "max_jail_term"]
+            | ["demography", "birth_rate"]
+    )
+}
+
+/// Sets `path` (dot-separated) in a TOML tree, creating tables on the way.
+pub fn set_path(root: &mut toml::Value, path: &str, value: toml::Value) -> Result<(), String> {
+    let mut cur = root;
+    let parts: Vec<&str> = path.split('.').collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err(format!("`{path}` is not a key path (like policy.amnesty.scope)"));
+    }
+    for (i, part) in parts.iter().enumerate() {
+        let table = match cur {
+            toml::Value::Table(t) => t,
+            _ => {
+                return Err(format!(
+                    "`{}` is a value, not a table",
+                    parts[..i].join(".")
+                ));
+            }
+        };
+        if i + 1 == parts.len() {
+            table.insert(part.to_string(), value);
+            return Ok(());
+        }
+        cur = table
+            .entry(part.to_string())
+            .or_insert_with(|| toml::Value::Table(Default::default()));
+    }
+    unreachable!()
+}
+
+/// Reads `path` from a TOML tree.
+pub fn get_path<'a>(root: &'a toml::Value, path: &str) -> Option<&'a toml::Value> {
+    path.split('.').try_fold(root, |v, p| v.get(p))
+}
+
+impl Scenario {
+    /// The scenario with the given key paths changed, validated.
+    pub fn with_changes<'a>(
+        &self,
+        changes: impl IntoIterator<Item = (&'a str, toml::Value)>,
+    ) -> Result<Scenario, ScenarioError> {
+        let mut tree = toml::Value::try_from(self).expect("a scenario always serialises");
+        for (path, v) in changes {
+            set_path(&mut tree, path, v).map_err(|m| ScenarioError::new(path, m))?;
+        }
+        let s: Scenario = tree
+            .try_into()
+            .map_err(|e: toml::de::Error| ScenarioError::new("", e.message().trim().to_string()))?;
+        s.validate()?;
+        Ok(s)
+    }
+
+    /// The value at a key path, as TOML.
+    pub fn get(&self, path: &str) -> Option<toml::Value> {
+        let tree = toml::Value::try_from(self).ok()?;
+        get_path(&tree, path).cloned()
+    }
+}
+
+pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
+    for (i, e) in s.timeline.iter().enumerate() {
+        let here = format!("timeline[{i}]");
+        let bad = |m: String| Err(ScenarioError::new(here.clone(), m));
+        match (e.at, e.from, e.to) {
+            (Some(t), None, None) => {
+                if e.set.is_empty() || !e.ramp.is_empty() || e.every.is_some() {
+                    return bad("`at` goes with `set` (and no `ramp` or `every`)".into());
+                }
+                if t == 0 {
+                    return bad("`at` = 0 changes the initial state: edit the value itself".into());
+                }
+            }
+            (None, Some(a), Some(b)) => {
+                if e.ramp.is_empty() || !e.set.is_empty() {
+                    return bad("`from`/`to` go with `ramp` (and no `set`)".into());
+                }
+                if b <= a {
+                    return bad(format!("`to` ({b}) must be after `from` ({a})"));
+                }
+                if e.every == Some(0) {
+                    return bad("`every` must be at least 1".into());
+                }
+            }
+            _ => return bad("give either `at` with `set`, or `from` and `to` with `ramp`".into()),
+        }
+        let keys: Vec<&String> = e.set.keys().chain(e.ramp.keys()).collect();
+        for k in keys {
+            if !dynamic_key(k) {
+                return bad(format!(
+                    "`{k}` cannot change during a run (only: communities.<c>.legitimacy, forces.<f>.density|vision|movement, population.vision|movement, activation.threshold|k, policing.max_jail_term, demography.birth_rate)"
+                ));
+            }
+        }
+        let changes: Vec<(&str, toml::Value)> = e
+            .set
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .chain(e.ramp.iter().map(|(k, v)| (k.as_str(), toml::Value::Float(*v))))
+            .collect();
+        // Each change must leave a valid scenario (timeline entries themselves stripped, so
+        // that validation does not recurse).
+        let mut bare = s.clone();
+        bare.timeline.clear();
+        bare.with_changes(changes)
+            .map_err(|err| ScenarioError::new(format!("{here}.{}", err.path).trim_end_matches('.').to_string(), err.message))?;
+        for (k, _) in &e.ramp {
+            if !matches!(bare.get(k), Some(toml::Value::Float(_)) | Some(toml::Value::Integer(_))) {
+                return bad(format!("`{k}` is not a number, so it cannot ramp"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs a scenario's timeline: which changes apply at each tick.
+#[derive(Clone, Debug, Default)]
+pub struct TimelineRuntime {
+    /// Start values of ramps, recorded when their `from` tick is reached.
+    start: Vec<IndexMap<String, f64>>,
+}
+
+impl TimelineRuntime {
+    /// A runtime for `s`'s timeline.
+    pub fn new(s: &Scenario) -> Self {
+        TimelineRuntime {
+            start: vec![IndexMap::new(); s.timeline.len()],
+        }
+    }
+
+    /// The changes to apply before tick `tick` runs, given the scenario as it stands; call
+    /// once per tick, in order.
+    pub fn changes_at(&mut self, tick: u32, s: &Scenario) -> Vec<(String, toml::Value)> {
+        let mut out = Vec::new();
+        for (i, e) in s.timeline.iter().enumerate() {
+            if e.at == Some(tick) {
+                out.extend(e.set.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            if let (Some(a), Some(b)) = (e.from, e.to) {
+                if tick == a {
+                    self.start[i] = e
+                        .ramp
+                        .keys()
+                        .map(|k| {
+                            let v = s.get(k).and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)));
+                            (k.clone(), v.unwrap_or(0.0))
+                        })
+                        .collect();
+                }
+                let every = e.every.unwrap_or(1);
+                if tick > a && tick <= b && ((tick - a) % every == 0 || tick == b) {
+                    for (k, target) in &e.ramp {
+                        let v0 = self.start[i].get(k).copied().unwrap_or(*target);
+                        let f = (tick - a) as f64 / (b - a) as f64;
+                        out.push((k.clone(), toml::Value::Float(v0 + (target - v0) * f)));
+                    }
+                }
+            }
+        }
+        out
+    }
+}

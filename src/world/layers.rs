@@ -1,0 +1,408 @@
+//! Bit layers over the lattice: one bit per cell per layer (occupied, cop, active, …).
+//!
+//! Each row of each layer is stored with `pad` halo columns on both sides. On a torus the halo
+//! mirrors the opposite edge, so a window that crosses the edge reads the wrapped cells without
+//! any modulo; on a bounded lattice the halo holds the layer's *fill* bit (1 for the occupancy
+//! layer, so cells off the lattice are never free; 0 elsewhere, so they are never counted).
+//! Rows are wrapped (torus) or sent to an extra sentinel row full of fill bits (bounded) with a
+//! lookup table.
+//!
+//! All layers of one row lie next to each other in memory, so the several layers an agent looks
+//! at in one turn share cache lines. Words are stored little-endian so that the byte-addressed
+//! unaligned window reads below mean the same on every platform.
+
+use super::Shape;
+
+/// Identifies a layer.
+pub type LayerId = usize;
+
+/// A stack of bit layers over a `width × height` lattice.
+#[derive(Clone, Debug)]
+pub struct Layers {
+    width: usize,
+    height: usize,
+    torus: bool,
+    pad: usize,
+    wpr: usize,
+    stride: usize,
+    n_layers: usize,
+    fill: Vec<bool>,
+    data: Vec<u64>,
+    /// Virtual row `y + pad` (for `y` in `−pad .. height + pad`) → physical row.
+    row_lut: Vec<u32>,
+}
+
+/// Up to this many rows in a window (2 × 28 + 1).
+pub const MAX_ROWS: usize = 57;
+
+impl Layers {
+    /// `n_layers` empty layers; `fill[l]` is layer `l`'s value off a bounded lattice. `pad` must
+    /// be at least the largest vision radius used (and, on a torus, `2·pad < min(width, height)`).
+    pub fn new(width: usize, height: usize, torus: bool, pad: usize, fill: Vec<bool>) -> Layers {
+        assert!(width > 0 && height > 0);
+        assert!(!torus || (2 * pad < width && 2 * pad < height));
+        let n_layers = fill.len();
+        let bits = width + 2 * pad;
+        let wpr = bits.div_ceil(64);
+        let stride = wpr * n_layers;
+        // height rows + 1 sentinel row + 1 spare word for the last unaligned read
+        let data = vec![0u64; (height + 1) * stride + 1];
+        let row_lut = (0..height + 2 * pad)
+            .map(|v| {
+                let y = v as i64 - pad as i64;
+                if torus {
+                    y.rem_euclid(height as i64) as u32
+                } else if y < 0 || y >= height as i64 {
+                    height as u32
+                } else {
+                    y as u32
+                }
+            })
+            .collect();
+        let mut layers = Layers {
+            width,
+            height,
+            torus,
+            pad,
+            wpr,
+            stride,
+            n_layers,
+            fill,
+            data,
+            row_lut,
+        };
+        layers.reset();
+        layers
+    }
+
+    /// Clears every layer (keeping fill bits off a bounded lattice).
+    pub fn reset(&mut self) {
+        self.data.iter_mut().for_each(|w| *w = 0);
+        if self.torus {
+            return;
+        }
+        for l in 0..self.n_layers {
+            if !self.fill[l] {
+                continue;
+            }
+            // sentinel row: all ones
+            for w in 0..self.wpr {
+                self.data[self.height * self.stride + l * self.wpr + w] = u64::MAX.to_le();
+            }
+            // halo columns of every row
+            for y in 0..self.height {
+                for b in (0..self.pad).chain(self.pad + self.width..self.wpr * 64) {
+                    self.raw_set(l, y, b, true);
+                }
+            }
+        }
+    }
+
+    /// Number of layers.
+    pub fn len(&self) -> usize {
+        self.n_layers
+    }
+
+    /// Whether there are no layers.
+    pub fn is_empty(&self) -> bool {
+        self.n_layers == 0
+    }
+
+    #[inline(always)]
+    fn raw_set(&mut self, l: LayerId, row: usize, bit: usize, on: bool) {
+        let i = row * self.stride + l * self.wpr + bit / 64;
+        let m = (1u64 << (bit % 64)).to_le();
+        if on {
+            self.data[i] |= m;
+        } else {
+            self.data[i] &= !m;
+        }
+    }
+
+    /// Sets or clears cell (x, y) of layer `l`, halo mirrors included.
+    #[inline(always)]
+    pub fn put(&mut self, l: LayerId, x: usize, y: usize, on: bool) {
+        debug_assert!(x < self.width && y < self.height && l < self.n_layers);
+        let b = x + self.pad;
+        self.raw_set(l, y, b, on);
+        if self.torus {
+            if x < self.pad {
+                self.raw_set(l, y, b + self.width, on);
+            }
+            if x + self.pad >= self.width {
+                self.raw_set(l, y, b - self.width, on);
+            }
+        }
+    }
+
+    /// Cell (x, y) of layer `l`.
+    #[inline(always)]
+    pub fn get(&self, l: LayerId, x: usize, y: usize) -> bool {
+        let b = x + self.pad;
+        let w = u64::from_le(self.data[y * self.stride + l * self.wpr + b / 64]);
+        w >> (b % 64) & 1 == 1
+    }
+
+    /// The 64 bits of layer `l` in lattice row `y + dy` starting at column `x − r`, for the
+    /// window of a shape of radius `r` centred on (x, y). Bits beyond `2r` are garbage.
+    #[inline(always)]
+    fn window(&self, l: LayerId, x: usize, y: usize, r: usize, dy: usize) -> u64 {
+        // virtual row (y - r + dy) + pad
+        let row = self.row_lut[y + self.pad + dy - r] as usize;
+        let bit0 = x + self.pad - r;
+        let byte = (row * self.stride + l * self.wpr) * 8 + bit0 / 8;
+        debug_assert!(byte + 8 <= self.data.len() * 8);
+        // SAFETY: `byte + 8` is within `data` (asserted above in debug builds; the spare word
+        // at the end of `data` covers the last row, and `bit0 / 8 + 8 <= wpr * 8 + 8`).
+        let w = unsafe {
+            (self.data.as_ptr() as *const u8)
+                .add(byte)
+                .cast::<u64>()
+                .read_unaligned()
+        };
+        u64::from_le(w) >> (bit0 % 8)
+    }
+
+    /// Number of set cells of `N` layers within `shape` around (x, y), in one pass.
+    #[inline(always)]
+    pub fn count<const N: usize>(
+        &self,
+        layers: [LayerId; N],
+        x: usize,
+        y: usize,
+        shape: &Shape,
+    ) -> [u32; N] {
+        let r = shape.radius() as usize;
+        let mut out = [0u32; N];
+        for (dy, &m) in shape.masks().iter().enumerate() {
+            for k in 0..N {
+                out[k] += (self.window(layers[k], x, y, r, dy) & m).count_ones();
+            }
+        }
+        out
+    }
+
+    /// Counts the cells of `shape` around (x, y) that are *clear* in layer `l` (free cells
+    /// when `l` is the occupancy layer), writing per-row counts to `rows`; returns the total.
+    #[inline(always)]
+    pub fn count_clear_rows(
+        &self,
+        l: LayerId,
+        x: usize,
+        y: usize,
+        shape: &Shape,
+        rows: &mut [u8; MAX_ROWS],
+    ) -> u32 {
+        let r = shape.radius() as usize;
+        let mut total = 0;
+        for (dy, &m) in shape.masks().iter().enumerate() {
+            let n = (!self.window(l, x, y, r, dy) & m).count_ones();
+            rows[dy] = n as u8;
+            total += n;
+        }
+        total
+    }
+
+    /// Like [`Layers::count`] for one layer, also counting the clear cells of `clear` per row
+    /// (a citizen's cops, actives and free cells in one pass).
+    #[inline(always)]
+    pub fn count_with_clear_rows<const N: usize>(
+        &self,
+        layers: [LayerId; N],
+        clear: LayerId,
+        x: usize,
+        y: usize,
+        shape: &Shape,
+        rows: &mut [u8; MAX_ROWS],
+    ) -> ([u32; N], u32) {
+        let r = shape.radius() as usize;
+        let mut out = [0u32; N];
+        let mut total = 0;
+        for (dy, &m) in shape.masks().iter().enumerate() {
+            for k in 0..N {
+                out[k] += (self.window(layers[k], x, y, r, dy) & m).count_ones();
+            }
+            let n = (!self.window(clear, x, y, r, dy) & m).count_ones();
+            rows[dy] = n as u8;
+            total += n;
+        }
+        (out, total)
+    }
+
+    /// The `k`-th (from 0) clear cell of layer `l` in `shape` around (x, y), given the per-row
+    /// counts from [`Layers::count_clear_rows`]. Returns lattice coordinates.
+    #[inline(always)]
+    pub fn nth_clear(
+        &self,
+        l: LayerId,
+        x: usize,
+        y: usize,
+        shape: &Shape,
+        rows: &[u8; MAX_ROWS],
+        mut k: u32,
+    ) -> (usize, usize) {
+        let r = shape.radius() as usize;
+        for (dy, &m) in shape.masks().iter().enumerate() {
+            let n = rows[dy] as u32;
+            if k < n {
+                let bits = !self.window(l, x, y, r, dy) & m;
+                return self.offset(x, y, r, dy, select(bits, k));
+            }
+            k -= n;
+        }
+        unreachable!("nth_clear: k out of range")
+    }
+
+    /// The `k`-th (from 0) set cell of layer `l` in `shape` around (x, y).
+    #[inline(always)]
+    pub fn nth_set(&self, l: LayerId, x: usize, y: usize, shape: &Shape, mut k: u32) -> (usize, usize) {
+        let r = shape.radius() as usize;
+        for (dy, &m) in shape.masks().iter().enumerate() {
+            let bits = self.window(l, x, y, r, dy) & m;
+            let n = bits.count_ones();
+            if k < n {
+                return self.offset(x, y, r, dy, select(bits, k));
+            }
+            k -= n;
+        }
+        unreachable!("nth_set: k out of range")
+    }
+
+    /// Lattice coordinates of window bit `bit` in window row `dy` around (x, y).
+    #[inline(always)]
+    fn offset(&self, x: usize, y: usize, r: usize, dy: usize, bit: u32) -> (usize, usize) {
+        let (w, h) = (self.width as i64, self.height as i64);
+        let mut tx = x as i64 - r as i64 + bit as i64;
+        let mut ty = y as i64 - r as i64 + dy as i64;
+        if tx < 0 {
+            tx += w;
+        } else if tx >= w {
+            tx -= w;
+        }
+        if ty < 0 {
+            ty += h;
+        } else if ty >= h {
+            ty -= h;
+        }
+        debug_assert!((0..w).contains(&tx) && (0..h).contains(&ty));
+        (tx as usize, ty as usize)
+    }
+
+    /// Number of set cells of layer `l` on the whole lattice (for checks and tests).
+    pub fn total(&self, l: LayerId) -> usize {
+        let mut n = 0;
+        for y in 0..self.height {
+            for x in 0..self.width {
+                n += self.get(l, x, y) as usize;
+            }
+        }
+        n
+    }
+
+    /// Bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.data.len() * 8 + self.row_lut.len() * 4
+    }
+}
+
+/// Position of the `k`-th set bit (from 0) of `w`; `k < w.count_ones()`.
+#[inline(always)]
+fn select(mut w: u64, k: u32) -> u32 {
+    for _ in 0..k {
+        w &= w - 1;
+    }
+    w.trailing_zeros()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::VisionShape;
+
+    fn brute(
+        set: &[(usize, usize)],
+        w: usize,
+        h: usize,
+        torus: bool,
+        x: usize,
+        y: usize,
+        s: &Shape,
+    ) -> u32 {
+        let mut n = 0;
+        for &(cx, cy) in set {
+            let (mut dx, mut dy) = (cx as i64 - x as i64, cy as i64 - y as i64);
+            if torus {
+                let (w, h) = (w as i64, h as i64);
+                if dx > w / 2 {
+                    dx -= w
+                }
+                if dx < -w / 2 {
+                    dx += w
+                }
+                if dy > h / 2 {
+                    dy -= h
+                }
+                if dy < -h / 2 {
+                    dy += h
+                }
+            }
+            n += s.contains(dx, dy) as u32;
+        }
+        n
+    }
+
+    #[test]
+    fn counts_match_brute_force_on_torus_and_bounded() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        for &torus in &[true, false] {
+            for &(w, h) in &[(17usize, 15usize), (40, 40), (70, 23)] {
+                for (kind, v) in [
+                    (VisionShape::Diamond, 7.0),
+                    (VisionShape::Disc, 1.7),
+                    (VisionShape::Disc, 5.5),
+                    (VisionShape::Square, 3.0),
+                ] {
+                    let shape = Shape::new(kind, v, false);
+                    let mut layers = Layers::new(w, h, torus, 7, vec![true, false]);
+                    let mut set = vec![];
+                    for y in 0..h {
+                        for x in 0..w {
+                            if rng.random_bool(0.3) {
+                                layers.put(0, x, y, true);
+                                layers.put(1, x, y, true);
+                                set.push((x, y));
+                            }
+                        }
+                    }
+                    assert_eq!(layers.total(1), set.len());
+                    for y in 0..h {
+                        for x in 0..w {
+                            let want = brute(&set, w, h, torus, x, y, &shape);
+                            let [got] = layers.count([1], x, y, &shape);
+                            assert_eq!(got, want, "torus={torus} {w}x{h} {kind:?} {v} at {x},{y}");
+                            // clear cells of layer 0 = in-lattice cells in shape minus set ones
+                            let mut rows = [0u8; MAX_ROWS];
+                            let free = layers.count_clear_rows(0, x, y, &shape, &mut rows);
+                            let all: Vec<(usize, usize)> =
+                                (0..h).flat_map(|yy| (0..w).map(move |xx| (xx, yy))).collect();
+                            let cells = brute(&all, w, h, torus, x, y, &shape);
+                            assert_eq!(free, cells - want);
+                            // every selected clear cell is clear and distinct
+                            let mut seen = std::collections::BTreeSet::new();
+                            for k in 0..free {
+                                let (tx, ty) = layers.nth_clear(0, x, y, &shape, &rows, k);
+                                assert!(!layers.get(0, tx, ty));
+                                assert!(seen.insert((tx, ty)));
+                            }
+                            for k in 0..want {
+                                let (tx, ty) = layers.nth_set(1, x, y, &shape, k);
+                                assert!(layers.get(1, tx, ty));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
