@@ -1,1 +1,55 @@
-fn main() {}
+//! The stepping loop, in agent-steps per second (criterion's "elements").
+//!
+//! Bench ids name the model, the rules and the lattice size:
+//! * `model1-mesa/40x40`: Mesa's defaults (the comparison with Mesa in the README),
+//! * `model1-mesa/200x200`: same densities, 25 times the area,
+//! * `model1-mesa/1200x1200`: about 1.1 million agents,
+//! * `model2-paper/40x40`: Epstein's Model II (run 7's parameters).
+//!
+//! Each measured iteration is one tick of a model that has already run `WARMUP` ticks, so the
+//! state is past its initial transient. Run with `cargo bench --bench step`.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use impunity::{Model, Scenario, presets};
+use std::time::Duration;
+
+const WARMUP: u32 = 50;
+
+fn sized(preset: &str, side: u32) -> Scenario {
+    presets::get(preset)
+        .expect("preset exists")
+        .with_changes([
+            ("world.width", toml::Value::Integer(side as i64)),
+            ("world.height", toml::Value::Integer(side as i64)),
+        ])
+        .expect("resized scenario is valid")
+}
+
+fn bench_one(c: &mut Criterion, group: &str, preset: &str, side: u32, samples: usize) {
+    let s = sized(preset, side);
+    let mut m = Model::new(&s, 42, 0).expect("valid");
+    for _ in 0..WARMUP {
+        m.step();
+    }
+    let agents = (m.persons().len() + m.units().len()) as u64;
+    let mut g = c.benchmark_group(group);
+    g.throughput(Throughput::Elements(agents));
+    g.sample_size(samples);
+    if side >= 1000 {
+        g.measurement_time(Duration::from_secs(20));
+    }
+    g.bench_function(BenchmarkId::from_parameter(format!("{side}x{side}")), |b| {
+        b.iter(|| m.step())
+    });
+    g.finish();
+}
+
+fn steps(c: &mut Criterion) {
+    bench_one(c, "model1-mesa", "mesa-epstein", 40, 100);
+    bench_one(c, "model1-mesa", "mesa-epstein", 200, 50);
+    bench_one(c, "model1-mesa", "mesa-epstein", 1200, 10);
+    bench_one(c, "model2-paper", "epstein-run7", 40, 100);
+}
+
+criterion_group!(benches, steps);
+criterion_main!(benches);

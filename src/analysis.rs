@@ -53,7 +53,9 @@ pub fn outbursts(series: &[f64], threshold: f64) -> Vec<Outburst> {
 
 /// Waiting times between consecutive outbursts (`start` of one minus `end` of the previous).
 pub fn waiting_times(o: &[Outburst]) -> Vec<f64> {
-    o.windows(2).map(|w| (w[1].start - w[0].end) as f64).collect()
+    o.windows(2)
+        .map(|w| (w[1].start - w[0].end) as f64)
+        .collect()
 }
 
 /// Mean and sample standard deviation (`None` for fewer than two values; s.d. 0 for one).
@@ -90,11 +92,15 @@ pub const OUTBURST_THRESHOLD: f64 = 50.0;
 impl ActivitySummary {
     /// The summary of an actives series.
     pub fn of(active: &[f64]) -> ActivitySummary {
-        let (peak_tick, peak_active) = active
-            .iter()
-            .copied()
-            .enumerate()
-            .fold((0, f64::NEG_INFINITY), |b, (t, v)| if v > b.1 { (t, v) } else { b });
+        let (peak_tick, peak_active) =
+            active
+                .iter()
+                .copied()
+                .enumerate()
+                .fold(
+                    (0, f64::NEG_INFINITY),
+                    |b, (t, v)| if v > b.1 { (t, v) } else { b },
+                );
         ActivitySummary {
             peak_active: peak_active.max(0.0),
             peak_tick,

@@ -24,6 +24,7 @@ pub mod analysis;
 pub mod mechanisms;
 pub mod metrics;
 pub mod model;
+pub mod output;
 pub mod presets;
 pub mod rng;
 pub mod rules;

@@ -170,7 +170,9 @@ fn default_names(s: &Scenario) -> Vec<String> {
         v.push("jailed".into());
         v
     } else {
-        ["quiescent", "active", "jailed", "cops"].map(String::from).to_vec()
+        ["quiescent", "active", "jailed", "cops"]
+            .map(String::from)
+            .to_vec()
     }
 }
 

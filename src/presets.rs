@@ -34,16 +34,46 @@ macro_rules! preset {
 
 /// Every preset, in the order `impunity presets` lists them.
 pub const ALL: &[Preset] = &[
-    preset!("epstein-run1", "Epstein run 1: Model I, vision 1.7, L = 0.89, no movement (deceptive behaviour)"),
-    preset!("epstein-run2", "Epstein run 2: Model I, vision 7, L = 0.82, J_max = 30 (punctuated equilibrium; floor rule)"),
-    preset!("epstein-run3", "Epstein run 3: Model I, legitimacy lowered gradually from 0.9 to 0.2 (no outburst)"),
-    preset!("epstein-run4", "Epstein run 4: Model I, legitimacy dropped from 0.9 to 0.7 at once (explosion)"),
-    preset!("epstein-run5", "Epstein run 5: Model I, L = 0.8, cops withdrawn step by step (tipping into rebellion)"),
-    preset!("epstein-run6", "Epstein run 6: Model II, two groups, L = 0.9, no cops (peaceful coexistence)"),
-    preset!("epstein-run7", "Epstein run 7: Model II, two groups, L = 0.8, no cops (genocide)"),
-    preset!("epstein-run8", "Epstein run 8: Model II, two groups, L = 0.8, peacekeepers at density 0.04"),
-    preset!("netlogo-rebellion", "NetLogo's Rebellion model with its default settings, under NetLogo's rules"),
-    preset!("mesa-epstein", "Mesa 3.3.1's Epstein example with its constructor defaults, under Mesa's rules"),
+    preset!(
+        "epstein-run1",
+        "Epstein run 1: Model I, vision 1.7, L = 0.89, no movement (deceptive behaviour)"
+    ),
+    preset!(
+        "epstein-run2",
+        "Epstein run 2: Model I, vision 7, L = 0.82, J_max = 30 (punctuated equilibrium; floor rule)"
+    ),
+    preset!(
+        "epstein-run3",
+        "Epstein run 3: Model I, legitimacy lowered gradually from 0.9 to 0.2 (no outburst)"
+    ),
+    preset!(
+        "epstein-run4",
+        "Epstein run 4: Model I, legitimacy dropped from 0.9 to 0.7 at once (explosion)"
+    ),
+    preset!(
+        "epstein-run5",
+        "Epstein run 5: Model I, L = 0.8, cops withdrawn step by step (tipping into rebellion)"
+    ),
+    preset!(
+        "epstein-run6",
+        "Epstein run 6: Model II, two groups, L = 0.9, no cops (peaceful coexistence)"
+    ),
+    preset!(
+        "epstein-run7",
+        "Epstein run 7: Model II, two groups, L = 0.8, no cops (genocide)"
+    ),
+    preset!(
+        "epstein-run8",
+        "Epstein run 8: Model II, two groups, L = 0.8, peacekeepers at density 0.04"
+    ),
+    preset!(
+        "netlogo-rebellion",
+        "NetLogo's Rebellion model with its default settings, under NetLogo's rules"
+    ),
+    preset!(
+        "mesa-epstein",
+        "Mesa 3.3.1's Epstein example with its constructor defaults, under Mesa's rules"
+    ),
 ];
 
 /// The preset called `name`.

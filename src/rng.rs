@@ -88,7 +88,10 @@ const TAG: &[u8; 24] = b"impunity/rng/v1 chacha8 ";
 
 /// The generator for one mechanism of one replicate.
 pub fn stream_rng(seed: u64, replicate: u64, stream: Stream) -> ChaCha8Rng {
-    assert!(replicate < (1 << 56), "replicate index {replicate} out of range");
+    assert!(
+        replicate < (1 << 56),
+        "replicate index {replicate} out of range"
+    );
     let mut key = [0u8; 32];
     key[..8].copy_from_slice(&seed.to_le_bytes());
     key[8..].copy_from_slice(TAG);

@@ -280,7 +280,11 @@ mod tests {
                 let x = c as f64 / a as f64;
                 let fl = x.floor();
                 let diff = x - fl;
-                let want = if diff > 0.5 || (diff == 0.5 && fl % 2.0 == 1.0) { fl + 1.0 } else { fl };
+                let want = if diff > 0.5 || (diff == 0.5 && fl % 2.0 == 1.0) {
+                    fl + 1.0
+                } else {
+                    fl
+                };
                 assert_eq!(r.apply(c, a), want, "c={c} a={a}");
             }
         }

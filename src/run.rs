@@ -49,7 +49,12 @@ pub fn run_replicate(s: &Scenario, seed: u64, replicate: u64, ticks: u32) -> Rep
 
 /// Runs replicates `0..replicates` on the current rayon pool (the caller's; the library never
 /// builds one) and returns them in replicate order, whatever order they finish in.
-pub fn run_replicates(s: &Scenario, seed: u64, replicates: u64, ticks: u32) -> Vec<ReplicateOutput> {
+pub fn run_replicates(
+    s: &Scenario,
+    seed: u64,
+    replicates: u64,
+    ticks: u32,
+) -> Vec<ReplicateOutput> {
     (0..replicates)
         .into_par_iter()
         .map(|r| run_replicate(s, seed, r, ticks))

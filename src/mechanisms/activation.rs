@@ -108,7 +108,10 @@ impl Model {
         let p = self.persons[i];
         let (x, y) = (p.x as usize, p.y as usize);
         let shape = &self.params.person_shape;
-        let [mut c, mut a] = self.world.layers.count([layer::COPS, layer::ACTIVE], x, y, shape);
+        let [mut c, mut a] = self
+            .world
+            .layers
+            .count([layer::COPS, layer::ACTIVE], x, y, shape);
         if !self.world.overflow.is_empty() {
             let [oc, oa] = overflow_counts(self, [layer::COPS, layer::ACTIVE], x, y, shape);
             c += oc;

@@ -32,10 +32,13 @@ impl Model {
         let p = self.persons[i];
         let (x, y) = (p.x as usize, p.y as usize);
         let mut rows = [0u8; MAX_ROWS];
-        let free = self
-            .world
-            .layers
-            .count_clear_rows(layer::OCCUPIED, x, y, &self.params.moore, &mut rows);
+        let free = self.world.layers.count_clear_rows(
+            layer::OCCUPIED,
+            x,
+            y,
+            &self.params.moore,
+            &mut rows,
+        );
         if free == 0 {
             return;
         }
@@ -50,10 +53,10 @@ impl Model {
         } else {
             u32::MAX
         };
-        let (cx, cy) = self
-            .world
-            .layers
-            .nth_clear(layer::OCCUPIED, x, y, &self.params.moore, &rows, k);
+        let (cx, cy) =
+            self.world
+                .layers
+                .nth_clear(layer::OCCUPIED, x, y, &self.params.moore, &rows, k);
         self.persons.push(Person {
             hardship,
             risk,

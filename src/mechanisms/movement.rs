@@ -29,7 +29,10 @@ impl Model {
     ) {
         let k = self.rng.get(Stream::Movement).random_range(0..free);
         let shape = shape.unwrap_or(&self.params.person_shape);
-        let (tx, ty) = self.world.layers.nth_clear(layer::OCCUPIED, x, y, shape, rows, k);
+        let (tx, ty) = self
+            .world
+            .layers
+            .nth_clear(layer::OCCUPIED, x, y, shape, rows, k);
         self.move_to(id, tx, ty);
     }
 
@@ -48,7 +51,10 @@ impl Model {
             .count_clear_rows(layer::OCCUPIED, x, y, shape, &mut rows);
         if free > 0 {
             let k = self.rng.get(Stream::Movement).random_range(0..free);
-            let (tx, ty) = self.world.layers.nth_clear(layer::OCCUPIED, x, y, shape, &rows, k);
+            let (tx, ty) = self
+                .world
+                .layers
+                .nth_clear(layer::OCCUPIED, x, y, shape, &rows, k);
             self.move_to(id, tx, ty);
         }
     }

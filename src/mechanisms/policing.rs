@@ -147,10 +147,17 @@ impl Model {
                 } else {
                     let shape = &self.params.person_shape;
                     let mut rows = [0u8; MAX_ROWS];
-                    let free = self.world.layers.count_clear_rows(layer::OCCUPIED, x, y, shape, &mut rows);
+                    let free =
+                        self.world
+                            .layers
+                            .count_clear_rows(layer::OCCUPIED, x, y, shape, &mut rows);
                     if free > 0 {
                         let k = self.rng.get(Stream::Demography).random_range(0..free);
-                        Some(self.world.layers.nth_clear(layer::OCCUPIED, x, y, shape, &rows, k))
+                        Some(
+                            self.world
+                                .layers
+                                .nth_clear(layer::OCCUPIED, x, y, shape, &rows, k),
+                        )
                     } else {
                         self.random_empty_cell(Stream::Demography)
                     }

@@ -62,7 +62,10 @@ impl Params {
             .map(|c| {
                 c.kills
                     .iter()
-                    .map(|k| community_layer[s.communities.get_index_of(k).expect("validated")].expect("targeted"))
+                    .map(|k| {
+                        community_layer[s.communities.get_index_of(k).expect("validated")]
+                            .expect("targeted")
+                    })
                     .collect()
             })
             .collect();
@@ -77,7 +80,11 @@ impl Params {
                 .map(|f| Shape::new(rules.vision, f.vision, rules.include_center))
                 .collect(),
             unit_moves: s.forces.values().map(|f| f.movement).collect(),
-            unit_target: s.forces.values().map(|f| (f.density * cells).round() as usize).collect(),
+            unit_target: s
+                .forces
+                .values()
+                .map(|f| (f.density * cells).round() as usize)
+                .collect(),
             threshold: s.activation.threshold,
             one_minus_l: s.communities.values().map(|c| 1.0 - c.legitimacy).collect(),
             max_jail: s.policing.max_jail_term,
@@ -151,7 +158,8 @@ impl Model {
             scenario.max_radius().max(1),
             params.extra_layers(),
         );
-        let metrics = MetricSet::for_scenario(scenario).map_err(|m| ScenarioError::new("outputs.metrics", m))?;
+        let metrics = MetricSet::for_scenario(scenario)
+            .map_err(|m| ScenarioError::new("outputs.metrics", m))?;
         let mut m = Model {
             scenario: scenario.clone(),
             rules,
@@ -218,7 +226,9 @@ impl Model {
                 return Err(ScenarioError::new(*k, "cannot change during a run"));
             }
         }
-        let new = self.scenario.with_changes(changes.iter().map(|(k, v)| (*k, v.clone())))?;
+        let new = self
+            .scenario
+            .with_changes(changes.iter().map(|(k, v)| (*k, v.clone())))?;
         self.reconfigure(new);
         Ok(())
     }

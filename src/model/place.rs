@@ -98,7 +98,12 @@ impl Model {
             self.paint(m, x, y, false);
             self.world.cells[c] = AgentId::NONE;
             if !self.world.overflow.is_empty() {
-                if let Some(k) = self.world.overflow.iter().position(|&o| self.pos(o) == (x, y)) {
+                if let Some(k) = self
+                    .world
+                    .overflow
+                    .iter()
+                    .position(|&o| self.pos(o) == (x, y))
+                {
                     let o = self.world.overflow.remove(k);
                     self.world.cells[c] = o;
                     let m = self.mask(o);
@@ -174,15 +179,44 @@ impl Model {
     }
 
     /// Places the initial population (tick 0).
+    ///
+    /// Under exact counts, cells are shuffled once and dealt out: first to each force's units,
+    /// then to persons community by community (largest-remainder shares). Cell by cell, each
+    /// cell draws what it holds. A person's hardship, risk aversion and lifespan are drawn when
+    /// it is created, from the same (init) stream.
     pub(super) fn populate(&mut self) {
         let s = self.scenario().clone();
         let (w, h) = (self.world.width, self.world.height);
         let cells = w * h;
         let shares: Vec<f64> = s.communities.values().map(|c| c.share).collect();
         let max_age = self.params.max_age;
+        let mut persons: Vec<Person> = Vec::new();
+        let mut units: Vec<Unit> = Vec::new();
         let rng = self.rng.get(Stream::Init);
-        let mut persons: Vec<(usize, u8)> = Vec::new();
-        let mut units: Vec<(usize, u8)> = Vec::new();
+        let mut person = |rng: &mut crate::rng::ChaCha8Rng, c: usize, k: usize| {
+            let hardship = rng.random::<f64>();
+            let risk = rng.random::<f64>();
+            let dies_at = if max_age > 0 {
+                rng.random_range(1..=max_age)
+            } else {
+                u32::MAX
+            };
+            persons.push(Person {
+                hardship,
+                risk,
+                x: (c % w) as u16,
+                y: (c / w) as u16,
+                jail: 0,
+                dies_at,
+                status: Status::Quiescent,
+                community: k as u8,
+            });
+        };
+        let unit = |c: usize, f: usize| Unit {
+            x: (c % w) as u16,
+            y: (c / w) as u16,
+            force: f as u8,
+        };
         match self.rules.placement {
             Placement::ExactCounts => {
                 let mut all: Vec<u32> = (0..cells as u32).collect();
@@ -191,13 +225,14 @@ impl Model {
                 let mut next = all.into_iter();
                 for (f, spec) in s.forces.values().enumerate() {
                     let n = (spec.density * cells as f64).round() as usize;
-                    units.extend(next.by_ref().take(n).map(|c| (c as usize, f as u8)));
+                    units.extend(next.by_ref().take(n).map(|c| unit(c as usize, f)));
                 }
                 let n = (s.population.density * cells as f64).round() as usize;
                 let n = n.min(next.len());
-                let counts = apportion(n, &shares);
-                for (k, &nk) in counts.iter().enumerate() {
-                    persons.extend(next.by_ref().take(nk).map(|c| (c as usize, k as u8)));
+                for (k, &nk) in apportion(n, &shares).iter().enumerate() {
+                    for c in next.by_ref().take(nk) {
+                        person(rng, c as usize, k);
+                    }
                 }
             }
             Placement::PerCell => {
@@ -206,14 +241,18 @@ impl Model {
                 for c in 0..cells {
                     let u: f64 = rng.random();
                     if u < pd {
-                        let k = if shares.len() == 1 { 0 } else { pick(rng.random(), &shares) };
-                        persons.push((c, k as u8));
+                        let k = if shares.len() == 1 {
+                            0
+                        } else {
+                            pick(rng.random(), &shares)
+                        };
+                        person(rng, c, k);
                     } else {
                         let mut acc = pd;
                         for (f, d) in fd.iter().enumerate() {
                             acc += d;
                             if u < acc {
-                                units.push((c, f as u8));
+                                units.push(unit(c, f));
                                 break;
                             }
                         }
@@ -221,36 +260,16 @@ impl Model {
                 }
             }
         }
-        // Attributes are drawn in placement order, after positions.
-        let attrs: Vec<(f64, f64, u32)> = persons
-            .iter()
-            .map(|_| {
-                let hardship = rng.random::<f64>();
-                let risk = rng.random::<f64>();
-                let dies_at = if max_age > 0 { rng.random_range(1..=max_age) } else { u32::MAX };
-                (hardship, risk, dies_at)
-            })
-            .collect();
-        for (&(c, f), i) in units.iter().zip(0..) {
-            self.units.push(Unit {
-                x: (c % w) as u16,
-                y: (c / w) as u16,
-                force: f,
-            });
-            self.occupy(AgentId::unit(i), c % w, c / w);
+        persons.shrink_to_fit();
+        self.units = units;
+        self.persons = persons;
+        for i in 0..self.units.len() {
+            let u = self.units[i];
+            self.occupy(AgentId::unit(i), u.x as usize, u.y as usize);
         }
-        for (i, (&(c, k), &(hardship, risk, dies_at))) in persons.iter().zip(attrs.iter()).enumerate() {
-            self.persons.push(Person {
-                hardship,
-                risk,
-                x: (c % w) as u16,
-                y: (c / w) as u16,
-                jail: 0,
-                dies_at,
-                status: Status::Quiescent,
-                community: k,
-            });
-            self.occupy(AgentId::person(i), c % w, c / w);
+        for i in 0..self.persons.len() {
+            let p = self.persons[i];
+            self.occupy(AgentId::person(i), p.x as usize, p.y as usize);
         }
     }
 
@@ -274,7 +293,9 @@ impl Model {
     pub(super) fn adjust_units(&mut self) {
         for f in 0..self.params.unit_target.len() {
             let target = self.params.unit_target[f];
-            let have: Vec<usize> = (0..self.units.len()).filter(|&i| self.units[i].force as usize == f).collect();
+            let have: Vec<usize> = (0..self.units.len())
+                .filter(|&i| self.units[i].force as usize == f)
+                .collect();
             if have.len() > target {
                 // withdraw a uniformly random subset
                 let mut pick = have.clone();
@@ -294,7 +315,9 @@ impl Model {
                 self.compact_units(&keep);
             } else {
                 for _ in have.len()..target {
-                    let Some((x, y)) = self.random_empty_cell(Stream::Timeline) else { break };
+                    let Some((x, y)) = self.random_empty_cell(Stream::Timeline) else {
+                        break;
+                    };
                     self.units.push(Unit {
                         x: x as u16,
                         y: y as u16,
@@ -345,7 +368,10 @@ impl Model {
         self.persons.truncate(n);
         let fix = |id: &mut AgentId| {
             if !id.is_none() && !id.is_unit() {
-                debug_assert!(remap[id.index()] != u32::MAX, "a dead person is still on the lattice");
+                debug_assert!(
+                    remap[id.index()] != u32::MAX,
+                    "a dead person is still on the lattice"
+                );
                 *id = AgentId::person(remap[id.index()] as usize);
             }
         };
@@ -421,7 +447,10 @@ pub(super) fn check(m: &Model) -> Result<(), String> {
                 return Err(format!("person {i} ({:?}) is on the lattice", p.status));
             }
         }
-        if p.status == Status::Jailed && p.jail == 0 && m.rules.countdown == crate::rules::Countdown::EndOfTick {
+        if p.status == Status::Jailed
+            && p.jail == 0
+            && m.rules.countdown == crate::rules::Countdown::EndOfTick
+        {
             return Err(format!("person {i} is jailed with no term left"));
         }
     }
@@ -442,7 +471,9 @@ pub(super) fn check(m: &Model) -> Result<(), String> {
     let occupants = w.cells.iter().filter(|c| !c.is_none()).count() + w.overflow.len();
     let expected = m.persons.iter().filter(|p| m.is_occupant(p)).count() + m.units.len();
     if occupants != expected {
-        return Err(format!("{occupants} occupants on the lattice, {expected} expected"));
+        return Err(format!(
+            "{occupants} occupants on the lattice, {expected} expected"
+        ));
     }
     Ok(())
 }

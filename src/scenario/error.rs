@@ -44,7 +44,8 @@ impl ScenarioError {
 
     /// From a TOML parse or type error.
     pub fn from_toml(origin: &str, text: &str, e: &toml::de::Error) -> Self {
-        let mut err = ScenarioError::new(String::new(), e.message().trim().to_string()).with_origin(origin);
+        let mut err =
+            ScenarioError::new(String::new(), e.message().trim().to_string()).with_origin(origin);
         if let Some(span) = e.span() {
             let (l, c) = line_col(text, span.start);
             err = err.at(l, c);
@@ -58,7 +59,12 @@ pub fn line_col(text: &str, at: usize) -> (usize, usize) {
     let at = at.min(text.len());
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|s| s.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|s| s.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 

@@ -30,7 +30,7 @@
 mod error;
 mod timeline;
 
-pub use error::ScenarioError;
+pub use error::{ScenarioError, nearest};
 pub use timeline::{TimelineEntry, TimelineRuntime, dynamic_key, get_path, set_path};
 
 use crate::rules::{JailTerm, Ratio, RuleSet, Rules};
@@ -132,7 +132,9 @@ impl<'de> Deserialize<'de> for RulesSpec {
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = RulesSpec;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a rule-set name (\"paper\", \"netlogo\", \"mesa\") or a table with `base`")
+                f.write_str(
+                    "a rule-set name (\"paper\", \"netlogo\", \"mesa\") or a table with `base`",
+                )
             }
             fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RulesSpec, E> {
                 RuleSet::deserialize(serde::de::value::StrDeserializer::<E>::new(s))
@@ -368,7 +370,8 @@ pub const MAX_CELLS: u64 = 1 << 31;
 impl Scenario {
     /// Parses and validates a TOML scenario; `origin` names the file in error messages.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
-        let s: Scenario = toml::from_str(text).map_err(|e| ScenarioError::from_toml(origin, text, &e))?;
+        let s: Scenario =
+            toml::from_str(text).map_err(|e| ScenarioError::from_toml(origin, text, &e))?;
         s.validate().map_err(|e| e.with_origin(origin))?;
         Ok(s)
     }
@@ -397,7 +400,10 @@ impl Scenario {
         {
             return err(
                 "name",
-                format!("{:?}: use letters, digits, '-', '_' or '.' only (it names output directories)", self.name),
+                format!(
+                    "{:?}: use letters, digits, '-', '_' or '.' only (it names output directories)",
+                    self.name
+                ),
             );
         }
         let rules = self.rules();
@@ -406,7 +412,10 @@ impl Scenario {
         }
         let w = &self.world;
         if w.width == 0 || w.height == 0 {
-            return err("world", format!("size {}x{} must be at least 1x1", w.width, w.height));
+            return err(
+                "world",
+                format!("size {}x{} must be at least 1x1", w.width, w.height),
+            );
         }
         if w.width > 65_535 || w.height > 65_535 {
             return err(
@@ -420,31 +429,51 @@ impl Scenario {
             );
         }
         if (w.width as u64) * (w.height as u64) > MAX_CELLS {
-            return err("world", format!("{} cells is more than the 2^31 supported", w.width as u64 * w.height as u64));
+            return err(
+                "world",
+                format!(
+                    "{} cells is more than the 2^31 supported",
+                    w.width as u64 * w.height as u64
+                ),
+            );
         }
         check_positive("world.people_per_agent", w.people_per_agent)?;
         let p = &self.population;
         check_unit("population.density", p.density)?;
         self.check_vision("population.vision", p.vision)?;
         if !self.activation.threshold.is_finite() {
-            return err("activation.threshold", format!("{} must be a finite number", self.activation.threshold));
+            return err(
+                "activation.threshold",
+                format!("{} must be a finite number", self.activation.threshold),
+            );
         }
         if !(self.activation.k.is_finite() && self.activation.k >= 0.0) {
-            return err("activation.k", format!("{} must be a finite number >= 0", self.activation.k));
+            return err(
+                "activation.k",
+                format!("{} must be a finite number >= 0", self.activation.k),
+            );
         }
         let j = self.policing.max_jail_term;
         if j.is_nan() || j < 0.0 {
-            return err("policing.max_jail_term", format!("{j} must be >= 0 (or inf)"));
+            return err(
+                "policing.max_jail_term",
+                format!("{j} must be >= 0 (or inf)"),
+            );
         }
         if rules.jail_term != JailTerm::Uniform {
             if !j.is_finite() || j.fract() != 0.0 {
                 return err(
                     "policing.max_jail_term",
-                    format!("{j}: these rules draw whole-tick terms, so J_max must be a whole number"),
+                    format!(
+                        "{j}: these rules draw whole-tick terms, so J_max must be a whole number"
+                    ),
                 );
             }
             if rules.jail_term == JailTerm::BelowMax && j < 1.0 {
-                return err("policing.max_jail_term", "must be at least 1 with jail_term = \"below_max\"".into());
+                return err(
+                    "policing.max_jail_term",
+                    "must be at least 1 with jail_term = \"below_max\"".into(),
+                );
             }
         }
         if self.communities.is_empty() {
@@ -462,7 +491,10 @@ impl Scenario {
             share_sum += c.share;
             for k in &c.kills {
                 if !self.communities.contains_key(k) {
-                    return err(&at("kills"), unknown("community", k, self.communities.keys()));
+                    return err(
+                        &at("kills"),
+                        unknown("community", k, self.communities.keys()),
+                    );
                 }
                 if k == name {
                     return err(&at("kills"), format!("{name} cannot target itself"));
@@ -485,7 +517,9 @@ impl Scenario {
         if dens > 1.0 + 1e-12 {
             return err(
                 "population.density",
-                format!("person density plus force densities is {dens}, more than one agent per cell"),
+                format!(
+                    "person density plus force densities is {dens}, more than one agent per cell"
+                ),
             );
         }
         let d = &self.demography;
@@ -496,17 +530,24 @@ impl Scenario {
         if self.ticks > 10_000_000 {
             return err("ticks", format!("{} is more than 10,000,000", self.ticks));
         }
-        crate::metrics::MetricSet::for_scenario(self).map_err(|m| ScenarioError::new("outputs.metrics", m))?;
+        crate::metrics::MetricSet::for_scenario(self)
+            .map_err(|m| ScenarioError::new("outputs.metrics", m))?;
         timeline::validate(self)?;
         Ok(())
     }
 
     fn check_vision(&self, path: &str, v: f64) -> Result<(), ScenarioError> {
         if !(v.is_finite() && v >= 0.0) {
-            return Err(ScenarioError::new(path, format!("{v} must be a number >= 0")));
+            return Err(ScenarioError::new(
+                path,
+                format!("{v} must be a number >= 0"),
+            ));
         }
         if v.floor() > MAX_RADIUS as f64 {
-            return Err(ScenarioError::new(path, format!("{v} is beyond the largest supported radius, {MAX_RADIUS}")));
+            return Err(ScenarioError::new(
+                path,
+                format!("{v} is beyond the largest supported radius, {MAX_RADIUS}"),
+            ));
         }
         let r = v.floor() as u32;
         if self.world.torus && (2 * r + 1 > self.world.width || 2 * r + 1 > self.world.height) {
@@ -556,7 +597,11 @@ pub fn human_bytes(b: u64) -> String {
         x /= 1024.0;
         u += 1;
     }
-    if u == 0 { format!("{b} B") } else { format!("{x:.1} {}", units[u]) }
+    if u == 0 {
+        format!("{b} B")
+    } else {
+        format!("{x:.1} {}", units[u])
+    }
 }
 
 fn check_unit(path: &str, v: f64) -> Result<(), ScenarioError> {
@@ -571,7 +616,10 @@ fn check_positive(path: &str, v: f64) -> Result<(), ScenarioError> {
     if v.is_finite() && v > 0.0 {
         Ok(())
     } else {
-        Err(ScenarioError::new(path, format!("{v} must be a finite number > 0")))
+        Err(ScenarioError::new(
+            path,
+            format!("{v} must be a finite number > 0"),
+        ))
     }
 }
 
@@ -586,13 +634,19 @@ fn check_name(path: &str, name: &str) -> Result<(), ScenarioError> {
     } else {
         Err(ScenarioError::new(
             path,
-            format!("{name:?}: names are lower-case letters, digits and '_' (they become column names)"),
+            format!(
+                "{name:?}: names are lower-case letters, digits and '_' (they become column names)"
+            ),
         ))
     }
 }
 
 /// "unknown community `x` (known: a, b); did you mean `y`?"
-pub(crate) fn unknown<'a>(what: &str, name: &str, known: impl Iterator<Item = &'a String>) -> String {
+pub(crate) fn unknown<'a>(
+    what: &str,
+    name: &str,
+    known: impl Iterator<Item = &'a String>,
+) -> String {
     let known: Vec<&String> = known.collect();
     let mut m = format!("unknown {what} `{name}`");
     if let Some(best) = crate::scenario::error::nearest(name, known.iter().map(|s| s.as_str())) {
@@ -600,7 +654,11 @@ pub(crate) fn unknown<'a>(what: &str, name: &str, known: impl Iterator<Item = &'
     }
     m.push_str(&format!(
         " (known: {})",
-        known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        known
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     ));
     m
 }

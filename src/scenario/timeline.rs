@@ -66,7 +66,9 @@ pub fn set_path(root: &mut toml::Value, path: &str, value: toml::Value) -> Resul
     let mut cur = root;
     let parts: Vec<&str> = path.split('.').collect();
     if parts.iter().any(|p| p.is_empty()) {
-        return Err(format!("`{path}` is not a key path (like policy.amnesty.scope)"));
+        return Err(format!(
+            "`{path}` is not a key path (like policy.amnesty.scope)"
+        ));
     }
     for (i, part) in parts.iter().enumerate() {
         let table = match cur {
@@ -156,16 +158,29 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
             .set
             .iter()
             .map(|(k, v)| (k.as_str(), v.clone()))
-            .chain(e.ramp.iter().map(|(k, v)| (k.as_str(), toml::Value::Float(*v))))
+            .chain(
+                e.ramp
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), toml::Value::Float(*v))),
+            )
             .collect();
         // Each change must leave a valid scenario (timeline entries themselves stripped, so
         // that validation does not recurse).
         let mut bare = s.clone();
         bare.timeline.clear();
-        bare.with_changes(changes)
-            .map_err(|err| ScenarioError::new(format!("{here}.{}", err.path).trim_end_matches('.').to_string(), err.message))?;
+        bare.with_changes(changes).map_err(|err| {
+            ScenarioError::new(
+                format!("{here}.{}", err.path)
+                    .trim_end_matches('.')
+                    .to_string(),
+                err.message,
+            )
+        })?;
         for (k, _) in &e.ramp {
-            if !matches!(bare.get(k), Some(toml::Value::Float(_)) | Some(toml::Value::Integer(_))) {
+            if !matches!(
+                bare.get(k),
+                Some(toml::Value::Float(_)) | Some(toml::Value::Integer(_))
+            ) {
                 return bad(format!("`{k}` is not a number, so it cannot ramp"));
             }
         }
@@ -202,7 +217,9 @@ impl TimelineRuntime {
                         .ramp
                         .keys()
                         .map(|k| {
-                            let v = s.get(k).and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)));
+                            let v = s
+                                .get(k)
+                                .and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)));
                             (k.clone(), v.unwrap_or(0.0))
                         })
                         .collect();

@@ -255,7 +255,14 @@ impl Layers {
 
     /// The `k`-th (from 0) set cell of layer `l` in `shape` around (x, y).
     #[inline(always)]
-    pub fn nth_set(&self, l: LayerId, x: usize, y: usize, shape: &Shape, mut k: u32) -> (usize, usize) {
+    pub fn nth_set(
+        &self,
+        l: LayerId,
+        x: usize,
+        y: usize,
+        shape: &Shape,
+        mut k: u32,
+    ) -> (usize, usize) {
         let r = shape.radius() as usize;
         for (dy, &m) in shape.masks().iter().enumerate() {
             let bits = self.window(l, x, y, r, dy) & m;
@@ -384,8 +391,9 @@ mod tests {
                             // clear cells of layer 0 = in-lattice cells in shape minus set ones
                             let mut rows = [0u8; MAX_ROWS];
                             let free = layers.count_clear_rows(0, x, y, &shape, &mut rows);
-                            let all: Vec<(usize, usize)> =
-                                (0..h).flat_map(|yy| (0..w).map(move |xx| (xx, yy))).collect();
+                            let all: Vec<(usize, usize)> = (0..h)
+                                .flat_map(|yy| (0..w).map(move |xx| (xx, yy)))
+                                .collect();
                             let cells = brute(&all, w, h, torus, x, y, &shape);
                             assert_eq!(free, cells - want);
                             // every selected clear cell is clear and distinct
