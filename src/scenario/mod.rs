@@ -50,6 +50,7 @@ pub struct Scenario {
     /// Number of ticks a run lasts unless the command line says otherwise.
     pub ticks: u32,
     /// Implementation rules (a rule-set name, or a table with `base` and overrides).
+    #[serde(deserialize_with = "rules_spec")]
     pub rules: RulesSpec,
     /// The lattice.
     pub world: WorldSpec,
@@ -77,136 +78,118 @@ pub struct Scenario {
     pub outputs: OutputsSpec,
 }
 
-/// The `rules` key: a rule-set name (`"paper"`, `"netlogo"`, `"mesa"`) or a table with a `base`
-/// rule set and any switches of [`Rules`] overridden.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum RulesSpec {
-    /// A named rule set as is.
-    Named(RuleSet),
-    /// A rule set with overrides.
-    Custom(RulesTable),
-}
-
-/// A rule set with some switches changed.
+/// The `rules` key: a rule-set name (`rules = "paper"`) or a table with a `base` rule set and
+/// any switches of [`Rules`] overridden (`[rules] base = "paper"`, `ratio = "floor"`). It is
+/// always written back as a table, so that `--set rules.ratio=floor` works on either form.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RulesTable {
+pub struct RulesSpec {
     /// The rule set the others default to.
     pub base: RuleSet,
+    /// Overrides [`Rules::ratio`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[allow(missing_docs)]
     pub ratio: Option<Ratio>,
+    /// Overrides [`Rules::vision`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[allow(missing_docs)]
     pub vision: Option<crate::rules::VisionShape>,
+    /// Overrides [`Rules::include_center`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[allow(missing_docs)]
     pub include_center: Option<bool>,
+    /// Overrides [`Rules::order`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[allow(missing_docs)]
     pub order: Option<crate::rules::TurnOrder>,
+    /// Overrides [`Rules::shuffle_jailed`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[allow(missing_docs)]
     pub shuffle_jailed: Option<bool>,
+    /// Overrides [`Rules::jail_term`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[allow(missing_docs)]
     pub jail_term: Option<JailTerm>,
+    /// Overrides [`Rules::countdown`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[allow(missing_docs)]
     pub countdown: Option<crate::rules::Countdown>,
+    /// Overrides [`Rules::jailed`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[allow(missing_docs)]
     pub jailed: Option<crate::rules::JailedCell>,
+    /// Overrides [`Rules::cop_after_arrest`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[allow(missing_docs)]
     pub cop_after_arrest: Option<crate::rules::CopAfterArrest>,
+    /// Overrides [`Rules::placement`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[allow(missing_docs)]
     pub placement: Option<crate::rules::Placement>,
 }
 
-impl<'de> Deserialize<'de> for RulesSpec {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RulesSpec;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str(
-                    "a rule-set name (\"paper\", \"netlogo\", \"mesa\") or a table with `base`",
-                )
-            }
-            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RulesSpec, E> {
-                RuleSet::deserialize(serde::de::value::StrDeserializer::<E>::new(s))
-                    .map(RulesSpec::Named)
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<RulesSpec, A::Error> {
-                RulesTable::deserialize(serde::de::value::MapAccessDeserializer::new(m))
-                    .map(RulesSpec::Custom)
-            }
+/// Reads `rules` as either a name or a table.
+fn rules_spec<'de, D: serde::Deserializer<'de>>(d: D) -> Result<RulesSpec, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = RulesSpec;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a rule-set name (\"paper\", \"netlogo\", \"mesa\") or a table with `base`")
         }
-        d.deserialize_any(V)
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RulesSpec, E> {
+            RuleSet::deserialize(serde::de::value::StrDeserializer::<E>::new(s))
+                .map(RulesSpec::named)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<RulesSpec, A::Error> {
+            RulesSpec::deserialize(serde::de::value::MapAccessDeserializer::new(m))
+        }
     }
+    d.deserialize_any(V)
 }
 
 impl RulesSpec {
+    /// A named rule set without overrides.
+    pub fn named(base: RuleSet) -> RulesSpec {
+        RulesSpec {
+            base,
+            ratio: None,
+            vision: None,
+            include_center: None,
+            order: None,
+            shuffle_jailed: None,
+            jail_term: None,
+            countdown: None,
+            jailed: None,
+            cop_after_arrest: None,
+            placement: None,
+        }
+    }
+
     /// The switches in force.
     pub fn resolve(&self) -> Rules {
-        match self {
-            RulesSpec::Named(s) => Rules::from(*s),
-            RulesSpec::Custom(t) => {
-                let mut r = Rules::from(t.base);
-                macro_rules! over {
-                    ($($f:ident),*) => { $( if let Some(v) = t.$f { r.$f = v; } )* };
-                }
-                over!(
-                    ratio,
-                    vision,
-                    include_center,
-                    order,
-                    shuffle_jailed,
-                    jail_term,
-                    countdown,
-                    jailed,
-                    cop_after_arrest,
-                    placement
-                );
-                r
-            }
+        let mut r = Rules::from(self.base);
+        macro_rules! over {
+            ($($f:ident),*) => { $( if let Some(v) = self.$f { r.$f = v; } )* };
         }
+        over!(
+            ratio,
+            vision,
+            include_center,
+            order,
+            shuffle_jailed,
+            jail_term,
+            countdown,
+            jailed,
+            cop_after_arrest,
+            placement
+        );
+        r
     }
 
-    /// The named rule set this starts from.
-    pub fn base(&self) -> RuleSet {
-        match self {
-            RulesSpec::Named(s) => *s,
-            RulesSpec::Custom(t) => t.base,
-        }
-    }
-
-    /// A short label: `paper`, or `paper+ratio=floor` when switches are overridden.
+    /// A short label: `paper`, or `paper+ratio=floor` when switches differ from the base.
     pub fn label(&self) -> String {
-        match self {
-            RulesSpec::Named(s) => s.name().to_string(),
-            RulesSpec::Custom(t) => {
-                let base = Rules::from(t.base);
-                let r = self.resolve();
-                let mut s = t.base.name().to_string();
-                let (b, c) = (
-                    serde_json::to_value(base).expect("rules serialise"),
-                    serde_json::to_value(r).expect("rules serialise"),
-                );
-                if let (Some(b), Some(c)) = (b.as_object(), c.as_object()) {
-                    for (k, v) in c {
-                        if b.get(k) != Some(v) {
-                            let v = v.as_str().map(str::to_string).unwrap_or(v.to_string());
-                            s.push_str(&format!("+{k}={v}"));
-                        }
-                    }
+        let mut s = self.base.name().to_string();
+        let b = serde_json::to_value(Rules::from(self.base)).expect("rules serialise");
+        let c = serde_json::to_value(self.resolve()).expect("rules serialise");
+        if let (Some(b), Some(c)) = (b.as_object(), c.as_object()) {
+            for (k, v) in c {
+                if b.get(k) != Some(v) {
+                    let v = v.as_str().map(str::to_string).unwrap_or(v.to_string());
+                    s.push_str(&format!("+{k}={v}"));
                 }
-                s
             }
         }
+        s
     }
 }
 

@@ -1,0 +1,38 @@
+//! Helpers shared by the test modules.
+
+use impunity::{Model, Scenario, presets};
+
+/// A preset with some keys changed (`("rules.ratio", "floor")`-style TOML values).
+pub fn preset_with(name: &str, changes: &[(&str, toml::Value)]) -> Scenario {
+    presets::get(name)
+        .expect("preset exists")
+        .with_changes(changes.iter().map(|(k, v)| (*k, v.clone())))
+        .expect("changes are valid")
+}
+
+/// A TOML string value.
+pub fn s(v: &str) -> toml::Value {
+    toml::Value::String(v.into())
+}
+
+/// A TOML float value.
+pub fn f(v: f64) -> toml::Value {
+    toml::Value::Float(v)
+}
+
+/// Runs `ticks` ticks and returns every tick's statistics (tick 0 included).
+pub fn trajectory(s: &Scenario, seed: u64, ticks: u32) -> Vec<impunity::metrics::TickStats> {
+    let mut m = Model::new(s, seed, 0).expect("valid scenario");
+    let mut out = vec![m.stats()];
+    for _ in 0..ticks {
+        m.step();
+        out.push(m.stats());
+    }
+    out
+}
+
+/// Mean and standard error of the mean.
+pub fn mean_se(x: &[f64]) -> (f64, f64) {
+    let (m, sd) = impunity::analysis::mean_sd(x).expect("values");
+    (m, sd / (x.len() as f64).sqrt())
+}

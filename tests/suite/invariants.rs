@@ -1,0 +1,122 @@
+//! Invariants that must hold on every tick of every preset and rule set.
+
+use super::common::*;
+use impunity::model::{FOREVER, Status};
+use impunity::rules::Countdown;
+use impunity::{Model, presets};
+
+/// Every preset, a few hundred ticks: the lattice agrees with the agents (no agent on two
+/// cells, layers match), and the status counts add up to the population.
+#[test]
+fn every_preset_keeps_its_invariants() {
+    for name in presets::names() {
+        let sc = presets::get(name).unwrap();
+        let mut m = Model::new(&sc, 11, 0).unwrap();
+        m.check_invariants()
+            .unwrap_or_else(|e| panic!("{name} at tick 0: {e}"));
+        let people = m.persons().len() as u64;
+        for _ in 0..250 {
+            m.step();
+            m.check_invariants()
+                .unwrap_or_else(|e| panic!("{name} at tick {}: {e}", m.tick()));
+            let st = m.stats();
+            assert_eq!(
+                st.quiescent + st.active + st.jailed,
+                st.persons(),
+                "{name}: statuses do not add up"
+            );
+            if sc.demography.birth_rate == 0.0 && sc.demography.max_age == 0 && st.killed == 0 {
+                assert_eq!(st.persons(), people, "{name}: Model I population changed");
+            }
+        }
+    }
+}
+
+/// Jailed persons do not act: while jailed they are never active, and where they stay on the
+/// lattice (NetLogo, Mesa) they never move. Their terms run out exactly as drawn: the term
+/// left drops by one each tick, and the person is free the tick after it reaches its end
+/// (zero left under end-of-tick countdown; Mesa's own-turn countdown spends one more turn at
+/// zero before acting). The first term seen lies in the range the rules draw from.
+#[test]
+fn jail_terms_run_out_as_drawn() {
+    for (name, jmax) in [
+        ("epstein-run2", 30u32),
+        ("netlogo-rebellion", 30),
+        ("mesa-epstein", 12),
+    ] {
+        let sc = preset_with(name, &[("policing.max_jail_term", f(jmax as f64))]);
+        let rules = sc.rules();
+        let mut m = Model::new(&sc, 5, 0).unwrap();
+        let n = m.persons().len();
+        let mut prev: Vec<(Status, u32, u16, u16)> = m
+            .persons()
+            .iter()
+            .map(|p| (p.status, p.jail, p.x, p.y))
+            .collect();
+        let mut spells = 0;
+        let mut largest_first = 0;
+        for _ in 0..400 {
+            m.step();
+            assert_eq!(m.persons().len(), n);
+            for (i, p) in m.persons().iter().enumerate() {
+                let (ps, pj, px, py) = prev[i];
+                if p.status == Status::Jailed {
+                    assert_ne!(p.jail, FOREVER);
+                    // Under Mesa's rules a person whose term has run out (0 left) acts on its
+                    // turn and may be arrested again within the same tick: a new spell.
+                    let new_spell =
+                        ps != Status::Jailed || (pj == 0 && rules.countdown == Countdown::OwnTurn);
+                    if !new_spell {
+                        // still jailed: one tick less, same place
+                        assert_eq!(
+                            p.jail + 1,
+                            pj,
+                            "{name}: person {i}'s term went {pj} -> {}",
+                            p.jail
+                        );
+                        if !matches!(rules.jailed, impunity::rules::JailedCell::Leave) {
+                            assert_eq!((p.x, p.y), (px, py), "{name}: a jailed person moved");
+                        }
+                    } else {
+                        spells += 1;
+                        largest_first = largest_first.max(p.jail);
+                        let bound = match rules.countdown {
+                            // drawn n in 1..=J (paper) or 0..J-1 (NetLogo), one tick already served
+                            Countdown::EndOfTick => jmax - 1,
+                            // drawn n in 0..=J; its own turn may already have come this tick
+                            Countdown::OwnTurn => jmax,
+                        };
+                        assert!(
+                            p.jail <= bound,
+                            "{name}: first term {} above {bound}",
+                            p.jail
+                        );
+                    }
+                } else if ps == Status::Jailed {
+                    // released: the term had run out
+                    let last = match rules.countdown {
+                        Countdown::EndOfTick => 1,
+                        Countdown::OwnTurn => 0,
+                    };
+                    assert_eq!(
+                        pj, last,
+                        "{name}: person {i} left jail with {pj} ticks left"
+                    );
+                }
+            }
+            prev = m
+                .persons()
+                .iter()
+                .map(|p| (p.status, p.jail, p.x, p.y))
+                .collect();
+        }
+        assert!(
+            spells > 100,
+            "{name}: too few arrests ({spells}) to test anything"
+        );
+        assert!(
+            largest_first + 3 >= jmax - 1,
+            "{name}: the longest terms ({largest_first}) never came near J_max {jmax}"
+        );
+    }
+}
