@@ -33,4 +33,9 @@ pub mod scenario;
 pub mod world;
 
 pub use model::Model;
+
+/// The README's Rust example, compiled and run as a doctest so that it cannot rot.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 pub use scenario::Scenario;
