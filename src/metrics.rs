@@ -73,6 +73,16 @@ impl TickStats {
     }
 }
 
+/// Whether a column counts events during a tick (a flow, summed over a run) or describes the
+/// state at the end of a tick (a stock, read at its end or at its peak).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetricKind {
+    /// Events during the tick (killings, arrests, …).
+    Flow,
+    /// State at the end of the tick (actives, living persons, legitimacy, …).
+    Stock,
+}
+
 /// One column.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Metric {
@@ -144,6 +154,11 @@ impl MetricSet {
         &self.names
     }
 
+    /// Flow or stock, per column.
+    pub fn kinds(&self) -> Vec<MetricKind> {
+        self.metrics.iter().map(Metric::kind).collect()
+    }
+
     /// Appends the values of every column for `st`.
     pub fn values(&self, st: &TickStats, out: &mut Vec<f64>) {
         for m in &self.metrics {
@@ -158,6 +173,22 @@ impl MetricSet {
                 Metric::Births => st.births as f64,
                 Metric::DeathsOfAge => st.deaths_of_age as f64,
             });
+        }
+    }
+}
+
+impl Metric {
+    /// Flow or stock.
+    pub fn kind(&self) -> MetricKind {
+        match self {
+            Metric::Killed | Metric::Arrests | Metric::Births | Metric::DeathsOfAge => {
+                MetricKind::Flow
+            }
+            Metric::Quiescent
+            | Metric::Active
+            | Metric::Jailed
+            | Metric::Cops
+            | Metric::Alive(_) => MetricKind::Stock,
         }
     }
 }

@@ -135,13 +135,26 @@ mod tests {
     fn value_stability() {
         let mut r = stream_rng(1, 0, Stream::Init);
         let got: Vec<u64> = (0..3).map(|_| r.random::<u64>()).collect();
-        assert_eq!(got, [9476536363397918142, 9705223171855305981, 5020380969718126782]);
+        assert_eq!(
+            got,
+            [
+                9476536363397918142,
+                9705223171855305981,
+                5020380969718126782
+            ]
+        );
         let mut r = stream_rng(42, 5, Stream::Movement);
         let got: Vec<u32> = (0..3).map(|_| r.random_range(0..112u32)).collect();
         assert_eq!(got, [81, 69, 2]);
         // Different replicates and seeds are different sequences.
-        assert_ne!(stream_rng(1, 1, Stream::Init).random::<u64>(), 9476536363397918142);
-        assert_ne!(stream_rng(2, 0, Stream::Init).random::<u64>(), 9476536363397918142);
+        assert_ne!(
+            stream_rng(1, 1, Stream::Init).random::<u64>(),
+            9476536363397918142
+        );
+        assert_ne!(
+            stream_rng(2, 0, Stream::Init).random::<u64>(),
+            9476536363397918142
+        );
     }
 
     #[test]

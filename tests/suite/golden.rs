@@ -18,7 +18,13 @@ fn presets_produce_their_golden_outputs() {
     for name in presets::names() {
         let sc = presets::get(name).unwrap();
         let mut buf = Vec::new();
-        write_timeseries_header(&mut buf, impunity::metrics::MetricSet::for_scenario(&sc).unwrap().names()).unwrap();
+        write_timeseries_header(
+            &mut buf,
+            impunity::metrics::MetricSet::for_scenario(&sc)
+                .unwrap()
+                .names(),
+        )
+        .unwrap();
         for r in run_replicates(&sc, 1, 2, 60) {
             write_timeseries_rows(&mut buf, r.replicate, &r.rows).unwrap();
         }
@@ -30,5 +36,8 @@ fn presets_produce_their_golden_outputs() {
             stale.push(name);
         }
     }
-    assert!(stale.is_empty(), "outputs differ from tests/golden for {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "outputs differ from tests/golden for {stale:?}"
+    );
 }
