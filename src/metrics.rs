@@ -1,19 +1,30 @@
-//! Per-tick metrics: the columns of `timeseries.csv`.
+//! Per-tick metrics: the columns of `timeseries.csv`. Counts are in agents (the manifest's
+//! `people_per_agent` converts them to people).
 //!
-//! | column | meaning |
-//! |---|---|
-//! | `quiescent`, `active`, `jailed` | persons in each status (agents) |
-//! | `cops` | force units on the lattice |
-//! | `alive_<community>` | living persons of a community, jailed included |
-//! | `killed` | persons killed by persons during the tick (Model II) |
-//! | `arrests` | arrests during the tick |
-//! | `births`, `deaths_of_age` | demography during the tick |
+//! | column | kind | meaning |
+//! |---|---|---|
+//! | `quiescent`, `active`, `jailed` | stock | civilians in each status (jailed includes captured fighters) |
+//! | `cops` | stock | force units on the lattice |
+//! | `alive_<community>` | stock | living persons of a community, jailed and fighters included |
+//! | `killed` | flow | persons killed by persons during the tick (Epstein's Model II) |
+//! | `arrests` | flow | arrests during the tick |
+//! | `births`, `deaths_of_age` | flow | demography during the tick |
+//! | `killed_civilians_<perp>` | flow | civilians killed, by perpetrator: `state`, `progov`, `militia`, `jihadist`, `bandit`, `international` |
+//! | `killed_<community>` | flow | civilians of a community killed (any perpetrator) |
+//! | `fighters_<group>` | stock | members of an armed group (not in jail) |
+//! | `recruits_<group>` | flow | persons who joined the group |
+//! | `abuses` | flow | victims of extrajudicial killings |
+//! | `cases_opened`, `cases_investigated`, `convictions`, `amnesties` | flow | the justice pipeline |
+//! | `legitimacy_<community>` | stock | L: the state's legitimacy in the community's eyes |
+//! | `unresolved_<community>` | stock | U: the community's unresolved-injustice index |
+//! | `battles`, `battle_deaths` | flow | battle events and combatants killed in them |
 //!
-//! The default set is Model I's `quiescent,active,jailed,cops`, or Model II's
-//! `alive_<c>…,killed,jailed` when some community kills another; `outputs.metrics` in a
-//! scenario picks any list.
+//! The default set is Model I's `quiescent,active,jailed,cops`; Model II's
+//! `alive_<c>…,killed,jailed` when some community kills another; the conflict model's full set
+//! (every column above from `killed_civilians_state` on, plus `active` and `jailed`) when the
+//! scenario uses it. `outputs.metrics` in a scenario picks any list.
 
-use crate::model::{Model, Status};
+use crate::model::{Model, Perp, Status, is_conflict};
 use crate::scenario::Scenario;
 
 /// Counts describing one tick.
@@ -29,9 +40,9 @@ pub struct TickStats {
     pub jailed: u64,
     /// Force units.
     pub units: u64,
-    /// Living persons per community (jailed included).
+    /// Living persons per community (jailed and fighters included).
     pub alive: Vec<u64>,
-    /// Killings by persons this tick.
+    /// Killings by persons this tick (Model II).
     pub killed: u64,
     /// Arrests this tick.
     pub arrests: u64,
@@ -39,15 +50,25 @@ pub struct TickStats {
     pub births: u64,
     /// Deaths of age this tick.
     pub deaths_of_age: u64,
+    /// Fighters per group.
+    pub fighters: Vec<u64>,
+    /// The conflict model's counts of the tick (all zero outside it).
+    pub conflict: crate::model::ConflictCounters,
+    /// Legitimacy per community.
+    pub legitimacy: Vec<f64>,
+    /// Unresolved injustice per community.
+    pub unresolved: Vec<f64>,
 }
 
 impl TickStats {
     /// The statistics of `m`'s current state.
     pub fn of(m: &Model) -> TickStats {
+        let s = m.scenario();
         let mut st = TickStats {
             tick: m.tick(),
-            alive: vec![0; m.scenario().communities.len()],
-            units: m.units().len() as u64,
+            alive: vec![0; s.communities.len()],
+            fighters: vec![0; s.groups.len()],
+            units: m.units().iter().filter(|u| !u.dead).count() as u64,
             ..Default::default()
         };
         for p in m.persons() {
@@ -55,6 +76,7 @@ impl TickStats {
                 Status::Quiescent => st.quiescent += 1,
                 Status::Active => st.active += 1,
                 Status::Jailed => st.jailed += 1,
+                Status::Fighter => st.fighters[p.group as usize] += 1,
                 Status::Dead => continue,
             }
             st.alive[p.community as usize] += 1;
@@ -64,12 +86,30 @@ impl TickStats {
         st.arrests = c.arrests as u64;
         st.births = c.births as u64;
         st.deaths_of_age = c.deaths_of_age as u64;
+        match m.institutions() {
+            Some(inst) => {
+                st.conflict = inst.counters.clone();
+                st.legitimacy = inst.legitimacy.clone();
+                st.unresolved = inst.unresolved.clone();
+            }
+            None => {
+                st.conflict =
+                    crate::model::ConflictCounters::new(s.communities.len(), s.groups.len());
+                st.legitimacy = s.communities.values().map(|c| c.legitimacy).collect();
+                st.unresolved = vec![0.0; s.communities.len()];
+            }
+        }
         st
     }
 
     /// Living persons (all communities).
     pub fn persons(&self) -> u64 {
         self.alive.iter().sum()
+    }
+
+    /// Civilians killed this tick, all perpetrators.
+    pub fn civilians_killed(&self) -> u64 {
+        self.conflict.killed_by.iter().sum()
     }
 }
 
@@ -104,6 +144,78 @@ pub enum Metric {
     Births,
     /// `deaths_of_age`
     DeathsOfAge,
+    /// `killed_civilians_<perp>`
+    KilledCivilians(Perp),
+    /// `killed_<community>`
+    KilledOf(usize),
+    /// `fighters_<group>`
+    Fighters(usize),
+    /// `recruits_<group>`
+    Recruits(usize),
+    /// `abuses`
+    Abuses,
+    /// `cases_opened`
+    CasesOpened,
+    /// `cases_investigated`
+    CasesInvestigated,
+    /// `convictions`
+    Convictions,
+    /// `amnesties`
+    Amnesties,
+    /// `legitimacy_<community>`
+    Legitimacy(usize),
+    /// `unresolved_<community>`
+    Unresolved(usize),
+    /// `battles`
+    Battles,
+    /// `battle_deaths`
+    BattleDeaths,
+}
+
+impl Metric {
+    /// Flow or stock.
+    pub fn kind(&self) -> MetricKind {
+        use Metric::*;
+        match self {
+            Quiescent | Active | Jailed | Cops | Alive(_) | Fighters(_) | Legitimacy(_)
+            | Unresolved(_) => MetricKind::Stock,
+            _ => MetricKind::Flow,
+        }
+    }
+
+    /// Whether the values are whole counts (formatted without decimals).
+    pub fn is_count(&self) -> bool {
+        !matches!(self, Metric::Legitimacy(_) | Metric::Unresolved(_))
+    }
+
+    fn value(&self, st: &TickStats) -> f64 {
+        use Metric::*;
+        let c = &st.conflict;
+        match self {
+            Quiescent => st.quiescent as f64,
+            Active => st.active as f64,
+            Jailed => st.jailed as f64,
+            Cops => st.units as f64,
+            Alive(k) => st.alive[*k] as f64,
+            Killed => st.killed as f64,
+            Arrests => st.arrests as f64,
+            Births => st.births as f64,
+            DeathsOfAge => st.deaths_of_age as f64,
+            KilledCivilians(p) => c.killed_by[*p as usize] as f64,
+            KilledOf(k) => c.killed_of[*k] as f64,
+            Fighters(g) => st.fighters[*g] as f64,
+            Recruits(g) => c.recruits[*g] as f64,
+            Abuses => c.abuses as f64,
+            CasesOpened => c.cases_opened as f64,
+            CasesInvestigated => c.cases_investigated as f64,
+            Convictions => c.convictions as f64,
+            Amnesties => c.amnesties as f64,
+            Legitimacy(k) => st.legitimacy[*k],
+            Unresolved(k) => st.unresolved[*k],
+            Battles => c.battles as f64,
+            BattleDeaths => c.battle_deaths as f64,
+        }
+    }
 }
 
 /// The ordered columns a scenario reports.
@@ -127,24 +239,10 @@ impl MetricSet {
             if names[..i].contains(n) {
                 return Err(format!("`{n}` is listed twice"));
             }
-            let m = match n.as_str() {
-                "quiescent" => Metric::Quiescent,
-                "active" => Metric::Active,
-                "jailed" => Metric::Jailed,
-                "cops" => Metric::Cops,
-                "killed" => Metric::Killed,
-                "arrests" => Metric::Arrests,
-                "births" => Metric::Births,
-                "deaths_of_age" => Metric::DeathsOfAge,
-                other => match other
-                    .strip_prefix("alive_")
-                    .and_then(|c| s.communities.get_index_of(c))
-                {
-                    Some(k) => Metric::Alive(k),
-                    None => return Err(crate::scenario::unknown("metric", other, known.iter())),
-                },
-            };
-            metrics.push(m);
+            match parse(s, n) {
+                Some(m) => metrics.push(m),
+                None => return Err(crate::scenario::unknown("metric", n, known.iter())),
+            }
         }
         Ok(MetricSet { names, metrics })
     }
@@ -154,6 +252,11 @@ impl MetricSet {
         &self.names
     }
 
+    /// The columns.
+    pub fn metrics(&self) -> &[Metric] {
+        &self.metrics
+    }
+
     /// Flow or stock, per column.
     pub fn kinds(&self) -> Vec<MetricKind> {
         self.metrics.iter().map(Metric::kind).collect()
@@ -161,39 +264,76 @@ impl MetricSet {
 
     /// Appends the values of every column for `st`.
     pub fn values(&self, st: &TickStats, out: &mut Vec<f64>) {
-        for m in &self.metrics {
-            out.push(match m {
-                Metric::Quiescent => st.quiescent as f64,
-                Metric::Active => st.active as f64,
-                Metric::Jailed => st.jailed as f64,
-                Metric::Cops => st.units as f64,
-                Metric::Alive(k) => st.alive[*k] as f64,
-                Metric::Killed => st.killed as f64,
-                Metric::Arrests => st.arrests as f64,
-                Metric::Births => st.births as f64,
-                Metric::DeathsOfAge => st.deaths_of_age as f64,
-            });
-        }
+        out.extend(self.metrics.iter().map(|m| m.value(st)));
     }
 }
 
-impl Metric {
-    /// Flow or stock.
-    pub fn kind(&self) -> MetricKind {
-        match self {
-            Metric::Killed | Metric::Arrests | Metric::Births | Metric::DeathsOfAge => {
-                MetricKind::Flow
+fn parse(s: &Scenario, n: &str) -> Option<Metric> {
+    use Metric::*;
+    let comm = |rest: &str| s.communities.get_index_of(rest);
+    let group = |rest: &str| s.groups.get_index_of(rest);
+    Some(match n {
+        "quiescent" => Quiescent,
+        "active" => Active,
+        "jailed" => Jailed,
+        "cops" => Cops,
+        "killed" => Killed,
+        "arrests" => Arrests,
+        "births" => Births,
+        "deaths_of_age" => DeathsOfAge,
+        "abuses" => Abuses,
+        "cases_opened" => CasesOpened,
+        "cases_investigated" => CasesInvestigated,
+        "convictions" => Convictions,
+        "amnesties" => Amnesties,
+        "battles" => Battles,
+        "battle_deaths" => BattleDeaths,
+        _ => {
+            if let Some(p) = n.strip_prefix("killed_civilians_") {
+                KilledCivilians(*Perp::ALL.iter().find(|q| q.name() == p)?)
+            } else if let Some(c) = n.strip_prefix("alive_") {
+                Alive(comm(c)?)
+            } else if let Some(c) = n.strip_prefix("killed_") {
+                KilledOf(comm(c)?)
+            } else if let Some(g) = n.strip_prefix("fighters_") {
+                Fighters(group(g)?)
+            } else if let Some(g) = n.strip_prefix("recruits_") {
+                Recruits(group(g)?)
+            } else if let Some(c) = n.strip_prefix("legitimacy_") {
+                Legitimacy(comm(c)?)
+            } else if let Some(c) = n.strip_prefix("unresolved_") {
+                Unresolved(comm(c)?)
+            } else {
+                return None;
             }
-            Metric::Quiescent
-            | Metric::Active
-            | Metric::Jailed
-            | Metric::Cops
-            | Metric::Alive(_) => MetricKind::Stock,
         }
-    }
+    })
 }
 
 fn default_names(s: &Scenario) -> Vec<String> {
+    if is_conflict(s) {
+        let mut v: Vec<String> = Perp::ALL
+            .iter()
+            .map(|p| format!("killed_civilians_{}", p.name()))
+            .collect();
+        v.extend(s.communities.keys().map(|c| format!("killed_{c}")));
+        v.extend(s.groups.keys().map(|g| format!("fighters_{g}")));
+        v.extend(s.groups.keys().map(|g| format!("recruits_{g}")));
+        v.extend(
+            [
+                "abuses",
+                "cases_opened",
+                "cases_investigated",
+                "convictions",
+                "amnesties",
+            ]
+            .map(String::from),
+        );
+        v.extend(s.communities.keys().map(|c| format!("legitimacy_{c}")));
+        v.extend(s.communities.keys().map(|c| format!("unresolved_{c}")));
+        v.extend(["battles", "battle_deaths", "active", "jailed"].map(String::from));
+        return v;
+    }
     let model2 = s.communities.values().any(|c| !c.kills.is_empty());
     if model2 {
         let mut v: Vec<String> = s.communities.keys().map(|c| format!("alive_{c}")).collect();
@@ -217,9 +357,29 @@ fn all_names(s: &Scenario) -> Vec<String> {
         "arrests",
         "births",
         "deaths_of_age",
+        "abuses",
+        "cases_opened",
+        "cases_investigated",
+        "convictions",
+        "amnesties",
+        "battles",
+        "battle_deaths",
     ]
     .map(String::from)
     .to_vec();
-    v.extend(s.communities.keys().map(|c| format!("alive_{c}")));
+    v.extend(
+        Perp::ALL
+            .iter()
+            .map(|p| format!("killed_civilians_{}", p.name())),
+    );
+    for c in s.communities.keys() {
+        for pre in ["alive", "killed", "legitimacy", "unresolved"] {
+            v.push(format!("{pre}_{c}"));
+        }
+    }
+    for g in s.groups.keys() {
+        v.push(format!("fighters_{g}"));
+        v.push(format!("recruits_{g}"));
+    }
     v
 }

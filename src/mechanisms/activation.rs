@@ -91,7 +91,8 @@ impl Model {
     pub(crate) fn decide(&mut self, i: usize, c: u32, a_vis: u32) {
         let p = self.persons[i];
         let prob = self.params.arrest.p(c, a_vis + 1);
-        let g = p.hardship * self.params.one_minus_l[p.community as usize];
+        let c = p.community as usize;
+        let g = p.hardship * self.griev.one_minus_l[c] + self.griev.extra[c];
         let new = if g - p.risk * prob > self.params.threshold {
             Status::Active
         } else {

@@ -66,6 +66,8 @@ impl Model {
             dies_at,
             status: Status::Quiescent,
             community: p.community,
+            group: crate::model::NO_GROUP,
+            flags: p.flags & crate::model::ARMED,
         });
         let id = AgentId::person(self.persons.len() - 1);
         self.occupy(id, cx, cy);

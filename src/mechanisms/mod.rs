@@ -7,15 +7,33 @@
 //! | [`policing`] | rule C: arrests, jail terms, releases |
 //! | [`communal`] | Model II: actives kill members of targeted communities |
 //! | [`demography`] | Model II: births and deaths of age |
+//! | [`recruitment`] | joining armed groups: grievance- and threat-driven |
+//! | [`violence`] | fighters' turns, attacks on civilians, killings grouped into events |
+//! | [`battles`] | battles between organised forces (Lanchester attrition) |
+//! | [`operations`] | force units by role: policing, counter-insurgency, peacekeeping, strikes |
+//! | [`abuse`] | extrajudicial killings by state-side forces |
+//! | [`justice`] | cases: investigation, verdict, sentence, amnesty; early release |
+//! | [`legitimacy`] | legitimacy and unresolved injustice per community |
+//! | [`arming`] | militia arming and disarmament campaigns |
+//! | [`training`] | training missions; the policy phase |
 //!
 //! Each mechanism is a set of methods on [`crate::model::Model`]; [`crate::model::Model::step`]
 //! calls them in a fixed order that its documentation lists.
 
+pub mod abuse;
 pub mod activation;
+pub mod arming;
+pub mod battles;
 pub mod communal;
 pub mod demography;
+pub mod justice;
+pub mod legitimacy;
 pub mod movement;
+pub mod operations;
 pub mod policing;
+pub mod recruitment;
+pub mod training;
+pub mod violence;
 
 use crate::model::{Model, Status};
 use crate::rules::TurnOrder;
@@ -49,6 +67,10 @@ impl Model {
                     return;
                 }
             }
+            Status::Fighter => {
+                self.fighter_turn(i);
+                return;
+            }
             Status::Quiescent | Status::Active => {}
         }
         match self.rules.order {
@@ -60,6 +82,9 @@ impl Model {
                 self.look_and_decide(i);
                 self.communal_violence(i);
             }
+        }
+        if self.params.conflict.is_some() && self.persons[i].status != Status::Dead {
+            self.recruitment(i);
         }
         self.maybe_give_birth(i);
     }

@@ -37,10 +37,10 @@ impl Model {
                 if moves {
                     self.move_in_vision(id, Some(f));
                 }
-                self.arrest(u);
+                self.arrest_in_vision(u);
             }
             TurnOrder::ActThenMove => {
-                self.arrest(u);
+                self.arrest_in_vision(u);
                 if moves {
                     self.move_in_vision(id, Some(f));
                 }
@@ -50,7 +50,7 @@ impl Model {
 
     /// Rule C for unit `u`: arrest a random active person in vision, if any.
     #[inline(always)]
-    fn arrest(&mut self, u: usize) {
+    pub(crate) fn arrest_in_vision(&mut self, u: usize) {
         let unit = self.units[u];
         let (x, y) = (unit.x as usize, unit.y as usize);
         let shape = &self.params.unit_shape[unit.force as usize];
@@ -136,10 +136,16 @@ impl Model {
         }
     }
 
-    /// Puts person `i` back on the lattice, quiescent.
-    fn release(&mut self, i: usize) {
+    /// Puts person `i` back on the lattice: quiescent, or back in its armed group if it was a
+    /// member.
+    pub(crate) fn release(&mut self, i: usize) {
+        let free = if self.persons[i].group == crate::model::NO_GROUP {
+            Status::Quiescent
+        } else {
+            Status::Fighter
+        };
         match self.rules.jailed {
-            JailedCell::StayFree | JailedCell::Occupy => self.set_status(i, Status::Quiescent),
+            JailedCell::StayFree | JailedCell::Occupy => self.set_status(i, free),
             JailedCell::Leave => {
                 let (x, y) = (self.persons[i].x as usize, self.persons[i].y as usize);
                 let spot = if self.world.cells[self.world.cell(x, y)].is_none() {
@@ -166,7 +172,7 @@ impl Model {
                     Some((nx, ny)) => {
                         self.persons[i].x = nx as u16;
                         self.persons[i].y = ny as u16;
-                        self.set_status(i, Status::Quiescent);
+                        self.set_status(i, free);
                     }
                     // The lattice is full: try again next tick.
                     None => self.persons[i].jail = 1,

@@ -12,7 +12,15 @@ pub enum Status {
     Jailed = 2,
     /// Killed or died of age; removed at the end of the tick.
     Dead = 3,
+    /// A member of an armed group ([`Person::group`]).
+    Fighter = 4,
 }
+
+/// No armed group.
+pub const NO_GROUP: u8 = u8::MAX;
+
+/// [`Person::flags`]: the household is armed.
+pub const ARMED: u8 = 1;
 
 /// A jail term that never ends (J_max = ∞).
 pub const FOREVER: u32 = u32::MAX;
@@ -36,9 +44,13 @@ pub struct Person {
     pub status: Status,
     /// Index of the person's community in the scenario.
     pub community: u8,
+    /// Armed group of a fighter (also kept in jail), or [`NO_GROUP`].
+    pub group: u8,
+    /// Bit flags ([`ARMED`]).
+    pub flags: u8,
 }
 
-/// A force unit (Epstein's "cop").
+/// A force unit (Epstein's "cop"; a squad of an army or a mission in the conflict model).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Unit {
     /// Column.
@@ -47,6 +59,12 @@ pub struct Unit {
     pub y: u16,
     /// Index of the unit's force in the scenario.
     pub force: u8,
+    /// Whether a training mission has trained it.
+    pub trained: bool,
+    /// Recent attacks on its side that it took part in (retaliation memory; fades each tick).
+    pub alarm: f32,
+    /// Killed in battle this tick (removed at its end).
+    pub dead: bool,
 }
 
 #[cfg(test)]
@@ -56,6 +74,6 @@ mod tests {
     #[test]
     fn records_stay_small() {
         assert_eq!(std::mem::size_of::<Person>(), 32);
-        assert!(std::mem::size_of::<Unit>() <= 8);
+        assert!(std::mem::size_of::<Unit>() <= 12);
     }
 }

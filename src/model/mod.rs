@@ -4,103 +4,21 @@
 //! themselves live in [`crate::mechanisms`], one file each; this module wires them into a tick.
 
 mod agents;
+mod institutions;
+mod params;
 mod place;
 
-pub use agents::{FOREVER, Person, Status, Unit};
+pub use agents::{ARMED, FOREVER, NO_GROUP, Person, Status, Unit};
+pub(crate) use institutions::Killing;
+pub use institutions::{Case, ConflictCounters, Fate, Institutions, Perp, Perpetrator};
+pub(crate) use params::Params;
+pub use params::is_conflict;
 
-use crate::mechanisms::activation::ArrestTable;
 use crate::metrics::{MetricSet, TickStats};
 use crate::rng::{Stream, Streams};
 use crate::rules::Rules;
 use crate::scenario::{Scenario, ScenarioError, TimelineRuntime};
-use crate::world::{AgentId, LayerId, Shape, World, layer};
-
-/// Runtime parameters derived from the scenario; rebuilt when the timeline changes a knob.
-#[derive(Clone, Debug)]
-pub(crate) struct Params {
-    pub person_shape: Shape,
-    pub person_moves: bool,
-    pub unit_shape: Vec<Shape>,
-    pub unit_moves: Vec<bool>,
-    pub unit_target: Vec<usize>,
-    pub threshold: f64,
-    /// 1 − L per community.
-    pub one_minus_l: Vec<f64>,
-    pub arrest: ArrestTable,
-    pub max_jail: f64,
-    /// Per community: the layers of the communities its actives kill.
-    pub kill_layers: Vec<Vec<LayerId>>,
-    /// Per community: its free members' layer, if any community targets it.
-    pub community_layer: Vec<Option<LayerId>>,
-    pub birth_rate: f64,
-    pub max_age: u32,
-    pub moore: Shape,
-}
-
-impl Params {
-    fn new(s: &Scenario, rules: &Rules) -> Params {
-        let person_shape = Shape::new(rules.vision, s.population.vision, rules.include_center);
-        // A community gets a layer of its free members when somebody targets it.
-        let targeted: Vec<bool> = s
-            .communities
-            .keys()
-            .map(|name| s.communities.values().any(|c| c.kills.contains(name)))
-            .collect();
-        let mut next = layer::FIXED;
-        let community_layer: Vec<Option<LayerId>> = targeted
-            .iter()
-            .map(|&t| {
-                t.then(|| {
-                    next += 1;
-                    next - 1
-                })
-            })
-            .collect();
-        let kill_layers = s
-            .communities
-            .values()
-            .map(|c| {
-                c.kills
-                    .iter()
-                    .map(|k| {
-                        community_layer[s.communities.get_index_of(k).expect("validated")]
-                            .expect("targeted")
-                    })
-                    .collect()
-            })
-            .collect();
-        let cells = s.world.width as f64 * s.world.height as f64;
-        Params {
-            arrest: ArrestTable::new(rules.ratio, s.activation.k, person_shape.cells()),
-            person_shape,
-            person_moves: s.population.movement,
-            unit_shape: s
-                .forces
-                .values()
-                .map(|f| Shape::new(rules.vision, f.vision, rules.include_center))
-                .collect(),
-            unit_moves: s.forces.values().map(|f| f.movement).collect(),
-            unit_target: s
-                .forces
-                .values()
-                .map(|f| (f.density * cells).round() as usize)
-                .collect(),
-            threshold: s.activation.threshold,
-            one_minus_l: s.communities.values().map(|c| 1.0 - c.legitimacy).collect(),
-            max_jail: s.policing.max_jail_term,
-            kill_layers,
-            community_layer,
-            birth_rate: s.demography.birth_rate,
-            max_age: s.demography.max_age,
-            moore: Shape::moore(),
-        }
-    }
-
-    /// Number of extra layers beyond the fixed ones.
-    fn extra_layers(&self) -> usize {
-        self.community_layer.iter().flatten().count()
-    }
-}
+use crate::world::{AgentId, World};
 
 /// Events counted during the current tick.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -142,6 +60,17 @@ pub struct Model {
     pub(crate) counters: TickCounters,
     pub(crate) scratch_dead: bool,
     metrics: MetricSet,
+    /// The conflict model's off-lattice state (`None` for Epstein's models).
+    pub(crate) inst: Option<Box<Institutions>>,
+    /// Per community, the terms of grievance G = H·(1 − L) + ω·U.
+    pub(crate) griev: Grievance,
+}
+
+/// Per community: 1 − L and ω·U, the terms of the grievance rule.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Grievance {
+    pub one_minus_l: Vec<f64>,
+    pub extra: Vec<f64>,
 }
 
 impl Model {
@@ -156,8 +85,19 @@ impl Model {
             scenario.world.height as usize,
             scenario.world.torus,
             scenario.max_radius().max(1),
-            params.extra_layers(),
+            params.extra_layers,
         );
+        let inst = params.conflict.as_ref().map(|c| {
+            Box::new(Institutions::new(
+                scenario.communities.len(),
+                scenario.groups.len(),
+                scenario.forces.len(),
+                c.n_regions,
+                &c.baseline,
+                scenario.abuse.prior_punishment,
+                scenario.missions.len(),
+            ))
+        });
         let metrics = MetricSet::for_scenario(scenario)
             .map_err(|m| ScenarioError::new("outputs.metrics", m))?;
         let mut m = Model {
@@ -174,7 +114,10 @@ impl Model {
             counters: TickCounters::default(),
             scratch_dead: false,
             metrics,
+            inst,
+            griev: Grievance::default(),
         };
+        m.refresh_grievance();
         m.populate();
         Ok(m)
     }
@@ -234,10 +177,31 @@ impl Model {
     }
 
     fn reconfigure(&mut self, new: Scenario) {
+        let amnesty_before = self.scenario.policy.amnesty.in_force;
         self.rules = new.rules();
         self.params = Params::new(&new, &self.rules);
         self.scenario = new;
         self.adjust_units();
+        if let Some(inst) = self.inst.as_mut() {
+            inst.legitimacy_baseline_changed(&self.params);
+        }
+        self.refresh_grievance();
+        if let Some(inst) = self.inst.as_mut() {
+            if !amnesty_before && self.scenario.policy.amnesty.in_force {
+                inst.events.push(crate::events::Event {
+                    tick: self.tick,
+                    region: None,
+                    x: 0,
+                    y: 0,
+                    event_type: crate::events::EventType::Amnesties,
+                    sub_event_type: "law enters into force",
+                    actor1: crate::events::Actor::State,
+                    actor2: crate::events::Actor::None,
+                    victim_community: None,
+                    fatalities: 0,
+                });
+            }
+        }
     }
 
     /// Advances one tick. The phases, in order:
@@ -256,15 +220,48 @@ impl Model {
     ///    released onto the lattice.
     /// 5. **Demography**: persons whose lifespan is over die.
     /// 6. **Bookkeeping**: dead agents are removed; the tick counter advances.
+    ///
+    /// The conflict model (scenarios with armed groups, regions, abuse, missions, …) adds
+    /// phases around these: after the timeline, **policy** (training, disarmament, fading of
+    /// threat and alarm); during the turns, recruitment, attacks, battles, strikes, abuses;
+    /// after the jail phase, **events** (killings close together in space grouped into one
+    /// event), the **justice pipeline** (cases decided, tried, amnestied) and **legitimacy**
+    /// (relaxation to the baseline plus the tick's effects).
     pub fn step(&mut self) {
         self.tick += 1;
         self.counters = TickCounters::default();
+        if let Some(inst) = self.inst.as_mut() {
+            inst.counters.reset();
+            inst.events.clear();
+        }
         self.apply_timeline();
+        if self.inst.is_some() {
+            self.policy_phase();
+        }
         self.build_schedule();
         self.run_turns();
         self.end_of_tick_jail();
+        if self.inst.is_some() {
+            self.early_release();
+            self.group_killings_into_events();
+            self.justice_phase();
+            self.legitimacy_phase();
+        }
         self.deaths_of_age();
         self.remove_dead();
+    }
+
+    /// The conflict model's off-lattice state, if the scenario uses it.
+    pub fn institutions(&self) -> Option<&Institutions> {
+        self.inst.as_deref()
+    }
+
+    /// Events of the last tick (conflict model; empty otherwise).
+    pub fn events(&self) -> &[crate::events::Event] {
+        self.inst
+            .as_ref()
+            .map(|i| i.events.as_slice())
+            .unwrap_or(&[])
     }
 
     fn apply_timeline(&mut self) {
@@ -309,7 +306,11 @@ impl Model {
     #[inline(always)]
     pub(crate) fn turn(&mut self, id: AgentId) {
         if id.is_unit() {
-            self.unit_turn(id.index());
+            if self.params.conflict.is_some() {
+                self.conflict_unit_turn(id.index());
+            } else {
+                self.unit_turn(id.index());
+            }
         } else {
             self.person_turn(id.index());
         }

@@ -1,6 +1,6 @@
 //! Who stands where: initial placement, occupancy, layer membership, removals, invariants.
 
-use super::{Model, Person, Status, Unit};
+use super::{ARMED, Model, NO_GROUP, Person, Status, Unit};
 use crate::rng::Stream;
 use crate::rules::{JailedCell, Placement};
 use crate::world::{AgentId, layer};
@@ -11,7 +11,7 @@ impl Model {
     #[inline(always)]
     pub(crate) fn is_occupant(&self, p: &Person) -> bool {
         match p.status {
-            Status::Quiescent | Status::Active => true,
+            Status::Quiescent | Status::Active | Status::Fighter => true,
             Status::Jailed => self.rules.jailed == JailedCell::Occupy,
             Status::Dead => false,
         }
@@ -21,7 +21,7 @@ impl Model {
     #[inline(always)]
     pub(crate) fn mask(&self, id: AgentId) -> u64 {
         if id.is_unit() {
-            (1 << layer::OCCUPIED) | (1 << layer::COPS)
+            self.params.unit_mask[self.units[id.index()].force as usize]
         } else {
             let p = &self.persons[id.index()];
             let mut m = 1 << layer::OCCUPIED;
@@ -30,6 +30,7 @@ impl Model {
                     m |= 1 << layer::ACTIVE;
                 }
                 Status::Jailed | Status::Dead => return m,
+                Status::Fighter => return self.params.fighter_mask[p.group as usize],
                 Status::Quiescent => {}
             }
             if let Some(l) = self.params.community_layer[p.community as usize] {
@@ -180,16 +181,25 @@ impl Model {
 
     /// Places the initial population (tick 0).
     ///
-    /// Under exact counts, cells are shuffled once and dealt out: first to each force's units,
-    /// then to persons community by community (largest-remainder shares). Cell by cell, each
-    /// cell draws what it holds. A person's hardship, risk aversion and lifespan are drawn when
-    /// it is created, from the same (init) stream.
+    /// Without regions, under exact counts, cells are shuffled once and dealt out: first to
+    /// each force's units, then to persons community by community (largest-remainder shares).
+    /// Cell by cell (Mesa), each cell draws what it holds. With regions, each region's cells
+    /// are shuffled; units go to random free cells of their deployment regions, then each
+    /// region gets round(people / people_per_agent) persons, split among communities by the
+    /// region's shares. A person's hardship, risk aversion and lifespan are drawn when it is
+    /// created, from the init stream; then armed groups' initial members are chosen, then
+    /// armed households.
     pub(super) fn populate(&mut self) {
         let s = self.scenario().clone();
         let (w, h) = (self.world.width, self.world.height);
         let cells = w * h;
         let shares: Vec<f64> = s.communities.values().map(|c| c.share).collect();
         let max_age = self.params.max_age;
+        let unit_target = self.params.unit_target.clone();
+        if let Some(reg) = &s.world.regions {
+            self.paint_regions(reg);
+        }
+        let region_of = self.world.region.clone();
         let mut persons: Vec<Person> = Vec::new();
         let mut units: Vec<Unit> = Vec::new();
         let rng = self.rng.get(Stream::Init);
@@ -210,55 +220,131 @@ impl Model {
                 dies_at,
                 status: Status::Quiescent,
                 community: k as u8,
+                group: NO_GROUP,
+                flags: 0,
             });
         };
         let unit = |c: usize, f: usize| Unit {
             x: (c % w) as u16,
             y: (c / w) as u16,
             force: f as u8,
+            trained: false,
+            alarm: 0.0,
+            dead: false,
         };
-        match self.rules.placement {
-            Placement::ExactCounts => {
-                let mut all: Vec<u32> = (0..cells as u32).collect();
-                use rand::seq::SliceRandom;
-                all.shuffle(rng);
-                let mut next = all.into_iter();
-                for (f, spec) in s.forces.values().enumerate() {
-                    let n = (spec.density * cells as f64).round() as usize;
-                    units.extend(next.by_ref().take(n).map(|c| unit(c as usize, f)));
+        if let Some(reg) = &s.world.regions {
+            use rand::seq::SliceRandom;
+            let n_regions = reg.legend.len();
+            let mut pools: Vec<Vec<u32>> = vec![Vec::new(); n_regions];
+            for (c, &r) in region_of.iter().enumerate() {
+                if (r as usize) < n_regions {
+                    pools[r as usize].push(c as u32);
                 }
-                let n = (s.population.density * cells as f64).round() as usize;
-                let n = n.min(next.len());
-                for (k, &nk) in apportion(n, &shares).iter().enumerate() {
-                    for c in next.by_ref().take(nk) {
+            }
+            for p in pools.iter_mut() {
+                p.shuffle(rng);
+            }
+            let region_names: Vec<&String> = reg.legend.values().collect();
+            let ridx = |n: &String| {
+                region_names
+                    .iter()
+                    .position(|r| *r == n)
+                    .expect("validated")
+            };
+            for (f, spec) in s.forces.values().enumerate() {
+                let allowed: Vec<usize> = if spec.regions.is_empty() {
+                    (0..n_regions).collect()
+                } else {
+                    spec.regions.iter().map(ridx).collect()
+                };
+                for _ in 0..unit_target[f] {
+                    let left: usize = allowed.iter().map(|&r| pools[r].len()).sum();
+                    if left == 0 {
+                        break;
+                    }
+                    let mut k = rng.random_range(0..left);
+                    for &r in &allowed {
+                        if k < pools[r].len() {
+                            let c = pools[r].pop().expect("non-empty");
+                            units.push(unit(c as usize, f));
+                            break;
+                        }
+                        k -= pools[r].len();
+                    }
+                }
+            }
+            let region_cells: Vec<usize> = (0..n_regions)
+                .map(|r| region_of.iter().filter(|&&x| x as usize == r).count())
+                .collect();
+            for (r, name) in region_names.iter().enumerate() {
+                let n = match reg.population.get(*name) {
+                    Some(people) => (people / s.world.people_per_agent).round() as usize,
+                    None => (s.population.density * region_cells[r] as f64).round() as usize,
+                };
+                let n = n.min(pools[r].len());
+                let local: Vec<f64> = s
+                    .communities
+                    .values()
+                    .map(|c| c.share_by_region.get(*name).copied().unwrap_or(c.share))
+                    .collect();
+                for (k, &nk) in apportion(n, &local).iter().enumerate() {
+                    for _ in 0..nk {
+                        let c = pools[r].pop().expect("enough cells (validated)");
                         person(rng, c as usize, k);
                     }
                 }
             }
-            Placement::PerCell => {
-                let pd = s.population.density;
-                let fd: Vec<f64> = s.forces.values().map(|f| f.density).collect();
-                for c in 0..cells {
-                    let u: f64 = rng.random();
-                    if u < pd {
-                        let k = if shares.len() == 1 {
-                            0
+        } else {
+            match self.rules.placement {
+                Placement::ExactCounts => {
+                    let mut all: Vec<u32> = (0..cells as u32).collect();
+                    use rand::seq::SliceRandom;
+                    all.shuffle(rng);
+                    let mut next = all.into_iter();
+                    for (f, &n) in unit_target.iter().enumerate() {
+                        units.extend(next.by_ref().take(n).map(|c| unit(c as usize, f)));
+                    }
+                    let n = (s.population.density * cells as f64).round() as usize;
+                    let n = n.min(next.len());
+                    for (k, &nk) in apportion(n, &shares).iter().enumerate() {
+                        for c in next.by_ref().take(nk) {
+                            person(rng, c as usize, k);
+                        }
+                    }
+                }
+                Placement::PerCell => {
+                    let pd = s.population.density;
+                    let fd: Vec<f64> = s
+                        .forces
+                        .values()
+                        .map(|f| f.density.unwrap_or(0.0))
+                        .collect();
+                    for c in 0..cells {
+                        let u: f64 = rng.random();
+                        if u < pd {
+                            let k = if shares.len() == 1 {
+                                0
+                            } else {
+                                pick(rng.random(), &shares)
+                            };
+                            person(rng, c, k);
                         } else {
-                            pick(rng.random(), &shares)
-                        };
-                        person(rng, c, k);
-                    } else {
-                        let mut acc = pd;
-                        for (f, d) in fd.iter().enumerate() {
-                            acc += d;
-                            if u < acc {
-                                units.push(unit(c, f));
-                                break;
+                            let mut acc = pd;
+                            for (f, d) in fd.iter().enumerate() {
+                                acc += d;
+                                if u < acc {
+                                    units.push(unit(c, f));
+                                    break;
+                                }
                             }
                         }
                     }
                 }
             }
+        }
+        if self.params.conflict.is_some() {
+            self.initial_members(&s, &mut persons, &region_of);
+            self.initial_arms(&s, &mut persons);
         }
         persons.shrink_to_fit();
         self.units = units;
@@ -270,6 +356,97 @@ impl Model {
         for i in 0..self.persons.len() {
             let p = self.persons[i];
             self.occupy(AgentId::person(i), p.x as usize, p.y as usize);
+        }
+    }
+
+    /// Marks each cell with its region; cells outside every region are blocked for good.
+    fn paint_regions(&mut self, reg: &crate::scenario::RegionsSpec) {
+        let (w, h) = (self.world.width, self.world.height);
+        let (mw, mh) = (reg.map[0].chars().count(), reg.map.len());
+        let rows: Vec<Vec<char>> = reg.map.iter().map(|r| r.chars().collect()).collect();
+        let symbols: Vec<char> = reg
+            .legend
+            .keys()
+            .map(|k| k.chars().next().expect("validated"))
+            .collect();
+        let mut region = vec![crate::world::OUTSIDE; w * h];
+        for y in 0..h {
+            for x in 0..w {
+                let ch = rows[y * mh / h][x * mw / w];
+                if let Some(r) = symbols.iter().position(|&s| s == ch) {
+                    region[y * w + x] = r as u8;
+                } else {
+                    self.world.cells[y * w + x] = AgentId::BLOCKED;
+                    self.world
+                        .layers
+                        .put(crate::world::layer::OCCUPIED, x, y, true);
+                }
+            }
+        }
+        self.world.region = region;
+    }
+
+    /// Armed groups' members at tick 0: persons of the communities each group recruits from
+    /// (in its regions, if given), chosen uniformly.
+    fn initial_members(&mut self, s: &crate::Scenario, persons: &mut [Person], region_of: &[u8]) {
+        let region_names: Vec<String> = s
+            .world
+            .regions
+            .as_ref()
+            .map(|r| r.legend.values().cloned().collect())
+            .unwrap_or_default();
+        let rng = self.rng.get(Stream::Init);
+        for (g, spec) in s.groups.values().enumerate() {
+            let n = (spec.initial_people / s.world.people_per_agent).round() as usize;
+            if n == 0 {
+                continue;
+            }
+            let comms: Vec<usize> = spec
+                .recruits_from
+                .iter()
+                .map(|c| s.communities.get_index_of(c).expect("validated"))
+                .collect();
+            let regions: Vec<u8> = spec
+                .regions
+                .iter()
+                .map(|r| region_names.iter().position(|n| n == r).expect("validated") as u8)
+                .collect();
+            let mut candidates: Vec<usize> = persons
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.status == Status::Quiescent)
+                .filter(|(_, p)| comms.is_empty() || comms.contains(&(p.community as usize)))
+                .filter(|(_, p)| {
+                    regions.is_empty()
+                        || regions
+                            .contains(&region_of[p.y as usize * self.world.width + p.x as usize])
+                })
+                .map(|(i, _)| i)
+                .collect();
+            use rand::seq::SliceRandom;
+            let n = n.min(candidates.len());
+            let (chosen, _) = candidates.partial_shuffle(rng, n);
+            let mut chosen = chosen.to_vec();
+            chosen.sort_unstable();
+            for i in chosen {
+                persons[i].status = Status::Fighter;
+                persons[i].group = g as u8;
+            }
+        }
+    }
+
+    /// Each household of community c is armed with probability `household_arms`.
+    fn initial_arms(&mut self, s: &crate::Scenario, persons: &mut [Person]) {
+        let arms: Vec<f64> = s.communities.values().map(|c| c.household_arms).collect();
+        if arms.iter().all(|&a| a == 0.0) {
+            return;
+        }
+        let rng = self.rng.get(Stream::Init);
+        for p in persons.iter_mut() {
+            let a = arms[p.community as usize];
+            if a > 0.0 && rng.random_bool(a) {
+                p.flags |= ARMED;
+            }
         }
     }
 
@@ -322,6 +499,9 @@ impl Model {
                         x: x as u16,
                         y: y as u16,
                         force: f as u8,
+                        trained: false,
+                        alarm: 0.0,
+                        dead: false,
                     });
                     let id = AgentId::unit(self.units.len() - 1);
                     self.occupy(id, x, y);
@@ -342,7 +522,7 @@ impl Model {
         }
         self.units.truncate(n);
         let fix = |id: &mut AgentId| {
-            if !id.is_none() && id.is_unit() {
+            if id.is_agent() && id.is_unit() {
                 *id = AgentId::unit(remap[id.index()] as usize);
             }
         };
@@ -367,7 +547,7 @@ impl Model {
         }
         self.persons.truncate(n);
         let fix = |id: &mut AgentId| {
-            if !id.is_none() && !id.is_unit() {
+            if id.is_agent() && !id.is_unit() {
                 debug_assert!(
                     remap[id.index()] != u32::MAX,
                     "a dead person is still on the lattice"

@@ -27,9 +27,15 @@
 //! assert!(Scenario::from_toml_str("name = 1", "bad.toml").is_err());
 //! ```
 
+mod conflict;
 mod error;
 mod timeline;
 
+pub use conflict::{
+    AbuseSpec, AmnestySpec, Date, DisarmTarget, DisarmamentSpec, Driver, GroupKind, GroupSpec,
+    JusticeSpec, LegitimacySpec, MissionSpec, PolicySpec, RegionsSpec, Role, Side, Targets,
+    ViolenceSpec,
+};
 pub use error::{ScenarioError, nearest};
 pub use timeline::{TimelineEntry, TimelineRuntime, dynamic_key, get_path, set_path};
 
@@ -49,6 +55,13 @@ pub struct Scenario {
     pub description: String,
     /// Number of ticks a run lasts unless the command line says otherwise.
     pub ticks: u32,
+    /// Calendar date of tick 0 (optional): outputs then carry a `date` column and timeline
+    /// entries may give dates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Date>,
+    /// Days one tick stands for (with `start_date`).
+    #[serde(default = "one_u32", skip_serializing_if = "is_one_u32")]
+    pub days_per_tick: u32,
     /// Implementation rules (a rule-set name, or a table with `base` and overrides).
     #[serde(deserialize_with = "rules_spec")]
     pub rules: RulesSpec,
@@ -64,9 +77,30 @@ pub struct Scenario {
     pub policing: PolicingSpec,
     /// Communities, in the order they are declared.
     pub communities: IndexMap<String, CommunitySpec>,
-    /// Force units (Epstein's cops), by name.
+    /// Force units (Epstein's cops; FAMa, MINUSMA, … in the conflict model), by name.
     #[serde(default)]
     pub forces: IndexMap<String, ForceSpec>,
+    /// Armed groups, by name.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub groups: IndexMap<String, GroupSpec>,
+    /// Legitimacy dynamics and unresolved injustice.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub legitimacy: LegitimacySpec,
+    /// Extrajudicial killings.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub abuse: AbuseSpec,
+    /// Attacks, battles and strikes.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub violence: ViolenceSpec,
+    /// Timing of the justice pipeline.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub justice: JusticeSpec,
+    /// The knobs researchers turn.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub policy: PolicySpec,
+    /// Training missions (EUTM), by name.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub missions: IndexMap<String, MissionSpec>,
     /// Births and deaths of age (Epstein's Model II).
     #[serde(default, skip_serializing_if = "DemographySpec::is_off")]
     pub demography: DemographySpec,
@@ -204,16 +238,21 @@ pub struct WorldSpec {
     /// Whether the edges wrap around (Epstein: yes).
     #[serde(default = "yes")]
     pub torus: bool,
-    /// How many real people one person-agent stands for (outputs report both).
+    /// How many real people one agent stands for (outputs report both).
     #[serde(default = "one_f")]
     pub people_per_agent: f64,
+    /// Named regions on a map (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<RegionsSpec>,
 }
 
 /// Persons on the lattice.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PopulationSpec {
-    /// Fraction of cells holding a person at the start (Epstein: 0.7).
+    /// Fraction of cells holding a person at the start (Epstein: 0.7). With regions that give
+    /// populations, ignored.
+    #[serde(default)]
     pub density: f64,
     /// Vision radius v in cells (Epstein: 1.7 or 7).
     pub vision: f64,
@@ -271,31 +310,48 @@ pub struct CommunitySpec {
     /// Communities whose members this community's active persons kill (Epstein's Model II).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kills: Vec<String>,
+    /// Share of the community's households that are armed (defends against attacks).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub household_arms: f64,
+    /// Share of each region's population in this community (overrides `share` where given;
+    /// per region, the communities' shares sum to 1).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub share_by_region: IndexMap<String, f64>,
 }
 
-/// What a force unit does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Arrests actives in vision and counts as a cop in the arrest-probability estimate.
-    #[default]
-    Policing,
-}
-
-/// A kind of force unit (Epstein's cops).
+/// A kind of force unit (Epstein's cops; an army, a peacekeeping mission, …).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ForceSpec {
-    /// What the unit does.
+    /// What the units do.
     #[serde(default)]
     pub role: Role,
-    /// Fraction of cells holding a unit (Epstein: 0.04 or 0.074).
-    pub density: f64,
+    /// State or international.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub side: Side,
+    /// Fraction of cells holding a unit (Epstein: 0.04 or 0.074). Give this or `people`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub density: Option<f64>,
+    /// Personnel, in people (converted with `world.people_per_agent`). Give this or `density`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub people: Option<f64>,
     /// Vision radius in cells.
     pub vision: f64,
     /// Whether units move.
     #[serde(default = "yes")]
     pub movement: bool,
+    /// Chance per tick that a unit seeing actives arrests one (Epstein: 1).
+    #[serde(default = "one_f", skip_serializing_if = "is_one_f")]
+    pub arrest_rate: f64,
+    /// Discipline in [0, 1]: lowers the chance of abuse.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub discipline: f64,
+    /// Proficiency in [0, 1]: raises battle effectiveness.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub proficiency: f64,
+    /// Regions the units are deployed in (empty: anywhere).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
 }
 
 /// Births and deaths of age.
@@ -333,6 +389,18 @@ impl OutputsSpec {
 
 fn yes() -> bool {
     true
+}
+fn one_u32() -> u32 {
+    1
+}
+fn is_one_u32(v: &u32) -> bool {
+    *v == 1
+}
+fn is_one_f(v: &f64) -> bool {
+    *v == 1.0
+}
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
 }
 fn one_f() -> f64 {
     1.0
@@ -490,12 +558,32 @@ impl Scenario {
         if self.forces.len() > 250 {
             return err("forces", "at most 250 kinds of force unit".into());
         }
-        let mut dens = p.density;
+        let mut dens = if self.world.regions.is_some() {
+            0.0
+        } else {
+            p.density
+        };
         for (name, f) in &self.forces {
             check_name(&format!("forces.{name}"), name)?;
-            check_unit(&format!("forces.{name}.density"), f.density)?;
+            match (f.density, f.people) {
+                (Some(d), None) => check_unit(&format!("forces.{name}.density"), d)?,
+                (None, Some(n)) => {
+                    if !(n.is_finite() && n >= 0.0) {
+                        return err(
+                            &format!("forces.{name}.people"),
+                            format!("{n} must be a number >= 0"),
+                        );
+                    }
+                }
+                _ => {
+                    return err(
+                        &format!("forces.{name}"),
+                        "give either `density` or `people`".into(),
+                    );
+                }
+            }
             self.check_vision(&format!("forces.{name}.vision"), f.vision)?;
-            dens += f.density;
+            dens += self.force_density(f);
         }
         if dens > 1.0 + 1e-12 {
             return err(
@@ -513,13 +601,14 @@ impl Scenario {
         if self.ticks > 10_000_000 {
             return err("ticks", format!("{} is more than 10,000,000", self.ticks));
         }
+        self.validate_conflict()?;
         crate::metrics::MetricSet::for_scenario(self)
             .map_err(|m| ScenarioError::new("outputs.metrics", m))?;
         timeline::validate(self)?;
         Ok(())
     }
 
-    fn check_vision(&self, path: &str, v: f64) -> Result<(), ScenarioError> {
+    pub(crate) fn check_vision(&self, path: &str, v: f64) -> Result<(), ScenarioError> {
         if !(v.is_finite() && v >= 0.0) {
             return Err(ScenarioError::new(
                 path,
@@ -559,8 +648,42 @@ impl Scenario {
 
     /// A rough upper bound of the memory a run of this scenario needs, in bytes.
     pub fn memory_estimate(&self) -> u64 {
-        let dens = self.population.density + self.forces.values().map(|f| f.density).sum::<f64>();
-        estimate_bytes(self.world.width as u64, self.world.height as u64, dens)
+        let dens = self.population.density.max(self.regional_density())
+            + self
+                .forces
+                .values()
+                .map(|f| self.force_density(f))
+                .sum::<f64>();
+        estimate_bytes(
+            self.world.width as u64,
+            self.world.height as u64,
+            dens.min(1.0),
+        )
+    }
+
+    /// Units per cell of a force (from `density`, or `people / people_per_agent / cells`).
+    pub fn force_density(&self, f: &ForceSpec) -> f64 {
+        match (f.density, f.people) {
+            (Some(d), _) => d,
+            (None, Some(p)) => {
+                p / self.world.people_per_agent
+                    / (self.world.width as f64 * self.world.height as f64)
+            }
+            _ => 0.0,
+        }
+    }
+
+    /// Persons per cell over the whole lattice when regions give populations (0 otherwise).
+    fn regional_density(&self) -> f64 {
+        self.world
+            .regions
+            .as_ref()
+            .map(|r| {
+                r.population.values().sum::<f64>()
+                    / self.world.people_per_agent
+                    / (self.world.width as f64 * self.world.height as f64)
+            })
+            .unwrap_or(0.0)
     }
 }
 
@@ -606,7 +729,7 @@ fn check_positive(path: &str, v: f64) -> Result<(), ScenarioError> {
     }
 }
 
-fn check_name(path: &str, name: &str) -> Result<(), ScenarioError> {
+pub(crate) fn check_name(path: &str, name: &str) -> Result<(), ScenarioError> {
     if !name.is_empty()
         && name
             .chars()

@@ -275,6 +275,27 @@ impl Layers {
         unreachable!("nth_set: k out of range")
     }
 
+    /// Calls `f(x, y)` for every set cell of layer `l` in `shape` around (x, y), row by row.
+    pub fn for_each_set(
+        &self,
+        l: LayerId,
+        x: usize,
+        y: usize,
+        shape: &Shape,
+        mut f: impl FnMut(usize, usize),
+    ) {
+        let r = shape.radius() as usize;
+        for (dy, &m) in shape.masks().iter().enumerate() {
+            let mut bits = self.window(l, x, y, r, dy) & m;
+            while bits != 0 {
+                let b = bits.trailing_zeros();
+                let (tx, ty) = self.offset(x, y, r, dy, b);
+                f(tx, ty);
+                bits &= bits - 1;
+            }
+        }
+    }
+
     /// Lattice coordinates of window bit `bit` in window row `dy` around (x, y).
     #[inline(always)]
     fn offset(&self, x: usize, y: usize, r: usize, dy: usize, bit: u32) -> (usize, usize) {

@@ -15,6 +15,8 @@ impl AgentId {
     pub const UNIT: u32 = 1 << 31;
     /// No agent.
     pub const NONE: AgentId = AgentId(u32::MAX);
+    /// A cell outside every region: permanently occupied by nobody.
+    pub const BLOCKED: AgentId = AgentId(u32::MAX - 1);
 
     /// The person with index `i`.
     #[inline(always)]
@@ -41,6 +43,11 @@ impl AgentId {
     pub fn is_none(self) -> bool {
         self.0 == u32::MAX
     }
+    /// Whether this is a real agent (not [`AgentId::NONE`] or [`AgentId::BLOCKED`]).
+    #[inline(always)]
+    pub fn is_agent(self) -> bool {
+        self.0 < u32::MAX - 1
+    }
 }
 
 /// The layers every model has; models add more after these.
@@ -55,6 +62,9 @@ pub mod layer {
     /// Number of fixed layers.
     pub const FIXED: usize = 3;
 }
+
+/// Region index of cells outside every region.
+pub const OUTSIDE: u8 = u8::MAX;
 
 /// The lattice and its occupants.
 #[derive(Clone, Debug)]
@@ -73,7 +83,8 @@ pub struct World {
     /// released agent reappears on a cell somebody else moved onto, ever put agents here, and
     /// they leave at their next move.
     pub overflow: Vec<AgentId>,
-    /// Region index of each cell (empty when the scenario has no regions).
+    /// Region index of each cell ([`OUTSIDE`] for cells outside every region; all 0 when the
+    /// scenario has no regions).
     pub region: Vec<u8>,
 }
 
@@ -90,7 +101,7 @@ impl World {
             layers: Layers::new(width, height, torus, pad, fill),
             cells: vec![AgentId::NONE; width * height],
             overflow: Vec::new(),
-            region: Vec::new(),
+            region: vec![0; width * height],
         }
     }
 

@@ -1,0 +1,337 @@
+//! Runtime parameters derived from a scenario; rebuilt whenever the timeline changes a knob.
+
+use super::institutions::Perp;
+use crate::mechanisms::activation::ArrestTable;
+use crate::rules::Rules;
+use crate::scenario::{
+    AbuseSpec, DisarmTarget, Driver, GroupKind, JusticeSpec, LegitimacySpec, PolicySpec, Role,
+    Scenario, Side, ViolenceSpec,
+};
+use crate::world::{LayerId, Shape, layer};
+
+/// Everything the step needs to know about the scenario, in the form it needs it.
+#[derive(Clone, Debug)]
+pub(crate) struct Params {
+    pub person_shape: Shape,
+    pub person_moves: bool,
+    pub unit_shape: Vec<Shape>,
+    pub unit_moves: Vec<bool>,
+    /// Units each force should have (for the timeline's density changes).
+    pub unit_target: Vec<usize>,
+    pub threshold: f64,
+    pub arrest: ArrestTable,
+    /// J_max × sentence severity.
+    pub max_jail: f64,
+    /// Per community: the layers of the communities its actives kill (Model II).
+    pub kill_layers: Vec<Vec<LayerId>>,
+    /// Per community: the layer of its free civilians, if any mechanism needs it.
+    pub community_layer: Vec<Option<LayerId>>,
+    pub birth_rate: f64,
+    pub max_age: u32,
+    pub moore: Shape,
+    /// The conflict model's parameters (`None` for Epstein's models).
+    pub conflict: Option<Box<ConflictParams>>,
+    /// Layers of a unit of each force.
+    pub unit_mask: Vec<u64>,
+    /// Layers of a fighter of each group.
+    pub fighter_mask: Vec<u64>,
+    /// Number of layers beyond the fixed ones.
+    pub extra_layers: usize,
+}
+
+/// An armed group, resolved.
+#[derive(Clone, Debug)]
+pub(crate) struct GroupParams {
+    pub kind: GroupKind,
+    pub driver: Driver,
+    /// Bit mask of the communities it recruits from.
+    pub recruits: u64,
+    pub target_communities: Vec<usize>,
+    pub target_state: bool,
+    pub target_groups: Vec<usize>,
+    pub base_arms: f64,
+    pub state_backed: bool,
+    pub recruit_rate: f64,
+    pub attack_rate: f64,
+    pub desertion: f64,
+    pub shape: Shape,
+    pub perp: Perp,
+    /// Whether the current disarmament campaign targets it.
+    pub disarmed: bool,
+}
+
+/// A force, resolved.
+#[derive(Clone, Debug)]
+pub(crate) struct ForceParams {
+    pub role: Role,
+    pub side: Side,
+    pub arrest_rate: f64,
+    pub discipline: f64,
+    pub proficiency: f64,
+}
+
+/// A training mission, resolved.
+#[derive(Clone, Debug)]
+pub(crate) struct MissionParams {
+    pub trainers: f64,
+    /// Bit mask of the forces it trains.
+    pub trains: u64,
+    pub throughput: f64,
+    pub proficiency_gain: f64,
+    pub discipline_gain: f64,
+}
+
+/// The conflict model's parameters.
+#[derive(Clone, Debug)]
+pub(crate) struct ConflictParams {
+    pub group_layer: Vec<LayerId>,
+    pub force_layer: Vec<LayerId>,
+    pub groups: Vec<GroupParams>,
+    pub forces: Vec<ForceParams>,
+    /// Bit mask of the communities state forces suspect.
+    pub suspected: u64,
+    pub baseline: Vec<f64>,
+    pub missions: Vec<MissionParams>,
+    pub abuse: AbuseSpec,
+    pub violence: ViolenceSpec,
+    pub justice: JusticeSpec,
+    pub policy: PolicySpec,
+    pub legitimacy: LegitimacySpec,
+    pub people_per_agent: f64,
+    /// Community whose civilians a one-sided disarmament targets.
+    pub disarm_community: Option<usize>,
+    /// Layers of every state force (deterrence, battles).
+    pub state_layers: Vec<LayerId>,
+    /// Layers of every peacekeeping force.
+    pub peacekeeper_layers: Vec<LayerId>,
+    pub n_regions: usize,
+}
+
+impl ConflictParams {
+    /// (proficiency, discipline) a unit of force `f` gains from training: the largest gains of
+    /// the missions that train `f`.
+    pub fn training_gain(&self, f: usize) -> (f64, f64) {
+        self.missions
+            .iter()
+            .filter(|m| m.trains >> f & 1 == 1)
+            .fold((0.0, 0.0), |(p, d), m| {
+                (p.max(m.proficiency_gain), d.max(m.discipline_gain))
+            })
+    }
+
+    /// The arms level of group `g` now: its own arms plus the state's arming if it backs the
+    /// group, times what disarmament has left.
+    #[inline]
+    pub fn arms(&self, g: usize, disarm_factor: f64) -> f64 {
+        let gp = &self.groups[g];
+        let armed = gp.base_arms
+            + if gp.state_backed {
+                self.policy.militia_arming
+            } else {
+                0.0
+            };
+        (armed * disarm_factor).clamp(0.0, 1.0)
+    }
+}
+
+/// Whether a scenario uses any part of the conflict model.
+pub fn is_conflict(s: &Scenario) -> bool {
+    !s.groups.is_empty()
+        || s.legitimacy.dynamic
+        || s.abuse.base_rate > 0.0
+        || !s.missions.is_empty()
+        || s.world.regions.is_some()
+        || s.forces
+            .values()
+            .any(|f| f.role != Role::Policing || f.side != Side::State)
+}
+
+impl Params {
+    pub fn new(s: &Scenario, rules: &Rules) -> Params {
+        let person_shape = Shape::new(rules.vision, s.population.vision, rules.include_center);
+        let conflict = is_conflict(s);
+        let names: Vec<&String> = s.communities.keys().collect();
+        let idx = |n: &String| s.communities.get_index_of(n).expect("validated");
+        // Community layers: every community in the conflict model; in Model II those targeted.
+        let mut next = layer::FIXED;
+        let mut alloc = || {
+            next += 1;
+            next - 1
+        };
+        let community_layer: Vec<Option<LayerId>> = names
+            .iter()
+            .map(|name| {
+                let needed = conflict || s.communities.values().any(|c| c.kills.contains(name));
+                needed.then(&mut alloc)
+            })
+            .collect();
+        let kill_layers = s
+            .communities
+            .values()
+            .map(|c| {
+                c.kills
+                    .iter()
+                    .map(|k| community_layer[idx(k)].expect("targeted"))
+                    .collect()
+            })
+            .collect();
+        let cells = s.world.width as f64 * s.world.height as f64;
+        let ppa = s.world.people_per_agent;
+        let unit_target = s
+            .forces
+            .values()
+            .map(|f| match (f.density, f.people) {
+                (Some(d), _) => (d * cells).round() as usize,
+                (None, Some(p)) => (p / ppa).round() as usize,
+                (None, None) => 0,
+            })
+            .collect();
+        let conflict = conflict.then(|| {
+            let group_layer: Vec<LayerId> = s.groups.keys().map(|_| alloc()).collect();
+            let force_layer: Vec<LayerId> = s.forces.keys().map(|_| alloc()).collect();
+            let mask = |list: &[String]| list.iter().fold(0u64, |m, c| m | 1 << idx(c));
+            let disarm = &s.policy.disarmament;
+            let groups: Vec<GroupParams> = s
+                .groups
+                .iter()
+                .map(|(name, g)| GroupParams {
+                    kind: g.kind,
+                    driver: g.driver,
+                    recruits: mask(&g.recruits_from),
+                    target_communities: g.targets.communities.iter().map(idx).collect(),
+                    target_state: g.targets.state,
+                    target_groups: g
+                        .targets
+                        .groups
+                        .iter()
+                        .map(|n| s.groups.get_index_of(n).expect("validated"))
+                        .collect(),
+                    base_arms: g.arms,
+                    state_backed: g.state_backed,
+                    recruit_rate: g.recruit_rate,
+                    attack_rate: g.attack_rate,
+                    desertion: g.desertion,
+                    shape: Shape::new(rules.vision, g.vision, rules.include_center),
+                    perp: Perp::of_group(g.kind),
+                    disarmed: match disarm.target {
+                        DisarmTarget::Militias => {
+                            matches!(g.kind, GroupKind::Militia | GroupKind::ProGovernment)
+                        }
+                        DisarmTarget::Group => &disarm.group == name,
+                        _ => false,
+                    },
+                })
+                .collect();
+            let suspected = if s.abuse.suspected.is_empty() {
+                s.groups
+                    .values()
+                    .filter(|g| g.kind == GroupKind::Jihadist)
+                    .fold(0u64, |m, g| m | mask(&g.recruits_from))
+            } else {
+                mask(&s.abuse.suspected)
+            };
+            let forces: Vec<ForceParams> = s
+                .forces
+                .values()
+                .map(|f| ForceParams {
+                    role: f.role,
+                    side: f.side,
+                    arrest_rate: f.arrest_rate,
+                    discipline: f.discipline,
+                    proficiency: f.proficiency,
+                })
+                .collect();
+            let layers_where = |pred: &dyn Fn(&ForceParams) -> bool| {
+                forces
+                    .iter()
+                    .zip(&force_layer)
+                    .filter(|(f, _)| pred(f))
+                    .map(|(_, &l)| l)
+                    .collect::<Vec<_>>()
+            };
+            let state_layers = layers_where(&|f| f.side == Side::State);
+            let peacekeeper_layers = layers_where(&|f| f.role == Role::Peacekeeping);
+            Box::new(ConflictParams {
+                group_layer,
+                force_layer,
+                groups,
+                state_layers,
+                peacekeeper_layers,
+                forces,
+                suspected,
+                baseline: s.communities.values().map(|c| c.legitimacy).collect(),
+                missions: s
+                    .missions
+                    .values()
+                    .map(|m| MissionParams {
+                        trainers: m.trainers() as f64,
+                        trains: m.trains.iter().fold(0u64, |acc, f| {
+                            acc | 1 << s.forces.get_index_of(f).expect("validated")
+                        }),
+                        throughput: m.throughput,
+                        proficiency_gain: m.proficiency_gain,
+                        discipline_gain: m.discipline_gain,
+                    })
+                    .collect(),
+                abuse: s.abuse.clone(),
+                violence: s.violence.clone(),
+                justice: s.justice.clone(),
+                policy: s.policy.clone(),
+                legitimacy: s.legitimacy.clone(),
+                people_per_agent: ppa,
+                disarm_community: (disarm.target == DisarmTarget::Civilians)
+                    .then(|| idx(&disarm.community)),
+                n_regions: s
+                    .world
+                    .regions
+                    .as_ref()
+                    .map(|r| r.legend.len())
+                    .unwrap_or(1),
+            })
+        });
+        let extra_layers = next - layer::FIXED;
+        let occupied = 1u64 << layer::OCCUPIED;
+        let unit_mask = s
+            .forces
+            .values()
+            .enumerate()
+            .map(|(f, spec)| {
+                let mut m = occupied;
+                if matches!(spec.role, Role::Policing | Role::Counterinsurgency) {
+                    m |= 1 << layer::COPS;
+                }
+                if let Some(c) = &conflict {
+                    m |= 1 << c.force_layer[f];
+                }
+                m
+            })
+            .collect();
+        let fighter_mask = match &conflict {
+            Some(c) => c.group_layer.iter().map(|&l| occupied | 1 << l).collect(),
+            None => Vec::new(),
+        };
+        Params {
+            arrest: ArrestTable::new(rules.ratio, s.activation.k, person_shape.cells()),
+            person_shape,
+            person_moves: s.population.movement,
+            unit_shape: s
+                .forces
+                .values()
+                .map(|f| Shape::new(rules.vision, f.vision, rules.include_center))
+                .collect(),
+            unit_moves: s.forces.values().map(|f| f.movement).collect(),
+            unit_target,
+            threshold: s.activation.threshold,
+            max_jail: s.policing.max_jail_term * s.policy.sentence_severity,
+            kill_layers,
+            community_layer,
+            birth_rate: s.demography.birth_rate,
+            max_age: s.demography.max_age,
+            moore: Shape::moore(),
+            conflict,
+            unit_mask,
+            fighter_mask,
+            extra_layers,
+        }
+    }
+}
