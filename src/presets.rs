@@ -74,6 +74,10 @@ pub const ALL: &[Preset] = &[
         "mesa-epstein",
         "Mesa 3.3.1's Epstein example with its constructor defaults, under Mesa's rules"
     ),
+    preset!(
+        "central-mali-2018",
+        "Central Mali (Mopti region) in 2018: communities, militias, jihadists, state abuse, justice, amnesty; 1 agent = 10 people"
+    ),
 ];
 
 /// The preset called `name`.

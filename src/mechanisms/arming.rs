@@ -13,6 +13,9 @@
 //!   its arms with probability `rate`: one-sided disarmament, which leaves that community's
 //!   civilians exposed to attack ([`crate::mechanisms::violence`]'s household defence).
 //!
+//! `events.csv` gets one `disarmament` event when a campaign reaches a group, and one per tick
+//! in which civilians lose arms (its `fatalities` column is 0).
+//!
 //! | parameter | key | unit, range | default and why |
 //! |---|---|---|---|
 //! | arming | `policy.militia_arming` | arms level, [0, 1] | 0: the state arms nobody |
@@ -41,7 +44,12 @@ impl Model {
         let community = cp.disarm_community;
         let inst = self.inst.as_deref_mut().expect("conflict state");
         for &g in &disarmed {
+            // one event when the campaign reaches a group, not one a day
+            let starts = inst.disarm_factor[g] == 1.0;
             inst.disarm_factor[g] *= 1.0 - d.rate;
+            if !starts {
+                continue;
+            }
             inst.events.push(Event {
                 tick,
                 region: None,

@@ -59,7 +59,10 @@ impl Model {
     pub(crate) fn refresh_grievance(&mut self) {
         match (self.params.conflict.as_deref(), self.inst.as_deref()) {
             (Some(cp), Some(inst)) => {
-                for c in 0..inst.legitimacy.len() {
+                let n = inst.legitimacy.len();
+                self.griev.one_minus_l.resize(n, 0.0);
+                self.griev.extra.resize(n, 0.0);
+                for c in 0..n {
                     self.griev.one_minus_l[c] = 1.0 - inst.legitimacy[c];
                     self.griev.extra[c] = cp.legitimacy.omega * inst.unresolved[c];
                 }

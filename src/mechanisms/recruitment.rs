@@ -7,8 +7,9 @@
 //!   `recruit_rate` per tick when at least one member of the group is in its vision;
 //! * **threat-driven** groups (self-defence militias): a *quiescent* person joins with
 //!   probability `recruit_rate · (1 − e^(−θ)) · (1 + γ·a)` where θ is the threat to its
-//!   community in its region (recent killings of its members there, fading at
-//!   `violence.threat_decay` a tick), a the group's arms level and γ =
+//!   community in its region: recent killings of its civilians there (fading at
+//!   `violence.threat_decay` a tick) per thousand members of the community in the region;
+//!   a is the group's arms level and γ =
 //!   `policy.arming_recruitment_gain` if the state backs the group (0 otherwise): state arming
 //!   makes joining likelier.
 //!
@@ -59,10 +60,11 @@ impl Model {
                 }
                 Driver::Threat if p.status == Status::Quiescent => {
                     let r = self.world.region[self.world.cell(p.x as usize, p.y as usize)] as usize;
-                    let theta = inst.threat[r * inst.legitimacy.len() + c];
-                    if theta <= 0.0 {
+                    let at = r * inst.legitimacy.len() + c;
+                    if inst.threat[at] <= 0.0 {
                         continue;
                     }
+                    let theta = 1000.0 * inst.threat[at] / inst.members[at].max(1.0);
                     let gain = if gp.state_backed {
                         1.0 + cp.policy.arming_recruitment_gain * cp.arms(g, inst.disarm_factor[g])
                     } else {

@@ -63,6 +63,15 @@ impl Model {
         for u in self.units.iter_mut() {
             u.alarm *= keep_alarm;
         }
+        // members of each community per region (threat is read per thousand members)
+        let nc = inst.legitimacy.len();
+        inst.members.iter_mut().for_each(|m| *m = 0.0);
+        for p in &self.persons {
+            let r = self.world.region[p.y as usize * self.world.width + p.x as usize] as usize;
+            if let Some(m) = inst.members.get_mut(r * nc + p.community as usize) {
+                *m += 1.0;
+            }
+        }
         self.disarmament();
         self.training();
     }

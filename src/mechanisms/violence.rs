@@ -2,11 +2,14 @@
 //! and killings grouped into events.
 //!
 //! On its turn a fighter of group g first may leave the group (probability
-//! `groups.<g>.desertion`), then moves to a random free cell in its vision (radius
-//! `groups.<g>.vision`), then, if it sees targets, attacks with probability
-//! `groups.<g>.attack_rate`. The target class is drawn in proportion to what it sees: civilians
-//! of the communities it targets, state units (if `targets.state`), fighters of the groups it
-//! targets. An attack on organised forces is a battle ([`crate::mechanisms::battles`]). An
+//! `groups.<g>.desertion`), then moves: with probability `groups.<g>.cohesion` to a free cell
+//! within two cells of a fellow fighter it sees (bands form), otherwise to a random free cell
+//! in its vision (radius `groups.<g>.vision`). Then, if it sees civilians it targets, it
+//! attacks with probability `groups.<g>.attack_rate`, and each fellow fighter in its vision
+//! joins the raid with probability `violence.raid_join` (one attack each); if it sees
+//! organised forces it targets, it attacks them with probability `groups.<g>.battle_rate`
+//! (state units if `targets.state`, fighters of the groups in `targets.groups`, drawn in
+//! proportion to what it sees): a battle ([`crate::mechanisms::battles`]). An
 //! attack on a civilian kills with probability
 //!
 //! ```text
@@ -56,116 +59,188 @@ impl Model {
             self.persons[i].group = crate::model::NO_GROUP;
             return;
         }
-        // move
+        // move: next to a fellow (cohesion), else to a random free cell in vision
         let (x, y) = (self.persons[i].x as usize, self.persons[i].y as usize);
         let mut rows = [0u8; MAX_ROWS];
+        let mut centre = (x, y);
+        let mut shape = &gp.shape;
+        if gp.cohesion > 0.0 && self.rng.get(Stream::Movement).random::<f64>() < gp.cohesion {
+            let l = cp.group_layer[g];
+            let [n] = self.world.layers.count([l], x, y, &gp.shape);
+            if n > 0 {
+                let k = self.rng.get(Stream::Movement).random_range(0..n);
+                centre = self.world.layers.nth_set(l, x, y, &gp.shape, k);
+                shape = &self.params.near;
+            }
+        }
+        let (cx, cy) = centre;
         let free = self
             .world
             .layers
-            .count_clear_rows(layer::OCCUPIED, x, y, &gp.shape, &mut rows);
+            .count_clear_rows(layer::OCCUPIED, cx, cy, shape, &mut rows);
         if free > 0 {
             let k = self.rng.get(Stream::Movement).random_range(0..free);
             let (tx, ty) = self
                 .world
                 .layers
-                .nth_clear(layer::OCCUPIED, x, y, &gp.shape, &rows, k);
+                .nth_clear(layer::OCCUPIED, cx, cy, shape, &rows, k);
             self.move_to(AgentId::person(i), tx, ty);
         }
         self.attack(i);
         self.progov_abuse(i);
     }
 
-    /// Fighter `i` may attack something it sees.
+    /// Fighter `i` may attack civilians it sees (probability `attack_rate`) and organised
+    /// forces it sees (probability `battle_rate`), independently.
     fn attack(&mut self, i: usize) {
         let cp = self.params.conflict.as_deref().expect("conflict model");
         let g = self.persons[i].group as usize;
         let gp = &cp.groups[g];
-        if gp.attack_rate <= 0.0 {
+        if gp.attack_rate <= 0.0 && gp.battle_rate <= 0.0 {
             return;
         }
         let (x, y) = (self.persons[i].x as usize, self.persons[i].y as usize);
         let shape = &gp.shape;
         let layers = &self.world.layers;
-        let mut civ = [0u32; 16];
-        let mut n_civ = 0;
-        for (k, &c) in gp.target_communities.iter().enumerate().take(16) {
-            let l = self.params.community_layer[c].expect("conflict layers");
-            civ[k] = layers.count([l], x, y, shape)[0];
-            n_civ += civ[k];
-        }
-        let n_state: u32 = if gp.target_state || cp.violence.state_deterrence > 0.0 {
-            cp.state_layers
-                .iter()
-                .map(|&l| layers.count([l], x, y, shape)[0])
-                .sum()
-        } else {
-            0
-        };
-        let mut enemy = [0u32; 16];
-        let mut n_enemy = 0;
-        for (k, &h) in gp.target_groups.iter().enumerate().take(16) {
-            enemy[k] = layers.count([cp.group_layer[h]], x, y, shape)[0];
-            n_enemy += enemy[k];
-        }
-        let n_state_target = if gp.target_state { n_state } else { 0 };
-        let total = n_civ + n_state_target + n_enemy;
-        if total == 0 {
-            return;
-        }
-        let rng = self.rng.get(Stream::Violence);
-        if rng.random::<f64>() >= gp.attack_rate {
-            return;
-        }
-        let mut k = rng.random_range(0..total);
-        if k < n_civ {
-            for (t, &c) in gp.target_communities.iter().enumerate() {
-                if k < civ[t] {
-                    let l = self.params.community_layer[c].expect("conflict layers");
-                    let (vx, vy) = self.world.layers.nth_set(l, x, y, shape, k);
-                    let v = self.world.cells[self.world.cell(vx, vy)].index();
-                    let n_pk: u32 = cp
-                        .peacekeeper_layers
-                        .iter()
-                        .map(|&l| self.world.layers.count([l], x, y, shape)[0])
-                        .sum();
-                    let arms = cp.arms(
-                        g,
-                        self.inst.as_ref().expect("conflict state").disarm_factor[g],
-                    );
-                    let armed = self.persons[v].flags & crate::model::ARMED != 0;
-                    let v_ = &cp.violence;
-                    let p = v_.lethality
-                        * arms
-                        * if armed {
-                            1.0 - v_.household_defence
-                        } else {
-                            1.0
-                        }
-                        * libm::exp(
-                            -v_.peacekeeper_deterrence * n_pk as f64
-                                - v_.state_deterrence * n_state as f64,
-                        );
-                    let perp = gp.perp;
-                    if self.rng.get(Stream::Violence).random::<f64>() < p {
-                        self.kill_civilian(v, perp, g as u8, false);
-                    }
-                    return;
-                }
-                k -= civ[t];
+        let n_state: u32 =
+            if gp.target_state || (gp.attack_rate > 0.0 && cp.violence.state_deterrence > 0.0) {
+                cp.state_layers
+                    .iter()
+                    .map(|&l| layers.count([l], x, y, shape)[0])
+                    .sum()
+            } else {
+                0
+            };
+        if gp.attack_rate > 0.0 && !gp.target_communities.is_empty() {
+            let mut civ = [0u32; 16];
+            let mut n_civ = 0;
+            for (k, &c) in gp.target_communities.iter().enumerate() {
+                let l = self.params.community_layer[c].expect("conflict layers");
+                civ[k] = layers.count([l], x, y, shape)[0];
+                n_civ += civ[k];
+            }
+            if n_civ > 0 && self.rng.get(Stream::Violence).random::<f64>() < gp.attack_rate {
+                self.raid(i, g, x, y);
             }
         }
-        k -= n_civ;
+        // organised forces (the fighter may have died above? no: only civilians die there)
+        let cp = self.params.conflict.as_deref().expect("conflict model");
+        let gp = &cp.groups[g];
+        if gp.battle_rate <= 0.0 {
+            return;
+        }
+        let n_state_target = if gp.target_state { n_state } else { 0 };
+        let mut enemy = [0u32; 16];
+        let mut n_enemy = 0;
+        for (k, &h) in gp.target_groups.iter().enumerate() {
+            enemy[k] = self
+                .world
+                .layers
+                .count([cp.group_layer[h]], x, y, &gp.shape)[0];
+            n_enemy += enemy[k];
+        }
+        let total = n_state_target + n_enemy;
+        if total == 0 || self.rng.get(Stream::Battle).random::<f64>() >= gp.battle_rate {
+            return;
+        }
+        let mut k = self.rng.get(Stream::Battle).random_range(0..total);
         if k < n_state_target {
             self.battle(x, y, g, None);
             return;
         }
         k -= n_state_target;
-        for (t, &h) in gp.target_groups.iter().enumerate() {
+        let targets = gp.target_groups.clone();
+        for (t, &h) in targets.iter().enumerate() {
             if k < enemy[t] {
                 self.battle(x, y, g, Some(h));
                 return;
             }
             k -= enemy[t];
+        }
+    }
+
+    /// Fighter `i` of group `g` at (x, y) attacks a civilian in its vision; each fellow
+    /// fighter in its vision joins with probability `violence.raid_join`, each attacking a
+    /// civilian in the attacker's vision.
+    fn raid(&mut self, i: usize, g: usize, x: usize, y: usize) {
+        let cp = self.params.conflict.as_deref().expect("conflict model");
+        let join = cp.violence.raid_join;
+        let shape = cp.groups[g].shape.clone();
+        let mut attackers = 1;
+        if join > 0.0 {
+            let mut fellows = Vec::new();
+            self.world
+                .layers
+                .for_each_set(cp.group_layer[g], x, y, &shape, |fx, fy| {
+                    fellows.push((fx, fy))
+                });
+            let rng = self.rng.get(Stream::Violence);
+            attackers += fellows
+                .iter()
+                .filter(|&&(fx, fy)| (fx, fy) != (x, y))
+                .filter(|_| rng.random::<f64>() < join)
+                .count();
+        }
+        for _ in 0..attackers {
+            self.attack_civilian(g, x, y, &shape);
+        }
+        let _ = i;
+    }
+
+    /// One attack by group `g` on a random targeted civilian within `shape` of (x, y).
+    fn attack_civilian(&mut self, g: usize, x: usize, y: usize, shape: &crate::world::Shape) {
+        let cp = self.params.conflict.as_deref().expect("conflict model");
+        let gp = &cp.groups[g];
+        let layers = &self.world.layers;
+        let mut civ = [0u32; 16];
+        let mut n_civ = 0;
+        for (k, &c) in gp.target_communities.iter().enumerate() {
+            let l = self.params.community_layer[c].expect("conflict layers");
+            civ[k] = layers.count([l], x, y, shape)[0];
+            n_civ += civ[k];
+        }
+        if n_civ == 0 {
+            return;
+        }
+        let mut k = self.rng.get(Stream::Violence).random_range(0..n_civ);
+        let mut pick = None;
+        for (t, &c) in gp.target_communities.iter().enumerate() {
+            if k < civ[t] {
+                let l = self.params.community_layer[c].expect("conflict layers");
+                pick = Some(layers.nth_set(l, x, y, shape, k));
+                break;
+            }
+            k -= civ[t];
+        }
+        let (vx, vy) = pick.expect("k < n_civ");
+        let v = self.world.cells[self.world.cell(vx, vy)].index();
+        let count =
+            |ls: &[usize]| -> u32 { ls.iter().map(|&l| layers.count([l], x, y, shape)[0]).sum() };
+        let n_pk = count(&cp.peacekeeper_layers);
+        let n_state = if cp.violence.state_deterrence > 0.0 {
+            count(&cp.state_layers)
+        } else {
+            0
+        };
+        let arms = cp.arms(
+            g,
+            self.inst.as_ref().expect("conflict state").disarm_factor[g],
+        );
+        let armed = self.persons[v].flags & crate::model::ARMED != 0;
+        let v_ = &cp.violence;
+        let p = v_.lethality
+            * arms
+            * if armed {
+                1.0 - v_.household_defence
+            } else {
+                1.0
+            }
+            * libm::exp(
+                -v_.peacekeeper_deterrence * n_pk as f64 - v_.state_deterrence * n_state as f64,
+            );
+        let perp = gp.perp;
+        if self.rng.get(Stream::Violence).random::<f64>() < p {
+            self.kill_civilian(v, perp, g as u8, false);
         }
     }
 

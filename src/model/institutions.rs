@@ -207,6 +207,8 @@ pub struct Institutions {
     pub disarm_factor: Vec<f64>,
     /// Recent killings of each community's civilians, per region (`region * communities + c`).
     pub threat: Vec<f64>,
+    /// Living members of each community per region (same indexing), counted each tick.
+    pub members: Vec<f64>,
     /// Expected punishment learned by each force.
     pub expected_punishment_force: Vec<f64>,
     /// Expected punishment learned by each (pro-government) group.
@@ -240,6 +242,7 @@ impl Institutions {
             d_unresolved: vec![0.0; communities],
             disarm_factor: vec![1.0; groups],
             threat: vec![0.0; regions * communities],
+            members: vec![0.0; regions * communities],
             expected_punishment_force: vec![prior; forces],
             expected_punishment_group: vec![prior; groups],
             cases: Vec::new(),

@@ -29,6 +29,8 @@ pub(crate) struct Params {
     pub birth_rate: f64,
     pub max_age: u32,
     pub moore: Shape,
+    /// Cells within two of a centre (where a cohesive fighter joins a fellow).
+    pub near: Shape,
     /// The conflict model's parameters (`None` for Epstein's models).
     pub conflict: Option<Box<ConflictParams>>,
     /// Layers of a unit of each force.
@@ -53,7 +55,9 @@ pub(crate) struct GroupParams {
     pub state_backed: bool,
     pub recruit_rate: f64,
     pub attack_rate: f64,
+    pub battle_rate: f64,
     pub desertion: f64,
+    pub cohesion: f64,
     pub shape: Shape,
     pub perp: Perp,
     /// Whether the current disarmament campaign targets it.
@@ -210,7 +214,9 @@ impl Params {
                     state_backed: g.state_backed,
                     recruit_rate: g.recruit_rate,
                     attack_rate: g.attack_rate,
+                    battle_rate: g.battle_rate,
                     desertion: g.desertion,
+                    cohesion: g.cohesion,
                     shape: Shape::new(rules.vision, g.vision, rules.include_center),
                     perp: Perp::of_group(g.kind),
                     disarmed: match disarm.target {
@@ -328,6 +334,7 @@ impl Params {
             birth_rate: s.demography.birth_rate,
             max_age: s.demography.max_age,
             moore: Shape::moore(),
+            near: Shape::new(crate::rules::VisionShape::Square, 2.0, false),
             conflict,
             unit_mask,
             fighter_mask,

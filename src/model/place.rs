@@ -454,6 +454,7 @@ impl Model {
     pub(crate) fn random_empty_cell(&mut self, stream: Stream) -> Option<(usize, usize)> {
         let (w, h) = (self.world.width, self.world.height);
         let occupied = self.world.cells.iter().filter(|c| !c.is_none()).count();
+        // (blocked cells count as occupied)
         if occupied >= w * h {
             return None;
         }
@@ -557,6 +558,10 @@ impl Model {
         };
         self.world.cells.iter_mut().for_each(fix);
         self.world.overflow.iter_mut().for_each(fix);
+        if self.units.iter().any(|u| u.dead) {
+            let keep: Vec<bool> = self.units.iter().map(|u| !u.dead).collect();
+            self.compact_units(&keep);
+        }
     }
 }
 
@@ -635,10 +640,18 @@ pub(super) fn check(m: &Model) -> Result<(), String> {
         }
     }
     for i in 0..m.units.len() {
+        if m.units[i].dead {
+            return Err(format!("dead unit {i} kept after the tick"));
+        }
         count_id(AgentId::unit(i))?;
     }
     for c in 0..w.n_cells() {
-        if !w.cells[c].is_none() && seen[c] != 1 {
+        if w.cells[c] == AgentId::BLOCKED {
+            if w.region[c] != crate::world::OUTSIDE {
+                return Err(format!("blocked cell {c} lies in a region"));
+            }
+            expect[c] = 1 << layer::OCCUPIED;
+        } else if !w.cells[c].is_none() && seen[c] != 1 {
             return Err(format!("cell {c} lists an agent that is not there"));
         }
         let (x, y) = (c % w.width, c / w.width);
@@ -648,7 +661,7 @@ pub(super) fn check(m: &Model) -> Result<(), String> {
             }
         }
     }
-    let occupants = w.cells.iter().filter(|c| !c.is_none()).count() + w.overflow.len();
+    let occupants = w.cells.iter().filter(|c| c.is_agent()).count() + w.overflow.len();
     let expected = m.persons.iter().filter(|p| m.is_occupant(p)).count() + m.units.len();
     if occupants != expected {
         return Err(format!(

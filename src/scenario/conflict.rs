@@ -220,12 +220,20 @@ pub struct GroupSpec {
     /// Chance per tick that an eligible person joins (see `driver`).
     #[serde(default)]
     pub recruit_rate: f64,
-    /// Chance per tick that a fighter attacks (when it sees a target).
+    /// Chance per tick that a fighter who sees civilians of a targeted community attacks one.
     #[serde(default)]
     pub attack_rate: f64,
+    /// Chance per tick that a fighter who sees targeted organised forces (state units, rival
+    /// fighters) attacks them: a battle.
+    #[serde(default)]
+    pub battle_rate: f64,
     /// Chance per tick that a fighter leaves the group (returns to civilian life).
     #[serde(default)]
     pub desertion: f64,
+    /// Chance per tick that a fighter moves next to a fellow fighter it sees rather than to a
+    /// random cell (bands form, and their attacks become massacres).
+    #[serde(default)]
+    pub cohesion: f64,
     /// Vision radius of its fighters, in cells.
     pub vision: f64,
 }
@@ -366,6 +374,10 @@ pub struct ViolenceSpec {
     /// Share of fighters lost in battle who are captured (jailed) rather than killed.
     #[serde(default)]
     pub capture: f64,
+    /// Chance that each fellow fighter in the attacker's vision joins an attack on civilians
+    /// (a raid: several victims in one place, one event).
+    #[serde(default)]
+    pub raid_join: f64,
 }
 
 impl Default for ViolenceSpec {
@@ -383,6 +395,7 @@ impl Default for ViolenceSpec {
             collateral: 0.0,
             threat_decay: twentieth(),
             capture: 0.0,
+            raid_join: 0.0,
         }
     }
 }
@@ -880,7 +893,9 @@ impl Scenario {
             check_regions(&at("regions"), &g.regions)?;
             unit(&at("recruit_rate"), g.recruit_rate)?;
             unit(&at("attack_rate"), g.attack_rate)?;
+            unit(&at("battle_rate"), g.battle_rate)?;
             unit(&at("desertion"), g.desertion)?;
+            unit(&at("cohesion"), g.cohesion)?;
             self.check_vision(&at("vision"), g.vision)?;
         }
         let l = &self.legitimacy;
@@ -916,6 +931,7 @@ impl Scenario {
             ("collateral", v.collateral),
             ("threat_decay", v.threat_decay),
             ("capture", v.capture),
+            ("raid_join", v.raid_join),
         ] {
             unit(&format!("violence.{k}"), x)?;
         }

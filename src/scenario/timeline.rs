@@ -27,6 +27,15 @@ pub struct TimelineEntry {
     /// The tick at which `set` applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<u32>,
+    /// The date at which `set` applies (instead of `at`; needs `start_date`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<super::Date>,
+    /// First date of a ramp (instead of `from`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_date: Option<super::Date>,
+    /// Last date of a ramp (instead of `to`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_date: Option<super::Date>,
     /// First tick of a ramp (the value held then is the ramp's start).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<u32>,
@@ -58,6 +67,31 @@ pub fn dynamic_key(path: &str) -> bool {
             | ["activation", "threshold" | "k"]
             | ["policing", "max_jail_term"]
             | ["demography", "birth_rate"]
+            | ["policy", ..]
+            | [
+                "groups",
+                _,
+                "arms"
+                    | "recruit_rate"
+                    | "attack_rate"
+                    | "battle_rate"
+                    | "desertion"
+                    | "state_backed"
+            ]
+            | [
+                "forces",
+                _,
+                "people" | "arrest_rate" | "discipline" | "proficiency"
+            ]
+            | ["abuse", ..]
+            | ["violence", ..]
+            | ["justice", ..]
+            | ["legitimacy", ..]
+            | [
+                "missions",
+                _,
+                "throughput" | "proficiency_gain" | "discipline_gain"
+            ]
     )
 }
 
@@ -120,11 +154,39 @@ impl Scenario {
     }
 }
 
+impl TimelineEntry {
+    /// The entry's ticks (at, from, to), dates converted with the scenario's calendar.
+    pub fn ticks(&self, s: &Scenario) -> (Option<u32>, Option<u32>, Option<u32>) {
+        let conv =
+            |t: Option<u32>, d: Option<super::Date>| t.or_else(|| d.and_then(|d| s.tick_of(d)));
+        (
+            conv(self.at, self.date),
+            conv(self.from, self.from_date),
+            conv(self.to, self.to_date),
+        )
+    }
+}
+
 pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     for (i, e) in s.timeline.iter().enumerate() {
         let here = format!("timeline[{i}]");
         let bad = |m: String| Err(ScenarioError::new(here.clone(), m));
-        match (e.at, e.from, e.to) {
+        if (e.at.is_some() && e.date.is_some())
+            || (e.from.is_some() && e.from_date.is_some())
+            || (e.to.is_some() && e.to_date.is_some())
+        {
+            return bad("give a tick or a date, not both".into());
+        }
+        for d in [e.date, e.from_date, e.to_date].into_iter().flatten() {
+            match s.start_date {
+                None => return bad(format!("{d}: dates need the scenario's `start_date`")),
+                Some(start) if d < start => {
+                    return bad(format!("{d} is before the start date {start}"));
+                }
+                _ => {}
+            }
+        }
+        match e.ticks(s) {
             (Some(t), None, None) => {
                 if e.set.is_empty() || !e.ramp.is_empty() || e.every.is_some() {
                     return bad("`at` goes with `set` (and no `ramp` or `every`)".into());
@@ -150,7 +212,7 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         for k in keys {
             if !dynamic_key(k) {
                 return bad(format!(
-                    "`{k}` cannot change during a run (only: communities.<c>.legitimacy, forces.<f>.density|vision|movement, population.vision|movement, activation.threshold|k, policing.max_jail_term, demography.birth_rate)"
+                    "`{k}` cannot change during a run: it fixes the initial state (knobs that can: communities.<c>.legitimacy, forces.<f>.density|people|vision|movement|arrest_rate|discipline|proficiency, population.vision|movement, activation.*, policing.max_jail_term, demography.birth_rate, policy.*, groups.<g>.arms|recruit_rate|attack_rate|battle_rate|desertion|state_backed, abuse.*, violence.*, justice.*, legitimacy.*, missions.<m>.throughput|proficiency_gain|discipline_gain)"
                 ));
             }
         }
@@ -208,10 +270,11 @@ impl TimelineRuntime {
     pub fn changes_at(&mut self, tick: u32, s: &Scenario) -> Vec<(String, toml::Value)> {
         let mut out = Vec::new();
         for (i, e) in s.timeline.iter().enumerate() {
-            if e.at == Some(tick) {
+            let (at, from, to) = e.ticks(s);
+            if at == Some(tick) {
                 out.extend(e.set.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
-            if let (Some(a), Some(b)) = (e.from, e.to) {
+            if let (Some(a), Some(b)) = (from, to) {
                 if tick == a {
                     self.start[i] = e
                         .ramp
