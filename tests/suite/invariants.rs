@@ -26,8 +26,9 @@ fn every_preset_keeps_its_invariants() {
             m.check_invariants()
                 .unwrap_or_else(|e| panic!("{name} at tick {}: {e}", m.tick()));
             let st = m.stats();
+            let fighters: u64 = st.fighters.iter().sum();
             assert_eq!(
-                st.quiescent + st.active + st.jailed,
+                st.quiescent + st.active + st.jailed + fighters,
                 st.persons(),
                 "{name}: statuses do not add up"
             );
