@@ -27,6 +27,7 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod presets;
+pub mod report;
 pub mod rng;
 pub mod rules;
 pub mod run;

@@ -62,9 +62,25 @@ pub fn fmt_value(v: f64) -> String {
     }
 }
 
-/// Writes `timeseries.csv` rows: `replicate,tick,<metrics…>`.
-pub fn write_timeseries_header<W: Write>(w: &mut W, metrics: &[String]) -> io::Result<()> {
+/// The calendar of a scenario with a start date: (date of tick 0, days per tick).
+pub type Calendar = Option<(crate::scenario::Date, u32)>;
+
+/// The calendar of `s`, if it has a start date.
+pub fn calendar(s: &Scenario) -> Calendar {
+    s.start_date.map(|d| (d, s.days_per_tick))
+}
+
+/// Writes the header of `timeseries.csv`: `replicate,tick,` (then `date,` for calendar
+/// scenarios), then the metrics.
+pub fn write_timeseries_header<W: Write>(
+    w: &mut W,
+    metrics: &[String],
+    calendar: Calendar,
+) -> io::Result<()> {
     write!(w, "replicate,tick")?;
+    if calendar.is_some() {
+        write!(w, ",date")?;
+    }
     for m in metrics {
         write!(w, ",{m}")?;
     }
@@ -76,6 +92,7 @@ pub fn write_timeseries_rows<W: Write>(
     w: &mut W,
     replicate: u64,
     rows: &[Vec<f64>],
+    calendar: Calendar,
 ) -> io::Result<()> {
     let mut line = String::with_capacity(64);
     for (t, row) in rows.iter().enumerate() {
@@ -83,12 +100,58 @@ pub fn write_timeseries_rows<W: Write>(
         line.push_str(&replicate.to_string());
         line.push(',');
         line.push_str(&t.to_string());
+        if let Some((start, days)) = calendar {
+            line.push(',');
+            line.push_str(&start.plus_days(t as i64 * days as i64).to_string());
+        }
         for &v in row {
             line.push(',');
             line.push_str(&fmt_value(v));
         }
         line.push('\n');
         w.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The header of `cases.csv`.
+pub const CASES_HEADER: &str = "case_id,replicate,opened_tick,opened_date,perpetrator,victim_community,region,victims,excluded,fate";
+
+/// Writes one replicate's justice cases (numbered from 0 within the replicate).
+pub fn write_cases<W: Write>(
+    w: &mut W,
+    s: &Scenario,
+    replicate: u64,
+    cases: &[crate::model::Case],
+) -> io::Result<()> {
+    use crate::model::Perpetrator;
+    let regions = s.region_names();
+    for (k, c) in cases.iter().enumerate() {
+        let date = calendar(s)
+            .map(|(d, days)| d.plus_days(c.opened as i64 * days as i64).to_string())
+            .unwrap_or_default();
+        let who = match c.perpetrator {
+            Perpetrator::Force(f) => s.forces.get_index(f as usize).map(|(k, _)| k.as_str()),
+            Perpetrator::Group(g) => s.groups.get_index(g as usize).map(|(k, _)| k.as_str()),
+        }
+        .unwrap_or("");
+        let community = s
+            .communities
+            .get_index(c.community as usize)
+            .map(|(k, _)| k.as_str())
+            .unwrap_or("");
+        let region = regions
+            .get(c.region as usize)
+            .map(String::as_str)
+            .unwrap_or("");
+        writeln!(
+            w,
+            "{k},{replicate},{},{date},{who},{community},{region},{},{},{}",
+            c.opened,
+            c.victims,
+            c.excluded,
+            c.fate.name()
+        )?;
     }
     Ok(())
 }
@@ -116,6 +179,8 @@ pub struct Manifest {
     pub command_line: Vec<String>,
     /// The resolved scenario, as TOML text that reads back to the same scenario.
     pub scenario_toml: String,
+    /// How many people one agent stands for (multiply counts by it).
+    pub people_per_agent: f64,
 }
 
 impl Manifest {
@@ -139,6 +204,7 @@ impl Manifest {
             ticks,
             command_line,
             scenario_toml: s.to_toml_string(),
+            people_per_agent: s.world.people_per_agent,
         }
     }
 

@@ -1,7 +1,9 @@
 //! Running replicates: a scenario, a seed and a replicate index in, rows of metrics out.
 
 use crate::analysis::ActivitySummary;
-use crate::model::Model;
+use crate::events::Event;
+use crate::model::{Case, Model};
+use crate::report::ConflictTotals;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 
@@ -16,6 +18,12 @@ pub struct ReplicateOutput {
     pub active: Vec<f64>,
     /// Outburst statistics of `active`.
     pub summary: ActivitySummary,
+    /// Every event of the run, in order (conflict model; empty otherwise).
+    pub events: Vec<Event>,
+    /// Every justice case, with its fate at the end of the run (conflict model).
+    pub cases: Vec<Case>,
+    /// Whole-run totals of the conflict model (`None` for Epstein's models).
+    pub conflict: Option<ConflictTotals>,
 }
 
 /// Runs replicate `replicate` of `s` for `ticks` ticks.
@@ -34,9 +42,18 @@ pub fn run_replicate(s: &Scenario, seed: u64, replicate: u64, ticks: u32) -> Rep
         active.push(st.active as f64);
     };
     record(&m, &mut rows, &mut active);
+    let mut totals = m.institutions().map(|_| ConflictTotals::start(&m));
+    let mut events = Vec::new();
     for _ in 0..ticks {
         m.step();
         record(&m, &mut rows, &mut active);
+        if let Some(t) = totals.as_mut() {
+            t.add_tick(&m);
+            events.extend_from_slice(m.events());
+        }
+    }
+    if let Some(t) = totals.as_mut() {
+        t.finish(&m);
     }
     let summary = ActivitySummary::of(&active);
     ReplicateOutput {
@@ -44,6 +61,12 @@ pub fn run_replicate(s: &Scenario, seed: u64, replicate: u64, ticks: u32) -> Rep
         rows,
         active,
         summary,
+        events,
+        cases: m
+            .institutions()
+            .map(|i| i.cases.clone())
+            .unwrap_or_default(),
+        conflict: totals,
     }
 }
 

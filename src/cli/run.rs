@@ -4,7 +4,10 @@ use super::load::load_scenario;
 use super::{CliError, Result, input};
 use impunity::Scenario;
 use impunity::analysis::ActivitySummary;
-use impunity::output::{Manifest, write_atomic, write_timeseries_header, write_timeseries_rows};
+use impunity::output::{
+    Manifest, calendar, write_atomic, write_timeseries_header, write_timeseries_rows,
+};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
@@ -50,15 +53,41 @@ pub fn run(a: RunArgs) -> Result<()> {
     let results =
         pool.install(|| impunity::run::run_replicates(&scenario, a.seed, a.replicates, ticks));
     let metrics = impunity::metrics::MetricSet::for_scenario(&scenario).map_err(input)?;
+    let cal = calendar(&scenario);
+    let fail =
+        |p: &Path, e: std::io::Error| CliError::Run(format!("cannot write {}: {e}", p.display()));
     let ts = out.join("timeseries.csv");
     write_atomic(&ts, |w| {
-        write_timeseries_header(w, metrics.names())?;
+        write_timeseries_header(w, metrics.names(), cal)?;
         for r in &results {
-            write_timeseries_rows(w, r.replicate, &r.rows)?;
+            write_timeseries_rows(w, r.replicate, &r.rows, cal)?;
         }
         Ok(())
     })
-    .map_err(|e| CliError::Run(format!("cannot write {}: {e}", ts.display())))?;
+    .map_err(|e| fail(&ts, e))?;
+    let mut written = vec![ts];
+    if impunity::model::is_conflict(&scenario) {
+        let ev = out.join("events.csv");
+        write_atomic(&ev, |w| {
+            writeln!(w, "{}", impunity::events::HEADER)?;
+            for r in &results {
+                impunity::events::write_rows(w, &scenario, r.replicate, 0, &r.events)?;
+            }
+            Ok(())
+        })
+        .map_err(|e| fail(&ev, e))?;
+        let cs = out.join("cases.csv");
+        write_atomic(&cs, |w| {
+            writeln!(w, "{}", impunity::output::CASES_HEADER)?;
+            for r in &results {
+                impunity::output::write_cases(w, &scenario, r.replicate, &r.cases)?;
+            }
+            Ok(())
+        })
+        .map_err(|e| fail(&cs, e))?;
+        written.push(ev);
+        written.push(cs);
+    }
     let manifest = Manifest::new(
         &scenario,
         a.seed,
@@ -67,17 +96,30 @@ pub fn run(a: RunArgs) -> Result<()> {
         std::env::args().collect(),
     );
     let mf = out.join("manifest.json");
-    manifest
-        .write(&mf)
-        .map_err(|e| CliError::Run(format!("cannot write {}: {e}", mf.display())))?;
-    print_summary(
-        &scenario,
-        &results
+    manifest.write(&mf).map_err(|e| fail(&mf, e))?;
+    written.push(mf);
+    if impunity::model::is_conflict(&scenario) {
+        println!(
+            "{}",
+            impunity::report::ConflictReport::new(&scenario, &results)
+        );
+    } else {
+        print_summary(
+            &scenario,
+            &results
+                .iter()
+                .map(|r| (r.replicate, r.summary))
+                .collect::<Vec<_>>(),
+        );
+    }
+    println!(
+        "wrote {}",
+        written
             .iter()
-            .map(|r| (r.replicate, r.summary))
-            .collect::<Vec<_>>(),
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
-    println!("wrote {} and {}", ts.display(), mf.display());
     Ok(())
 }
 

@@ -13,9 +13,15 @@ fn csv(name: &str, seed: u64, reps: u64, ticks: u32, threads: usize) -> Vec<u8> 
     let out = pool.install(|| run_replicates(&sc, seed, reps, ticks));
     let mut buf = Vec::new();
     let metrics = impunity::metrics::MetricSet::for_scenario(&sc).unwrap();
-    write_timeseries_header(&mut buf, metrics.names()).unwrap();
+    write_timeseries_header(&mut buf, metrics.names(), impunity::output::calendar(&sc)).unwrap();
     for r in &out {
-        write_timeseries_rows(&mut buf, r.replicate, &r.rows).unwrap();
+        write_timeseries_rows(
+            &mut buf,
+            r.replicate,
+            &r.rows,
+            impunity::output::calendar(&sc),
+        )
+        .unwrap();
     }
     buf
 }

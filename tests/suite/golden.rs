@@ -23,10 +23,17 @@ fn presets_produce_their_golden_outputs() {
             impunity::metrics::MetricSet::for_scenario(&sc)
                 .unwrap()
                 .names(),
+            impunity::output::calendar(&sc),
         )
         .unwrap();
         for r in run_replicates(&sc, 1, 2, 60) {
-            write_timeseries_rows(&mut buf, r.replicate, &r.rows).unwrap();
+            write_timeseries_rows(
+                &mut buf,
+                r.replicate,
+                &r.rows,
+                impunity::output::calendar(&sc),
+            )
+            .unwrap();
         }
         let path = dir.join(format!("{name}.csv"));
         if update {

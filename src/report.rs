@@ -1,0 +1,245 @@
+//! Whole-run totals of the conflict model and the text summary printed after a run.
+//!
+//! ```
+//! use impunity::{presets, run::run_replicate, report::ConflictReport};
+//! let s = presets::get("central-mali-2018").unwrap()
+//!     .with_changes([("world.people_per_agent", toml::Value::Float(200.0))]).unwrap();
+//! let out = run_replicate(&s, 1, 0, 5);
+//! let report = ConflictReport::new(&s, &[out]);
+//! assert!(report.to_string().contains("Civilians killed"));
+//! ```
+
+use crate::model::{ConflictCounters, Fate, Model, Perp};
+use crate::run::ReplicateOutput;
+use crate::scenario::Scenario;
+use std::fmt;
+
+/// Totals of one replicate of the conflict model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConflictTotals {
+    /// The tick counters summed over the run.
+    pub counters: ConflictCounters,
+    /// Legitimacy per community at tick 0.
+    pub legitimacy_start: Vec<f64>,
+    /// Legitimacy per community at the end.
+    pub legitimacy_end: Vec<f64>,
+    /// Unresolved injustice per community at the end.
+    pub unresolved_end: Vec<f64>,
+    /// Fighters per group at tick 0.
+    pub fighters_start: Vec<u64>,
+    /// Fighters per group at the end.
+    pub fighters_end: Vec<u64>,
+    /// Cases per fate at the end ([`Fate`] order: pending, investigating, serving, punished,
+    /// never investigated, acquitted, amnestied).
+    pub fates: [u64; 7],
+}
+
+const FATES: [Fate; 7] = [
+    Fate::Pending,
+    Fate::Investigating,
+    Fate::Serving,
+    Fate::Punished,
+    Fate::NeverInvestigated,
+    Fate::Acquitted,
+    Fate::Amnestied,
+];
+
+impl ConflictTotals {
+    /// Totals starting at `m`'s tick-0 state.
+    pub fn start(m: &Model) -> ConflictTotals {
+        let st = m.stats();
+        let s = m.scenario();
+        ConflictTotals {
+            counters: ConflictCounters::new(s.communities.len(), s.groups.len()),
+            legitimacy_start: st.legitimacy.clone(),
+            legitimacy_end: st.legitimacy,
+            unresolved_end: st.unresolved,
+            fighters_start: st.fighters.clone(),
+            fighters_end: st.fighters,
+            fates: [0; 7],
+        }
+    }
+
+    /// Adds the tick just run.
+    pub fn add_tick(&mut self, m: &Model) {
+        let Some(inst) = m.institutions() else { return };
+        let c = &inst.counters;
+        let t = &mut self.counters;
+        for k in 0..6 {
+            t.killed_by[k] += c.killed_by[k];
+        }
+        for (a, b) in t.killed_of.iter_mut().zip(&c.killed_of) {
+            *a += b;
+        }
+        for (a, b) in t.recruits.iter_mut().zip(&c.recruits) {
+            *a += b;
+        }
+        t.abuses += c.abuses;
+        t.cases_opened += c.cases_opened;
+        t.cases_investigated += c.cases_investigated;
+        t.convictions += c.convictions;
+        t.amnesties += c.amnesties;
+        t.battles += c.battles;
+        t.battle_deaths += c.battle_deaths;
+    }
+
+    /// Records the final state.
+    pub fn finish(&mut self, m: &Model) {
+        let st = m.stats();
+        self.legitimacy_end = st.legitimacy;
+        self.unresolved_end = st.unresolved;
+        self.fighters_end = st.fighters;
+        if let Some(inst) = m.institutions() {
+            for c in &inst.cases {
+                let k = FATES
+                    .iter()
+                    .position(|f| *f == c.fate)
+                    .expect("every fate listed");
+                self.fates[k] += 1;
+            }
+        }
+    }
+}
+
+/// The text summary of a conflict run: civilian deaths in people by perpetrator and by
+/// community, abuses and their fates, legitimacy at the start and the end. With several
+/// replicates, each figure is the mean across them.
+#[derive(Clone, Debug)]
+pub struct ConflictReport {
+    ppa: f64,
+    replicates: usize,
+    perpetrators: Vec<(String, f64)>,
+    communities: Vec<(String, f64, f64, f64, f64)>,
+    groups: Vec<(String, f64, f64, f64)>,
+    abuses: f64,
+    cases: f64,
+    fates: Vec<(String, f64)>,
+    convictions: f64,
+    amnesties: f64,
+    battles: f64,
+    battle_deaths: f64,
+}
+
+impl ConflictReport {
+    /// The report over `outputs` (replicates without conflict totals are skipped).
+    pub fn new(s: &Scenario, outputs: &[ReplicateOutput]) -> ConflictReport {
+        let totals: Vec<&ConflictTotals> =
+            outputs.iter().filter_map(|o| o.conflict.as_ref()).collect();
+        let n = totals.len().max(1) as f64;
+        let ppa = s.world.people_per_agent;
+        let mean =
+            |f: &dyn Fn(&ConflictTotals) -> f64| totals.iter().map(|t| f(t)).sum::<f64>() / n;
+        ConflictReport {
+            ppa,
+            replicates: totals.len(),
+            perpetrators: Perp::ALL
+                .iter()
+                .map(|p| {
+                    (
+                        p.name().to_string(),
+                        mean(&|t| t.counters.killed_by[*p as usize] as f64) * ppa,
+                    )
+                })
+                .collect(),
+            communities: s
+                .communities
+                .keys()
+                .enumerate()
+                .map(|(c, name)| {
+                    (
+                        name.clone(),
+                        mean(&|t| t.counters.killed_of[c] as f64) * ppa,
+                        mean(&|t| t.legitimacy_start[c]),
+                        mean(&|t| t.legitimacy_end[c]),
+                        mean(&|t| t.unresolved_end[c]),
+                    )
+                })
+                .collect(),
+            groups: s
+                .groups
+                .keys()
+                .enumerate()
+                .map(|(g, name)| {
+                    (
+                        name.clone(),
+                        mean(&|t| t.fighters_start[g] as f64) * ppa,
+                        mean(&|t| t.counters.recruits[g] as f64) * ppa,
+                        mean(&|t| t.fighters_end[g] as f64) * ppa,
+                    )
+                })
+                .collect(),
+            abuses: mean(&|t| t.counters.abuses as f64) * ppa,
+            cases: mean(&|t| t.counters.cases_opened as f64),
+            fates: FATES
+                .iter()
+                .enumerate()
+                .map(|(k, f)| (f.name().replace('_', " "), mean(&|t| t.fates[k] as f64)))
+                .collect(),
+            convictions: mean(&|t| t.counters.convictions as f64),
+            amnesties: mean(&|t| t.counters.amnesties as f64),
+            battles: mean(&|t| t.counters.battles as f64),
+            battle_deaths: mean(&|t| t.counters.battle_deaths as f64) * ppa,
+        }
+    }
+}
+
+impl fmt::Display for ConflictReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scope = if self.replicates > 1 {
+            format!("mean of {} replicates", self.replicates)
+        } else {
+            "one replicate".to_string()
+        };
+        writeln!(f, "People (1 agent = {} people; {scope})", self.ppa)?;
+        writeln!(f, "Civilians killed, by perpetrator")?;
+        let total: f64 = self.perpetrators.iter().map(|p| p.1).sum();
+        for (name, v) in &self.perpetrators {
+            writeln!(f, "  {name:<16} {v:>10.0}")?;
+        }
+        writeln!(f, "  {:<16} {total:>10.0}", "all")?;
+        writeln!(
+            f,
+            "Civilians killed, by community   legitimacy start -> end   unresolved"
+        )?;
+        for (name, killed, l0, l1, u) in &self.communities {
+            writeln!(
+                f,
+                "  {name:<16} {killed:>10.0}            {l0:.3} -> {l1:.3}        {u:.3}"
+            )?;
+        }
+        writeln!(f, "Armed groups (people)      start   recruits        end")?;
+        for (name, a, r, b) in &self.groups {
+            writeln!(f, "  {name:<18} {a:>10.0} {r:>10.0} {b:>10.0}")?;
+        }
+        writeln!(
+            f,
+            "Abuses: {:.0} people killed by state-side forces, {:.1} cases opened",
+            self.abuses, self.cases
+        )?;
+        let fates: Vec<String> = self
+            .fates
+            .iter()
+            .filter(|(_, v)| *v > 0.0)
+            .map(|(k, v)| format!("{k} {v:.1}"))
+            .collect();
+        writeln!(
+            f,
+            "  fates at the end: {}",
+            if fates.is_empty() {
+                "none".into()
+            } else {
+                fates.join(", ")
+            }
+        )?;
+        writeln!(
+            f,
+            "  convictions {:.1}, amnesties {:.1}",
+            self.convictions, self.amnesties
+        )?;
+        write!(
+            f,
+            "Battles: {:.1} events, {:.0} combatants killed",
+            self.battles, self.battle_deaths
+        )
+    }
+}
