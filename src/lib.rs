@@ -21,6 +21,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod calibration;
 pub mod events;
 pub mod mechanisms;
 pub mod metrics;

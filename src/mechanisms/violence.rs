@@ -120,7 +120,7 @@ impl Model {
                 n_civ += civ[k];
             }
             if n_civ > 0 && self.rng.get(Stream::Violence).random::<f64>() < gp.attack_rate {
-                self.raid(i, g, x, y);
+                self.raid(g, x, y);
             }
         }
         // organised forces (the fighter may have died above? no: only civilians die there)
@@ -162,7 +162,7 @@ impl Model {
     /// Fighter `i` of group `g` at (x, y) attacks a civilian in its vision; each fellow
     /// fighter in its vision joins with probability `violence.raid_join`, each attacking a
     /// civilian in the attacker's vision.
-    fn raid(&mut self, i: usize, g: usize, x: usize, y: usize) {
+    fn raid(&mut self, g: usize, x: usize, y: usize) {
         let cp = self.params.conflict.as_deref().expect("conflict model");
         let join = cp.violence.raid_join;
         let shape = cp.groups[g].shape.clone();
@@ -181,14 +181,39 @@ impl Model {
                 .filter(|_| rng.random::<f64>() < join)
                 .count();
         }
+        let mut killed = 0;
         for _ in 0..attackers {
-            self.attack_civilian(g, x, y, &shape);
+            killed += self.attack_civilian(g, x, y, &shape) as u32;
         }
-        let _ = i;
+        if killed == 0 {
+            // an attack that killed nobody is still an event (fatalities 0)
+            let tick = self.tick();
+            let region = self.region_at(x, y);
+            let inst = self.inst.as_deref_mut().expect("conflict state");
+            inst.events.push(Event {
+                tick,
+                region,
+                x: x as u16,
+                y: y as u16,
+                event_type: EventType::ViolenceAgainstCivilians,
+                sub_event_type: "attack",
+                actor1: Actor::Group(g as u8),
+                actor2: Actor::None,
+                victim_community: None,
+                fatalities: 0,
+            });
+        }
     }
 
-    /// One attack by group `g` on a random targeted civilian within `shape` of (x, y).
-    fn attack_civilian(&mut self, g: usize, x: usize, y: usize, shape: &crate::world::Shape) {
+    /// One attack by group `g` on a random targeted civilian within `shape` of (x, y); returns
+    /// whether it killed.
+    fn attack_civilian(
+        &mut self,
+        g: usize,
+        x: usize,
+        y: usize,
+        shape: &crate::world::Shape,
+    ) -> bool {
         let cp = self.params.conflict.as_deref().expect("conflict model");
         let gp = &cp.groups[g];
         let layers = &self.world.layers;
@@ -200,7 +225,7 @@ impl Model {
             n_civ += civ[k];
         }
         if n_civ == 0 {
-            return;
+            return false;
         }
         let mut k = self.rng.get(Stream::Violence).random_range(0..n_civ);
         let mut pick = None;
@@ -239,9 +264,11 @@ impl Model {
                 -v_.peacekeeper_deterrence * n_pk as f64 - v_.state_deterrence * n_state as f64,
             );
         let perp = gp.perp;
-        if self.rng.get(Stream::Violence).random::<f64>() < p {
+        let killed = self.rng.get(Stream::Violence).random::<f64>() < p;
+        if killed {
             self.kill_civilian(v, perp, g as u8, false);
         }
+        killed
     }
 
     /// Kills civilian `v` with all the bookkeeping: counts, threat to its community, the
