@@ -1,7 +1,8 @@
 //! Turning a SCENARIO argument (a preset name or a file path) and `--set` overrides into a
 //! validated scenario. Every subcommand that takes a scenario goes through [`load_scenario`].
 
-use super::{Result, input};
+use super::{CliError, Result, input};
+use impunity::scenario::{ScenarioError, keys};
 use impunity::{Scenario, presets};
 use std::path::Path;
 
@@ -15,14 +16,28 @@ pub fn load_scenario(spec: &str, sets: &[String]) -> Result<Scenario> {
             std::fs::read_to_string(spec).map_err(|e| input(format!("cannot read {spec}: {e}")))?;
         Scenario::from_toml_str(&text, spec).map_err(|e| input(e.to_string()))?
     } else {
-        let names: Vec<String> = presets::names().map(String::from).collect();
-        let mut m = format!("unknown preset `{spec}` and no such file");
-        if let Some(best) = impunity::scenario::nearest(spec, names.iter().map(|s| s.as_str())) {
-            m.push_str(&format!("; did you mean `{best}`?"));
-        }
-        m.push_str(" (`impunity presets` lists the presets)");
-        return Err(input(m));
+        return Err(unknown_preset(spec, true));
     };
+    apply_sets(base, sets)
+}
+
+/// "unknown preset `x`; did you mean `y`?"
+pub fn unknown_preset(spec: &str, or_file: bool) -> CliError {
+    let names: Vec<String> = presets::names().map(String::from).collect();
+    let mut m = format!("unknown preset `{spec}`");
+    if or_file {
+        m.push_str(" and no such file");
+    }
+    if let Some(best) = impunity::scenario::nearest(spec, names.iter().map(|s| s.as_str())) {
+        m.push_str(&format!("; did you mean `{best}`?"));
+    }
+    m.push_str(" (`impunity presets` lists the presets)");
+    input(m)
+}
+
+/// `base` with every `--set key.path=value` applied, validated as a file is. Errors name the
+/// `--set` they come from and the key path.
+pub fn apply_sets(base: Scenario, sets: &[String]) -> Result<Scenario> {
     if sets.is_empty() {
         return Ok(base);
     }
@@ -31,17 +46,93 @@ pub fn load_scenario(spec: &str, sets: &[String]) -> Result<Scenario> {
         let (k, v) = kv
             .split_once('=')
             .ok_or_else(|| input(format!("--set {kv}: expected key.path=value")))?;
-        changes.push((k.trim().to_string(), parse_value(v.trim())));
+        let k = k.trim();
+        keys::check_path(&base, k).map_err(|e| input(format!("--set {kv}: {e}")))?;
+        changes.push((k.to_string(), parse_value(v.trim())));
     }
     base.with_changes(changes.iter().map(|(k, v)| (k.as_str(), v.clone())))
-        .map_err(|e| input(format!("--set: {e}")))
+        .map_err(|e| input(format!("{}: {e}", blame(&e, sets))))
+}
+
+/// The `--set` an error of the changed scenario most likely comes from: the one whose key
+/// is, contains or lies in the error's key path; all of them if none does.
+fn blame(e: &ScenarioError, sets: &[String]) -> String {
+    let related = |kv: &&String| {
+        let k = kv.split_once('=').map_or(kv.as_str(), |(k, _)| k.trim());
+        let p = e.path.as_str();
+        k == p || k.starts_with(&format!("{p}.")) || p.starts_with(&format!("{k}."))
+    };
+    let hit: Vec<&String> = sets.iter().filter(related).collect();
+    let shown = if hit.is_empty() {
+        sets.iter().collect()
+    } else {
+        hit
+    };
+    shown
+        .iter()
+        .map(|kv| format!("--set {kv}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A command-line value as TOML: a number, boolean, array, inline table or `inf`, else a
 /// plain string (so `--set rules=netlogo` needs no quotes).
 pub fn parse_value(v: &str) -> toml::Value {
     match format!("x = {v}").parse::<toml::Table>() {
-        Ok(mut t) => t.remove("x").expect("parsed key"),
-        Err(_) => toml::Value::String(v.to_string()),
+        Ok(mut t) if t.len() == 1 => t.remove("x").expect("parsed key"),
+        _ => toml::Value::String(v.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(sets: &[&str]) -> String {
+        let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+        match load_scenario("epstein-run1", &sets) {
+            Err(CliError::Input(m)) => m,
+            Err(CliError::Run(m)) => panic!("run error {m}"),
+            Ok(_) => panic!("accepted {sets:?}"),
+        }
+    }
+
+    #[test]
+    fn set_errors_name_the_set_and_the_key() {
+        assert_eq!(
+            err(&["communities.citizens.legitmacy=0.5"]),
+            "--set communities.citizens.legitmacy=0.5: communities.citizens.legitmacy: unknown key `legitmacy`; did you mean `legitimacy`?"
+        );
+        assert_eq!(
+            err(&["communities.citzens.legitimacy=0.5"]),
+            "--set communities.citzens.legitimacy=0.5: communities.citzens: unknown name `citzens`; did you mean `citizens`?"
+        );
+        assert_eq!(
+            err(&["ticks=10", "communities.citizens.legitimacy=1.5"]),
+            "--set communities.citizens.legitimacy=1.5: communities.citizens.legitimacy: 1.5 is outside [0, 1]"
+        );
+        assert_eq!(
+            err(&["world.width=abc"]),
+            "--set world.width=abc: world.width: expected a whole number from 0 to 4294967295, found string \"abc\""
+        );
+        assert_eq!(
+            err(&["communities.citizens.share=0.5"]),
+            "--set communities.citizens.share=0.5: communities: shares sum to 0.5, not 1"
+        );
+        assert_eq!(err(&["ticks"]), "--set ticks: expected key.path=value");
+    }
+
+    #[test]
+    fn values_are_toml_or_plain_strings() {
+        assert_eq!(parse_value("0.5"), toml::Value::Float(0.5));
+        assert_eq!(parse_value("inf"), toml::Value::Float(f64::INFINITY));
+        assert_eq!(
+            parse_value("netlogo"),
+            toml::Value::String("netlogo".into())
+        );
+        assert_eq!(
+            parse_value("1\ny = 2"),
+            toml::Value::String("1\ny = 2".into())
+        );
     }
 }

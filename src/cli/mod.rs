@@ -2,6 +2,7 @@
 
 mod load;
 mod run;
+mod scenario_cmds;
 
 use clap::{Parser, Subcommand};
 use impunity::presets;
@@ -51,6 +52,10 @@ enum Command {
         after_help = "Example:\n  impunity run epstein-run2 --seed 7 --ticks 500 --replicates 4 --out out/run2"
     )]
     Run(run::RunArgs),
+    // Their help texts are in src/cli/scenario_cmds.rs.
+    Validate(scenario_cmds::ValidateArgs),
+    Show(scenario_cmds::ShowArgs),
+    Init(scenario_cmds::InitArgs),
 }
 
 /// Parses the command line, runs, prints errors, returns the exit code.
@@ -79,5 +84,8 @@ fn dispatch(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Run(a) => run::run(a),
+        Command::Validate(a) => scenario_cmds::validate(a),
+        Command::Show(a) => scenario_cmds::show(a),
+        Command::Init(a) => scenario_cmds::init(a),
     }
 }

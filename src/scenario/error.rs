@@ -41,22 +41,14 @@ impl ScenarioError {
         self.location = Some((line, col));
         self
     }
-
-    /// From a TOML parse or type error.
-    pub fn from_toml(origin: &str, text: &str, e: &toml::de::Error) -> Self {
-        let mut err =
-            ScenarioError::new(String::new(), e.message().trim().to_string()).with_origin(origin);
-        if let Some(span) = e.span() {
-            let (l, c) = line_col(text, span.start);
-            err = err.at(l, c);
-        }
-        err
-    }
 }
 
 /// 1-based line and column of byte offset `at` in `text`.
 pub fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let at = at.min(text.len());
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
     let col = before
@@ -87,9 +79,28 @@ impl fmt::Display for ScenarioError {
             write!(f, ": ")?;
         }
         if !self.path.is_empty() {
-            write!(f, "{}: ", self.path)?;
+            write!(f, "{}: ", one_line(&self.path))?;
         }
-        write!(f, "{}", self.message)
+        write!(f, "{}", one_line(&self.message))
+    }
+}
+
+/// `s` with control characters escaped (`\n`), so that names taken from a file can never
+/// break a message over lines.
+fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
     }
 }
 
@@ -104,6 +115,12 @@ mod tests {
         let c = ["impunity", "conviction", "amnesty"];
         assert_eq!(nearest("impunty", c.iter().copied()), Some("impunity"));
         assert_eq!(nearest("zzzzzz", c.iter().copied()), None);
+    }
+
+    #[test]
+    fn messages_stay_on_one_line() {
+        let e = ScenarioError::new("a\nb", "unknown `x\ty`");
+        assert_eq!(e.to_string(), "a\\nb: unknown `x\\ty`");
     }
 
     #[test]

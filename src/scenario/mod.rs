@@ -1,8 +1,10 @@
 //! Scenarios: everything a run needs, as one value that reads from and writes to TOML.
 //!
 //! A [`Scenario`] is plain data. Presets are scenario files shipped with the crate
-//! (`scenarios/*.toml`, see [`crate::presets`]); users write their own. Every scenario goes
-//! through [`Scenario::validate`] before anything runs.
+//! (`scenarios/*.toml`, see [`crate::presets`]); users write their own, or build one in Rust
+//! with a [`ScenarioBuilder`]. Every scenario goes through [`Scenario::validate`] before
+//! anything runs; errors read `file:line:col: key.path: message` ([`ScenarioError`]). Every
+//! key is documented in [`keys`] (and `docs/scenario.md`, generated from it).
 //!
 //! ```
 //! use impunity::scenario::Scenario;
@@ -27,16 +29,23 @@
 //! assert!(Scenario::from_toml_str("name = 1", "bad.toml").is_err());
 //! ```
 
+mod builder;
 mod conflict;
 mod error;
+pub mod keys;
+mod size;
+mod source;
 mod timeline;
 
+pub use builder::ScenarioBuilder;
 pub use conflict::{
     AbuseSpec, AmnestySpec, Date, DisarmTarget, DisarmamentSpec, Driver, GroupKind, GroupSpec,
     JusticeSpec, LegitimacySpec, MissionSpec, PolicySpec, RegionsSpec, Role, Side, Targets,
     ViolenceSpec,
 };
 pub use error::{ScenarioError, nearest};
+pub use size::Footprint;
+pub use source::locate;
 pub use timeline::{TimelineEntry, TimelineRuntime, dynamic_key, get_path, set_path};
 
 use crate::rules::{JailTerm, Ratio, RuleSet, Rules};
@@ -419,11 +428,20 @@ fn default_jail() -> f64 {
 pub const MAX_CELLS: u64 = 1 << 31;
 
 impl Scenario {
-    /// Parses and validates a TOML scenario; `origin` names the file in error messages.
+    /// Parses and validates a TOML scenario; `origin` names the file in error messages, which
+    /// read `origin:line:col: key.path: message` (see [`ScenarioError`]).
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
-        let s: Scenario =
-            toml::from_str(text).map_err(|e| ScenarioError::from_toml(origin, text, &e))?;
-        s.validate().map_err(|e| e.with_origin(origin))?;
+        let s = source::deserialize_text(text).map_err(|e| e.with_origin(origin))?;
+        s.validate()
+            .map_err(|e| source::locate(e, text).with_origin(origin))?;
+        Ok(s)
+    }
+
+    /// Deserialises and validates a TOML tree: the path [`Scenario::with_changes`] and the
+    /// [`ScenarioBuilder`] take. Errors name the key path (there are no lines to name).
+    pub fn from_toml_value(tree: toml::Value) -> Result<Scenario, ScenarioError> {
+        let s = source::deserialize_value(tree)?;
+        s.validate()?;
         Ok(s)
     }
 
@@ -461,33 +479,8 @@ impl Scenario {
         if let Err(m) = rules.check() {
             return err("rules", m);
         }
+        size::check(self)?;
         let w = &self.world;
-        if w.width == 0 || w.height == 0 {
-            return err(
-                "world",
-                format!("size {}x{} must be at least 1x1", w.width, w.height),
-            );
-        }
-        if w.width > 65_535 || w.height > 65_535 {
-            return err(
-                "world",
-                format!(
-                    "size {}x{} exceeds 65535 cells a side; a lattice that size would need about {}",
-                    w.width,
-                    w.height,
-                    human_bytes(estimate_bytes(w.width as u64, w.height as u64, 1.0))
-                ),
-            );
-        }
-        if (w.width as u64) * (w.height as u64) > MAX_CELLS {
-            return err(
-                "world",
-                format!(
-                    "{} cells is more than the 2^31 supported",
-                    w.width as u64 * w.height as u64
-                ),
-            );
-        }
         check_positive("world.people_per_agent", w.people_per_agent)?;
         let p = &self.population;
         check_unit("population.density", p.density)?;
@@ -646,19 +639,9 @@ impl Scenario {
             .floor() as usize
     }
 
-    /// A rough upper bound of the memory a run of this scenario needs, in bytes.
+    /// Peak heap bytes of one replicate (see [`Scenario::footprint`]).
     pub fn memory_estimate(&self) -> u64 {
-        let dens = self.population.density.max(self.regional_density())
-            + self
-                .forces
-                .values()
-                .map(|f| self.force_density(f))
-                .sum::<f64>();
-        estimate_bytes(
-            self.world.width as u64,
-            self.world.height as u64,
-            dens.min(1.0),
-        )
+        self.footprint().model_bytes
     }
 
     /// Units per cell of a force (from `density`, or `people / people_per_agent / cells`).
@@ -674,7 +657,7 @@ impl Scenario {
     }
 
     /// Persons per cell over the whole lattice when regions give populations (0 otherwise).
-    fn regional_density(&self) -> f64 {
+    pub(crate) fn regional_density(&self) -> f64 {
         self.world
             .regions
             .as_ref()
@@ -685,13 +668,6 @@ impl Scenario {
             })
             .unwrap_or(0.0)
     }
-}
-
-fn estimate_bytes(w: u64, h: u64, density: f64) -> u64 {
-    let cells = w * h;
-    let agents = (cells as f64 * density) as u64;
-    // cell occupants (4 B), ~8 layers of bits, agent records (~48 B incl. schedule)
-    cells * 4 + cells * 8 / 8 + agents * 48
 }
 
 /// `12.3 MiB`-style sizes.
@@ -747,7 +723,8 @@ pub(crate) fn check_name(path: &str, name: &str) -> Result<(), ScenarioError> {
     }
 }
 
-/// "unknown community `x` (known: a, b); did you mean `y`?"
+/// "unknown community `x`; did you mean `y`?", or, with nothing close,
+/// "unknown community `x` (known: a, b)".
 pub(crate) fn unknown<'a>(
     what: &str,
     name: &str,
@@ -757,14 +734,15 @@ pub(crate) fn unknown<'a>(
     let mut m = format!("unknown {what} `{name}`");
     if let Some(best) = crate::scenario::error::nearest(name, known.iter().map(|s| s.as_str())) {
         m.push_str(&format!("; did you mean `{best}`?"));
+    } else {
+        m.push_str(&format!(
+            " (known: {})",
+            known
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
-    m.push_str(&format!(
-        " (known: {})",
-        known
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
     m
 }

@@ -140,11 +140,7 @@ impl Scenario {
         for (path, v) in changes {
             set_path(&mut tree, path, v).map_err(|m| ScenarioError::new(path, m))?;
         }
-        let s: Scenario = tree
-            .try_into()
-            .map_err(|e: toml::de::Error| ScenarioError::new("", e.message().trim().to_string()))?;
-        s.validate()?;
-        Ok(s)
+        Scenario::from_toml_value(tree)
     }
 
     /// The value at a key path, as TOML.
@@ -210,6 +206,8 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         }
         let keys: Vec<&String> = e.set.keys().chain(e.ramp.keys()).collect();
         for k in keys {
+            super::keys::check_path(s, k)
+                .map_err(|err| ScenarioError::new(format!("{here}.{}", err.path), err.message))?;
             if !dynamic_key(k) {
                 return bad(format!(
                     "`{k}` cannot change during a run: it fixes the initial state (knobs that can: communities.<c>.legitimacy, forces.<f>.density|people|vision|movement|arrest_rate|discipline|proficiency, population.vision|movement, activation.*, policing.max_jail_term, demography.birth_rate, policy.*, groups.<g>.arms|recruit_rate|attack_rate|battle_rate|desertion|state_backed, abuse.*, violence.*, justice.*, legitimacy.*, missions.<m>.throughput|proficiency_gain|discipline_gain)"

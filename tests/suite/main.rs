@@ -1,8 +1,12 @@
 //! The integration tests, one module per topic (one test binary, so the crate is linked once).
 
+mod bad_scenarios;
 mod cli;
 mod common;
 mod determinism;
 mod golden;
 mod invariants;
 mod reproduction;
+mod scenario_cli;
+mod scenario_docs;
+mod scenario_fuzz;

@@ -1,0 +1,315 @@
+//! `impunity validate`, `impunity show` and `impunity init`: the commands around scenario
+//! files.
+
+use super::load::{load_scenario, unknown_preset};
+use super::{CliError, Result, input};
+use impunity::presets;
+use impunity::scenario::{Scenario, human_bytes};
+use std::path::{Path, PathBuf};
+
+/// The starter scenario `impunity init` writes (its `name` line is replaced).
+const STARTER: &str = include_str!("starter.toml");
+const STARTER_NAME_LINE: &str = "name = \"starter\"";
+
+#[derive(clap::Args)]
+#[command(
+    about = "Check a scenario and print what it would run (sizes, agents, memory)",
+    long_about = "Check a scenario and print what it would run, without running it.\n\n\
+        SCENARIO is a preset name (see `impunity presets`) or a TOML file. The file is read and \
+        validated exactly as `impunity run` would: unknown keys, wrong types, out-of-range \
+        values, broken references between communities, and lattices too large to hold are \
+        reported as one error naming the file, line, column and key path. A valid scenario is \
+        summarised: world size, agents of each kind, people per agent, and the memory one \
+        replicate needs.\n\n\
+        Exit status: 0 if the scenario is valid, 2 if it is not.",
+    after_help = "Examples:\n  \
+        impunity validate my.toml\n  \
+        impunity validate epstein-run2 --set communities.citizens.legitimacy=0.7\n\n\
+        An error looks like:\n  \
+        error: my.toml:15:14: communities.citizens.legitimacy: 1.5 is outside [0, 1]\n\n\
+        Every key: docs/scenario.md."
+)]
+pub struct ValidateArgs {
+    /// Preset name or scenario file.
+    scenario: String,
+    /// Change a scenario key first, e.g. `--set communities.citizens.legitimacy=0.7`
+    /// (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+}
+
+#[derive(clap::Args)]
+#[command(
+    about = "Print a preset's scenario file, comments and all",
+    long_about = "Print a preset's scenario file exactly as shipped, comments included.\n\n\
+        The output is a scenario file: save it, edit it, run it. Unchanged, it runs to the \
+        same bytes as the preset itself.",
+    after_help = "Example:\n  \
+        impunity show epstein-run2 > my.toml\n  \
+        impunity run my.toml --seed 7        # the same output as `impunity run epstein-run2 --seed 7`"
+)]
+pub struct ShowArgs {
+    /// Preset name (see `impunity presets`).
+    preset: String,
+}
+
+#[derive(clap::Args)]
+#[command(
+    about = "Write NAME.toml, a commented starter scenario",
+    long_about = "Write NAME.toml, a commented starter scenario (Epstein's Model I on a 40x40 \
+        torus) that validates and runs as it is.\n\n\
+        NAME may be a path (`scenarios/mine` writes scenarios/mine.toml); the scenario's name \
+        is the file name without `.toml`. An existing file is never overwritten unless \
+        --force is given.",
+    after_help = "Example:\n  \
+        impunity init mine\n  \
+        impunity validate mine.toml\n  \
+        impunity run mine.toml"
+)]
+pub struct InitArgs {
+    /// Name of the scenario (and of its file, NAME.toml).
+    name: String,
+    /// Overwrite NAME.toml if it exists.
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn validate(a: ValidateArgs) -> Result<()> {
+    let s = load_scenario(&a.scenario, &a.set)?;
+    print!("{}", summary(&s));
+    if let Some(total) = machine_memory() {
+        if s.footprint().model_bytes > total {
+            println!(
+                "warning: one replicate needs more than this machine's {} of memory",
+                human_bytes(total)
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn show(a: ShowArgs) -> Result<()> {
+    let p = presets::find(&a.preset).ok_or_else(|| unknown_preset(&a.preset, false))?;
+    print!("{}", p.toml);
+    Ok(())
+}
+
+pub fn init(a: InitArgs) -> Result<()> {
+    let path = if a.name.ends_with(".toml") {
+        PathBuf::from(&a.name)
+    } else {
+        PathBuf::from(format!("{}.toml", a.name))
+    };
+    let name = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .ok_or_else(|| input(format!("`{}` is not a usable file name", a.name)))?;
+    let text = starter(name);
+    let shown = path.display().to_string();
+    Scenario::from_toml_str(&text, &shown).map_err(|e| {
+        input(format!(
+            "`{name}` cannot name a scenario: {} (use letters, digits, '-', '_' or '.')",
+            e.message
+        ))
+    })?;
+    if path.exists() && !a.force {
+        return Err(input(format!(
+            "{shown} exists; choose another name, or --force to overwrite it"
+        )));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            return Err(input(format!("no directory {}", dir.display())));
+        }
+    }
+    impunity::output::write_atomic(&path, |w| std::io::Write::write_all(w, text.as_bytes()))
+        .map_err(|e| CliError::Run(format!("cannot write {shown}: {e}")))?;
+    println!("wrote {shown}, a starter scenario; next:");
+    println!("  impunity validate {shown}");
+    println!("  impunity run {shown}");
+    Ok(())
+}
+
+/// The starter scenario, called `name`.
+fn starter(name: &str) -> String {
+    debug_assert!(STARTER.contains(STARTER_NAME_LINE));
+    STARTER.replacen(
+        STARTER_NAME_LINE,
+        &format!("name = {}", toml::Value::String(name.to_string())),
+        1,
+    )
+}
+
+/// What `impunity validate` prints about a valid scenario.
+fn summary(s: &Scenario) -> String {
+    let f = s.footprint();
+    let about = if f.exact { "" } else { "about " };
+    let ppa = s.world.people_per_agent;
+    let mut rows: Vec<(String, String)> = Vec::new();
+    let line = |rows: &mut Vec<(String, String)>, k: &str, v: String| rows.push((k.to_string(), v));
+    if !s.description.is_empty() {
+        line(&mut rows, "description", s.description.clone());
+    }
+    line(&mut rows, "rules", s.rules.label());
+    line(&mut rows, "ticks", thousands(s.ticks as f64));
+    line(
+        &mut rows,
+        "world",
+        format!(
+            "{} x {} = {} cells, {}",
+            s.world.width,
+            s.world.height,
+            thousands(f.cells as f64),
+            if s.world.torus { "torus" } else { "bounded" }
+        ),
+    );
+    let people = if ppa == 1.0 {
+        "1 agent = 1 person".to_string()
+    } else {
+        format!(
+            "1 agent = {} people, so {}{} people",
+            ppa,
+            about,
+            thousands(f.persons * ppa)
+        )
+    };
+    line(
+        &mut rows,
+        "persons",
+        format!(
+            "{about}{} (density {}); {people}",
+            thousands(f.persons),
+            s.population.density
+        ),
+    );
+    for (name, n) in &f.persons_by_community {
+        let c = &s.communities[name];
+        line(
+            &mut rows,
+            &format!("  {name}"),
+            format!(
+                "about {} (share {}, legitimacy {})",
+                thousands(*n),
+                c.share,
+                c.legitimacy
+            ),
+        );
+    }
+    if !f.units.is_empty() {
+        let total: f64 = f.units.iter().map(|(_, n)| n).sum();
+        line(
+            &mut rows,
+            "force units",
+            format!("{about}{}", thousands(total)),
+        );
+        for (name, n) in &f.units {
+            let u = &s.forces[name];
+            line(
+                &mut rows,
+                &format!("  {name}"),
+                format!("{about}{} (vision {})", thousands(*n), u.vision),
+            );
+        }
+    }
+    if f.max_persons as f64 > f.persons {
+        line(
+            &mut rows,
+            "births",
+            format!("up to {} persons", thousands(f.max_persons as f64)),
+        );
+    }
+    let series = f.series_bytes_per_tick * (s.ticks as u64 + 1);
+    line(
+        &mut rows,
+        "memory",
+        format!(
+            "about {} per replicate, plus {} of time series for {} ticks",
+            human_bytes(f.model_bytes),
+            human_bytes(series),
+            s.ticks
+        ),
+    );
+    if !s.timeline.is_empty() {
+        line(
+            &mut rows,
+            "timeline",
+            format!("{} change(s)", s.timeline.len()),
+        );
+    }
+    let width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = format!("{}: valid\n", s.name);
+    for (k, v) in rows {
+        out.push_str(&format!("  {k:<width$}  {v}\n"));
+    }
+    out
+}
+
+/// `1234567` → `1,234,567` (rounded to a whole number).
+fn thousands(x: f64) -> String {
+    let digits = format!("{:.0}", x.max(0.0));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Physical memory, where the system says (Linux).
+fn machine_memory() -> Option<u64> {
+    let text = std::fs::read_to_string(Path::new("/proc/meminfo")).ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_starter_validates_under_its_new_name() {
+        let s = Scenario::from_toml_str(&starter("my-model"), "my-model.toml").unwrap();
+        assert_eq!(s.name, "my-model");
+    }
+
+    #[test]
+    fn numbers_get_separators() {
+        assert_eq!(thousands(0.0), "0");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(1120.0), "1,120");
+        assert_eq!(thousands(1234567.4), "1,234,567");
+    }
+
+    #[test]
+    fn the_summary_of_run2() {
+        let s = presets::get("epstein-run2").unwrap();
+        let text = summary(&s);
+        assert!(text.starts_with("epstein-run2: valid\n"), "{text}");
+        let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for want in [
+            "world 40 x 40 = 1,600 cells, torus",
+            "persons 1,120 (density 0.7); 1 agent = 1 person",
+            "cops 64 (vision 7)",
+        ] {
+            assert!(words.contains(want), "{want:?} not in\n{text}");
+        }
+        // labels and values line up in two columns
+        let starts: Vec<usize> = text
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let t = l.trim_start();
+                let rest = &t[t.find("  ").unwrap()..];
+                l.len() - rest.trim_start().len()
+            })
+            .collect();
+        assert!(starts.iter().all(|&c| c == starts[0]), "{text}");
+    }
+}
