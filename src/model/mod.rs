@@ -219,14 +219,20 @@ impl Model {
     /// 4. **Jail**: under end-of-tick countdown, terms drop by one and those at zero are
     ///    released onto the lattice.
     /// 5. **Demography**: persons whose lifespan is over die.
-    /// 6. **Bookkeeping**: dead agents are removed; the tick counter advances.
+    /// 6. **Bookkeeping**: dead agents are removed.
+    ///
+    /// The tick counter advances first, so the first step is tick 1.
     ///
     /// The conflict model (scenarios with armed groups, regions, abuse, missions, …) adds
-    /// phases around these: after the timeline, **policy** (training, disarmament, fading of
-    /// threat and alarm); during the turns, recruitment, attacks, battles, strikes, abuses;
-    /// after the jail phase, **events** (killings close together in space grouped into one
-    /// event), the **justice pipeline** (cases decided, tried, amnestied) and **legitimacy**
-    /// (relaxation to the baseline plus the tick's effects).
+    /// phases around these: after the timeline, **policy** (fading of threat and alarm, the
+    /// count of members per region, disarmament, training); during the turns, recruitment,
+    /// attacks, battles, strikes, abuses; between the jail and demography phases, in this
+    /// order, **early release** of jailed armed-group members under the amnesty law,
+    /// **events** (killings close together in space grouped into one event; abuse events open
+    /// cases), the **justice pipeline** (cases decided, tried, amnestied) and **legitimacy**
+    /// (relaxation to the baseline plus the tick's effects). Any timeline change also brings
+    /// every force back to its nominal size (units lost in battle are replaced).
+    /// docs/ODD.md (section 3) lists every phase with the random stream it draws from.
     pub fn step(&mut self) {
         self.tick += 1;
         self.counters = TickCounters::default();
