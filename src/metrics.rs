@@ -14,6 +14,7 @@
 //! | `fighters_<group>` | stock | members of an armed group (not in jail) |
 //! | `recruits_<group>` | flow | persons who joined the group |
 //! | `abuses` | flow | victims of extrajudicial killings |
+//! | `abuses_trained` | flow | of which by units a training mission trained (not in the default set) |
 //! | `cases_opened`, `cases_investigated`, `convictions`, `amnesties` | flow | the justice pipeline |
 //! | `legitimacy_<community>` | stock | L: the state's legitimacy in the community's eyes |
 //! | `unresolved_<community>` | stock | U: the community's unresolved-injustice index |
@@ -154,6 +155,8 @@ pub enum Metric {
     Recruits(usize),
     /// `abuses`
     Abuses,
+    /// `abuses_trained`
+    AbusesTrained,
     /// `cases_opened`
     CasesOpened,
     /// `cases_investigated`
@@ -206,6 +209,7 @@ impl Metric {
             Fighters(g) => st.fighters[*g] as f64,
             Recruits(g) => c.recruits[*g] as f64,
             Abuses => c.abuses as f64,
+            AbusesTrained => c.abuses_trained as f64,
             CasesOpened => c.cases_opened as f64,
             CasesInvestigated => c.cases_investigated as f64,
             Convictions => c.convictions as f64,
@@ -282,6 +286,7 @@ fn parse(s: &Scenario, n: &str) -> Option<Metric> {
         "births" => Births,
         "deaths_of_age" => DeathsOfAge,
         "abuses" => Abuses,
+        "abuses_trained" => AbusesTrained,
         "cases_opened" => CasesOpened,
         "cases_investigated" => CasesInvestigated,
         "convictions" => Convictions,
@@ -358,6 +363,7 @@ fn all_names(s: &Scenario) -> Vec<String> {
         "births",
         "deaths_of_age",
         "abuses",
+        "abuses_trained",
         "cases_opened",
         "cases_investigated",
         "convictions",

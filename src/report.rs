@@ -75,6 +75,7 @@ impl ConflictTotals {
             *a += b;
         }
         t.abuses += c.abuses;
+        t.abuses_trained += c.abuses_trained;
         t.cases_opened += c.cases_opened;
         t.cases_investigated += c.cases_investigated;
         t.convictions += c.convictions;

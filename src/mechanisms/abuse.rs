@@ -21,7 +21,8 @@
 //! groups recruit from) weighted (1 + `policy.profiling`); then one of them uniformly.
 //! Pro-government fighters abuse with probability `abuse.progov_rate · (1 − E_g)` per tick
 //! when they see civilians, with the same profiling. Each abuse is counted (`abuses`), kills
-//! its victim (`killed_civilians_state` or `_progov`), and is grouped with nearby abuses by
+//! its victim (`killed_civilians_state` or `_progov`; abuses by units a training mission has
+//! trained are also counted in `abuses_trained`), and is grouped with nearby abuses by
 //! the same force in the tick into one event, which opens one justice case.
 //!
 //! | parameter | key | unit, range | default and why |
@@ -67,7 +68,13 @@ impl Model {
             return;
         }
         let shape = shape.clone();
-        self.abuse_near(x, y, &shape, p, Perp::State, FORCE_ACTOR + unit.force);
+        if self.abuse_near(x, y, &shape, p, Perp::State, FORCE_ACTOR + unit.force) && unit.trained {
+            self.inst
+                .as_deref_mut()
+                .expect("conflict state")
+                .counters
+                .abuses_trained += 1;
+        }
     }
 
     /// Pro-government fighter `i` may kill a civilian it sees.
@@ -91,8 +98,17 @@ impl Model {
         self.abuse_near(x, y, &shape, p, Perp::ProGov, g as u8);
     }
 
-    /// With probability `p`, kills a civilian within `shape` of (x, y), picked with profiling.
-    fn abuse_near(&mut self, x: usize, y: usize, shape: &Shape, p: f64, perp: Perp, actor: u8) {
+    /// With probability `p`, kills a civilian within `shape` of (x, y), picked with profiling;
+    /// whether it did.
+    fn abuse_near(
+        &mut self,
+        x: usize,
+        y: usize,
+        shape: &Shape,
+        p: f64,
+        perp: Perp,
+        actor: u8,
+    ) -> bool {
         let cp = self.params.conflict.as_deref().expect("conflict");
         let n_comm = self.params.community_layer.len();
         let mut seen = [0u32; 64];
@@ -110,11 +126,11 @@ impl Model {
             total += weight[c];
         }
         if total <= 0.0 {
-            return;
+            return false;
         }
         let rng = self.rng.get(Stream::Abuse);
         if rng.random::<f64>() >= p.min(1.0) {
-            return;
+            return false;
         }
         let mut u = rng.random::<f64>() * total;
         let mut community = n_comm - 1;
@@ -133,5 +149,6 @@ impl Model {
         let (vx, vy) = self.world.layers.nth_set(l, x, y, shape, k);
         let v = self.world.cells[self.world.cell(vx, vy)].index();
         self.kill_civilian(v, perp, actor, true);
+        true
     }
 }

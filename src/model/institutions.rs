@@ -151,6 +151,8 @@ pub struct ConflictCounters {
     pub recruits: Vec<u64>,
     /// Abuses (victims of extrajudicial killings, agents).
     pub abuses: u64,
+    /// Abuses by units a training mission has trained (included in `abuses`).
+    pub abuses_trained: u64,
     /// Cases opened.
     pub cases_opened: u64,
     /// Cases whose investigation began.

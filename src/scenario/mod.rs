@@ -629,12 +629,15 @@ impl Scenario {
         Ok(())
     }
 
-    /// Largest vision radius (cells) of any agent.
+    /// Largest radius (cells) any agent looks at: visions of persons, force units and
+    /// fighters, and the two cells a fighter keeps from a fellow it joins.
     pub fn max_radius(&self) -> usize {
+        let fighters = if self.groups.is_empty() { 1.0 } else { 2.0 };
         self.forces
             .values()
             .map(|f| f.vision)
-            .chain(std::iter::once(self.population.vision))
+            .chain(self.groups.values().map(|g| g.vision))
+            .chain([self.population.vision, fighters])
             .fold(1.0f64, f64::max)
             .floor() as usize
     }

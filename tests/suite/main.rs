@@ -6,6 +6,7 @@ mod common;
 mod determinism;
 mod golden;
 mod invariants;
+mod mechanisms;
 mod reproduction;
 mod scenario_cli;
 mod scenario_docs;
