@@ -2,8 +2,8 @@
 //!
 //! A battle starts when a fighter attacks state units or a rival group's fighters it sees, or
 //! when a counter-insurgency unit engages fighters it sees (probability `violence.engage_rate`
-//! per tick). The battlefield is the initiator's vision: every fighter of the two groups (or
-//! every state unit) within it takes part. With A and B combatants of effectiveness e_a and
+//! per tick). The battlefield is the initiator's vision: the initiator and every fighter of the
+//! two groups (or every state unit) within it take part. With A and B combatants of effectiveness e_a and
 //! e_b (a fighter's is its group's arms level, a unit's 0.5 + proficiency, training included),
 //! Lanchester's square law over one tick gives expected losses
 //!
@@ -90,7 +90,12 @@ impl Model {
         b: Party,
         actor: Actor,
     ) {
-        let side_a = self.combatants(x, y, shape, a);
+        let mut side_a = self.combatants(x, y, shape, a);
+        // the initiator fights too, whether or not its vision holds its own cell
+        let own = self.world.cells[self.world.cell(x, y)];
+        if !own.is_none() && own != AgentId::BLOCKED && !side_a.contains(&own) {
+            side_a.push(own);
+        }
         let side_b = self.combatants(x, y, shape, b);
         if side_a.is_empty() || side_b.is_empty() {
             return;

@@ -9,17 +9,20 @@
 //! 2. **Verdict**, `justice.trial_delay` ticks after the investigation starts: convicted with
 //!    probability `policy.conviction`, otherwise *acquitted*. A conviction carries a sentence
 //!    of `justice.max_sentence × policy.sentence_severity` ticks.
-//! 3. **Amnesty**: while `policy.amnesty.in_force`, a case within the law's scope (probability
+//! 3. **Amnesty**: while `policy.amnesty.in_force`, every open case (pending, under
+//!    investigation, or serving its sentence) within the law's scope (probability
 //!    `policy.amnesty.scope`) and outside its excluded categories (events with at least
 //!    `justice.excluded_min_victims` victims, in people: crimes against humanity, war crimes)
-//!    is *amnestied* at its verdict, and a sentence being served is cut short the tick the law
-//!    is in force.
+//!    is *amnestied*: the law ends the prosecution, or the sentence, at once. A case that
+//!    would never have been investigated is amnestied too if it is still open when the law
+//!    applies: the victims see the law, not the inaction, close it.
 //!
 //! Every outcome is recorded in the case ([`crate::model::Case`]) and as an event, and feeds
 //! back:
 //!
 //! | outcome | legitimacy of the victims' community | unresolved injustice | what the force learns |
 //! |---|---|---|---|
+//! | investigation opened | — | — | punishment 1 |
 //! | never investigated | − `legitimacy.uninvestigated` | + `legitimacy.unresolved_per_case` | punishment 0 |
 //! | acquitted | — | + `legitimacy.unresolved_per_case` | punishment 0 |
 //! | convicted | + `legitimacy.conviction` | — | punishment min(1, sentence severity) |
@@ -94,6 +97,15 @@ impl Model {
         let mut events = Vec::new();
         for case in inst.cases.iter_mut() {
             let before = case.fate;
+            let open = matches!(
+                case.fate,
+                Fate::Pending | Fate::Investigating | Fate::Serving
+            );
+            if open && amnesty(case) {
+                // the law closes every open case within its scope: no investigation, no
+                // verdict, the sentence cut short
+                case.fate = Fate::Amnestied;
+            }
             match case.fate {
                 Fate::Pending if case.next <= tick => {
                     if case.u_investigate >= policy.impunity {
@@ -106,24 +118,16 @@ impl Model {
                 }
                 Fate::Investigating if case.next <= tick => {
                     if case.u_convict < policy.conviction {
-                        if amnesty(case) {
-                            case.fate = Fate::Amnestied;
-                        } else {
-                            case.fate = Fate::Serving;
-                            let term = (justice.max_sentence as f64 * policy.sentence_severity)
-                                .round() as u32;
-                            case.next = tick + term.max(1);
-                        }
+                        case.fate = Fate::Serving;
+                        let term =
+                            (justice.max_sentence as f64 * policy.sentence_severity).round() as u32;
+                        case.next = tick + term.max(1);
                     } else {
                         case.fate = Fate::Acquitted;
                     }
                 }
-                Fate::Serving => {
-                    if amnesty(case) {
-                        case.fate = Fate::Amnestied;
-                    } else if case.next <= tick {
-                        case.fate = Fate::Punished;
-                    }
+                Fate::Serving if case.next <= tick => {
+                    case.fate = Fate::Punished;
                 }
                 _ => {}
             }
@@ -135,7 +139,10 @@ impl Model {
             let lesson = match case.fate {
                 Fate::Investigating => {
                     events.push((*case, EventType::Investigations, "investigation opened"));
-                    None
+                    // being investigated is itself a sanction in a unit's eyes (suspension,
+                    // arrest of suspects, scrutiny): what forces see first is whether abuse
+                    // draws an investigation at all
+                    Some(1.0)
                 }
                 Fate::NeverInvestigated => {
                     inst.d_legitimacy[c] -= lp.uninvestigated;

@@ -9,7 +9,9 @@
 //! * **strike**: with probability `violence.strike_rate`, strikes a random jihadist fighter in
 //!   its vision, killing it with probability `violence.strike_lethality`; each civilian on a
 //!   cell next to the target dies with probability `violence.collateral` (civilians killed by
-//!   international forces).
+//!   international forces, or by the state if the striking force is state-side). The strike
+//!   is a battle event whose fatalities are the combatants killed; civilians killed form
+//!   their own violence-against-civilians event.
 //!
 //! Every unit moves first (or last, under Mesa's order) to a random free cell in its vision.
 //! A trained unit's proficiency is raised by its mission's `proficiency_gain`; its discipline
@@ -132,6 +134,12 @@ impl Model {
             return;
         }
         let v = cp.violence.clone();
+        // collateral deaths count against the striking force's side
+        let perp = if cp.forces[unit.force as usize].side == crate::scenario::Side::State {
+            Perp::State
+        } else {
+            Perp::International
+        };
         let rng = self.rng.get(Stream::Battle);
         if rng.random::<f64>() >= v.strike_rate {
             return;
@@ -162,12 +170,11 @@ impl Model {
                 });
         }
         around.sort_unstable_by_key(|&(cx, cy)| (cy, cx));
-        let mut civilians = 0;
+        // (the civilians killed form their own violence-against-civilians event)
         for (cx, cy) in around {
             if v.collateral > 0.0 && self.rng.get(Stream::Battle).random::<f64>() < v.collateral {
                 let c = self.world.cells[self.world.cell(cx, cy)].index();
-                self.kill_civilian(c, Perp::International, FORCE_ACTOR + unit.force, false);
-                civilians += 1;
+                self.kill_civilian(c, perp, FORCE_ACTOR + unit.force, false);
             }
         }
         let tick = self.tick();
@@ -185,7 +192,7 @@ impl Model {
             actor1: Actor::Force(unit.force),
             actor2: Actor::Group(group),
             victim_community: None,
-            fatalities: dead as u32 + civilians,
+            fatalities: dead as u32,
         });
     }
 

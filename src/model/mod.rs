@@ -179,9 +179,15 @@ impl Model {
     fn reconfigure(&mut self, new: Scenario) {
         let amnesty_before = self.scenario.policy.amnesty.in_force;
         self.rules = new.rules();
+        let old_target = std::mem::take(&mut self.params.unit_target);
         self.params = Params::new(&new, &self.rules);
         self.scenario = new;
-        self.adjust_units();
+        // only forces whose size the change touched gain or lose units: units lost in
+        // battle are not replaced by an unrelated change
+        let changed: Vec<bool> = (0..self.params.unit_target.len())
+            .map(|f| old_target.get(f) != Some(&self.params.unit_target[f]))
+            .collect();
+        self.adjust_units(&changed);
         if let Some(inst) = self.inst.as_mut() {
             inst.legitimacy_baseline_changed(&self.params);
         }

@@ -468,8 +468,11 @@ impl Model {
     }
 
     /// Adds or withdraws force units so each force matches its (possibly new) density.
-    pub(super) fn adjust_units(&mut self) {
+    pub(super) fn adjust_units(&mut self, changed: &[bool]) {
         for f in 0..self.params.unit_target.len() {
+            if !changed[f] {
+                continue;
+            }
             let target = self.params.unit_target[f];
             let have: Vec<usize> = (0..self.units.len())
                 .filter(|&i| self.units[i].force as usize == f)
