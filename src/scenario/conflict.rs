@@ -896,6 +896,18 @@ impl Scenario {
             unit(&at("battle_rate"), g.battle_rate)?;
             unit(&at("desertion"), g.desertion)?;
             unit(&at("cohesion"), g.cohesion)?;
+            if g.cohesion > 0.0
+                && self.world.torus
+                && (self.world.width < 5 || self.world.height < 5)
+            {
+                return err(
+                    &at("cohesion"),
+                    format!(
+                        "fighters who gather move within 2 cells of a fellow, more than the {}x{} torus holds; enlarge the world to 5x5 or set world.torus = false",
+                        self.world.width, self.world.height
+                    ),
+                );
+            }
             self.check_vision(&at("vision"), g.vision)?;
         }
         let l = &self.legitimacy;

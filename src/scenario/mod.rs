@@ -629,13 +629,21 @@ impl Scenario {
         Ok(())
     }
 
-    /// Largest vision radius (cells) of any agent.
+    /// Largest radius (cells) any agent looks at: every vision (persons, force units, armed
+    /// groups' fighters) and, when fighters gather (`groups.<g>.cohesion`), the two cells
+    /// around a fellow fighter they move to. The lattice's halo is this wide.
     pub fn max_radius(&self) -> usize {
+        let gather = if self.groups.values().any(|g| g.cohesion > 0.0) {
+            2.0
+        } else {
+            1.0
+        };
         self.forces
             .values()
             .map(|f| f.vision)
+            .chain(self.groups.values().map(|g| g.vision))
             .chain(std::iter::once(self.population.vision))
-            .fold(1.0f64, f64::max)
+            .fold(gather, f64::max)
             .floor() as usize
     }
 

@@ -131,3 +131,59 @@ fn jail_terms_run_out_as_drawn() {
         );
     }
 }
+
+/// The lattice's halo covers every radius an agent looks at: armed groups' fighters seeing
+/// farther than persons and units, and fighters gathering two cells around a fellow while
+/// everybody else sees one cell (both used to read outside the lattice and crash).
+#[test]
+fn fighters_never_look_beyond_the_halo() {
+    let base = r#"
+        name = "halo"
+        ticks = 30
+        rules = "paper"
+        [world]
+        width = 40
+        height = 40
+        [population]
+        density = 0.5
+        vision = 1
+        [communities.a]
+        share = 0.5
+        legitimacy = 0.5
+        [communities.b]
+        share = 0.5
+        legitimacy = 0.9
+        [forces.cops]
+        density = 0.02
+        vision = 1
+        [groups.g]
+        kind = "jihadist"
+        driver = "grievance"
+        recruits_from = ["a"]
+        targets = { communities = ["b"], state = true }
+        arms = 0.9
+        initial_people = 50
+        recruit_rate = 0.1
+        attack_rate = 0.5
+        battle_rate = 0.5
+        cohesion = 0.5
+        vision = VISION
+    "#;
+    for (vision, torus) in [
+        ("12", "true"),
+        ("12", "false"),
+        ("1", "true"),
+        ("1", "false"),
+    ] {
+        let text = base
+            .replace("VISION", vision)
+            .replace("height = 40", &format!("height = 40\ntorus = {torus}"));
+        let sc = impunity::Scenario::from_toml_str(&text, "halo.toml").unwrap();
+        let mut m = Model::new(&sc, 3, 0).unwrap();
+        for _ in 0..30 {
+            m.step();
+            m.check_invariants()
+                .unwrap_or_else(|e| panic!("vision {vision}, torus {torus}: {e}"));
+        }
+    }
+}
