@@ -704,9 +704,10 @@ impl Scenario {
             }
             let width = reg.map[0].chars().count();
             for (i, row) in reg.map.iter().enumerate() {
+                let at = format!("world.regions.map[{i}]");
                 if row.chars().count() != width {
                     return err(
-                        "world.regions.map",
+                        &at,
                         format!(
                             "row {} has {} characters, row 1 has {width}: rows must be the same length",
                             i + 1,
@@ -715,9 +716,18 @@ impl Scenario {
                     );
                 }
                 if let Some(ch) = row.chars().find(|ch| *ch != '.' && !symbols.contains(ch)) {
+                    let legend: Vec<String> = reg
+                        .legend
+                        .iter()
+                        .map(|(sym, name)| format!("{sym} = {name}"))
+                        .collect();
                     return err(
-                        "world.regions.map",
-                        format!("row {}: symbol `{ch}` is not in the legend", i + 1),
+                        &at,
+                        format!(
+                            "row {}: symbol `{ch}` is not in the legend ({}; `.` marks cells outside every region)",
+                            i + 1,
+                            legend.join(", ")
+                        ),
                     );
                 }
             }
@@ -732,14 +742,16 @@ impl Scenario {
                     ),
                 );
             }
-            for (k, v) in reg.population.iter().chain(reg.area_km2.iter()) {
-                if !regions.contains(k) {
-                    return err(
-                        "world.regions.population",
-                        unknown("region", k, regions.iter()),
-                    );
+            for (key, table) in [("population", &reg.population), ("area_km2", &reg.area_km2)] {
+                for (k, v) in table {
+                    if !regions.contains(k) {
+                        return err(
+                            &format!("world.regions.{key}"),
+                            unknown("region", k, regions.iter()),
+                        );
+                    }
+                    nonneg(&format!("world.regions.{key}.{k}"), *v)?;
                 }
-                nonneg(&format!("world.regions.population.{k}"), *v)?;
             }
             if self.rules().placement != crate::rules::Placement::ExactCounts {
                 return err(

@@ -173,11 +173,32 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         {
             return bad("give a tick or a date, not both".into());
         }
-        for d in [e.date, e.from_date, e.to_date].into_iter().flatten() {
+        for (key, d) in [
+            ("date", e.date),
+            ("from_date", e.from_date),
+            ("to_date", e.to_date),
+        ] {
+            let Some(d) = d else { continue };
+            let at = format!("{here}.{key}");
+            let tick_key = match key {
+                "date" => "at",
+                "from_date" => "from",
+                _ => "to",
+            };
             match s.start_date {
-                None => return bad(format!("{d}: dates need the scenario's `start_date`")),
+                None => {
+                    return Err(ScenarioError::new(
+                        at,
+                        format!(
+                            "{d}: dates need the scenario's `start_date`, the date of tick 0 (`start_date = YYYY-MM-DD` at the top of the file); or give the tick instead (`{tick_key}`)"
+                        ),
+                    ));
+                }
                 Some(start) if d < start => {
-                    return bad(format!("{d} is before the start date {start}"));
+                    return Err(ScenarioError::new(
+                        at,
+                        format!("{d} is before the start date {start}"),
+                    ));
                 }
                 _ => {}
             }
