@@ -1550,6 +1550,8 @@ Besides each key's type and range, a scenario is refused when:
 * a group targets itself, shares its name with a community or force, or recruits with a
   driver but from no community;
 * a mission's protection plus administration exceed its staff;
+* the lattice would need more than 64 bit layers: 3, plus one per community targeted by
+  `kills` (Epstein's models), or one per community, armed group and force (conflict model);
 * a vision does not fit a torus (2·floor(v) + 1 cells across, more than the width or height);
 * the lattice is larger than 65,535 cells a side or 2^31 cells (the message gives the memory
   it would need);

@@ -578,6 +578,7 @@ impl Scenario {
             self.check_vision(&format!("forces.{name}.vision"), f.vision)?;
             dens += self.force_density(f);
         }
+        size::check_layers(self)?;
         if dens > 1.0 + 1e-12 {
             return err(
                 "population.density",

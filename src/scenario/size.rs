@@ -112,22 +112,53 @@ fn person_density(s: &Scenario) -> f64 {
     s.population.density.max(s.regional_density())
 }
 
+/// Most bit layers a lattice can have: an agent's layers are one 64-bit mask.
+pub const MAX_LAYERS: usize = 64;
+
+/// Bit layers of the lattice: occupied, cops, actives, plus one per community somebody
+/// targets (Model II), or one per community, group and force (conflict model).
+pub(super) fn layers(s: &Scenario) -> usize {
+    let extra = if crate::model::is_conflict(s) {
+        s.communities.len() + s.groups.len() + s.forces.len()
+    } else {
+        s.communities
+            .keys()
+            .filter(|name| s.communities.values().any(|c| c.kills.contains(name)))
+            .count()
+    };
+    crate::world::layer::FIXED + extra
+}
+
+/// Refuses scenarios needing more bit layers than an agent's 64-bit mask holds.
+pub(super) fn check_layers(s: &Scenario) -> Result<(), ScenarioError> {
+    let n = layers(s);
+    if n <= MAX_LAYERS {
+        return Ok(());
+    }
+    let fixed = crate::world::layer::FIXED;
+    let m = if crate::model::is_conflict(s) {
+        format!(
+            "{} communities, {} armed groups and {} forces: the conflict model keeps one bit layer for each, {} in all with its {fixed} own, more than the {MAX_LAYERS} supported; merge some",
+            s.communities.len(),
+            s.groups.len(),
+            s.forces.len(),
+            n
+        )
+    } else {
+        format!(
+            "{} communities are targeted by `kills`: each needs a bit layer, {} in all with the {fixed} the model keeps, more than the {MAX_LAYERS} supported; merge some",
+            n - fixed,
+            n
+        )
+    };
+    Err(ScenarioError::new("communities", m))
+}
+
 /// Heap bytes of one replicate, as `Model::heap_bytes` counts them, plus the placement list.
 fn model_bytes(s: &Scenario, w: u128, h: u128, persons: f64, units: f64, exact: bool) -> u64 {
     let cells = w * h;
     let pad = s.max_radius().max(1) as u128;
-    // Layers: occupied, cops, actives, plus one per community somebody targets (Model II), or
-    // one per community, group and force (conflict model).
-    let n_layers = if crate::model::is_conflict(s) {
-        3 + (s.communities.len() + s.groups.len() + s.forces.len()) as u128
-    } else {
-        let targeted = s
-            .communities
-            .keys()
-            .filter(|name| s.communities.values().any(|c| c.kills.contains(name)))
-            .count() as u128;
-        3 + targeted
-    };
+    let n_layers = layers(s) as u128;
     let words_per_row = (w + 2 * pad).div_ceil(64);
     let layers = ((h + 1) * words_per_row * n_layers + 1) * 8 + (h + 2 * pad) * 4;
     let occupants = cells * 4 + cells; // occupant ids and region indices
