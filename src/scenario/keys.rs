@@ -1561,6 +1561,8 @@ Besides each key's type and range, a scenario is refused when:
   scenario once applied;
 * a timeline entry gives both a tick and a date for the same moment, or a date without
   `start_date` or before it;
+* a timeline entry would switch the conflict model on or off (`abuse.base_rate` from or to
+  0, `legitimacy.dynamic`): it is on for the whole run or not at all;
 * `outputs.metrics` names an unknown metric, or one twice.
 
 Errors name the file, line and column, and the key path:
