@@ -314,11 +314,7 @@ impl Model {
                 }
                 Placement::PerCell => {
                     let pd = s.population.density;
-                    let fd: Vec<f64> = s
-                        .forces
-                        .values()
-                        .map(|f| f.density.unwrap_or(0.0))
-                        .collect();
+                    let fd: Vec<f64> = s.forces.values().map(|f| s.force_density(f)).collect();
                     for c in 0..cells {
                         let u: f64 = rng.random();
                         if u < pd {

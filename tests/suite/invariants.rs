@@ -187,3 +187,34 @@ fn fighters_never_look_beyond_the_halo() {
         }
     }
 }
+
+/// A force sized in people gets its units under either placement: exact counts deal
+/// round(people / people_per_agent) cells, cell-by-cell placement (Mesa) draws each cell with
+/// the same density (it used to read `density` only, and placed no unit at all).
+#[test]
+fn a_force_given_in_people_is_placed_under_both_placements() {
+    for placement in ["exact_counts", "per_cell"] {
+        let sc = preset_with(
+            "epstein-run2",
+            &[
+                ("rules.placement", s(placement)),
+                ("forces.cops.density", toml::Value::Float(0.0)),
+            ],
+        );
+        // density and people are exclusive: rebuild the force with people only
+        let mut tree = toml::Value::try_from(&sc).unwrap();
+        let cops = tree["forces"]["cops"].as_table_mut().unwrap();
+        cops.remove("density");
+        cops.insert("people".into(), toml::Value::Float(64.0));
+        let sc = impunity::Scenario::from_toml_value(tree).unwrap();
+        let m = Model::new(&sc, 7, 0).unwrap();
+        let n = m.units().len() as f64;
+        assert!(
+            (n - 64.0).abs() <= 5.0 * 8.0,
+            "{placement}: {n} units for 64 people"
+        );
+        if placement == "exact_counts" {
+            assert_eq!(n, 64.0);
+        }
+    }
+}
