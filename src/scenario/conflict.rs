@@ -560,7 +560,7 @@ impl MissionSpec {
     /// Trainers = staff − protection − administration.
     pub fn trainers(&self) -> u32 {
         self.staff
-            .saturating_sub(self.protection + self.administration)
+            .saturating_sub(self.protection.saturating_add(self.administration))
     }
 }
 
@@ -995,7 +995,7 @@ impl Scenario {
         }
         for (mname, m) in &self.missions {
             let at = |k: &str| format!("missions.{mname}.{k}");
-            if m.protection + m.administration > m.staff {
+            if m.protection as u64 + m.administration as u64 > m.staff as u64 {
                 return err(
                     &at("staff"),
                     format!(
