@@ -845,9 +845,6 @@ impl Scenario {
             }
             Ok(())
         };
-        if self.forces.len() > 100 {
-            return err("forces", "at most 100 forces".into());
-        }
         for (fname, f) in &self.forces {
             let at = |k: &str| format!("forces.{fname}.{k}");
             unit(&at("arrest_rate"), f.arrest_rate)?;

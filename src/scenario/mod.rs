@@ -548,8 +548,8 @@ impl Scenario {
         if (share_sum - 1.0).abs() > 1e-9 {
             return err("communities", format!("shares sum to {share_sum}, not 1"));
         }
-        if self.forces.len() > 250 {
-            return err("forces", "at most 250 kinds of force unit".into());
+        if self.forces.len() > 100 {
+            return err("forces", "at most 100 forces".into());
         }
         let mut dens = if self.world.regions.is_some() {
             0.0
