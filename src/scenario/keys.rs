@@ -513,8 +513,8 @@ pub const KEYS: &[Key] = &[
         "forces.<name>.regions",
         "[]",
         "names of regions (needs `world.regions`)",
-        "Regions the units are placed in at the start; empty: anywhere. Units then move \
-         freely, and units added by the timeline go anywhere.",
+        "Regions the units are placed in, at the start and when the timeline adds units; \
+         empty: anywhere. Units then move freely.",
     )
     .example("[\"x\"]"),
     // ---- armed groups

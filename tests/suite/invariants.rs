@@ -218,3 +218,46 @@ fn a_force_given_in_people_is_placed_under_both_placements() {
         }
     }
 }
+
+/// Units a timeline adds (a force's `people` raised) go to the force's deployment regions, as
+/// at tick 0 (they used to go to any empty cell of the lattice).
+#[test]
+fn units_added_by_the_timeline_deploy_in_their_regions() {
+    let text = r#"
+        name = "deploy"
+        ticks = 5
+        rules = "paper"
+        [world]
+        width = 40
+        height = 40
+        [world.regions]
+        legend = { N = "north", S = "south" }
+        map = ["NNNN", "SSSS"]
+        [population]
+        density = 0.5
+        vision = 3
+        [communities.a]
+        share = 1.0
+        legitimacy = 0.8
+        [forces.army]
+        people = 10
+        vision = 3
+        movement = false
+        regions = ["north"]
+        [[timeline]]
+        at = 2
+        set = { "forces.army.people" = 60 }
+    "#;
+    let sc = impunity::Scenario::from_toml_str(text, "deploy.toml").unwrap();
+    let mut m = Model::new(&sc, 9, 0).unwrap();
+    for _ in 0..3 {
+        m.step();
+        m.check_invariants().unwrap();
+    }
+    assert_eq!(m.units().len(), 60);
+    let w = m.world();
+    for u in m.units() {
+        let r = w.region[u.y as usize * w.width + u.x as usize];
+        assert_eq!(r, 0, "a unit at ({}, {}) outside its region", u.x, u.y);
+    }
+}
