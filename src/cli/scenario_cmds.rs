@@ -176,11 +176,18 @@ fn summary(s: &Scenario) -> String {
     line(
         &mut rows,
         "persons",
-        format!(
-            "{about}{} (density {}); {people}",
-            thousands(f.persons),
-            s.population.density
-        ),
+        match &s.world.regions {
+            Some(reg) => format!(
+                "{about}{} (in {} regions); {people}",
+                thousands(f.persons),
+                reg.legend.len()
+            ),
+            None => format!(
+                "{about}{} (density {}); {people}",
+                thousands(f.persons),
+                s.population.density
+            ),
+        },
     );
     for (name, n) in &f.persons_by_community {
         let c = &s.communities[name];
@@ -188,9 +195,14 @@ fn summary(s: &Scenario) -> String {
             &mut rows,
             &format!("  {name}"),
             format!(
-                "about {} (share {}, legitimacy {})",
+                "about {} (share {}{}, legitimacy {})",
                 thousands(*n),
                 c.share,
+                if c.share_by_region.is_empty() {
+                    ""
+                } else {
+                    " outside the regions it lists"
+                },
                 c.legitimacy
             ),
         );

@@ -314,11 +314,7 @@ impl Model {
                 }
                 Placement::PerCell => {
                     let pd = s.population.density;
-                    let fd: Vec<f64> = s
-                        .forces
-                        .values()
-                        .map(|f| f.density.unwrap_or(0.0))
-                        .collect();
+                    let fd: Vec<f64> = s.forces.values().map(|f| s.force_density(f)).collect();
                     for c in 0..cells {
                         let u: f64 = rng.random();
                         if u < pd {
@@ -494,9 +490,29 @@ impl Model {
                     keep[i] = false;
                 }
                 self.compact_units(&keep);
-            } else {
+            } else if have.len() < target {
+                // With regions, new units go to empty cells of the force's deployment regions
+                // (all regions when it lists none), as at tick 0.
+                let allowed = self.deployment_regions(f);
+                let mut cells: Vec<usize> = match &allowed {
+                    Some(regions) => (0..self.world.n_cells())
+                        .filter(|&c| {
+                            self.world.cells[c].is_none() && regions.contains(&self.world.region[c])
+                        })
+                        .collect(),
+                    None => Vec::new(),
+                };
                 for _ in have.len()..target {
-                    let Some((x, y)) = self.random_empty_cell(Stream::Timeline) else {
+                    let at = match &allowed {
+                        Some(_) if cells.is_empty() => None,
+                        Some(_) => {
+                            let k = self.rng.get(Stream::Timeline).random_range(0..cells.len());
+                            let c = cells.swap_remove(k);
+                            Some((c % self.world.width, c / self.world.width))
+                        }
+                        None => self.random_empty_cell(Stream::Timeline),
+                    };
+                    let Some((x, y)) = at else {
                         break;
                     };
                     self.units.push(Unit {
@@ -512,6 +528,22 @@ impl Model {
                 }
             }
         }
+    }
+
+    /// Region indices force `f` deploys in, with regions (`None` without).
+    fn deployment_regions(&self, f: usize) -> Option<Vec<u8>> {
+        let s = self.scenario();
+        let reg = s.world.regions.as_ref()?;
+        let spec = s.forces.get_index(f).expect("force index").1;
+        let names: Vec<&String> = reg.legend.values().collect();
+        Some(if spec.regions.is_empty() {
+            (0..names.len() as u8).collect()
+        } else {
+            spec.regions
+                .iter()
+                .map(|r| names.iter().position(|n| *n == r).expect("validated") as u8)
+                .collect()
+        })
     }
 
     fn compact_units(&mut self, keep: &[bool]) {

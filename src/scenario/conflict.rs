@@ -560,7 +560,7 @@ impl MissionSpec {
     /// Trainers = staff − protection − administration.
     pub fn trainers(&self) -> u32 {
         self.staff
-            .saturating_sub(self.protection + self.administration)
+            .saturating_sub(self.protection.saturating_add(self.administration))
     }
 }
 
@@ -704,9 +704,10 @@ impl Scenario {
             }
             let width = reg.map[0].chars().count();
             for (i, row) in reg.map.iter().enumerate() {
+                let at = format!("world.regions.map[{i}]");
                 if row.chars().count() != width {
                     return err(
-                        "world.regions.map",
+                        &at,
                         format!(
                             "row {} has {} characters, row 1 has {width}: rows must be the same length",
                             i + 1,
@@ -715,9 +716,18 @@ impl Scenario {
                     );
                 }
                 if let Some(ch) = row.chars().find(|ch| *ch != '.' && !symbols.contains(ch)) {
+                    let legend: Vec<String> = reg
+                        .legend
+                        .iter()
+                        .map(|(sym, name)| format!("{sym} = {name}"))
+                        .collect();
                     return err(
-                        "world.regions.map",
-                        format!("row {}: symbol `{ch}` is not in the legend", i + 1),
+                        &at,
+                        format!(
+                            "row {}: symbol `{ch}` is not in the legend ({}; `.` marks cells outside every region)",
+                            i + 1,
+                            legend.join(", ")
+                        ),
                     );
                 }
             }
@@ -732,14 +742,16 @@ impl Scenario {
                     ),
                 );
             }
-            for (k, v) in reg.population.iter().chain(reg.area_km2.iter()) {
-                if !regions.contains(k) {
-                    return err(
-                        "world.regions.population",
-                        unknown("region", k, regions.iter()),
-                    );
+            for (key, table) in [("population", &reg.population), ("area_km2", &reg.area_km2)] {
+                for (k, v) in table {
+                    if !regions.contains(k) {
+                        return err(
+                            &format!("world.regions.{key}"),
+                            unknown("region", k, regions.iter()),
+                        );
+                    }
+                    nonneg(&format!("world.regions.{key}.{k}"), *v)?;
                 }
-                nonneg(&format!("world.regions.population.{k}"), *v)?;
             }
             if self.rules().placement != crate::rules::Placement::ExactCounts {
                 return err(
@@ -833,9 +845,6 @@ impl Scenario {
             }
             Ok(())
         };
-        if self.forces.len() > 100 {
-            return err("forces", "at most 100 forces".into());
-        }
         for (fname, f) in &self.forces {
             let at = |k: &str| format!("forces.{fname}.{k}");
             unit(&at("arrest_rate"), f.arrest_rate)?;
@@ -896,6 +905,18 @@ impl Scenario {
             unit(&at("battle_rate"), g.battle_rate)?;
             unit(&at("desertion"), g.desertion)?;
             unit(&at("cohesion"), g.cohesion)?;
+            if g.cohesion > 0.0
+                && self.world.torus
+                && (self.world.width < 5 || self.world.height < 5)
+            {
+                return err(
+                    &at("cohesion"),
+                    format!(
+                        "fighters who gather move within 2 cells of a fellow, more than the {}x{} torus holds; enlarge the world to 5x5 or set world.torus = false",
+                        self.world.width, self.world.height
+                    ),
+                );
+            }
             self.check_vision(&at("vision"), g.vision)?;
         }
         let l = &self.legitimacy;
@@ -971,7 +992,7 @@ impl Scenario {
         }
         for (mname, m) in &self.missions {
             let at = |k: &str| format!("missions.{mname}.{k}");
-            if m.protection + m.administration > m.staff {
+            if m.protection as u64 + m.administration as u64 > m.staff as u64 {
                 return err(
                     &at("staff"),
                     format!(

@@ -175,6 +175,24 @@ pub const KEYS: &[Key] = &[
         "0 ..= 10,000,000",
         "Ticks a run lasts, unless `impunity run --ticks` says otherwise.",
     ),
+    unset(
+        "start_date",
+        "2018-01-01",
+        "a calendar date",
+        "Calendar date of tick 0 (a TOML date, or a string). Outputs then carry a `date` \
+         column, and timeline entries may give dates (`date`, `from_date`, `to_date`) instead \
+         of ticks. Unset: ticks only.",
+    )
+    .ty("date (YYYY-MM-DD)"),
+    opt(
+        "days_per_tick",
+        "1",
+        "≥ 1",
+        "Days one tick stands for: tick t is the date `start_date` + t × days_per_tick, and a \
+         date falls on tick floor(days since `start_date` / days_per_tick). Rates \
+         \"per tick\" and delays in ticks (`justice.*`) are not rescaled: they are per this \
+         many days.",
+    ),
     // ---- rules
     req(
         "rules",
@@ -289,14 +307,59 @@ pub const KEYS: &[Key] = &[
         "> 0",
         "Real people one person-agent stands for; outputs report both.",
     ),
+    table(
+        "world.regions",
+        false,
+        "Named regions drawn on a text map stretched over the lattice (the cercles of a \
+         region, say). Persons are placed region by region; forces and armed groups may be \
+         confined to regions at the start; threat and events are counted per region. Needs \
+         `rules.placement = \"exact_counts\"`.",
+    ),
+    req(
+        "world.regions.legend",
+        "{ x = \"x\" }",
+        "1 to 200 regions; each symbol one character other than `.` and space; region names \
+         lower-case letters, digits and `_`, each once",
+        "Map symbol → region name: `{ B = \"bandiagara\", M = \"mopti\" }`. The order \
+         given is the regions' order in the outputs.",
+    ),
+    req(
+        "world.regions.map",
+        "[\"x.\", \"xx\"]",
+        "at least one row; rows of equal length; every character `.` or a symbol of the \
+         legend; at most `world.width` columns and `world.height` rows; every region covers \
+         at least one cell",
+        "Rows of the map, north first. Each character covers a block of about \
+         (width / columns) × (height / rows) cells; `.` marks cells outside every region, \
+         where nobody lives or goes.",
+    ),
+    opt(
+        "world.regions.population",
+        "{}",
+        "region names; ≥ 0, finite; at most one person per cell of the region",
+        "People living in each region (a census): the region gets \
+         round(people / `world.people_per_agent`) persons on random cells of its own. A \
+         region not listed gets `population.density` of its cells.",
+    )
+    .example("{ x = 1000.0 }"),
+    opt(
+        "world.regions.area_km2",
+        "{}",
+        "region names; ≥ 0, finite",
+        "Area of each region in km², for readers of the scenario: the model does not use it.",
+    )
+    .example("{ x = 10520.0 }"),
     // ---- population
     table("population", true, "Persons on the lattice."),
-    req(
+    opt(
         "population.density",
-        "0.7",
-        "[0, 1]; plus all force densities ≤ 1",
-        "Share of cells holding a person at the start (Epstein: 0.7).",
-    ),
+        "0.0",
+        "[0, 1]; without regions, plus all force densities ≤ 1",
+        "Share of cells holding a person at the start (Epstein: 0.7). With `world.regions`, \
+         the share of the cells of each region that `world.regions.population` does not \
+         list. 0: nobody, unless regions give populations.",
+    )
+    .example("0.7"),
     req(
         "population.vision",
         "7",
@@ -359,24 +422,63 @@ pub const KEYS: &[Key] = &[
         "Communities whose members this community's active persons kill (Epstein's Model II).",
     )
     .example("[\"x\"]"),
+    opt(
+        "communities.<name>.household_arms",
+        "0.0",
+        "[0, 1]",
+        "Share of the community's households that are armed: each person starts armed with \
+         this probability. An armed household is less likely to be killed in an attack \
+         (`violence.household_defence`); disarming civilians takes these arms.",
+    ),
+    opt(
+        "communities.<name>.share_by_region",
+        "{}",
+        "region names; [0, 1]; in each region listed by any community, the shares (this, or \
+         `share` where a community does not list the region) sum to 1",
+        "Share of each region's persons in this community, instead of `share` there: \
+         `{ mopti = 0.45, koro = 0.2 }`.",
+    )
+    .example("{ x = 1.0 }"),
     // ---- forces
     table(
         "forces",
         false,
         "Force units (Epstein's cops) by name (`[forces.cops]`); same naming rules as \
-         communities; at most 250 forces.",
+         communities; at most 100 forces.",
     ),
     opt(
         "forces.<name>.role",
         "\"policing\"",
         "",
-        "What the units do: `policing` units arrest actives in vision and count as cops in P.",
+        "What the units do: `policing` units arrest actives in vision and count as cops in P \
+         (Epstein's cops); `counterinsurgency` units also engage armed groups' fighters in \
+         vision (`violence.engage_rate`); `peacekeeping` units deter killings in vision \
+         (`violence.peacekeeper_deterrence`), never arrest and never abuse; `strike` units \
+         strike jihadist fighters in vision (`violence.strike_rate`).",
     ),
-    req(
+    opt(
+        "forces.<name>.side",
+        "\"state\"",
+        "",
+        "`state`: the state's own forces: they may abuse civilians (`abuse.*`), which opens \
+         justice cases and costs legitimacy; they deter attacks in vision \
+         (`violence.state_deterrence`) and fight groups that target the state. \
+         `international` (MINUSMA, Barkhane): none of these; civilians they kill are counted \
+         as theirs.",
+    ),
+    unset(
         "forces.<name>.density",
         "0.04",
-        "[0, 1]",
-        "Share of cells holding a unit (Epstein: 0.04 or 0.074).",
+        "[0, 1]; without regions, plus `population.density` and the other forces' densities ≤ 1",
+        "Share of cells holding a unit (Epstein: 0.04 or 0.074). Give this or `people`, not \
+         both.",
+    ),
+    unset(
+        "forces.<name>.people",
+        "400.0",
+        "≥ 0, finite",
+        "Personnel, in people: the force has round(people / `world.people_per_agent`) units. \
+         Give this or `density`, not both.",
     ),
     req(
         "forces.<name>.vision",
@@ -385,6 +487,614 @@ pub const KEYS: &[Key] = &[
         "Vision radius in cells.",
     ),
     opt("forces.<name>.movement", "true", "", "Whether units move."),
+    opt(
+        "forces.<name>.arrest_rate",
+        "1.0",
+        "[0, 1]",
+        "Chance per tick that a policing or counter-insurgency unit that sees actives arrests \
+         one (Epstein: 1). Read by the conflict model only: in Epstein's models cops always \
+         arrest.",
+    ),
+    opt(
+        "forces.<name>.discipline",
+        "0.0",
+        "[0, 1]",
+        "Conduct: a state unit's chance of abusing civilians is multiplied by \
+         (1 − discipline). Training raises it only with `policy.field_oversight`.",
+    ),
+    opt(
+        "forces.<name>.proficiency",
+        "0.0",
+        "[0, 1]",
+        "Tactical skill: a unit fights in battles with effectiveness 0.5 + proficiency \
+         (training adds its mission's `proficiency_gain`, up to 1).",
+    ),
+    opt(
+        "forces.<name>.regions",
+        "[]",
+        "names of regions (needs `world.regions`)",
+        "Regions the units are placed in, at the start and when the timeline adds units; \
+         empty: anywhere. Units then move freely.",
+    )
+    .example("[\"x\"]"),
+    // ---- armed groups
+    table(
+        "groups",
+        false,
+        "Armed groups by name (`[groups.jnim]`); same naming rules as communities, and a \
+         group may not share a name with a community or force; at most 100 groups. \
+         Fighters are persons who joined from their community: no longer civilians, they \
+         move, attack and fight as their group says, and may desert.",
+    ),
+    req(
+        "groups.<name>.kind",
+        "\"jihadist\"",
+        "",
+        "Jihadist, communal self-defence militia, bandit, or pro-government. Sets who counts \
+         their victims (events and `killed_civilians_*`), who the state fights \
+         (counter-insurgency spares pro-government and state-backed groups; strikes hit only \
+         jihadists), whom the state suspects by default (`abuse.suspected`), what a \
+         campaign against `militias` disarms (militias and pro-government groups); \
+         pro-government fighters may abuse civilians (`abuse.progov_rate`).",
+    ),
+    opt(
+        "groups.<name>.driver",
+        "\"none\"",
+        "",
+        "What makes people join: `grievance`: an active person (G − N > T) who sees a member \
+         joins with probability `recruit_rate` per tick; `threat`: a quiescent person joins \
+         with probability `recruit_rate` · (1 − e^(−θ)), θ the recent killings of its \
+         community in its region per thousand members there (state-backed groups pull \
+         harder when armed: `policy.arming_recruitment_gain`); `none`: nobody joins after \
+         the start.",
+    ),
+    opt(
+        "groups.<name>.recruits_from",
+        "[]",
+        "names of communities; at least one unless `driver = \"none\"`",
+        "Communities whose members join it, and from which its initial members are drawn \
+         (empty: initial members from any community).",
+    )
+    .example("[\"x\"]"),
+    table(
+        "groups.<name>.targets",
+        false,
+        "Whom the group attacks (`targets = { communities = [\"dogon\"], state = true }`); \
+         nobody when absent.",
+    ),
+    opt(
+        "groups.<name>.targets.communities",
+        "[]",
+        "names of communities; at most 16",
+        "Communities whose civilians its fighters attack (`attack_rate`).",
+    )
+    .example("[\"x\"]"),
+    opt(
+        "groups.<name>.targets.state",
+        "false",
+        "",
+        "Whether its fighters attack state force units they see: battles (`battle_rate`).",
+    ),
+    opt(
+        "groups.<name>.targets.groups",
+        "[]",
+        "names of other groups; at most 16",
+        "Groups whose fighters its fighters attack: battles (`battle_rate`).",
+    )
+    .example("[\"x\"]"),
+    req(
+        "groups.<name>.arms",
+        "0.6",
+        "[0, 1]",
+        "Arms level a: an attack on a civilian kills with probability \
+         `violence.lethality` · a (less against armed households and with deterrence in \
+         sight), and a fighter fights in battles with effectiveness a. For a state-backed \
+         group, plus `policy.militia_arming` (up to 1); disarmament takes a share of it.",
+    ),
+    opt(
+        "groups.<name>.state_backed",
+        "false",
+        "",
+        "Whether the state backs it: it gets `policy.militia_arming`, arming raises its \
+         threat-driven recruitment, and counter-insurgency units do not engage it.",
+    ),
+    opt(
+        "groups.<name>.initial_people",
+        "0.0",
+        "≥ 0, finite",
+        "Members at the start, in people: round(people / `world.people_per_agent`) persons of \
+         the communities it recruits from (in its regions, if given) are its fighters at \
+         tick 0, chosen at random (fewer if there are not enough).",
+    )
+    .example("2000.0"),
+    opt(
+        "groups.<name>.regions",
+        "[]",
+        "names of regions (needs `world.regions`)",
+        "Regions its initial members are drawn from; empty: anywhere. Fighters then move \
+         freely, and recruits join wherever they are.",
+    )
+    .example("[\"x\"]"),
+    opt(
+        "groups.<name>.recruit_rate",
+        "0.0",
+        "[0, 1]",
+        "Chance per tick that an eligible person joins (see `driver`).",
+    ),
+    opt(
+        "groups.<name>.attack_rate",
+        "0.0",
+        "[0, 1]",
+        "Chance per tick that a fighter who sees civilians of a targeted community attacks \
+         one (fellow fighters in sight may join the raid: `violence.raid_join`).",
+    ),
+    opt(
+        "groups.<name>.battle_rate",
+        "0.0",
+        "[0, 1]",
+        "Chance per tick that a fighter who sees targeted organised forces (state units with \
+         `targets.state`, fighters of `targets.groups`) attacks them: a battle.",
+    ),
+    opt(
+        "groups.<name>.desertion",
+        "0.0",
+        "[0, 1]",
+        "Chance per tick that a fighter leaves the group and returns to civilian life.",
+    ),
+    opt(
+        "groups.<name>.cohesion",
+        "0.0",
+        "[0, 1]; on a torus, a world at least 5 cells across",
+        "Chance per tick that a fighter moves within two cells of a fellow fighter it sees \
+         rather than to a random cell in vision: bands form, and their attacks become \
+         massacres.",
+    ),
+    req(
+        "groups.<name>.vision",
+        "7",
+        "≥ 0; floor(v) ≤ 28",
+        "Vision radius of its fighters, in cells: what they attack, whom they join in a raid \
+         or battle.",
+    ),
+    // ---- legitimacy
+    table(
+        "legitimacy",
+        false,
+        "Legitimacy that moves with events, and unresolved injustice (off when absent: L is \
+         each community's baseline, as in Epstein). Each tick, \
+         L ← clamp(L + λ·(L₀ − L) + ΔL, 0, 1) and U ← U·(1 − μ) + ΔU per community, where \
+         ΔL and ΔU sum the tick's events below; grievance is G = H·(1 − L) + ω·U. Drops and \
+         rises are in legitimacy units, per agent killed or per case.",
+    ),
+    opt(
+        "legitimacy.dynamic",
+        "false",
+        "",
+        "Whether legitimacy moves with events; off: every community's L stays \
+         `communities.<name>.legitimacy` (its baseline L₀) and U stays 0.",
+    ),
+    opt(
+        "legitimacy.relaxation",
+        "0.0",
+        "[0, 1]",
+        "λ: share of the gap between L and the baseline L₀ closed each tick (0.01: about 100 \
+         ticks to forget).",
+    ),
+    opt(
+        "legitimacy.abuse",
+        "0.0",
+        "≥ 0, finite",
+        "Drop in the victims' community per member (agent) killed in an abuse by state \
+         forces or pro-government fighters.",
+    ),
+    opt(
+        "legitimacy.amnesty",
+        "0.0",
+        "≥ 0, finite",
+        "Drop in the victims' community per case of abuse against it amnestied.",
+    ),
+    opt(
+        "legitimacy.uninvestigated",
+        "0.0",
+        "≥ 0, finite",
+        "Drop in the victims' community per case of abuse against it that is never \
+         investigated.",
+    ),
+    opt(
+        "legitimacy.failure_to_protect",
+        "0.0",
+        "≥ 0, finite",
+        "Drop per member (agent) killed by armed groups or international forces: the state \
+         failed to protect them.",
+    ),
+    opt(
+        "legitimacy.conviction",
+        "0.0",
+        "≥ 0, finite",
+        "Rise in the victims' community per conviction in a case of abuse against it.",
+    ),
+    opt(
+        "legitimacy.rally",
+        "0.0",
+        "≥ 0, finite",
+        "Rise per member (agent) killed by jihadists, on top of the failure-to-protect drop: \
+         civilians turn to the state (Condra & Shapiro).",
+    ),
+    opt(
+        "legitimacy.unresolved_per_case",
+        "0.0",
+        "≥ 0, finite",
+        "Unresolved injustice U added to the victims' community per case of abuse never \
+         investigated, acquitted or amnestied.",
+    ),
+    opt(
+        "legitimacy.unresolved_decay",
+        "0.0",
+        "[0, 1]",
+        "μ: share of unresolved injustice that fades each tick (0: remembered for ever).",
+    ),
+    opt(
+        "legitimacy.omega",
+        "0.0",
+        "≥ 0, finite",
+        "ω: weight of unresolved injustice in grievance, G = H·(1 − L) + ω·U.",
+    ),
+    // ---- abuse
+    table(
+        "abuse",
+        false,
+        "Extrajudicial killings by state forces and pro-government fighters (none when \
+         absent). A state policing or counter-insurgency unit that sees civilians kills one \
+         with probability a₀·(1 − discipline)·(1 + ρ·alarm)·(1 − E)·exp(−δ_pk·n_pk) per \
+         tick, E the punishment its force expects, learned from its earlier cases. Each \
+         abuse event opens a justice case.",
+    ),
+    opt(
+        "abuse.base_rate",
+        "0.0",
+        "[0, 1]",
+        "a₀: chance per tick that a unit of discipline 0, with no recent attacks on its side \
+         and expecting no punishment, kills a civilian it sees.",
+    ),
+    opt(
+        "abuse.retaliation",
+        "0.0",
+        "≥ 0, finite",
+        "ρ: rise of that chance per point of alarm (a unit takes one point per battle it \
+         fights in, plus one per loss on its side): retaliation.",
+    ),
+    opt(
+        "abuse.alarm_decay",
+        "0.5",
+        "[0, 1]",
+        "Share of a unit's alarm that fades each tick (0.5: anger fades within days).",
+    ),
+    opt(
+        "abuse.suspected",
+        "[]",
+        "names of communities",
+        "Communities under suspicion, whose members are picked as victims \
+         (1 + `policy.profiling`) times as often as others in sight; empty: the communities \
+         jihadist groups recruit from.",
+    )
+    .example("[\"x\"]"),
+    opt(
+        "abuse.prior_punishment",
+        "0.5",
+        "[0, 1]",
+        "E₀: the punishment every force and pro-government group expects at the start, \
+         before any of its cases is decided (0.5: unsure whether abuse is punished).",
+    ),
+    opt(
+        "abuse.learning_rate",
+        "0.1",
+        "[0, 1]",
+        "η: each decided case moves the expected punishment E toward its outcome, \
+         E ← E + η·(outcome − E) (outcome: min(1, `policy.sentence_severity`) for a \
+         conviction, 0 otherwise; 0.1: about ten cases to learn).",
+    ),
+    opt(
+        "abuse.progov_rate",
+        "0.0",
+        "[0, 1]",
+        "Chance per tick that a pro-government fighter who sees civilians kills one, times \
+         (1 − its group's expected punishment).",
+    ),
+    // ---- violence
+    table(
+        "violence",
+        false,
+        "Attacks on civilians, battles and strikes. An attack kills with probability \
+         λ·a·(1 − d_h if the household is armed)·exp(−δ_pk·n_pk − δ_s·n_s), a the group's \
+         arms level, n_pk and n_s the peacekeeping and state units in the attacker's vision.",
+    ),
+    opt(
+        "violence.lethality",
+        "0.5",
+        "[0, 1]",
+        "λ: chance that an attack kills, for a group at arms level 1 against an unarmed \
+         household with nobody deterring.",
+    ),
+    opt(
+        "violence.peacekeeper_deterrence",
+        "0.0",
+        "≥ 0, finite",
+        "δ_pk: deterrence per peacekeeping unit in the vision of an attacker, or of a state \
+         unit about to abuse.",
+    ),
+    opt(
+        "violence.state_deterrence",
+        "0.0",
+        "≥ 0, finite",
+        "δ_s: deterrence per state unit in the attacker's vision.",
+    ),
+    opt(
+        "violence.household_defence",
+        "0.5",
+        "[0, 1]",
+        "d_h: how much an armed household lowers the chance of being killed (0.5: halves \
+         it).",
+    ),
+    opt(
+        "violence.massacre_radius",
+        "5.0",
+        "≥ 0, finite",
+        "Killings by the same actor in one tick within this many cells of each other \
+         (directly or through a chain) form one event, as massacres appear in the record.",
+    ),
+    opt(
+        "violence.attrition",
+        "0.1",
+        "≥ 0, finite",
+        "κ, Lanchester's coefficient: a side expects κ · (sum of the other side's \
+         effectiveness) losses per battle, at most its size.",
+    ),
+    opt(
+        "violence.engage_rate",
+        "0.1",
+        "[0, 1]",
+        "Chance per tick that a counter-insurgency unit that sees fighters of a group the \
+         state fights engages them: a battle.",
+    ),
+    opt(
+        "violence.strike_rate",
+        "0.1",
+        "[0, 1]",
+        "Chance per tick that a strike unit that sees jihadist fighters strikes one.",
+    ),
+    opt(
+        "violence.strike_lethality",
+        "0.5",
+        "[0, 1]",
+        "Chance that a strike kills its target.",
+    ),
+    opt(
+        "violence.collateral",
+        "0.0",
+        "[0, 1]",
+        "Chance that each civilian on a cell next to a strike's target is killed.",
+    ),
+    opt(
+        "violence.threat_decay",
+        "0.05",
+        "[0, 1]",
+        "Share of the threat to a community in a region (its recent killings there, which \
+         drive threat-driven recruitment) that fades each tick (0.05: a killing is mostly \
+         forgotten after two months of daily ticks).",
+    ),
+    opt(
+        "violence.capture",
+        "0.0",
+        "[0, 1]",
+        "Share of fighters lost in battle who are captured (jailed for \
+         `justice.max_sentence` × `policy.sentence_severity` ticks) rather than killed.",
+    ),
+    opt(
+        "violence.raid_join",
+        "0.0",
+        "[0, 1]",
+        "Chance that each fellow fighter in the attacker's vision joins an attack on \
+         civilians (a raid: several victims, one event).",
+    ),
+    // ---- justice
+    table(
+        "justice",
+        false,
+        "Timing and rules of the cases that abuses open: decided, then tried, then served \
+         or amnestied (the outcomes are set by `policy`).",
+    ),
+    opt(
+        "justice.investigation_delay",
+        "30",
+        "≥ 0 (0 acts as 1)",
+        "Ticks from an abuse to the decision to investigate it or not (30: a month of daily \
+         ticks).",
+    ),
+    opt(
+        "justice.trial_delay",
+        "180",
+        "≥ 0 (0 acts as 1)",
+        "Ticks from the start of an investigation to the verdict.",
+    ),
+    opt(
+        "justice.excluded_min_victims",
+        "10",
+        "≥ 0",
+        "Events with at least this many victims, in people, fall in the law's excluded \
+         categories (crimes against humanity, war crimes): never amnestied.",
+    ),
+    opt(
+        "justice.max_sentence",
+        "365",
+        "≥ 0",
+        "Longest sentence, in ticks: a conviction carries max_sentence × \
+         `policy.sentence_severity` ticks (at least 1); so does a captured fighter's jail \
+         term.",
+    ),
+    // ---- policy
+    table(
+        "policy",
+        false,
+        "The knobs researchers turn: justice, amnesty, militia arming and disarmament, \
+         training oversight, profiling. Every key may change on the timeline.",
+    ),
+    opt(
+        "policy.impunity",
+        "1.0",
+        "[0, 1]",
+        "Probability that an abuse case is never investigated (1: none is).",
+    ),
+    opt(
+        "policy.conviction",
+        "0.0",
+        "[0, 1]",
+        "Probability that an investigated case ends in a conviction; otherwise an acquittal.",
+    ),
+    opt(
+        "policy.sentence_severity",
+        "1.0",
+        "[0, 1]",
+        "Sentences as a share of the longest: convictions and captured fighters serve \
+         `justice.max_sentence` × severity ticks; arrests jail for terms drawn from \
+         `policing.max_jail_term` × severity.",
+    ),
+    table(
+        "policy.amnesty",
+        false,
+        "The amnesty law (Mali's national reconciliation law); not in force when absent.",
+    ),
+    opt(
+        "policy.amnesty.in_force",
+        "false",
+        "",
+        "Whether the law is in force: convictions within its scope are amnestied at the \
+         verdict, and sentences within it being served end.",
+    ),
+    opt(
+        "policy.amnesty.scope",
+        "0.0",
+        "[0, 1]",
+        "Breadth of the law (\"linked to the events of 2012\"): the chance that a case outside \
+         the excluded categories (`justice.excluded_min_victims`) falls within it.",
+    ),
+    opt(
+        "policy.amnesty.early_release",
+        "0.0",
+        "[0, 1]",
+        "Chance per tick that a jailed armed-group member is released early, and rejoins its \
+         group, while the law is in force.",
+    ),
+    opt(
+        "policy.militia_arming",
+        "0.0",
+        "[0, 1]",
+        "Arms the state adds to every state-backed group's arms level (the sum is capped at \
+         1).",
+    ),
+    opt(
+        "policy.arming_recruitment_gain",
+        "1.0",
+        "≥ 0, finite",
+        "γ: threat-driven recruitment into a state-backed group is multiplied by (1 + γ·a), a \
+         its arms level (1: fully armed doubles the pull).",
+    ),
+    table(
+        "policy.disarmament",
+        false,
+        "A disarmament campaign; none when absent.",
+    ),
+    opt(
+        "policy.disarmament.target",
+        "\"none\"",
+        "",
+        "What is disarmed: `militias` (every militia and pro-government group), one `group`, \
+         or the `civilians` of one community (one-sided disarmament: it leaves them exposed \
+         to attack).",
+    ),
+    unset(
+        "policy.disarmament.group",
+        "\"x\"",
+        "the name of a group; required with `target = \"group\"`",
+        "The group disarmed when `target = \"group\"`.",
+    ),
+    unset(
+        "policy.disarmament.community",
+        "\"x\"",
+        "the name of a community; required with `target = \"civilians\"`",
+        "The community whose households are disarmed when `target = \"civilians\"`.",
+    ),
+    opt(
+        "policy.disarmament.rate",
+        "0.0",
+        "[0, 1]",
+        "Share of the remaining arms taken each tick: of each targeted group's arms level, \
+         or, for civilians, the chance per tick that each armed household loses its arms.",
+    ),
+    opt(
+        "policy.field_oversight",
+        "false",
+        "",
+        "Whether trainers may follow the units they trained into the field: only then does \
+         training raise discipline (`missions.<name>.discipline_gain`).",
+    ),
+    opt(
+        "policy.profiling",
+        "0.0",
+        "≥ 0, finite",
+        "Weight of suspicion when state forces and pro-government fighters pick a victim: \
+         members of `abuse.suspected` communities count (1 + profiling) times.",
+    ),
+    // ---- missions
+    table(
+        "missions",
+        false,
+        "Training missions (EUTM) by name. Each tick a mission trains trainers × \
+         `throughput` units (fractions carry over) of the forces it trains, chosen among \
+         the untrained; a unit is trained once.",
+    ),
+    req(
+        "missions.<name>.staff",
+        "600",
+        "≥ `protection` + `administration`",
+        "Staff of the mission, in people; trainers are staff − protection − administration.",
+    ),
+    opt(
+        "missions.<name>.protection",
+        "0",
+        "",
+        "Staff protecting the mission (EUTM: 400 of 600).",
+    ),
+    opt(
+        "missions.<name>.administration",
+        "0",
+        "",
+        "Administrative staff (EUTM: 50 of 600).",
+    ),
+    req(
+        "missions.<name>.trains",
+        "[\"x\"]",
+        "names of forces",
+        "Forces whose units it trains.",
+    ),
+    opt(
+        "missions.<name>.throughput",
+        "0.0",
+        "≥ 0, finite",
+        "Units (agents) trained per trainer per tick.",
+    ),
+    opt(
+        "missions.<name>.proficiency_gain",
+        "0.0",
+        "[0, 1]",
+        "Proficiency a trained unit gains (the largest gain of the missions that train its \
+         force; the sum is capped at 1).",
+    ),
+    opt(
+        "missions.<name>.discipline_gain",
+        "0.0",
+        "[0, 1]",
+        "Discipline a trained unit gains, only while `policy.field_oversight` is on.",
+    ),
     // ---- demography
     table(
         "demography",
@@ -408,8 +1118,8 @@ pub const KEYS: &[Key] = &[
     table(
         "timeline",
         false,
-        "Changes during the run, as `[[timeline]]` entries: `at` with `set`, or `from` and \
-         `to` with `ramp`. A change at tick t takes effect before the agents act in tick t, \
+        "Changes during the run, as `[[timeline]]` entries: `at` (or `date`) with `set`, or \
+         `from` and `to` (or `from_date`, `to_date`) with `ramp`. A change at tick t takes effect before the agents act in tick t, \
          so the output row of tick t is the first to show it. Only the keys marked in the \
          *timeline* column may change.",
     ),
@@ -420,17 +1130,39 @@ pub const KEYS: &[Key] = &[
         "The tick at which `set` applies.",
     ),
     unset(
+        "timeline[].date",
+        "2018-03-01",
+        "needs `start_date`; on a tick ≥ 1",
+        "The date at which `set` applies, instead of `at`: it falls on tick \
+         floor(days since `start_date` / `days_per_tick`).",
+    )
+    .ty("date (YYYY-MM-DD)"),
+    unset(
         "timeline[].from",
         "10",
         "",
         "First tick of a ramp; the value held then is the ramp's start.",
     ),
     unset(
+        "timeline[].from_date",
+        "2018-02-01",
+        "needs `start_date`; not before it",
+        "First date of a ramp, instead of `from`.",
+    )
+    .ty("date (YYYY-MM-DD)"),
+    unset(
         "timeline[].to",
         "80",
         "> `from`",
         "Last tick of a ramp, when the target is reached.",
     ),
+    unset(
+        "timeline[].to_date",
+        "2018-04-01",
+        "needs `start_date`; on a later tick than the ramp's start",
+        "Last date of a ramp, instead of `to`.",
+    )
+    .ty("date (YYYY-MM-DD)"),
     unset(
         "timeline[].every",
         "1",
@@ -767,6 +1499,14 @@ Every key below can also be changed from the command line with `--set key.path=v
   mean nothing when absent (the meaning says what happens then).
 * **timeline**: whether the key may change during a run (`[[timeline]]`).
 
+Epstein's models need only the keys of the minimal scenario below. The sections
+`world.regions`, `groups`, `legitimacy`, `abuse`, `violence`, `justice`, `policy` and
+`missions`, the communities' `household_arms` and `share_by_region`, and the forces' `side`,
+`arrest_rate`, `discipline`, `proficiency` and `regions` belong to the conflict model. It is
+on when a scenario has regions, armed groups, missions, dynamic legitimacy, abuse
+(`abuse.base_rate` > 0) or a force that is not a state policing force; otherwise those keys
+change nothing, except `policy.sentence_severity`, which scales jail terms in every model.
+
 A minimal scenario:
 
 ```toml
@@ -798,8 +1538,20 @@ const CHECKS: &str = "
 Besides each key's type and range, a scenario is refused when:
 
 * the communities' shares do not sum to 1 (within 10⁻⁹);
-* person density plus all force densities exceed 1 (one agent per cell);
+* person density (without regions) plus all force densities exceed 1 (one agent per cell);
+* a force gives both `density` and `people`, or neither;
 * a community kills an unknown community, or itself;
+* a list names an unknown region, community, group or force (`share_by_region`,
+  `recruits_from`, `targets`, `regions`, `abuse.suspected`, `policy.disarmament`,
+  `missions.<name>.trains`); the message suggests the nearest name;
+* a region map has rows of different lengths, a symbol not in its legend, or more rows or
+  columns than the world; a region covers no cell, or holds more persons than cells;
+* the communities' shares in a region (`share_by_region`) do not sum to 1;
+* a group targets itself, shares its name with a community or force, or recruits with a
+  driver but from no community;
+* a mission's protection plus administration exceed its staff;
+* the lattice would need more than 64 bit layers: 3, plus one per community targeted by
+  `kills` (Epstein's models), or one per community, armed group and force (conflict model);
 * a vision does not fit a torus (2·floor(v) + 1 cells across, more than the width or height);
 * the lattice is larger than 65,535 cells a side or 2^31 cells (the message gives the memory
   it would need);
@@ -807,6 +1559,10 @@ Besides each key's type and range, a scenario is refused when:
   `jailed = \"occupy\"`; `countdown = \"own_turn\"` with `shuffle_jailed = false`);
 * a timeline entry changes a key that may not change during a run, or leaves an invalid
   scenario once applied;
+* a timeline entry gives both a tick and a date for the same moment, or a date without
+  `start_date` or before it;
+* a timeline entry would switch the conflict model on or off (`abuse.base_rate` from or to
+  0, `legitimacy.dynamic`): it is on for the whole run or not at all;
 * `outputs.metrics` names an unknown metric, or one twice.
 
 Errors name the file, line and column, and the key path:

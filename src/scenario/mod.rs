@@ -548,8 +548,8 @@ impl Scenario {
         if (share_sum - 1.0).abs() > 1e-9 {
             return err("communities", format!("shares sum to {share_sum}, not 1"));
         }
-        if self.forces.len() > 250 {
-            return err("forces", "at most 250 kinds of force unit".into());
+        if self.forces.len() > 100 {
+            return err("forces", "at most 100 forces".into());
         }
         let mut dens = if self.world.regions.is_some() {
             0.0
@@ -578,6 +578,7 @@ impl Scenario {
             self.check_vision(&format!("forces.{name}.vision"), f.vision)?;
             dens += self.force_density(f);
         }
+        size::check_layers(self)?;
         if dens > 1.0 + 1e-12 {
             return err(
                 "population.density",
@@ -629,16 +630,21 @@ impl Scenario {
         Ok(())
     }
 
-    /// Largest radius (cells) any agent looks at: visions of persons, force units and
-    /// fighters, and the two cells a fighter keeps from a fellow it joins.
+    /// Largest radius (cells) any agent looks at: every vision (persons, force units, armed
+    /// groups' fighters) and, when fighters gather (`groups.<g>.cohesion`), the two cells
+    /// around a fellow fighter they move to. The lattice's halo is this wide.
     pub fn max_radius(&self) -> usize {
-        let fighters = if self.groups.is_empty() { 1.0 } else { 2.0 };
+        let gather = if self.groups.values().any(|g| g.cohesion > 0.0) {
+            2.0
+        } else {
+            1.0
+        };
         self.forces
             .values()
             .map(|f| f.vision)
             .chain(self.groups.values().map(|g| g.vision))
-            .chain([self.population.vision, fighters])
-            .fold(1.0f64, f64::max)
+            .chain(std::iter::once(self.population.vision))
+            .fold(gather, f64::max)
             .floor() as usize
     }
 

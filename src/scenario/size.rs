@@ -64,15 +64,23 @@ impl Scenario {
             free -= n;
             units.push((name.clone(), n));
         }
-        let persons = if exact {
-            (person_density(self) * cells_f).round().min(free.max(0.0))
-        } else {
-            person_density(self) * cells_f
+        let (persons, persons_by_community) = match regional_persons(self) {
+            Some(regional) => regional,
+            None => {
+                let persons = if exact {
+                    (person_density(self) * cells_f).round().min(free.max(0.0))
+                } else {
+                    person_density(self) * cells_f
+                };
+                let by = self.communities.values().map(|c| c.share * persons);
+                (persons, by.collect())
+            }
         };
         let persons_by_community = self
             .communities
-            .iter()
-            .map(|(name, c)| (name.clone(), c.share * persons))
+            .keys()
+            .cloned()
+            .zip(persons_by_community)
             .collect();
         let n_units: f64 = units.iter().map(|(_, n)| n).sum();
         let max_persons = if self.demography.birth_rate > 0.0 {
@@ -112,22 +120,80 @@ fn person_density(s: &Scenario) -> f64 {
     s.population.density.max(s.regional_density())
 }
 
+/// With regions, persons at the start, in all and per community, region by region as they are placed:
+/// round(people / people_per_agent), or `population.density` of the region's cells, split
+/// by the region's shares. `None` without regions, or with a map too broken to read (the
+/// size check runs before the map is validated).
+fn regional_persons(s: &Scenario) -> Option<(f64, Vec<f64>)> {
+    let reg = s.world.regions.as_ref()?;
+    let width = reg.map.first()?.chars().count();
+    if width == 0 || reg.map.iter().any(|r| r.chars().count() != width) {
+        return None;
+    }
+    let cells = s.region_cells();
+    let mut total = 0.0;
+    let mut out = vec![0.0; s.communities.len()];
+    for (r, name) in reg.legend.values().enumerate() {
+        let n = match reg.population.get(name) {
+            Some(people) => (people / s.world.people_per_agent).round(),
+            None => (s.population.density * cells[r] as f64).round(),
+        }
+        .min(cells[r] as f64);
+        total += n;
+        for (k, c) in s.communities.values().enumerate() {
+            out[k] += c.share_by_region.get(name).copied().unwrap_or(c.share) * n;
+        }
+    }
+    Some((total, out))
+}
+
+/// Most bit layers a lattice can have: an agent's layers are one 64-bit mask.
+pub const MAX_LAYERS: usize = 64;
+
+/// Bit layers of the lattice: occupied, cops, actives, plus one per community somebody
+/// targets (Model II), or one per community, group and force (conflict model).
+pub(super) fn layers(s: &Scenario) -> usize {
+    let extra = if crate::model::is_conflict(s) {
+        s.communities.len() + s.groups.len() + s.forces.len()
+    } else {
+        s.communities
+            .keys()
+            .filter(|name| s.communities.values().any(|c| c.kills.contains(name)))
+            .count()
+    };
+    crate::world::layer::FIXED + extra
+}
+
+/// Refuses scenarios needing more bit layers than an agent's 64-bit mask holds.
+pub(super) fn check_layers(s: &Scenario) -> Result<(), ScenarioError> {
+    let n = layers(s);
+    if n <= MAX_LAYERS {
+        return Ok(());
+    }
+    let fixed = crate::world::layer::FIXED;
+    let m = if crate::model::is_conflict(s) {
+        format!(
+            "{} communities, {} armed groups and {} forces: the conflict model keeps one bit layer for each, {} in all with its {fixed} own, more than the {MAX_LAYERS} supported; merge some",
+            s.communities.len(),
+            s.groups.len(),
+            s.forces.len(),
+            n
+        )
+    } else {
+        format!(
+            "{} communities are targeted by `kills`: each needs a bit layer, {} in all with the {fixed} the model keeps, more than the {MAX_LAYERS} supported; merge some",
+            n - fixed,
+            n
+        )
+    };
+    Err(ScenarioError::new("communities", m))
+}
+
 /// Heap bytes of one replicate, as `Model::heap_bytes` counts them, plus the placement list.
 fn model_bytes(s: &Scenario, w: u128, h: u128, persons: f64, units: f64, exact: bool) -> u64 {
     let cells = w * h;
     let pad = s.max_radius().max(1) as u128;
-    // Layers: occupied, cops, actives, plus one per community somebody targets (Model II), or
-    // one per community, group and force (conflict model).
-    let n_layers = if crate::model::is_conflict(s) {
-        3 + (s.communities.len() + s.groups.len() + s.forces.len()) as u128
-    } else {
-        let targeted = s
-            .communities
-            .keys()
-            .filter(|name| s.communities.values().any(|c| c.kills.contains(name)))
-            .count() as u128;
-        3 + targeted
-    };
+    let n_layers = layers(s) as u128;
     let words_per_row = (w + 2 * pad).div_ceil(64);
     let layers = ((h + 1) * words_per_row * n_layers + 1) * 8 + (h + 2 * pad) * 4;
     let occupants = cells * 4 + cells; // occupant ids and region indices
@@ -206,6 +272,15 @@ mod tests {
             let persons = m.stats().persons() as f64;
             if f.exact {
                 assert_eq!(persons, f.persons, "{}", p.name);
+                // per community: exact but for the rounding of each region's split
+                let regions = s.world.regions.as_ref().map_or(1, |r| r.legend.len()) as f64;
+                for ((name, n), alive) in f.persons_by_community.iter().zip(&m.stats().alive) {
+                    assert!(
+                        (n - *alive as f64).abs() <= regions,
+                        "{}: {name}: about {n}, placed {alive}",
+                        p.name
+                    );
+                }
             } else {
                 assert!(
                     (persons - f.persons).abs() < 5.0 * f.persons.sqrt(),

@@ -173,11 +173,32 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         {
             return bad("give a tick or a date, not both".into());
         }
-        for d in [e.date, e.from_date, e.to_date].into_iter().flatten() {
+        for (key, d) in [
+            ("date", e.date),
+            ("from_date", e.from_date),
+            ("to_date", e.to_date),
+        ] {
+            let Some(d) = d else { continue };
+            let at = format!("{here}.{key}");
+            let tick_key = match key {
+                "date" => "at",
+                "from_date" => "from",
+                _ => "to",
+            };
             match s.start_date {
-                None => return bad(format!("{d}: dates need the scenario's `start_date`")),
+                None => {
+                    return Err(ScenarioError::new(
+                        at,
+                        format!(
+                            "{d}: dates need the scenario's `start_date`, the date of tick 0 (`start_date = YYYY-MM-DD` at the top of the file); or give the tick instead (`{tick_key}`)"
+                        ),
+                    ));
+                }
                 Some(start) if d < start => {
-                    return bad(format!("{d} is before the start date {start}"));
+                    return Err(ScenarioError::new(
+                        at,
+                        format!("{d} is before the start date {start}"),
+                    ));
                 }
                 _ => {}
             }
@@ -228,7 +249,7 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         // that validation does not recurse).
         let mut bare = s.clone();
         bare.timeline.clear();
-        bare.with_changes(changes).map_err(|err| {
+        let changed = bare.with_changes(changes).map_err(|err| {
             ScenarioError::new(
                 format!("{here}.{}", err.path)
                     .trim_end_matches('.')
@@ -236,6 +257,25 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
                 err.message,
             )
         })?;
+        // The conflict model's state (layers, institutions) is built at tick 0: a change may
+        // not switch it on or off.
+        let before = crate::model::is_conflict(s);
+        if crate::model::is_conflict(&changed) != before {
+            let keys: Vec<&str> = e
+                .set
+                .keys()
+                .chain(e.ramp.keys())
+                .map(String::as_str)
+                .collect();
+            return bad(format!(
+                "{} would switch the conflict model {} during the run, but it is on from tick 0 or never (it is on with regions, armed groups, missions, dynamic legitimacy, abuse.base_rate > 0, or a force that is not a state policing force); keep it on for the whole run, e.g. with `legitimacy.dynamic = true` (which changes nothing by itself while the other legitimacy.* weights are 0)",
+                keys.iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if before { "off" } else { "on" },
+            ));
+        }
         for (k, _) in &e.ramp {
             if !matches!(
                 bare.get(k),

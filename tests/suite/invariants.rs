@@ -131,3 +131,133 @@ fn jail_terms_run_out_as_drawn() {
         );
     }
 }
+
+/// The lattice's halo covers every radius an agent looks at: armed groups' fighters seeing
+/// farther than persons and units, and fighters gathering two cells around a fellow while
+/// everybody else sees one cell (both used to read outside the lattice and crash).
+#[test]
+fn fighters_never_look_beyond_the_halo() {
+    let base = r#"
+        name = "halo"
+        ticks = 30
+        rules = "paper"
+        [world]
+        width = 40
+        height = 40
+        [population]
+        density = 0.5
+        vision = 1
+        [communities.a]
+        share = 0.5
+        legitimacy = 0.5
+        [communities.b]
+        share = 0.5
+        legitimacy = 0.9
+        [forces.cops]
+        density = 0.02
+        vision = 1
+        [groups.g]
+        kind = "jihadist"
+        driver = "grievance"
+        recruits_from = ["a"]
+        targets = { communities = ["b"], state = true }
+        arms = 0.9
+        initial_people = 50
+        recruit_rate = 0.1
+        attack_rate = 0.5
+        battle_rate = 0.5
+        cohesion = 0.5
+        vision = VISION
+    "#;
+    for (vision, torus) in [
+        ("12", "true"),
+        ("12", "false"),
+        ("1", "true"),
+        ("1", "false"),
+    ] {
+        let text = base
+            .replace("VISION", vision)
+            .replace("height = 40", &format!("height = 40\ntorus = {torus}"));
+        let sc = impunity::Scenario::from_toml_str(&text, "halo.toml").unwrap();
+        let mut m = Model::new(&sc, 3, 0).unwrap();
+        for _ in 0..30 {
+            m.step();
+            m.check_invariants()
+                .unwrap_or_else(|e| panic!("vision {vision}, torus {torus}: {e}"));
+        }
+    }
+}
+
+/// A force sized in people gets its units under either placement: exact counts deal
+/// round(people / people_per_agent) cells, cell-by-cell placement (Mesa) draws each cell with
+/// the same density (it used to read `density` only, and placed no unit at all).
+#[test]
+fn a_force_given_in_people_is_placed_under_both_placements() {
+    for placement in ["exact_counts", "per_cell"] {
+        let sc = preset_with(
+            "epstein-run2",
+            &[
+                ("rules.placement", s(placement)),
+                ("forces.cops.density", toml::Value::Float(0.0)),
+            ],
+        );
+        // density and people are exclusive: rebuild the force with people only
+        let mut tree = toml::Value::try_from(&sc).unwrap();
+        let cops = tree["forces"]["cops"].as_table_mut().unwrap();
+        cops.remove("density");
+        cops.insert("people".into(), toml::Value::Float(64.0));
+        let sc = impunity::Scenario::from_toml_value(tree).unwrap();
+        let m = Model::new(&sc, 7, 0).unwrap();
+        let n = m.units().len() as f64;
+        assert!(
+            (n - 64.0).abs() <= 5.0 * 8.0,
+            "{placement}: {n} units for 64 people"
+        );
+        if placement == "exact_counts" {
+            assert_eq!(n, 64.0);
+        }
+    }
+}
+
+/// Units a timeline adds (a force's `people` raised) go to the force's deployment regions, as
+/// at tick 0 (they used to go to any empty cell of the lattice).
+#[test]
+fn units_added_by_the_timeline_deploy_in_their_regions() {
+    let text = r#"
+        name = "deploy"
+        ticks = 5
+        rules = "paper"
+        [world]
+        width = 40
+        height = 40
+        [world.regions]
+        legend = { N = "north", S = "south" }
+        map = ["NNNN", "SSSS"]
+        [population]
+        density = 0.5
+        vision = 3
+        [communities.a]
+        share = 1.0
+        legitimacy = 0.8
+        [forces.army]
+        people = 10
+        vision = 3
+        movement = false
+        regions = ["north"]
+        [[timeline]]
+        at = 2
+        set = { "forces.army.people" = 60 }
+    "#;
+    let sc = impunity::Scenario::from_toml_str(text, "deploy.toml").unwrap();
+    let mut m = Model::new(&sc, 9, 0).unwrap();
+    for _ in 0..3 {
+        m.step();
+        m.check_invariants().unwrap();
+    }
+    assert_eq!(m.units().len(), 60);
+    let w = m.world();
+    for u in m.units() {
+        let r = w.region[u.y as usize * w.width + u.x as usize];
+        assert_eq!(r, 0, "a unit at ({}, {}) outside its region", u.x, u.y);
+    }
+}
