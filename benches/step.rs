@@ -4,7 +4,14 @@
 //! * `model1-mesa/40x40`: Mesa's defaults (the comparison with Mesa in the README),
 //! * `model1-mesa/200x200`: same densities, 25 times the area,
 //! * `model1-mesa/1200x1200`: about 1.1 million agents,
-//! * `model2-paper/40x40`: Epstein's Model II (run 7's parameters).
+//! * `model2-paper/40x40`: Epstein's Model II (run 7's parameters),
+//! * `central-mali/1:10`: the `central-mali-2018` preset (about 204,000 agents), after
+//!   `WARMUP` days of 2018,
+//! * `central-mali/1:1`: the same at one agent per person (2904 × 1980 cells, about 2
+//!   million agents; [`impunity::presets::full_scale`]).
+//!
+//! The conflict model's cost per agent-step over `model1-mesa/1200x1200`'s (same run, same
+//! machine) is the ratio the README reports.
 //!
 //! Each measured iteration is one tick of a model that has already run `WARMUP` ticks, so the
 //! state is past its initial transient. Run with `cargo bench --bench step`.
@@ -44,7 +51,30 @@ fn bench_one(c: &mut Criterion, group: &str, preset: &str, side: u32, samples: u
     g.finish();
 }
 
+fn bench_mali(c: &mut Criterion, label: &str, s: Scenario, samples: usize) {
+    let mut m = Model::new(&s, 42, 0).expect("valid");
+    for _ in 0..WARMUP {
+        m.step();
+    }
+    let agents = (m.persons().len() + m.units().len()) as u64;
+    let mut g = c.benchmark_group("central-mali");
+    g.throughput(Throughput::Elements(agents));
+    g.sample_size(samples);
+    g.measurement_time(Duration::from_secs(20));
+    g.bench_function(BenchmarkId::from_parameter(label), |b| b.iter(|| m.step()));
+    g.finish();
+}
+
 fn steps(c: &mut Criterion) {
+    let mali = presets::get("central-mali-2018").expect("preset");
+    bench_mali(c, "1:10", mali.clone(), 20);
+    bench_mali(
+        c,
+        "1:1",
+        mali.with_changes(presets::full_scale())
+            .expect("valid at 1:1"),
+        10,
+    );
     bench_one(c, "model1-mesa", "mesa-epstein", 40, 100);
     bench_one(c, "model1-mesa", "mesa-epstein", 200, 50);
     bench_one(c, "model1-mesa", "mesa-epstein", 1200, 10);

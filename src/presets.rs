@@ -93,6 +93,28 @@ pub fn get(name: &str) -> Option<Scenario> {
     })
 }
 
+/// The changes that run `central-mali-2018` at one agent per person: ten times the cells
+/// (2904 × 1980, each map character 66 × 66 cells instead of 21 × 21), the same densities,
+/// so about two million person-agents. Visions stay in cells: each agent sees as many
+/// neighbours as at 1:10, over a smaller area. The behavioural rates are those calibrated at
+/// 1:10 (not recalibrated at 1:1). On the command line:
+/// `impunity run central-mali-2018 --set world.width=2904 --set world.height=1980
+/// --set world.people_per_agent=1`.
+///
+/// ```
+/// let s = impunity::presets::get("central-mali-2018").unwrap()
+///     .with_changes(impunity::presets::full_scale()).unwrap();
+/// assert_eq!(s.world.people_per_agent, 1.0);
+/// assert_eq!(s.world.width as u64 * s.world.height as u64, 2904 * 1980);
+/// ```
+pub fn full_scale() -> [(&'static str, toml::Value); 3] {
+    [
+        ("world.width", toml::Value::Integer(2904)),
+        ("world.height", toml::Value::Integer(1980)),
+        ("world.people_per_agent", toml::Value::Float(1.0)),
+    ]
+}
+
 /// Preset names, in order.
 pub fn names() -> impl Iterator<Item = &'static str> {
     ALL.iter().map(|p| p.name)
