@@ -1145,6 +1145,61 @@ fn write_summary<W: Write>(
 mod tests {
     use super::*;
 
+    fn summary_with_block(plan: &Plan, dir: &Path, bytes: usize) -> Vec<u8> {
+        let opts = Options {
+            summary_block_bytes: bytes,
+            remove_parts: false,
+            ..Options::default()
+        };
+        assemble(plan, &[dir.to_path_buf()], dir, &opts).unwrap();
+        fs::read(dir.join("summary.csv")).unwrap()
+    }
+
+    /// Tick blocks of any size give the same exact percentiles.
+    #[test]
+    fn summary_independent_of_block_size() {
+        let s = crate::presets::get("epstein-run2").unwrap();
+        let plan = Plan::single(s, 3, 9, 30).unwrap();
+        let dir = std::env::temp_dir().join(format!("impunity-blocks-{}", std::process::id()));
+        prepare(&plan, &dir, None, false, vec![]).unwrap();
+        run_units(&plan, &dir, None, &|| {}).unwrap();
+        let whole = summary_with_block(&plan, &dir, 1 << 30);
+        let one_tick = summary_with_block(&plan, &dir, 1);
+        let seven = summary_with_block(&plan, &dir, 9 * 4 * 8 * 7);
+        assert_eq!(whole, one_tick);
+        assert_eq!(whole, seven);
+        // Spot check one row against the timeseries.
+        let ts = fs::read_to_string(dir.join("timeseries.csv")).unwrap();
+        let active_at_10: Vec<f64> = ts
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|c| c[1] == "10")
+            .map(|c| c[3].parse().unwrap())
+            .collect();
+        let d = stats::Describe::of(&active_at_10);
+        let text = String::from_utf8(whole).unwrap();
+        let row = text
+            .lines()
+            .find(|l| l.starts_with("10,active,"))
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            row,
+            format!(
+                "10,active,9,{},{},{},{},{},{},{}",
+                fmt_value(d.mean),
+                fmt_value(d.sd),
+                fmt_value(d.p5),
+                fmt_value(d.p25),
+                fmt_value(d.p50),
+                fmt_value(d.p75),
+                fmt_value(d.p95)
+            )
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn part_names_round_trip() {
         assert_eq!(parse_part_name(&part_name(3, 17)), Some((3, 17)));
