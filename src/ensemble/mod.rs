@@ -650,7 +650,7 @@ fn decode_part(b: &[u8], point: usize, rep: u64) -> Option<Part> {
 /// Knobs of [`assemble`] that do not change its outputs.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// Memory for the per-tick percentiles of one tick block (default 256 MiB).
+    /// Memory for the per-tick percentiles of one tick block (default 64 MiB).
     pub summary_block_bytes: usize,
     /// Keep every replicate's outcomes in [`PointResult::outcomes`] (for comparisons).
     pub keep_outcomes: bool,
@@ -663,7 +663,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            summary_block_bytes: 256 << 20,
+            summary_block_bytes: 64 << 20,
             keep_outcomes: false,
             command_line: vec![],
             remove_parts: true,
