@@ -40,12 +40,17 @@ pub struct EnsembleArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Split the replicates across the MPI ranks of `mpirun -n P impunity ... --mpi`; rank 0
+    /// gathers them and writes the outputs (needs a build with `--features mpi`).
+    #[arg(long)]
+    pub mpi: bool,
 }
 
 /// Flags that change where and how, not what: left out of the recorded command line so that
 /// a resumed, re-threaded, sharded or redirected run writes the same manifest.
-const NOT_RECORDED: [(&str, bool); 6] = [
+const NOT_RECORDED: [(&str, bool); 7] = [
     ("--resume", false),
+    ("--mpi", false),
     ("--quiet", false),
     ("-q", false),
     ("--threads", true),
@@ -75,7 +80,7 @@ pub fn recorded_command_line() -> Vec<String> {
     out
 }
 
-fn ens_err(e: EnsembleError) -> CliError {
+pub fn ens_err(e: EnsembleError) -> CliError {
     match e {
         EnsembleError::Input(m) => CliError::Input(m),
         EnsembleError::Io(m) => CliError::Run(m),
@@ -91,6 +96,14 @@ pub fn execute(
     out: &Path,
     keep_outcomes: bool,
 ) -> Result<Option<Assembled>> {
+    if a.mpi {
+        #[cfg(feature = "mpi")]
+        return super::mpi::execute(plan, a, out, keep_outcomes);
+        #[cfg(not(feature = "mpi"))]
+        return Err(input(
+            "--mpi: this impunity was built without MPI (cargo build --profile mpi --features mpi)",
+        ));
+    }
     let shard = a
         .shard
         .as_deref()
@@ -140,7 +153,7 @@ pub fn execute(
         .map_err(ens_err)
 }
 
-fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
+pub fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
     if quiet || !std::io::stderr().is_terminal() || len < 2 {
         return indicatif::ProgressBar::hidden();
     }

@@ -2,6 +2,8 @@
 
 mod ensemble;
 mod load;
+#[cfg(feature = "mpi")]
+mod mpi;
 mod run;
 mod scenario_cmds;
 mod sweep;

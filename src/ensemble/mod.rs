@@ -559,6 +559,28 @@ pub fn run_these(
 
 const MAGIC: &[u8; 16] = b"impunity-part-1\n";
 
+/// Stores a part made by [`run_part`] elsewhere (another MPI rank) in `dir/.parts`, under the
+/// (point, replicate) its header names, atomically.
+pub fn store_part(plan: &Plan, dir: &Path, bytes: &[u8]) -> Result<(), EnsembleError> {
+    let mut c = Cursor(bytes);
+    let head = (|| {
+        if c.take(16)? != MAGIC {
+            return None;
+        }
+        Some((usize::try_from(c.u64()?).ok()?, c.u64()?))
+    })();
+    let (p, r) = head
+        .filter(|&(p, r)| p < plan.points.len() && r < plan.replicates)
+        .ok_or_else(|| EnsembleError::Io("received a damaged part".into()))?;
+    let parts = parts_dir(dir);
+    let name = part_name(p, r);
+    let tmp = parts.join(format!(".{name}.tmp"));
+    let fin = parts.join(&name);
+    fs::write(&tmp, bytes)
+        .and_then(|_| fs::rename(&tmp, &fin))
+        .map_err(io_err(&fin))
+}
+
 /// Runs one unit and encodes it as a part: magic, point, replicate, then the timeseries,
 /// events and cases rows (CSV text, without point columns), the outcomes and the per-tick
 /// metric values (f64, little-endian), each section preceded by its length.
