@@ -40,7 +40,7 @@ fn bench(c: &mut Criterion) {
         ..Options::default()
     };
     g.bench_function("assemble", |b| {
-        b.iter(|| assemble(&plan, &[dir.clone()], &dir, &opts).expect("assembled"))
+        b.iter(|| assemble(&plan, std::slice::from_ref(&dir), &dir, &opts).expect("assembled"))
     });
     g.finish();
     let _ = std::fs::remove_dir_all(&dir);

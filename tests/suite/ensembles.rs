@@ -164,7 +164,10 @@ fn killed_run_resumes_to_identical_outputs() {
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let n = count();
-    assert!(n >= 20 && n < 300, "killed after {n} parts: not mid-run");
+    assert!(
+        (20..300).contains(&n),
+        "killed after {n} parts: not mid-run"
+    );
     assert!(!cut.join("timeseries.csv").exists());
     let o = ok(&with_out(&args, &cut, &["--threads", "2", "--resume"]));
     let err = String::from_utf8_lossy(&o.stderr);
