@@ -34,7 +34,10 @@ pub fn input(m: impl Into<String>) -> CliError {
     long_about = "Agent-based simulation of armed conflict, state abuse and communal violence.\n\n\
         Runs scenarios (Epstein's civil-violence model and its extensions) as seeded Monte Carlo \
         replicates and writes tidy CSV files. The same scenario and seed always give the same bytes.",
-    after_help = "Examples:\n  impunity presets\n  impunity run epstein-run2 --seed 7 --ticks 500 --replicates 10\n\nExit codes: 0 success, 2 bad input, 1 failure while running."
+    after_help = "Examples:\n  impunity presets\n  impunity run epstein-run2 --seed 7 --ticks 500 --replicates 10\n  \
+        impunity sweep central-mali-2018 --vary policy.impunity=0:1:5 --replicates 20\n  \
+        impunity compare central-mali-2018 --variant accountable:policy.impunity=0.2 --replicates 50\n\n\
+        Ensembles: docs/ensembles.md (resume, shards and merge, Slurm, MPI).\n\nExit codes: 0 success, 2 bad input, 1 failure while running."
 )]
 struct Cli {
     #[command(subcommand)]
