@@ -11,6 +11,8 @@
 //! * [`world`]: the lattice, vision shapes and bit layers.
 //! * [`rng`]: the one place random generators are made.
 //! * [`metrics`], [`analysis`], [`run`]: what a run reports.
+//! * [`ensemble`]: many replicates, sweeps and comparisons, streamed to disk, resumable,
+//!   shardable.
 //!
 //! ```
 //! use impunity::{presets, run::run_replicate};
@@ -22,6 +24,7 @@
 
 pub mod analysis;
 pub mod calibration;
+pub mod ensemble;
 pub mod events;
 pub mod mechanisms;
 pub mod metrics;

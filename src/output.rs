@@ -181,6 +181,16 @@ pub struct Manifest {
     pub scenario_toml: String,
     /// How many people one agent stands for (multiply counts by it).
     pub people_per_agent: f64,
+    /// Fingerprint of everything that determines the results (see
+    /// [`crate::ensemble::Plan::fingerprint`]); `--resume` compares it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// How the points of a sweep or comparison were made (`run` for a plain run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design: Option<String>,
+    /// Number of points of a sweep or comparison.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<u64>,
 }
 
 impl Manifest {
@@ -205,6 +215,9 @@ impl Manifest {
             command_line,
             scenario_toml: s.to_toml_string(),
             people_per_agent: s.world.people_per_agent,
+            fingerprint: None,
+            design: None,
+            points: None,
         }
     }
 

@@ -34,7 +34,8 @@ pub struct ConflictTotals {
     pub fates: [u64; 7],
 }
 
-const FATES: [Fate; 7] = [
+/// Every case fate, in the order of [`ConflictTotals::fates`].
+pub const FATES: [Fate; 7] = [
     Fate::Pending,
     Fate::Investigating,
     Fate::Serving,
@@ -124,62 +125,89 @@ pub struct ConflictReport {
 impl ConflictReport {
     /// The report over `outputs` (replicates without conflict totals are skipped).
     pub fn new(s: &Scenario, outputs: &[ReplicateOutput]) -> ConflictReport {
-        let totals: Vec<&ConflictTotals> =
-            outputs.iter().filter_map(|o| o.conflict.as_ref()).collect();
-        let n = totals.len().max(1) as f64;
+        let names = crate::ensemble::outcomes::names(s).unwrap_or_default();
+        let rows: Vec<Vec<f64>> = outputs
+            .iter()
+            .filter(|o| o.conflict.is_some())
+            .map(crate::ensemble::outcomes::values)
+            .collect();
+        let mut sums = vec![0.0; names.len()];
+        for r in &rows {
+            for (a, b) in sums.iter_mut().zip(r) {
+                *a += b;
+            }
+        }
+        ConflictReport::from_sums(s, rows.len(), &names, &sums)
+    }
+
+    /// The report from the sums, over `replicates` replicates, of the outcomes `names` (as in
+    /// `outcomes.csv`, see [`crate::ensemble::outcomes`]); each figure is sum / replicates.
+    pub fn from_sums(
+        s: &Scenario,
+        replicates: usize,
+        names: &[String],
+        sums: &[f64],
+    ) -> ConflictReport {
+        let n = replicates.max(1) as f64;
         let ppa = s.world.people_per_agent;
-        let mean =
-            |f: &dyn Fn(&ConflictTotals) -> f64| totals.iter().map(|t| f(t)).sum::<f64>() / n;
+        let mean = |name: &str| {
+            names
+                .iter()
+                .position(|x| x == name)
+                .map_or(0.0, |k| sums[k] / n)
+        };
         ConflictReport {
             ppa,
-            replicates: totals.len(),
+            replicates,
             perpetrators: Perp::ALL
                 .iter()
                 .map(|p| {
                     (
                         p.name().to_string(),
-                        mean(&|t| t.counters.killed_by[*p as usize] as f64) * ppa,
+                        mean(&format!("civilians_killed_by_{}", p.name())) * ppa,
                     )
                 })
                 .collect(),
             communities: s
                 .communities
                 .keys()
-                .enumerate()
-                .map(|(c, name)| {
+                .map(|c| {
                     (
-                        name.clone(),
-                        mean(&|t| t.counters.killed_of[c] as f64) * ppa,
-                        mean(&|t| t.legitimacy_start[c]),
-                        mean(&|t| t.legitimacy_end[c]),
-                        mean(&|t| t.unresolved_end[c]),
+                        c.clone(),
+                        mean(&format!("civilians_killed_{c}")) * ppa,
+                        mean(&format!("legitimacy_start_{c}")),
+                        mean(&format!("legitimacy_end_{c}")),
+                        mean(&format!("unresolved_end_{c}")),
                     )
                 })
                 .collect(),
             groups: s
                 .groups
                 .keys()
-                .enumerate()
-                .map(|(g, name)| {
+                .map(|g| {
                     (
-                        name.clone(),
-                        mean(&|t| t.fighters_start[g] as f64) * ppa,
-                        mean(&|t| t.counters.recruits[g] as f64) * ppa,
-                        mean(&|t| t.fighters_end[g] as f64) * ppa,
+                        g.clone(),
+                        mean(&format!("fighters_start_{g}")) * ppa,
+                        mean(&format!("recruits_{g}")) * ppa,
+                        mean(&format!("fighters_end_{g}")) * ppa,
                     )
                 })
                 .collect(),
-            abuses: mean(&|t| t.counters.abuses as f64) * ppa,
-            cases: mean(&|t| t.counters.cases_opened as f64),
+            abuses: mean("abuses") * ppa,
+            cases: mean("cases_opened"),
             fates: FATES
                 .iter()
-                .enumerate()
-                .map(|(k, f)| (f.name().replace('_', " "), mean(&|t| t.fates[k] as f64)))
+                .map(|f| {
+                    (
+                        f.name().replace('_', " "),
+                        mean(&format!("cases_{}", f.name())),
+                    )
+                })
                 .collect(),
-            convictions: mean(&|t| t.counters.convictions as f64),
-            amnesties: mean(&|t| t.counters.amnesties as f64),
-            battles: mean(&|t| t.counters.battles as f64),
-            battle_deaths: mean(&|t| t.counters.battle_deaths as f64) * ppa,
+            convictions: mean("convictions"),
+            amnesties: mean("amnesties"),
+            battles: mean("battles"),
+            battle_deaths: mean("battle_deaths") * ppa,
         }
     }
 }

@@ -100,6 +100,18 @@ pub fn stream_rng(seed: u64, replicate: u64, stream: Stream) -> ChaCha8Rng {
     rng
 }
 
+const DESIGN_TAG: &[u8; 24] = b"impunity/design/v1 lhs  ";
+
+/// The generator of an experimental design (a Latin hypercube of `impunity sweep`): depends
+/// on the master seed alone, with its own key tag, so no replicate's stream ever coincides
+/// with it.
+pub fn design_rng(seed: u64) -> ChaCha8Rng {
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&seed.to_le_bytes());
+    key[8..].copy_from_slice(DESIGN_TAG);
+    ChaCha8Rng::from_seed(key)
+}
+
 /// One generator per [`Stream`] for a replicate.
 #[derive(Clone, Debug)]
 pub struct Streams {

@@ -72,6 +72,10 @@ pub fn run_replicate(s: &Scenario, seed: u64, replicate: u64, ticks: u32) -> Rep
 
 /// Runs replicates `0..replicates` on the current rayon pool (the caller's; the library never
 /// builds one) and returns them in replicate order, whatever order they finish in.
+///
+/// This keeps every replicate in memory: fine for a few hundred. Large ensembles, sweeps and
+/// comparisons go through [`crate::ensemble`], which streams each replicate to disk as it
+/// finishes (what `impunity run` does).
 pub fn run_replicates(
     s: &Scenario,
     seed: u64,

@@ -1,8 +1,12 @@
 //! Command-line parsing and the subcommands.
 
+mod ensemble;
 mod load;
+#[cfg(feature = "mpi")]
+mod mpi;
 mod run;
 mod scenario_cmds;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 use impunity::presets;
@@ -30,7 +34,10 @@ pub fn input(m: impl Into<String>) -> CliError {
     long_about = "Agent-based simulation of armed conflict, state abuse and communal violence.\n\n\
         Runs scenarios (Epstein's civil-violence model and its extensions) as seeded Monte Carlo \
         replicates and writes tidy CSV files. The same scenario and seed always give the same bytes.",
-    after_help = "Examples:\n  impunity presets\n  impunity run epstein-run2 --seed 7 --ticks 500 --replicates 10\n\nExit codes: 0 success, 2 bad input, 1 failure while running."
+    after_help = "Examples:\n  impunity presets\n  impunity run epstein-run2 --seed 7 --ticks 500 --replicates 10\n  \
+        impunity sweep central-mali-2018 --vary policy.impunity=0:1:5 --replicates 20\n  \
+        impunity compare central-mali-2018 --variant accountable:policy.impunity=0.2 --replicates 50\n\n\
+        Ensembles: docs/ensembles.md (resume, shards and merge, Slurm, MPI).\n\nExit codes: 0 success, 2 bad input, 1 failure while running."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -46,12 +53,45 @@ enum Command {
     #[command(
         long_about = "Run a scenario for a number of ticks and replicates.\n\n\
             Writes DIR/timeseries.csv (header `replicate,tick,` then one column per metric, one \
-            row per replicate per tick, tick 0 being the initial state) and DIR/manifest.json \
-            (scenario, rules, every parameter, seed, replicates, ticks, crate version), then \
-            prints a short summary per replicate.",
+            row per replicate per tick, tick 0 being the initial state), DIR/outcomes.csv (one \
+            row of whole-run outcomes per replicate), DIR/summary.csv (per tick and metric: \
+            mean, sd and percentiles across replicates), events.csv and cases.csv (conflict \
+            model) and DIR/manifest.json (scenario, rules, every parameter, seed, replicates, \
+            ticks, crate version), then prints a short summary. Replicates run in parallel and \
+            stream to disk; --resume continues an interrupted run, --shard K/N runs a share \
+            for `impunity merge`.",
         after_help = "Example:\n  impunity run epstein-run2 --seed 7 --ticks 500 --replicates 4 --out out/run2"
     )]
     Run(run::RunArgs),
+    /// Run a grid or Latin hypercube of scenario variants, every point on the same seeds.
+    #[command(
+        long_about = "Run a parameter sweep: every point of the design, each with --replicates \
+            replicates on the same seeds (common random numbers).\n\n\
+            Writes DIR/points.csv (point and varied values), DIR/outcomes.csv (one row per \
+            point and replicate), DIR/summary.csv (per point, tick and metric: mean, sd and \
+            percentiles across replicates), DIR/timeseries.csv and DIR/manifest.json.",
+        after_help = "Examples:\n  impunity sweep central-mali-2018 --vary policy.impunity=0,0.25,0.5,0.75,1 \
+            --vary policy.amnesty.scope=0:1:5 --replicates 20\n  impunity sweep epstein-run2 \
+            --vary communities.citizens.legitimacy=0.7:0.9 --design lhs --samples 50 --replicates 10"
+    )]
+    Sweep(sweep::SweepArgs),
+    /// Compare variants with the baseline on the same seeds (paired differences, 95% CIs).
+    #[command(
+        long_about = "Run the baseline and each --variant on the same seeds and report, per \
+            outcome, the mean paired difference with a 95% t-interval and the share of replicates \
+            where the variant is lower.\n\nWrites DIR/compare.csv, DIR/outcomes.csv (point 0 is \
+            the baseline), DIR/summary.csv, DIR/points.csv, DIR/timeseries.csv, DIR/manifest.json.",
+        after_help = "Example:\n  impunity compare central-mali-2018 --variant accountable:policy.impunity=0.2 \
+            --replicates 50"
+    )]
+    Compare(sweep::CompareArgs),
+    /// Combine shard directories (written with --shard K/N) into the outputs of one run.
+    #[command(
+        after_help = "Example:\n  impunity run epstein-run2 --replicates 100 --shard 0/2 --out s0\n  \
+            impunity run epstein-run2 --replicates 100 --shard 1/2 --out s1\n  \
+            impunity merge s0 s1 --out out/run2"
+    )]
+    Merge(ensemble::MergeArgs),
     // Their help texts are in src/cli/scenario_cmds.rs.
     Validate(scenario_cmds::ValidateArgs),
     Show(scenario_cmds::ShowArgs),
@@ -84,6 +124,9 @@ fn dispatch(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Run(a) => run::run(a),
+        Command::Sweep(a) => sweep::sweep(a),
+        Command::Compare(a) => sweep::compare(a),
+        Command::Merge(a) => ensemble::merge(a),
         Command::Validate(a) => scenario_cmds::validate(a),
         Command::Show(a) => scenario_cmds::show(a),
         Command::Init(a) => scenario_cmds::init(a),

@@ -4,6 +4,7 @@ mod bad_scenarios;
 mod cli;
 mod common;
 mod determinism;
+mod ensembles;
 mod golden;
 mod invariants;
 mod mechanisms;

@@ -1,0 +1,228 @@
+//! Statistics across replicates: mean, standard deviation, percentiles and the paired
+//! t-interval. Every sum runs in replicate order, so results never depend on how work was split.
+//!
+//! ```
+//! use impunity::ensemble::stats::{percentile, Describe};
+//! let mut x = vec![4.0, 1.0, 3.0, 2.0];
+//! x.sort_by(f64::total_cmp);
+//! assert_eq!(percentile(&x, 0.5), 2.5);   // type 7: linear interpolation
+//! assert_eq!(percentile(&x, 0.25), 1.75);
+//! let d = Describe::of(&[1.0, 2.0, 3.0, 4.0]);
+//! assert_eq!((d.n, d.mean), (4, 2.5));
+//! assert_eq!(d.p50, 2.5);
+//! ```
+
+/// The percentile `p` (0..=1) of sorted values, by linear interpolation between order
+/// statistics (Hyndman and Fan's type 7, R's and NumPy's default): with `h = (n - 1) p`,
+/// `x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h])`. NaN for no values.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        1 => sorted[0],
+        n => {
+            let h = (n - 1) as f64 * p;
+            let lo = h.floor() as usize;
+            if lo + 1 >= n {
+                return sorted[n - 1];
+            }
+            let f = h - lo as f64;
+            if f == 0.0 {
+                sorted[lo]
+            } else {
+                sorted[lo] + f * (sorted[lo + 1] - sorted[lo])
+            }
+        }
+    }
+}
+
+/// Mean and sample standard deviation (n - 1 denominator; 0 for one value, NaN for none).
+/// Both are summed in slice order.
+pub fn mean_sd(x: &[f64]) -> (f64, f64) {
+    let n = x.len();
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let mean = x.iter().sum::<f64>() / n as f64;
+    let sd = if n > 1 {
+        (x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64).sqrt()
+    } else {
+        0.0
+    };
+    (mean, sd)
+}
+
+/// The columns of `summary.csv` for one (tick, metric): `n,mean,sd,p5,p25,p50,p75,p95`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Describe {
+    /// Number of replicates.
+    pub n: usize,
+    /// Mean.
+    pub mean: f64,
+    /// Sample standard deviation.
+    pub sd: f64,
+    /// 5th percentile (type 7).
+    pub p5: f64,
+    /// 25th percentile.
+    pub p25: f64,
+    /// Median.
+    pub p50: f64,
+    /// 75th percentile.
+    pub p75: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+impl Describe {
+    /// Describes `x` (in replicate order; the slice is copied to sort it).
+    pub fn of(x: &[f64]) -> Describe {
+        let (mean, sd) = mean_sd(x);
+        let mut s = x.to_vec();
+        s.sort_by(f64::total_cmp);
+        Describe {
+            n: x.len(),
+            mean,
+            sd,
+            p5: percentile(&s, 0.05),
+            p25: percentile(&s, 0.25),
+            p50: percentile(&s, 0.50),
+            p75: percentile(&s, 0.75),
+            p95: percentile(&s, 0.95),
+        }
+    }
+}
+
+/// The 0.975 quantile of Student's t with `df` degrees of freedom (the half-width factor of a
+/// two-sided 95% interval): exact to three decimals from a table up to 30 degrees of freedom,
+/// the Cornish-Fisher expansion in 1/df beyond (error below 1e-5 there).
+///
+/// ```
+/// use impunity::ensemble::stats::t975;
+/// assert!((t975(1) - 12.706).abs() < 1e-3);
+/// assert!((t975(10) - 2.228).abs() < 1e-3);
+/// assert!((t975(100) - 1.984).abs() < 1e-3);
+/// assert!((t975(1_000_000) - 1.960).abs() < 1e-3);
+/// ```
+pub fn t975(df: u64) -> f64 {
+    const TABLE: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
+    ];
+    match df {
+        0 => f64::NAN,
+        1..=30 => TABLE[df as usize - 1],
+        _ => {
+            let z: f64 = 1.959_963_984_540_054;
+            let n = df as f64;
+            let (z3, z5, z7, z9) = (z.powi(3), z.powi(5), z.powi(7), z.powi(9));
+            z + (z3 + z) / (4.0 * n)
+                + (5.0 * z5 + 16.0 * z3 + 3.0 * z) / (96.0 * n * n)
+                + (3.0 * z7 + 19.0 * z5 + 17.0 * z3 - 15.0 * z) / (384.0 * n.powi(3))
+                + (79.0 * z9 + 776.0 * z7 + 1482.0 * z5 - 1920.0 * z3 - 945.0 * z)
+                    / (92160.0 * n.powi(4))
+        }
+    }
+}
+
+/// A paired comparison of one outcome: baseline and variant on the same seeds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Paired {
+    /// Number of pairs.
+    pub n: usize,
+    /// Mean of the baseline.
+    pub baseline_mean: f64,
+    /// Mean of the variant.
+    pub variant_mean: f64,
+    /// Mean of (variant - baseline).
+    pub diff_mean: f64,
+    /// Sample standard deviation of the differences.
+    pub diff_sd: f64,
+    /// Lower end of the 95% t-interval of the mean difference.
+    pub ci_low: f64,
+    /// Upper end.
+    pub ci_high: f64,
+    /// Share of replicates where the variant is strictly lower than the baseline.
+    pub share_lower: f64,
+    /// Variance of the difference if the two runs had independent seeds, estimated as
+    /// var(baseline) + var(variant): compare with `diff_sd²` to see what pairing gains.
+    pub unpaired_var: f64,
+}
+
+impl Paired {
+    /// Compares `variant[r]` with `baseline[r]` (same length, same seeds).
+    ///
+    /// ```
+    /// use impunity::ensemble::stats::Paired;
+    /// let p = Paired::of(&[10.0, 20.0, 30.0], &[9.0, 18.0, 31.0]);
+    /// assert_eq!(p.diff_mean, -1.0 / 3.0 * 2.0);
+    /// assert!(p.ci_low < p.diff_mean && p.diff_mean < p.ci_high);
+    /// assert_eq!(p.share_lower, 2.0 / 3.0);
+    /// ```
+    pub fn of(baseline: &[f64], variant: &[f64]) -> Paired {
+        assert_eq!(
+            baseline.len(),
+            variant.len(),
+            "paired samples differ in size"
+        );
+        let n = baseline.len();
+        let diff: Vec<f64> = variant.iter().zip(baseline).map(|(v, b)| v - b).collect();
+        let (bm, bsd) = mean_sd(baseline);
+        let (vm, vsd) = mean_sd(variant);
+        let (dm, dsd) = mean_sd(&diff);
+        let half = if n > 1 {
+            t975(n as u64 - 1) * dsd / (n as f64).sqrt()
+        } else {
+            f64::NAN
+        };
+        let lower = variant.iter().zip(baseline).filter(|(v, b)| v < b).count();
+        Paired {
+            n,
+            baseline_mean: bm,
+            variant_mean: vm,
+            diff_mean: dm,
+            diff_sd: dsd,
+            ci_low: dm - half,
+            ci_high: dm + half,
+            share_lower: if n > 0 {
+                lower as f64 / n as f64
+            } else {
+                f64::NAN
+            },
+            unpaired_var: bsd * bsd + vsd * vsd,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_match_numpy_linear() {
+        // numpy.percentile(range(1, 11), [5, 25, 50, 75, 95]) = 1.45, 3.25, 5.5, 7.75, 9.55
+        let x: Vec<f64> = (1..=10).map(f64::from).collect();
+        let d = Describe::of(&x);
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+        assert!(close(d.p5, 1.45));
+        assert!(close(d.p25, 3.25));
+        assert!(close(d.p50, 5.5));
+        assert!(close(d.p75, 7.75));
+        assert!(close(d.p95, 9.55));
+        assert!(close(d.sd, 3.0276503540974917));
+        let one = Describe::of(&[7.0]);
+        assert_eq!((one.sd, one.p5, one.p95), (0.0, 7.0, 7.0));
+    }
+
+    #[test]
+    fn t_quantiles() {
+        // R: qt(0.975, c(31, 40, 60, 120))
+        for (df, q) in [
+            (31, 2.039513),
+            (40, 2.021075),
+            (60, 2.000298),
+            (120, 1.979930),
+        ] {
+            assert!((t975(df) - q).abs() < 2e-4, "df {df}: {}", t975(df));
+        }
+    }
+}
