@@ -14,7 +14,7 @@
 //! * `recruits_<group>`, `fighters_start_<group>`, `fighters_end_<group>` for each group;
 //! * `legitimacy_start_<community>`, `legitimacy_end_<community>`,
 //!   `unresolved_end_<community>` for each community;
-//! * `abuses`, `cases_opened`, `cases_investigated`, `convictions`, `amnesties`, `battles`,
+//! * `abuses`, `abuses_trained`, `cases_opened`, `cases_investigated`, `convictions`, `amnesties`, `battles`,
 //!   `battle_deaths`;
 //! * `cases_<fate>` for fates `pending`, `investigating`, `serving`, `punished`,
 //!   `never_investigated`, `acquitted`, `amnestied` (the fate of every case at the end).
@@ -66,6 +66,7 @@ pub fn names(s: &Scenario) -> Result<Vec<String>, String> {
         }
         for x in [
             "abuses",
+            "abuses_trained",
             "cases_opened",
             "cases_investigated",
             "convictions",
@@ -115,6 +116,7 @@ fn conflict_values(t: &ConflictTotals, v: &mut Vec<f64>) {
     }
     for x in [
         c.abuses,
+        c.abuses_trained,
         c.cases_opened,
         c.cases_investigated,
         c.convictions,

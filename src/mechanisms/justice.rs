@@ -28,8 +28,9 @@
 //! | convicted | + `legitimacy.conviction` | — | punishment min(1, sentence severity) |
 //! | amnestied | − `legitimacy.amnesty` | + `legitimacy.unresolved_per_case` | punishment 0 |
 //!
-//! A force's expected punishment E moves toward each outcome: E ← E + η (outcome − E), η =
-//! `abuse.learning_rate`. Armed-group members in jail are released early with probability
+//! Expected punishment E moves toward each outcome: E ← E + η (outcome − E), η =
+//! `abuse.learning_rate`. Every state-side force learns from every state-side force's case
+//! (soldiers hear what happens to other units); a pro-government group learns from its own. Armed-group members in jail are released early with probability
 //! `policy.amnesty.early_release` per tick while the law is in force, and rejoin their group.
 //!
 //! | parameter | key | unit, range | default and why |
@@ -91,6 +92,11 @@ impl Model {
         let lp = cp.legitimacy.clone();
         let eta = cp.abuse.learning_rate;
         let has_regions = self.scenario().world.regions.is_some();
+        let state_side: Vec<bool> = cp
+            .forces
+            .iter()
+            .map(|f| f.side == crate::scenario::Side::State)
+            .collect();
         let inst = self.inst.as_deref_mut().expect("conflict state");
         let amnesty =
             |c: &Case| policy.amnesty.in_force && !c.excluded && c.u_scope < policy.amnesty.scope;
@@ -171,11 +177,22 @@ impl Model {
                 Fate::Punished | Fate::Pending => None,
             };
             if let Some(outcome) = lesson {
-                let e = match case.perpetrator {
-                    Perpetrator::Force(f) => &mut inst.expected_punishment_force[f as usize],
-                    Perpetrator::Group(g) => &mut inst.expected_punishment_group[g as usize],
-                };
-                *e += eta * (outcome - *e);
+                match case.perpetrator {
+                    // soldiers hear what happens to other units' cases: every state-side
+                    // force learns from every state-side case
+                    Perpetrator::Force(_) => {
+                        for (e, state) in inst.expected_punishment_force.iter_mut().zip(&state_side)
+                        {
+                            if *state {
+                                *e += eta * (outcome - *e);
+                            }
+                        }
+                    }
+                    Perpetrator::Group(g) => {
+                        let e = &mut inst.expected_punishment_group[g as usize];
+                        *e += eta * (outcome - *e);
+                    }
+                }
             }
         }
         for (case, event_type, sub) in events {

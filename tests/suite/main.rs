@@ -8,6 +8,7 @@ mod ensembles;
 mod golden;
 mod invariants;
 mod mechanisms;
+mod policy;
 mod reproduction;
 mod scenario_cli;
 mod scenario_docs;
