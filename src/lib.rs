@@ -11,6 +11,7 @@
 //! * [`world`]: the lattice, vision shapes and bit layers.
 //! * [`rng`]: the one place random generators are made.
 //! * [`metrics`], [`analysis`], [`run`]: what a run reports.
+//! * [`charts`], [`snapshot`]: charts drawn from a run's output files; lattice snapshots.
 //!
 //! ```
 //! use impunity::{presets, run::run_replicate};
@@ -22,6 +23,7 @@
 
 pub mod analysis;
 pub mod calibration;
+pub mod charts;
 pub mod events;
 pub mod mechanisms;
 pub mod metrics;
@@ -33,6 +35,7 @@ pub mod rng;
 pub mod rules;
 pub mod run;
 pub mod scenario;
+pub mod snapshot;
 pub mod world;
 
 pub use model::Model;
