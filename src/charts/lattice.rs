@@ -22,12 +22,15 @@ const ACTIVE: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
 const FIGHTER: RGBColor = RGBColor(0x6A, 0x1B, 0x5A);
 /// Jailed persons kept on their cell: mid grey.
 const JAILED: RGBColor = RGBColor(0x88, 0x88, 0x88);
-/// Force units per force: black, dark blue, dark green, dark brown.
-const UNITS: [RGBColor; 4] = [
+/// Force units per force: black, dark blue, dark green, dark brown, dark red, dark grey (all
+/// dark: units stand out from the light quiescent population in greyscale).
+const UNITS: [RGBColor; 6] = [
     RGBColor(0x00, 0x00, 0x00),
     RGBColor(0x00, 0x3F, 0x7F),
     RGBColor(0x00, 0x5A, 0x3C),
     RGBColor(0x5A, 0x3A, 0x00),
+    RGBColor(0x80, 0x10, 0x10),
+    RGBColor(0x50, 0x50, 0x50),
 ];
 const OUTSIDE: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
 
@@ -124,8 +127,10 @@ impl Draw for LatticeChart<'_> {
             .max(s.height.div_ceil(mh as usize))
             .max(1);
         let (bw, bh) = (s.width.div_ceil(b), s.height.div_ceil(b));
-        let px = ((mw as usize / bw).min(mh as usize / bh)).max(1) as i32;
+        // pixels per block (fractional: blocks are placed at rounded pixel positions)
+        let px = (mw as f64 / bw as f64).min(mh as f64 / bh as f64);
         let (ox, oy) = (10, 10);
+        let at = |k: usize| (k as f64 * px).round() as i32;
         for by in 0..bh {
             let mut bx = 0;
             while bx < bw {
@@ -135,9 +140,8 @@ impl Draw for LatticeChart<'_> {
                     end += 1;
                 }
                 if code != 0 {
-                    let (x0, y0) = (ox + bx as i32 * px, oy + by as i32 * px);
                     map.draw(&Rectangle::new(
-                        [(x0, y0), (ox + end as i32 * px, y0 + px)],
+                        [(ox + at(bx), oy + at(by)), (ox + at(end), oy + at(by + 1))],
                         cell_colour(code).filled(),
                     ))?;
                 }
@@ -145,13 +149,13 @@ impl Draw for LatticeChart<'_> {
             }
         }
         map.draw(&Rectangle::new(
-            [(ox, oy), (ox + bw as i32 * px, oy + bh as i32 * px)],
+            [(ox, oy), (ox + at(bw), oy + at(bh))],
             BLACK.stroke_width(1),
         ))?;
         // legend
         let mut y = 20;
         side.draw(&Text::new(
-            format!("{} × {} cells", s.width, s.height),
+            format!("{} × {} cells; agents:", s.width, s.height),
             (10, y),
             style::tick_font(),
         ))?;

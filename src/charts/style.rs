@@ -178,7 +178,11 @@ pub(crate) fn fmt_num(v: f64) -> String {
     } else if v.abs() >= 100.0 {
         format!("{v:.0}")
     } else {
-        let s = format!("{v:.2}");
+        let s = if v.abs() >= 10.0 {
+            format!("{v:.2}")
+        } else {
+            format!("{v:.3}")
+        };
         let s = s.trim_end_matches('0').trim_end_matches('.');
         if s == "-0" { "0".into() } else { s.into() }
     }

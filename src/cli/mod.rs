@@ -1,5 +1,6 @@
 //! Command-line parsing and the subcommands.
 
+mod chart;
 mod load;
 mod run;
 mod scenario_cmds;
@@ -52,6 +53,7 @@ enum Command {
         after_help = "Example:\n  impunity run epstein-run2 --seed 7 --ticks 500 --replicates 4 --out out/run2"
     )]
     Run(run::RunArgs),
+    Chart(chart::ChartArgs),
     // Their help texts are in src/cli/scenario_cmds.rs.
     Validate(scenario_cmds::ValidateArgs),
     Show(scenario_cmds::ShowArgs),
@@ -84,6 +86,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Run(a) => run::run(a),
+        Command::Chart(a) => chart::chart(a),
         Command::Validate(a) => scenario_cmds::validate(a),
         Command::Show(a) => scenario_cmds::show(a),
         Command::Init(a) => scenario_cmds::init(a),

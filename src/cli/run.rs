@@ -32,6 +32,9 @@ pub struct RunArgs {
     /// Change a scenario key, e.g. `--set communities.citizens.legitimacy=0.7` (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+    // Charts (src/cli/chart.rs): --snapshots, --no-charts, --svg, --chart-width/height.
+    #[command(flatten)]
+    charts: super::chart::RunChartArgs,
 }
 
 pub fn run(a: RunArgs) -> Result<()> {
@@ -120,6 +123,8 @@ pub fn run(a: RunArgs) -> Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    // Charts hook (src/cli/chart.rs): snapshots, sparkline summary, charts from the files.
+    super::chart::after_run(&out, &scenario, a.seed, ticks, &a.charts)?;
     Ok(())
 }
 
