@@ -240,8 +240,8 @@ impl Draw for FanChart {
 
 /// Draws a fan chart per key group of `ts` into `out` (`fan-<stem>`): the median across
 /// replicates as a line, the 50 % and 90 % bands (25th–75th and 5th–95th percentiles, exact
-/// per tick) shaded. Series that are zero throughout in every replicate are left out. Draws
-/// nothing for a file with no rows.
+/// per tick) shaded. Series that are zero throughout in every replicate are left out (unless
+/// all are). Draws nothing for a file with no rows.
 pub fn fan_charts(
     ts: &Timeseries,
     info: &RunInfo,
@@ -259,15 +259,16 @@ pub fn fan_charts(
     let n = ts.replicates.len();
     for g in key_groups(&ts.metrics) {
         let mut series = Vec::new();
+        let mut zero = Vec::new();
         for (m, label) in &g.metrics {
             let per_rep: Vec<Vec<f64>> = (0..n).map(|k| prepared(ts, k, m, &g, info)).collect();
             let nonzero = per_rep.iter().flatten().any(|&v| v != 0.0 && !v.is_nan());
-            if nonzero || g.metrics.len() == 1 {
-                series.push((label.clone(), Bands::of(&per_rep)));
-            }
+            let s = (label.clone(), Bands::of(&per_rep));
+            if nonzero { series.push(s) } else { zero.push(s) }
         }
         if series.is_empty() {
-            continue;
+            // all zero: draw them all (a flat chart says "none" better than no chart)
+            series = zero;
         }
         let chart = FanChart {
             title: g.title.clone(),
