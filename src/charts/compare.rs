@@ -49,17 +49,7 @@ impl Draw for Forest {
             .margin(14)
             .x_label_area_size(56)
             .y_label_area_size(label_w)
-            .right_y_label_area_size(10)
-            .build_cartesian_2d((lo - pad)..(hi + pad), 0.0..n as f64)?;
-        let names: Vec<String> = self.rows.iter().map(|r| r.0.clone()).collect();
-        let fy = |v: &f64| {
-            let k = (v - 0.5).round();
-            if (v - 0.5 - k).abs() > 0.01 || k < 0.0 {
-                return String::new();
-            }
-            // first variant at the top
-            names.get(n - 1 - k as usize).cloned().unwrap_or_default()
-        };
+            .build_cartesian_2d((lo - pad)..(hi + pad), -0.9..n as f64)?;
         let fx = |v: &f64| fmt_num(*v);
         chart
             .configure_mesh()
@@ -67,15 +57,14 @@ impl Draw for Forest {
             .x_desc(format!("difference in {}", self.outcome))
             .axis_desc_style(style::label_font())
             .label_style(style::tick_font())
-            .y_labels(2 * n + 1)
-            .y_label_formatter(&fy)
+            .y_labels(0)
             .x_label_formatter(&fx)
             .light_line_style(WHITE)
             .bold_line_style(BLACK.mix(0.08))
             .draw()?;
         chart
             .draw_series(DashedLineSeries::new(
-                vec![(0.0, 0.0), (0.0, n as f64)],
+                vec![(0.0, -0.9), (0.0, n as f64)],
                 8,
                 5,
                 BLACK.stroke_width(2),
@@ -106,8 +95,20 @@ impl Draw for Forest {
             .label("mean difference, 95 % interval")
             .legend(move |(x, y)| Circle::new((x + 14, y), 6, c.filled()));
         style::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
-        for (k, (_, _, d, l, h)) in self.rows.iter().enumerate() {
+        let right_centre = plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Right,
+            plotters::style::text_anchor::VPos::Center,
+        );
+        let x_left = chart.x_range().start;
+        for (k, (name, _, d, l, h)) in self.rows.iter().enumerate() {
+            // first variant at the top
             let y = (n - 1 - k) as f64 + 0.5;
+            let (px, py) = chart.backend_coord(&(x_left, y));
+            root.draw(&Text::new(
+                name.clone(),
+                (px - 10, py),
+                style::label_font().pos(right_centre),
+            ))?;
             if d.is_finite() {
                 chart.draw_series(std::iter::once(Text::new(
                     format!("{} [{}, {}]", fmt_num(*d), fmt_num(*l), fmt_num(*h)),

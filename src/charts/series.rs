@@ -264,7 +264,11 @@ pub fn fan_charts(
             let per_rep: Vec<Vec<f64>> = (0..n).map(|k| prepared(ts, k, m, &g, info)).collect();
             let nonzero = per_rep.iter().flatten().any(|&v| v != 0.0 && !v.is_nan());
             let s = (label.clone(), Bands::of(&per_rep));
-            if nonzero { series.push(s) } else { zero.push(s) }
+            if nonzero {
+                series.push(s)
+            } else {
+                zero.push(s)
+            }
         }
         if series.is_empty() {
             // all zero: draw them all (a flat chart says "none" better than no chart)

@@ -67,15 +67,17 @@ impl Draw for Heatmap {
             .margin(12)
             .x_label_area_size(56)
             .y_label_area_size(90)
-            .build_cartesian_2d(0.0..nx as f64, 0.0..ny as f64)?;
-        let fx = |v: &f64| {
-            let k = v.floor() as usize;
-            self.xs.get(k).cloned().unwrap_or_default()
+            .build_cartesian_2d(
+                // a segmented range 0..k has k + 1 segments
+                (0..nx as i32 - 1).into_segmented(),
+                (0..ny as i32 - 1).into_segmented(),
+            )?;
+        let cat = |levels: &[String], v: &SegmentValue<i32>| match v {
+            SegmentValue::CenterOf(k) => levels.get(*k as usize).cloned().unwrap_or_default(),
+            _ => String::new(),
         };
-        let fy = |v: &f64| {
-            let k = v.floor() as usize;
-            self.ys.get(k).cloned().unwrap_or_default()
-        };
+        let fx = |v: &SegmentValue<i32>| cat(&self.xs, v);
+        let fy = |v: &SegmentValue<i32>| cat(&self.ys, v);
         chart
             .configure_mesh()
             .disable_mesh()
@@ -85,8 +87,8 @@ impl Draw for Heatmap {
             .label_style(style::tick_font())
             .x_labels(nx + 1)
             .y_labels(ny + 1)
-            .x_label_formatter(&|v| fx(&(v - 0.5)))
-            .y_label_formatter(&|v| fy(&(v - 0.5)))
+            .x_label_formatter(&fx)
+            .y_label_formatter(&fy)
             .draw()?;
         let finite: Vec<f64> = self
             .mean
@@ -106,9 +108,12 @@ impl Draw for Heatmap {
                 } else {
                     RGBColor(0xE4, 0xE4, 0xE4)
                 };
-                let (x0, y0) = (x as f64, y as f64);
+                let (x0, y0) = (x as i32, y as i32);
                 chart.draw_series(std::iter::once(Rectangle::new(
-                    [(x0, y0), (x0 + 1.0, y0 + 1.0)],
+                    [
+                        (SegmentValue::Exact(x0), SegmentValue::Exact(y0)),
+                        (SegmentValue::Exact(x0 + 1), SegmentValue::Exact(y0 + 1)),
+                    ],
                     c.filled(),
                 )))?;
                 if v.is_finite() {
@@ -122,7 +127,7 @@ impl Draw for Heatmap {
                     );
                     chart.draw_series(std::iter::once(Text::new(
                         fmt_num(v),
-                        (x0 + 0.5, y0 + 0.5),
+                        (SegmentValue::CenterOf(x0), SegmentValue::CenterOf(y0)),
                         font,
                     )))?;
                 }

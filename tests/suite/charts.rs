@@ -24,7 +24,12 @@ fn tmpdir(tag: &str) -> PathBuf {
 fn png_size(p: &Path) -> (u32, u32) {
     let b = std::fs::read(p).unwrap();
     assert!(b.len() > 33, "{} is too short for a PNG", p.display());
-    assert_eq!(&b[..8], b"\x89PNG\r\n\x1a\n", "{}: PNG signature", p.display());
+    assert_eq!(
+        &b[..8],
+        b"\x89PNG\r\n\x1a\n",
+        "{}: PNG signature",
+        p.display()
+    );
     assert_eq!(&b[12..16], b"IHDR", "{}: first chunk", p.display());
     let be = |k: usize| u32::from_be_bytes([b[k], b[k + 1], b[k + 2], b[k + 3]]);
     (be(16), be(20))
@@ -33,13 +38,19 @@ fn png_size(p: &Path) -> (u32, u32) {
 /// Width and height of an SVG's root element.
 fn svg_size(p: &Path) -> (u32, u32) {
     let t = std::fs::read_to_string(p).unwrap();
-    let start = t.find("<svg").unwrap_or_else(|| panic!("{}: no <svg", p.display()));
+    let start = t
+        .find("<svg")
+        .unwrap_or_else(|| panic!("{}: no <svg", p.display()));
     let root = &t[start..start + t[start..].find('>').unwrap()];
     let attr = |name: &str| -> u32 {
         let k = root.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
         root[k..k + root[k..].find('"').unwrap()].parse().unwrap()
     };
-    assert!(t.trim_end().ends_with("</svg>"), "{}: unterminated", p.display());
+    assert!(
+        t.trim_end().ends_with("</svg>"),
+        "{}: unterminated",
+        p.display()
+    );
     (attr("width"), attr("height"))
 }
 
@@ -152,7 +163,8 @@ fn conflict_run_draws_key_metrics_and_the_region_map_in_people() {
     std::fs::remove_dir_all(&d).unwrap();
 }
 
-const OUTCOMES_2: &str = "point,policy.impunity,policy.amnesty.scope,replicate,civilians_killed,legitimacy_peul
+const OUTCOMES_2: &str =
+    "point,policy.impunity,policy.amnesty.scope,replicate,civilians_killed,legitimacy_peul
 0,0,0,0,100,0.8
 0,0,0,1,120,0.78
 1,0.5,0,0,150,0.7
@@ -175,7 +187,8 @@ const OUTCOMES_1: &str = "point,policy.impunity,replicate,civilians_killed
 2,1,2,280
 ";
 
-const COMPARE: &str = "variant,outcome,n,baseline_mean,variant_mean,diff_mean,diff_sd,ci_low,ci_high,share_lower
+const COMPARE: &str =
+    "variant,outcome,n,baseline_mean,variant_mean,diff_mean,diff_sd,ci_low,ci_high,share_lower
 no-arming,civilians_killed,20,300,220,-80,40,-98.7,-61.3,0.95
 disarm-dozo,civilians_killed,20,300,310,10,50,-13.4,33.4,0.4
 no-arming,legitimacy_peul,20,0.6,0.65,0.05,0.02,0.041,0.059,0.1
@@ -285,7 +298,10 @@ fn calendar_runs_show_dates_and_scale_to_people() {
     let w = charts::draw_dir(&d, &ChartOptions::default().svg()).unwrap();
     let fan = std::fs::read_to_string(d.join("charts/fan-killed-civilians.svg")).unwrap();
     assert!(fan.contains("2018-01-01"), "dates on the time axis");
-    assert!(fan.lines().any(|l| l.trim() == "people"), "counts in people");
+    assert!(
+        fan.lines().any(|l| l.trim() == "people"),
+        "counts in people"
+    );
     assert!(!w.is_empty());
     std::fs::remove_dir_all(&d).unwrap();
 }
