@@ -32,6 +32,8 @@
 
 mod compare;
 mod data;
+mod files;
+mod histogram;
 mod lattice;
 mod series;
 mod spark;
@@ -40,6 +42,8 @@ mod sweep;
 
 pub use compare::forest_plot;
 pub use data::{Bands, Csv, RunInfo, Timeseries, cumulative, num, percentile};
+pub use files::write_outputs;
+pub use histogram::{Reference, histogram};
 pub use lattice::{region_map, snapshot_chart};
 pub use series::{KeyGroup, fan_charts, key_groups, replicate_chart};
 pub use spark::{sparkline, summary};
