@@ -29,8 +29,8 @@
 use impunity::analysis::mean_sd;
 use impunity::charts::{self, ChartOptions};
 use impunity::run::{ReplicateOutput, run_replicate};
-use rayon::prelude::*;
 use impunity::{Scenario, presets};
+use rayon::prelude::*;
 use std::io::Write;
 use std::path::Path;
 
@@ -161,7 +161,7 @@ fn main() {
             if v > 0 {
                 writeln!(
                     f,
-                    "{label},{name},{},{bm},{xm},{dm},{dsd},{},{},{lower}",
+                    "\"{label}\",{name},{},{bm},{xm},{dm},{dsd},{},{},{lower}",
                     d.len(),
                     dm - half,
                     dm + half
@@ -189,7 +189,7 @@ fn main() {
     }
     let (dm, se) = check;
     assert!(
-        dm > -2.0 * se,
+        dm >= -2.0 * se,
         "arming at 0.6 lowered killings by militias by {dm:.1} people, beyond 2 SE ({se:.1})"
     );
     println!(
