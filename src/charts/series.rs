@@ -289,10 +289,13 @@ pub fn fan_charts(
     Ok(written)
 }
 
+/// A panel: title, y-axis description, and (label, values) per series.
+type Panel = (String, String, Vec<(String, Vec<f64>)>);
+
 struct ReplicateChart {
     title: String,
     axis: TimeAxis,
-    panels: Vec<(String, String, Vec<(String, Vec<f64>)>)>,
+    panels: Vec<Panel>,
 }
 
 impl Draw for ReplicateChart {
