@@ -47,6 +47,7 @@ impl Draw for Forest {
                 style::tick_font(),
             )
             .margin(14)
+            .margin_right(36)
             .x_label_area_size(56)
             .y_label_area_size(label_w)
             .build_cartesian_2d((lo - pad)..(hi + pad), -0.9..n as f64)?;

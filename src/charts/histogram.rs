@@ -67,6 +67,7 @@ impl Draw for Histogram<'_> {
             * 1.1;
         let mut chart = ChartBuilder::on(&area)
             .margin(12)
+            .margin_right(36)
             .x_label_area_size(52)
             .y_label_area_size(80)
             .build_cartesian_2d(lo..hi, 0.0..top)?;

@@ -198,6 +198,7 @@ impl Draw for FanChart {
         let mut chart = ChartBuilder::on(&area)
             .caption(&self.subtitle, style::tick_font())
             .margin(12)
+            .margin_right(36)
             .x_label_area_size(48)
             .y_label_area_size(80)
             .build_cartesian_2d(self.axis.range(), y.0..y.1)?;
@@ -307,6 +308,7 @@ impl Draw for ReplicateChart {
             let mut chart = ChartBuilder::on(&parts[p])
                 .caption(name, style::label_font())
                 .margin(10)
+                .margin_right(36)
                 .x_label_area_size(44)
                 .y_label_area_size(80)
                 .build_cartesian_2d(self.axis.range(), y.0..y.1)?;

@@ -65,6 +65,7 @@ impl Draw for Heatmap {
         let mut chart = ChartBuilder::on(&plot)
             .caption(&self.subtitle, style::tick_font())
             .margin(12)
+            .margin_right(36)
             .x_label_area_size(56)
             .y_label_area_size(90)
             .build_cartesian_2d(
@@ -168,6 +169,7 @@ impl Draw for KnobLine {
         let mut chart = ChartBuilder::on(&area)
             .caption(&self.subtitle, style::tick_font())
             .margin(12)
+            .margin_right(36)
             .x_label_area_size(56)
             .y_label_area_size(90)
             .build_cartesian_2d(x0..x1, y.0..y.1)?;
