@@ -11,7 +11,7 @@
 //! amnestied at its verdict, a year after the investigation starts, so the runs last two years
 //! or more. Full size: scope 0, 0.35, 0.7, 1 × impunity 0.5, 0.8, 0.95, 1 agent = 10 people,
 //! 8 replicates of 1095 ticks (three years); quick mode (`IMPUNITY_QUICK=1`): scope 0, 1 ×
-//! impunity 0.5, 0.95, 1 agent = 100 people, 2 replicates of 730 ticks (a smoke run).
+//! impunity 0.5, 0.95, 1 agent = 200 people, 2 replicates of 730 ticks (a smoke run).
 //!
 //! **Charts** (in `out/examples/amnesty_scope/`): `charts/sweep-*.png`, heat maps of each
 //! outcome's mean over scope × impunity (drawn from `outcomes.csv`, the file format of
@@ -46,7 +46,7 @@ fn main() {
     let quick = std::env::var_os("IMPUNITY_QUICK").is_some();
     let (ppa, replicates, ticks, scopes, impunities): (f64, u64, u32, Vec<f64>, Vec<f64>) = if quick
     {
-        (100.0, 2, 730, vec![0.0, 1.0], vec![0.5, 0.95])
+        (200.0, 2, 730, vec![0.0, 1.0], vec![0.5, 0.95])
     } else {
         (
             10.0,

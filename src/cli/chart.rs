@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 #[command(
-    about = "Draw (or redraw) every chart an output directory supports.",
+    about = "Draw (or redraw) every chart an output directory supports",
     long_about = "Draw (or redraw) every chart an output directory supports, from its files alone \
         (no rerun): fan charts and replicate 0's series from timeseries.csv, lattice pictures \
         from snapshots/*.pgm, killings per region from events.csv and the scenario in \
