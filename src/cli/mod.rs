@@ -49,7 +49,8 @@ enum Command {
             Writes DIR/timeseries.csv (header `replicate,tick,` then one column per metric, one \
             row per replicate per tick, tick 0 being the initial state) and DIR/manifest.json \
             (scenario, rules, every parameter, seed, replicates, ticks, crate version), then \
-            prints a short summary per replicate.",
+            prints a short summary per replicate and a sparkline per key metric, and draws the \
+            charts into DIR/charts/ (see `impunity help chart`; --no-charts skips them).",
         after_help = "Example:\n  impunity run epstein-run2 --seed 7 --ticks 500 --replicates 4 --out out/run2"
     )]
     Run(run::RunArgs),
