@@ -13,6 +13,7 @@
 //! * [`metrics`], [`analysis`], [`run`]: what a run reports.
 //! * [`ensemble`]: many replicates, sweeps and comparisons, streamed to disk, resumable,
 //!   shardable.
+//! * [`charts`], [`snapshot`]: charts drawn from a run's output files; lattice snapshots.
 //!
 //! ```
 //! use impunity::{presets, run::run_replicate};
@@ -24,6 +25,7 @@
 
 pub mod analysis;
 pub mod calibration;
+pub mod charts;
 pub mod ensemble;
 pub mod events;
 pub mod mechanisms;
@@ -36,6 +38,7 @@ pub mod rng;
 pub mod rules;
 pub mod run;
 pub mod scenario;
+pub mod snapshot;
 pub mod world;
 
 pub use model::Model;

@@ -1,5 +1,6 @@
 //! Command-line parsing and the subcommands.
 
+mod chart;
 mod ensemble;
 mod load;
 #[cfg(feature = "mpi")]
@@ -59,7 +60,8 @@ enum Command {
             model) and DIR/manifest.json (scenario, rules, every parameter, seed, replicates, \
             ticks, crate version), then prints a short summary. Replicates run in parallel and \
             stream to disk; --resume continues an interrupted run, --shard K/N runs a share \
-            for `impunity merge`.",
+            for `impunity merge`. Draws the charts into DIR/charts/ (see `impunity help chart`; \
+            --no-charts skips them) and prints a sparkline per key metric.",
         after_help = "Example:\n  impunity run epstein-run2 --seed 7 --ticks 500 --replicates 4 --out out/run2"
     )]
     Run(run::RunArgs),
@@ -92,6 +94,7 @@ enum Command {
             impunity merge s0 s1 --out out/run2"
     )]
     Merge(ensemble::MergeArgs),
+    Chart(chart::ChartArgs),
     // Their help texts are in src/cli/scenario_cmds.rs.
     Validate(scenario_cmds::ValidateArgs),
     Show(scenario_cmds::ShowArgs),
@@ -127,6 +130,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Sweep(a) => sweep::sweep(a),
         Command::Compare(a) => sweep::compare(a),
         Command::Merge(a) => ensemble::merge(a),
+        Command::Chart(a) => chart::chart(a),
         Command::Validate(a) => scenario_cmds::validate(a),
         Command::Show(a) => scenario_cmds::show(a),
         Command::Init(a) => scenario_cmds::init(a),

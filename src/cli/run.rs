@@ -13,6 +13,9 @@ pub struct RunArgs {
     scenario: String,
     #[command(flatten)]
     ens: EnsembleArgs,
+    // Charts (src/cli/chart.rs): --snapshots, --no-charts, --svg, --chart-width/height.
+    #[command(flatten)]
+    charts: super::chart::RunChartArgs,
 }
 
 pub fn run(a: RunArgs) -> Result<()> {
@@ -30,6 +33,8 @@ pub fn run(a: RunArgs) -> Result<()> {
     };
     print_report(&scenario, &plan, &done);
     println!("wrote {}", list(&done.files));
+    // Charts hook (src/cli/chart.rs): snapshots, sparkline summary, charts from the files.
+    super::chart::after_run(&out, &scenario, a.ens.seed, ticks, &a.charts)?;
     Ok(())
 }
 

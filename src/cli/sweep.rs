@@ -122,6 +122,7 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
         plan.replicates,
         list(&done.files)
     );
+    super::chart::after_ensemble(&out);
     Ok(())
 }
 
@@ -270,5 +271,6 @@ pub fn compare(a: CompareArgs) -> Result<()> {
         );
     }
     println!("\nwrote {}", list(&done.files));
+    super::chart::after_ensemble(&out);
     Ok(())
 }

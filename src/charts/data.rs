@@ -1,0 +1,348 @@
+//! Reading output files back, and the statistics the charts draw (per-tick percentiles across
+//! replicates).
+
+use super::ChartError;
+use std::path::Path;
+
+/// A CSV file as a header and rows of text fields.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Csv {
+    /// Column names.
+    pub header: Vec<String>,
+    /// Rows (each as long as the header).
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Csv {
+    /// Parses CSV text (fields may be double-quoted; no newlines inside fields).
+    pub fn parse(text: &str, origin: &str) -> Result<Csv, ChartError> {
+        let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+        let header = match lines.next() {
+            Some(h) => split(h),
+            None => return Ok(Csv::default()),
+        };
+        let mut rows = Vec::new();
+        for (i, l) in lines.enumerate() {
+            let r = split(l);
+            if r.len() != header.len() {
+                return Err(ChartError::Data(format!(
+                    "{origin}: line {}: {} fields, the header has {}",
+                    i + 2,
+                    r.len(),
+                    header.len()
+                )));
+            }
+            rows.push(r);
+        }
+        Ok(Csv { header, rows })
+    }
+
+    /// Reads and parses a file.
+    pub fn read(path: &Path) -> Result<Csv, ChartError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ChartError::io(path, e))?;
+        Csv::parse(&text, &path.display().to_string())
+    }
+
+    /// Index of a column.
+    pub fn col(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// Index of a column, or an error naming the file's role.
+    pub fn need(&self, name: &str, what: &str) -> Result<usize, ChartError> {
+        self.col(name)
+            .ok_or_else(|| ChartError::Data(format!("{what}: no column `{name}`")))
+    }
+}
+
+fn split(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// Parses a number as written by [`crate::output::fmt_value`] (`inf`, `nan` included).
+pub fn num(s: &str) -> f64 {
+    match s.trim() {
+        "inf" => f64::INFINITY,
+        "-inf" => f64::NEG_INFINITY,
+        t => t.parse().unwrap_or(f64::NAN),
+    }
+}
+
+/// `timeseries.csv` in memory: per replicate, per metric, one value per tick.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Timeseries {
+    /// Metric names, in column order.
+    pub metrics: Vec<String>,
+    /// Replicate indices, in file order.
+    pub replicates: Vec<u64>,
+    /// `values[r][m][t]`: replicate `r` (position in `replicates`), metric `m`, tick `t`.
+    pub values: Vec<Vec<Vec<f64>>>,
+    /// The date of each tick, for calendar scenarios (empty otherwise).
+    pub dates: Vec<String>,
+}
+
+impl Timeseries {
+    /// Parses `timeseries.csv` (`replicate,tick[,date],metric…`).
+    ///
+    /// ```
+    /// use impunity::charts::Timeseries;
+    /// let t = Timeseries::parse("replicate,tick,active\n0,0,1\n0,1,5\n1,0,2\n1,1,7\n").unwrap();
+    /// assert_eq!(t.replicates, vec![0, 1]);
+    /// assert_eq!(t.series(1, "active").unwrap(), &[2.0, 7.0]);
+    /// assert_eq!(t.ticks(), 2);
+    /// ```
+    pub fn parse(text: &str) -> Result<Timeseries, ChartError> {
+        let csv = Csv::parse(text, "timeseries.csv")?;
+        if csv.header.is_empty() {
+            return Ok(Timeseries::default());
+        }
+        let rc = csv.need("replicate", "timeseries.csv")?;
+        let tc = csv.need("tick", "timeseries.csv")?;
+        let dc = csv.col("date");
+        let metric_cols: Vec<usize> = (0..csv.header.len())
+            .filter(|&i| i != rc && i != tc && Some(i) != dc)
+            .collect();
+        let mut ts = Timeseries {
+            metrics: metric_cols.iter().map(|&i| csv.header[i].clone()).collect(),
+            ..Default::default()
+        };
+        for row in &csv.rows {
+            let r: u64 = row[rc]
+                .parse()
+                .map_err(|_| ChartError::Data(format!("bad replicate `{}`", row[rc])))?;
+            let t: usize = row[tc]
+                .parse()
+                .map_err(|_| ChartError::Data(format!("bad tick `{}`", row[tc])))?;
+            let k = match ts.replicates.iter().position(|&x| x == r) {
+                Some(k) => k,
+                None => {
+                    ts.replicates.push(r);
+                    ts.values.push(vec![Vec::new(); metric_cols.len()]);
+                    ts.replicates.len() - 1
+                }
+            };
+            for (m, &c) in metric_cols.iter().enumerate() {
+                let v = &mut ts.values[k][m];
+                if v.len() <= t {
+                    v.resize(t + 1, f64::NAN);
+                }
+                v[t] = num(&row[c]);
+            }
+            if let Some(dc) = dc {
+                if ts.dates.len() <= t {
+                    ts.dates.resize(t + 1, String::new());
+                }
+                ts.dates[t].clone_from(&row[dc]);
+            }
+        }
+        Ok(ts)
+    }
+
+    /// Reads `timeseries.csv`.
+    pub fn read(path: &Path) -> Result<Timeseries, ChartError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ChartError::io(path, e))?;
+        Timeseries::parse(&text)
+    }
+
+    /// Number of ticks (rows per replicate), the longest replicate's.
+    pub fn ticks(&self) -> usize {
+        self.values
+            .iter()
+            .flat_map(|r| r.iter().map(Vec::len))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Index of a metric.
+    pub fn metric(&self, name: &str) -> Option<usize> {
+        self.metrics.iter().position(|m| m == name)
+    }
+
+    /// One replicate's series of one metric (`k` is the position in [`Timeseries::replicates`]).
+    pub fn series(&self, k: usize, name: &str) -> Option<&[f64]> {
+        let m = self.metric(name)?;
+        self.values.get(k).map(|r| r[m].as_slice())
+    }
+}
+
+/// The percentile `p` (0..=1) of sorted values, interpolating linearly between the two
+/// nearest ranks (Hyndman and Fan's type 7, R's and NumPy's default). `NaN` for no values.
+///
+/// ```
+/// use impunity::charts::percentile;
+/// let x = [1.0, 2.0, 3.0, 4.0];
+/// assert_eq!(percentile(&x, 0.5), 2.5);
+/// assert_eq!(percentile(&x, 0.25), 1.75);
+/// assert_eq!(percentile(&x, 1.0), 4.0);
+/// assert_eq!(percentile(&[7.0], 0.05), 7.0);
+/// assert!(percentile(&[], 0.5).is_nan());
+/// ```
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        1 => sorted[0],
+        n => {
+            let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+        }
+    }
+}
+
+/// Per-tick percentiles of one metric across replicates: the 5th, 25th, 50th, 75th and 95th.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Bands {
+    /// 5th percentile per tick.
+    pub p5: Vec<f64>,
+    /// 25th percentile per tick.
+    pub p25: Vec<f64>,
+    /// Median per tick.
+    pub p50: Vec<f64>,
+    /// 75th percentile per tick.
+    pub p75: Vec<f64>,
+    /// 95th percentile per tick.
+    pub p95: Vec<f64>,
+}
+
+impl Bands {
+    /// The bands of `series` (one series per replicate, indexed by tick; a replicate shorter
+    /// than the others, or a `NaN`, leaves it out of that tick).
+    ///
+    /// ```
+    /// use impunity::charts::Bands;
+    /// let b = Bands::of(&[vec![0.0, 10.0], vec![0.0, 20.0], vec![0.0, 30.0]]);
+    /// assert_eq!(b.p50, vec![0.0, 20.0]);
+    /// assert_eq!(b.p25[1], 15.0);
+    /// assert_eq!(b.p95[1], 29.0);
+    /// ```
+    pub fn of(series: &[Vec<f64>]) -> Bands {
+        let ticks = series.iter().map(Vec::len).max().unwrap_or(0);
+        let mut b = Bands::default();
+        let mut col = Vec::with_capacity(series.len());
+        for t in 0..ticks {
+            col.clear();
+            col.extend(
+                series
+                    .iter()
+                    .filter_map(|s| s.get(t).copied())
+                    .filter(|v| !v.is_nan()),
+            );
+            col.sort_by(f64::total_cmp);
+            b.p5.push(percentile(&col, 0.05));
+            b.p25.push(percentile(&col, 0.25));
+            b.p50.push(percentile(&col, 0.50));
+            b.p75.push(percentile(&col, 0.75));
+            b.p95.push(percentile(&col, 0.95));
+        }
+        b
+    }
+
+    /// Number of ticks.
+    pub fn len(&self) -> usize {
+        self.p50.len()
+    }
+
+    /// Whether there are no ticks.
+    pub fn is_empty(&self) -> bool {
+        self.p50.is_empty()
+    }
+}
+
+/// Running sum (for flows shown cumulatively); `NaN` counts as 0.
+pub fn cumulative(x: &[f64]) -> Vec<f64> {
+    let mut acc = 0.0;
+    x.iter()
+        .map(|&v| {
+            if !v.is_nan() {
+                acc += v;
+            }
+            acc
+        })
+        .collect()
+}
+
+/// What the charts need from `manifest.json` (all optional: charts draw without it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunInfo {
+    /// Scenario name.
+    pub scenario: String,
+    /// People per agent (1 without a manifest).
+    pub people_per_agent: f64,
+    /// The scenario's TOML (empty without a manifest).
+    pub scenario_toml: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Replicates run (0 without a manifest).
+    pub replicates: u64,
+}
+
+impl Default for RunInfo {
+    fn default() -> Self {
+        RunInfo {
+            scenario: String::new(),
+            people_per_agent: 1.0,
+            scenario_toml: String::new(),
+            seed: 1,
+            replicates: 0,
+        }
+    }
+}
+
+impl RunInfo {
+    /// Reads `dir/manifest.json` if it exists.
+    pub fn read(dir: &Path) -> Result<RunInfo, ChartError> {
+        let p = dir.join("manifest.json");
+        if !p.exists() {
+            return Ok(RunInfo::default());
+        }
+        let text = std::fs::read_to_string(&p).map_err(|e| ChartError::io(&p, e))?;
+        let v: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| ChartError::Data(format!("{}: {e}", p.display())))?;
+        let ppa = v["people_per_agent"].as_f64().unwrap_or(1.0);
+        Ok(RunInfo {
+            scenario: v["scenario"].as_str().unwrap_or("").to_string(),
+            people_per_agent: if ppa > 0.0 && ppa.is_finite() {
+                ppa
+            } else {
+                1.0
+            },
+            scenario_toml: v["scenario_toml"].as_str().unwrap_or("").to_string(),
+            seed: v["seed"].as_u64().unwrap_or(1),
+            replicates: v["replicates"].as_u64().unwrap_or(0),
+        })
+    }
+
+    /// The scenario, if the manifest holds one that reads back.
+    pub fn scenario(&self) -> Option<crate::Scenario> {
+        if self.scenario_toml.is_empty() {
+            return None;
+        }
+        crate::Scenario::from_toml_str(&self.scenario_toml, "manifest.json").ok()
+    }
+
+    /// The unit counts are shown in: `people` when one agent stands for several, else `agents`.
+    pub fn count_unit(&self) -> &'static str {
+        if self.people_per_agent == 1.0 {
+            "agents"
+        } else {
+            "people"
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! Distributions: histograms of samples against a published mean ± sd.
+
+use super::style::{self, fmt_num};
+use super::{ChartError, ChartOptions, Draw, render};
+use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// A published figure to compare a distribution with: mean ± standard deviation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reference {
+    /// Legend label, e.g. "Epstein (2002): 60 ± 55".
+    pub label: String,
+    /// Mean.
+    pub mean: f64,
+    /// Standard deviation.
+    pub sd: f64,
+}
+
+struct Histogram<'a> {
+    title: String,
+    x_desc: String,
+    samples: &'a [(String, Vec<f64>)],
+    reference: Option<&'a Reference>,
+    bins: usize,
+}
+
+impl Draw for Histogram<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let area = root.titled(&self.title, style::title_font())?;
+        let finite = || {
+            self.samples
+                .iter()
+                .flat_map(|(_, v)| v.iter().copied())
+                .filter(|v| v.is_finite())
+        };
+        let mut lo = finite().fold(f64::INFINITY, f64::min).min(0.0);
+        let mut hi = finite().fold(f64::NEG_INFINITY, f64::max);
+        if let Some(r) = self.reference {
+            lo = lo.min(r.mean - r.sd).max(lo.min(0.0));
+            hi = hi.max(r.mean + r.sd);
+        }
+        if !hi.is_finite() || hi <= lo {
+            hi = lo + 1.0;
+        }
+        let w = (hi - lo) / self.bins as f64;
+        let shares: Vec<Vec<f64>> = self
+            .samples
+            .iter()
+            .map(|(_, v)| {
+                let mut h = vec![0.0; self.bins];
+                let n = v.iter().filter(|x| x.is_finite()).count().max(1) as f64;
+                for &x in v.iter().filter(|x| x.is_finite()) {
+                    let k = (((x - lo) / w) as usize).min(self.bins - 1);
+                    h[k] += 1.0 / n;
+                }
+                h
+            })
+            .collect();
+        let top = shares
+            .iter()
+            .flatten()
+            .copied()
+            .fold(0.0, f64::max)
+            .max(0.01)
+            * 1.1;
+        let mut chart = ChartBuilder::on(&area)
+            .margin(12)
+            .margin_right(36)
+            .x_label_area_size(52)
+            .y_label_area_size(80)
+            .build_cartesian_2d(lo..hi, 0.0..top)?;
+        let fx = |v: &f64| fmt_num(*v);
+        let fy = |v: &f64| format!("{:.0} %", v * 100.0);
+        chart
+            .configure_mesh()
+            .x_desc(&self.x_desc)
+            .y_desc("share of the sample")
+            .axis_desc_style(style::label_font())
+            .label_style(style::tick_font())
+            .x_label_formatter(&fx)
+            .y_label_formatter(&fy)
+            .light_line_style(WHITE)
+            .bold_line_style(BLACK.mix(0.08))
+            .draw()?;
+        if let Some(r) = self.reference {
+            let grey = RGBColor(0x80, 0x80, 0x80);
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [
+                        ((r.mean - r.sd).max(lo), 0.0),
+                        ((r.mean + r.sd).min(hi), top),
+                    ],
+                    grey.mix(0.15).filled(),
+                )))?
+                .label(format!("{} (mean ± sd)", r.label))
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 6), (x + 28, y + 6)], grey.mix(0.3).filled())
+                });
+            chart
+                .draw_series(DashedLineSeries::new(
+                    vec![(r.mean, 0.0), (r.mean, top)],
+                    10,
+                    6,
+                    BLACK.stroke_width(2),
+                ))?
+                .label(format!("{} mean", r.label))
+                .legend(|(x, y)| {
+                    DashedPathElement::new(vec![(x, y), (x + 28, y)], 10, 6, BLACK.stroke_width(2))
+                });
+        }
+        for (i, ((label, v), h)) in self.samples.iter().zip(&shares).enumerate() {
+            let c = style::colour(i);
+            let n = v.iter().filter(|x| x.is_finite()).count();
+            let (mean, sd) = crate::analysis::mean_sd(
+                &v.iter()
+                    .copied()
+                    .filter(|x| x.is_finite())
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap_or((f64::NAN, f64::NAN));
+            chart
+                .draw_series(h.iter().enumerate().map(|(k, &s)| {
+                    let x0 = lo + k as f64 * w;
+                    Rectangle::new([(x0, 0.0), (x0 + w, s)], c.mix(0.35).filled())
+                }))?
+                .label(format!(
+                    "{label}: {} ± {} (n = {n})",
+                    fmt_num(mean),
+                    fmt_num(sd)
+                ))
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 6), (x + 28, y + 6)], c.mix(0.6).filled())
+                });
+            chart.draw_series(h.iter().enumerate().map(|(k, &s)| {
+                let x0 = lo + k as f64 * w;
+                Rectangle::new([(x0, 0.0), (x0 + w, s)], c.stroke_width(2))
+            }))?;
+        }
+        style::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        Ok(())
+    }
+}
+
+/// Draws histograms of `samples` (label, values), as shares of each sample in `bins` equal
+/// bins, over a published `reference` (its mean ± sd shaded, its mean dashed), to `stem` plus
+/// the format's extension. The legend gives each sample's mean ± sd and size.
+pub fn histogram(
+    samples: &[(String, Vec<f64>)],
+    reference: Option<&Reference>,
+    title: &str,
+    x_desc: &str,
+    bins: usize,
+    stem: &Path,
+    opts: &ChartOptions,
+) -> Result<PathBuf, ChartError> {
+    let chart = Histogram {
+        title: title.into(),
+        x_desc: x_desc.into(),
+        samples,
+        reference,
+        bins: bins.max(1),
+    };
+    render(&chart, stem, opts)
+}

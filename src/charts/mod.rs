@@ -1,0 +1,238 @@
+//! Charts drawn from a run's output files (PNG by default, SVG on request), so they can be
+//! redrawn at any time without rerunning: `impunity chart DIR` or [`draw_dir`].
+//!
+//! What an output directory supports, by the files in it:
+//!
+//! | file | charts (in `DIR/charts/`) |
+//! |---|---|
+//! | `timeseries.csv` | a fan chart per key metric (median, 50 % and 90 % bands across replicates; `fan-*.png`), and replicate 0's own time series (`replicate-0.png`) |
+//! | `snapshots/*.pgm` | the lattice at each captured tick (`lattice-r0-t0100.png`), cells coloured by kind and state |
+//! | `events.csv` + a scenario with regions in `manifest.json` | civilians killed per region, on the scenario's map (`map-killings.png`) |
+//! | `outcomes.csv` (`impunity sweep`) | per outcome, a heat map of its mean over two varied knobs, or a line with bands over one (`sweep-*.png`) |
+//! | `compare.csv` (`impunity compare`) | a forest plot of each variant's paired difference with its 95 % interval (`forest.png`) |
+//!
+//! Every chart has a title, axis labels with units (people, not agents, when
+//! `people_per_agent` ≠ 1: values are scaled), a legend where there is more than one series,
+//! dates on the time axis for calendar scenarios, and colours from the Okabe-Ito palette (safe
+//! for colour-blind readers) with distinct line styles, so that series stay apart in greyscale.
+//! Text is drawn with DejaVu Sans, embedded in the library (`assets/fonts/`), never a system
+//! font.
+//!
+//! ```
+//! use impunity::charts::{ChartOptions, draw_dir};
+//! let dir = std::env::temp_dir().join(format!("impunity-charts-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir).unwrap();
+//! std::fs::write(dir.join("timeseries.csv"),
+//!     "replicate,tick,quiescent,active,jailed,cops\n0,0,10,0,0,2\n0,1,8,2,0,2\n1,0,10,0,0,2\n1,1,9,0,1,2\n").unwrap();
+//! let written = draw_dir(&dir, &ChartOptions::default()).unwrap();
+//! assert!(written.iter().any(|p| p.ends_with("charts/fan-active.png")));
+//! assert!(written.iter().any(|p| p.ends_with("charts/replicate-0.png")));
+//! # std::fs::remove_dir_all(&dir).unwrap();
+//! ```
+
+mod compare;
+mod data;
+mod files;
+mod histogram;
+mod lattice;
+mod series;
+mod spark;
+mod style;
+mod sweep;
+
+pub use compare::forest_plot;
+pub use data::{Bands, Csv, RunInfo, Timeseries, cumulative, num, percentile};
+pub use files::write_outputs;
+pub use histogram::{Reference, histogram};
+pub use lattice::{region_map, snapshot_chart};
+pub use series::{KeyGroup, fan_charts, key_groups, replicate_chart};
+pub use spark::{sparkline, summary};
+pub use sweep::{sweep_columns, sweep_heatmap};
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// File format of the charts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// PNG bitmap.
+    #[default]
+    Png,
+    /// SVG vector image.
+    Svg,
+}
+
+impl Format {
+    /// The file extension.
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Png => "png",
+            Format::Svg => "svg",
+        }
+    }
+}
+
+/// How charts are drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartOptions {
+    /// PNG or SVG.
+    pub format: Format,
+    /// Width in pixels (1000: reads well at 100 % zoom on a laptop screen).
+    pub width: u32,
+    /// Height in pixels (600).
+    pub height: u32,
+}
+
+impl Default for ChartOptions {
+    fn default() -> Self {
+        ChartOptions {
+            format: Format::Png,
+            width: 1000,
+            height: 600,
+        }
+    }
+}
+
+impl ChartOptions {
+    /// SVG instead of PNG.
+    #[must_use]
+    pub fn svg(mut self) -> Self {
+        self.format = Format::Svg;
+        self
+    }
+
+    /// A different size in pixels (at least 200 × 150: smaller leaves no room for the labels).
+    #[must_use]
+    pub fn size(mut self, width: u32, height: u32) -> Self {
+        self.width = width.max(200);
+        self.height = height.max(150);
+        self
+    }
+}
+
+/// What went wrong while drawing.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// A file did not hold what was expected.
+    #[error("{0}")]
+    Data(String),
+    /// The drawing backend failed.
+    #[error("drawing failed: {0}")]
+    Draw(String),
+}
+
+impl ChartError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> ChartError {
+        ChartError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for ChartError {
+    fn from(e: DrawingAreaErrorKind<E>) -> Self {
+        ChartError::Draw(e.to_string())
+    }
+}
+
+/// Something that can be drawn on any plotters backend.
+pub(crate) trait Draw {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError>;
+}
+
+/// Draws `chart` to `stem` + the format's extension (through a temporary file renamed when
+/// complete), returning the path.
+pub(crate) fn render<D: Draw>(
+    chart: &D,
+    stem: &Path,
+    opts: &ChartOptions,
+) -> Result<PathBuf, ChartError> {
+    style::register_fonts()?;
+    let path = stem.with_extension(opts.format.ext());
+    if let Some(d) = path.parent() {
+        std::fs::create_dir_all(d).map_err(|e| ChartError::io(d, e))?;
+    }
+    let size = (opts.width, opts.height);
+    match opts.format {
+        Format::Png => {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let tmp = path.with_file_name(format!(".{name}.partial.png"));
+            {
+                let root = BitMapBackend::new(&tmp, size).into_drawing_area();
+                root.fill(&WHITE)?;
+                let r = chart.draw(&root).and_then(|_| Ok(root.present()?));
+                if let Err(e) = r {
+                    drop(root);
+                    let _ = std::fs::remove_file(&tmp);
+                    return Err(e);
+                }
+            }
+            std::fs::rename(&tmp, &path).map_err(|e| ChartError::io(&path, e))?;
+        }
+        Format::Svg => {
+            let mut text = String::new();
+            {
+                let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
+                root.fill(&WHITE)?;
+                chart.draw(&root)?;
+                root.present()?;
+            }
+            crate::output::write_atomic(&path, |w| std::io::Write::write_all(w, text.as_bytes()))
+                .map_err(|e| ChartError::io(&path, e))?;
+        }
+    }
+    Ok(path)
+}
+
+/// Draws every chart the files in `dir` support into `dir/charts/` and returns their paths
+/// (in a fixed order: time series, lattice snapshots, map, sweep, comparison). A directory
+/// with none of the files gives an empty list, not an error.
+pub fn draw_dir(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>, ChartError> {
+    let out = dir.join("charts");
+    let info = RunInfo::read(dir)?;
+    let mut written = Vec::new();
+    let ts_path = dir.join("timeseries.csv");
+    if ts_path.exists() {
+        let ts = Timeseries::read(&ts_path)?;
+        written.extend(fan_charts(&ts, &info, &out, opts)?);
+        written.extend(replicate_chart(&ts, &info, 0, &out, opts)?);
+    }
+    let scenario = info.scenario();
+    for shot in crate::snapshot::read_dir(dir).map_err(|e| ChartError::io(dir, e))? {
+        written.push(snapshot_chart(&shot, scenario.as_ref(), &out, opts)?);
+    }
+    let ev = dir.join("events.csv");
+    if ev.exists() {
+        if let Some(s) = scenario.as_ref().filter(|s| s.world.regions.is_some()) {
+            let events = Csv::read(&ev)?;
+            written.extend(region_map(&events, s, &info, &out, opts)?);
+        }
+    }
+    let oc = dir.join("outcomes.csv");
+    let cmp = dir.join("compare.csv");
+    // a sweep's outcomes start with `point`; a plain run's with `replicate`, and a
+    // comparison's are drawn as a forest plot instead
+    let swept = std::fs::read_to_string(&oc)
+        .map(|t| t.starts_with("point,"))
+        .unwrap_or(false);
+    if swept && !cmp.exists() {
+        written.extend(sweep_heatmap(&oc, None, &out, opts)?);
+    }
+    if cmp.exists() {
+        written.extend(forest_plot(&cmp, &out, opts)?);
+    }
+    Ok(written)
+}

@@ -1,0 +1,202 @@
+//! Fonts, colours and line styles shared by every chart.
+
+use super::ChartError;
+use plotters::coord::types::RangedCoordf64;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+use std::sync::OnceLock;
+
+/// DejaVu Sans (Bitstream Vera licence, `assets/fonts/LICENSE-DejaVu.txt`), embedded so that
+/// text renders the same on a machine with no fonts installed.
+static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// The family name every chart asks for; the embedded font is registered under it.
+pub(crate) const FONT: &str = "sans-serif";
+
+/// Registers the embedded font with plotters (once per process).
+pub(crate) fn register_fonts() -> Result<(), ChartError> {
+    static DONE: OnceLock<bool> = OnceLock::new();
+    let ok = *DONE.get_or_init(|| {
+        [FontStyle::Normal, FontStyle::Bold]
+            .into_iter()
+            .all(|st| plotters::style::register_font(FONT, st, DEJAVU_SANS).is_ok())
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(ChartError::Draw(
+            "the embedded font could not be read".into(),
+        ))
+    }
+}
+
+/// Title size in pixels.
+pub(crate) const TITLE: u32 = 26;
+/// Axis description size.
+pub(crate) const LABEL: u32 = 20;
+/// Tick label and legend size.
+pub(crate) const TICK: u32 = 16;
+
+pub(crate) fn title_font() -> TextStyle<'static> {
+    (FONT, TITLE).into_font().style(FontStyle::Bold).into()
+}
+pub(crate) fn label_font() -> TextStyle<'static> {
+    (FONT, LABEL).into_font().into()
+}
+pub(crate) fn tick_font() -> TextStyle<'static> {
+    (FONT, TICK).into_font().into()
+}
+
+/// Okabe and Ito's colour-blind-safe palette, darkest distinct hues first (yellow last: it
+/// vanishes on white).
+pub(crate) const OKABE_ITO: [RGBColor; 8] = [
+    RGBColor(0x00, 0x72, 0xB2), // blue
+    RGBColor(0xD5, 0x5E, 0x00), // vermillion
+    RGBColor(0x00, 0x9E, 0x73), // bluish green
+    RGBColor(0xCC, 0x79, 0xA7), // reddish purple
+    RGBColor(0x00, 0x00, 0x00), // black
+    RGBColor(0xE6, 0x9F, 0x00), // orange
+    RGBColor(0x56, 0xB4, 0xE9), // sky blue
+    RGBColor(0xF0, 0xE4, 0x42), // yellow
+];
+
+/// The colour of series `i`.
+pub(crate) fn colour(i: usize) -> RGBColor {
+    OKABE_ITO[i % OKABE_ITO.len()]
+}
+
+/// Dash (on, off) lengths in pixels of series `i`: solid, dashed, dotted, long dash, so that
+/// series differ in greyscale too.
+pub(crate) fn dash(i: usize) -> (i32, i32) {
+    const DASHES: [(i32, i32); 4] = [(100_000, 0), (12, 6), (3, 4), (24, 6)];
+    DASHES[i % DASHES.len()]
+}
+
+/// A chart with f64 axes.
+pub(crate) type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Draws `points` as series `i`'s line (colour and dash) and gives it a legend entry.
+pub(crate) fn line<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart2d<'a, DB>,
+    points: Vec<(f64, f64)>,
+    i: usize,
+    width: u32,
+    label: Option<&str>,
+) -> Result<(), ChartError> {
+    let c = colour(i);
+    let (on, off) = dash(i);
+    let st = c.stroke_width(width);
+    let a = chart.draw_series(DashedLineSeries::new(points, on, off, st))?;
+    if let Some(l) = label {
+        a.label(l).legend(move |(x, y)| {
+            DashedPathElement::new(vec![(x, y), (x + 28, y)], on.min(28), off, st)
+        });
+    }
+    Ok(())
+}
+
+/// Draws a shaded band between `lo` and `hi` (same x values) in series `i`'s colour.
+pub(crate) fn band<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart2d<'a, DB>,
+    x: &[f64],
+    lo: &[f64],
+    hi: &[f64],
+    i: usize,
+    opacity: f64,
+) -> Result<(), ChartError> {
+    let mut pts: Vec<(f64, f64)> = Vec::with_capacity(2 * x.len());
+    for (k, &xv) in x.iter().enumerate() {
+        if hi[k].is_finite() {
+            pts.push((xv, hi[k]));
+        }
+    }
+    for (k, &xv) in x.iter().enumerate().rev() {
+        if lo[k].is_finite() {
+            pts.push((xv, lo[k]));
+        }
+    }
+    if pts.len() >= 3 {
+        chart.draw_series(std::iter::once(Polygon::new(
+            pts,
+            colour(i).mix(opacity).filled(),
+        )))?;
+    }
+    Ok(())
+}
+
+/// Draws the legend box (top left, where cumulative series start low).
+pub(crate) fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart2d<'a, DB>,
+    pos: SeriesLabelPosition,
+) -> Result<(), ChartError> {
+    chart
+        .configure_series_labels()
+        .position(pos)
+        .label_font(tick_font())
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.5))
+        .draw()?;
+    Ok(())
+}
+
+/// A y range covering `values` (finite ones), from 0 when all are non-negative, with a
+/// little headroom; never empty.
+pub(crate) fn y_range<'a>(values: impl IntoIterator<Item = &'a f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for &v in values {
+        if v.is_finite() {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    if lo >= 0.0 {
+        lo = 0.0;
+    }
+    if hi <= lo {
+        hi = lo + 1.0;
+    }
+    let pad = (hi - lo) * 0.05;
+    (if lo < 0.0 { lo - pad } else { lo }, hi + pad)
+}
+
+/// Formats an axis number compactly: 1200 → "1,200", 0.25 → "0.25".
+pub(crate) fn fmt_num(v: f64) -> String {
+    if v.abs() >= 1000.0 && v.fract() == 0.0 {
+        let s = format!("{}", v.abs() as u64);
+        let mut out = String::new();
+        for (k, ch) in s.chars().enumerate() {
+            if k > 0 && (s.len() - k) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(ch);
+        }
+        if v < 0.0 { format!("-{out}") } else { out }
+    } else if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        let s = if v.abs() >= 10.0 {
+            format!("{v:.2}")
+        } else {
+            format!("{v:.3}")
+        };
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s == "-0" { "0".into() } else { s.into() }
+    }
+}
+
+/// A file-name-safe version of `s`.
+pub(crate) fn slug(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
