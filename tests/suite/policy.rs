@@ -6,7 +6,7 @@
 //! one-sided paired t-test at the 1% level: the mean difference must exceed
 //! t(0.99, n − 1) standard errors. Under no effect, each test fails by chance with
 //! probability at most 1%; the seeds are fixed, so the outcome is the same on every run.
-//! The knob changes are wide (impunity 0.95 → 0, amnesty scope 0 → 1, arming 0.3 → 1) and
+//! The knob changes are wide (impunity 0.95 → 0, amnesty scope 0 → 1, arming 0 → 1) and
 //! abuse five times the preset's rate, so that four replicates resolve them; `examples/policy_effects.rs` measures the realistic changes
 //! (docs/calibration.md, "Policy effects").
 
@@ -114,13 +114,14 @@ fn broader_amnesty_scope_lowers_the_victims_legitimacy() {
 
 #[test]
 fn more_militia_arming_means_more_civilians_killed_by_militias() {
+    let base = year(&variant(&[("policy.militia_arming", Value::Float(0.0))]));
     let var = year(&variant(&[("policy.militia_arming", Value::Float(1.0))]));
     assert_effect(
-        baseline(),
+        &base,
         &var,
         |t| t.counters.killed_by[Perp::Militia as usize] as f64,
         1.0,
-        "civilians killed by militias, arming 0.3 → 1",
+        "civilians killed by militias, arming 0 → 1",
     );
 }
 
