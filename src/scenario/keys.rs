@@ -39,7 +39,7 @@ use serde::Deserialize;
 use serde::de::value::StrDeserializer;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// Whether a key must be given, and what holds when it is not.
@@ -1579,7 +1579,7 @@ struct State {
     /// Paths that are struct fields, in declaration order.
     fields: RefCell<IndexSet<String>>,
     /// Paths not to visit (they failed in an earlier pass).
-    skip: RefCell<HashSet<String>>,
+    skip: RefCell<BTreeSet<String>>,
     /// The deepest path whose deserialisation failed in this pass.
     failed: RefCell<Option<String>>,
 }
@@ -1935,7 +1935,7 @@ mod tests {
 
     #[test]
     fn every_row_is_unique() {
-        let mut seen = HashSet::new();
+        let mut seen = BTreeSet::new();
         for k in KEYS {
             assert!(seen.insert(k.path), "{} twice", k.path);
         }
