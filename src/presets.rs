@@ -78,6 +78,18 @@ pub const ALL: &[Preset] = &[
         "central-mali-2018",
         "Central Mali (Mopti region) in 2018: communities, militias, jihadists, state abuse, justice, amnesty; 1 agent = 10 people"
     ),
+    preset!(
+        "central-mali-2018-prosecution",
+        "Central Mali 2018, variant: every abuse investigated (policy.impunity = 0)"
+    ),
+    preset!(
+        "central-mali-2018-no-arming",
+        "Central Mali 2018, variant: the state does not arm the militias (policy.militia_arming = 0)"
+    ),
+    preset!(
+        "central-mali-2018-narrow-amnesty",
+        "Central Mali 2018, variant: the amnesty law excludes abuses by the state side (policy.amnesty.scope = 0)"
+    ),
 ];
 
 /// The preset called `name`.

@@ -14,3 +14,4 @@ mod reproduction;
 mod scenario_cli;
 mod scenario_docs;
 mod scenario_fuzz;
+mod variants;
