@@ -772,6 +772,27 @@ impl Scenario {
                     Some(p) => p / self.world.people_per_agent,
                     None => self.population.density * cells[r] as f64,
                 };
+                // the units of every force that may be deployed here, as if all landed here
+                let lattice = self.world.width as f64 * self.world.height as f64;
+                let units: f64 = self
+                    .forces
+                    .values()
+                    .filter(|f| f.regions.is_empty() || f.regions.contains(name))
+                    .map(|f| (self.force_density(f) * lattice).round())
+                    .sum();
+                if persons.round() <= cells[r] as f64 && persons.round() + units > cells[r] as f64 {
+                    return err(
+                        &format!("world.regions.population.{name}"),
+                        format!(
+                            "{} persons and up to {units} units of the forces that may deploy \
+                             there for {} cells: the region could not hold them all; raise \
+                             world.people_per_agent, enlarge the world or restrict the forces' \
+                             regions",
+                            persons.round(),
+                            cells[r]
+                        ),
+                    );
+                }
                 if persons.round() > cells[r] as f64 {
                     let need = (persons / cells[r] as f64).sqrt();
                     return err(

@@ -1545,7 +1545,9 @@ Besides each key's type and range, a scenario is refused when:
   `recruits_from`, `targets`, `regions`, `abuse.suspected`, `policy.disarmament`,
   `missions.<name>.trains`); the message suggests the nearest name;
 * a region map has rows of different lengths, a symbol not in its legend, or more rows or
-  columns than the world; a region covers no cell, or holds more persons than cells;
+  columns than the world; a region covers no cell, or holds more persons than cells, or more
+  persons plus units of the forces that may deploy there (`forces.<name>.regions`, or all)
+  than cells;
 * the communities' shares in a region (`share_by_region`) do not sum to 1;
 * a group targets itself, shares its name with a community or force, or recruits with a
   driver but from no community;
