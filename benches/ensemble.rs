@@ -30,7 +30,7 @@ fn bench(c: &mut Criterion) {
         g.bench_function(format!("run/threads={threads}"), |b| {
             b.iter(|| {
                 prepare(&plan, &dir, None, false, vec![]).expect("prepared");
-                pool.install(|| run_units(&plan, &dir, None, &|| {}))
+                pool.install(|| run_units(&plan, &dir, None, &|_| {}))
                     .expect("ran")
             })
         });

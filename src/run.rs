@@ -31,6 +31,32 @@ pub struct ReplicateOutput {
 /// # Panics
 /// If `s` is invalid (validate it first; presets always are).
 pub fn run_replicate(s: &Scenario, seed: u64, replicate: u64, ticks: u32) -> ReplicateOutput {
+    run_replicate_observed(s, seed, replicate, ticks, &|| {})
+}
+
+/// [`run_replicate`], calling `after_tick` after every tick (for a progress display; it cannot
+/// change the results).
+///
+/// ```
+/// use std::sync::atomic::{AtomicU32, Ordering};
+/// let s = impunity::presets::get("epstein-run1").unwrap();
+/// let seen = AtomicU32::new(0);
+/// let out = impunity::run::run_replicate_observed(&s, 1, 0, 12, &|| {
+///     seen.fetch_add(1, Ordering::Relaxed);
+/// });
+/// assert_eq!(seen.into_inner(), 12);
+/// assert_eq!(out.rows, impunity::run::run_replicate(&s, 1, 0, 12).rows);
+/// ```
+///
+/// # Panics
+/// If `s` is invalid.
+pub fn run_replicate_observed(
+    s: &Scenario,
+    seed: u64,
+    replicate: u64,
+    ticks: u32,
+    after_tick: &dyn Fn(),
+) -> ReplicateOutput {
     let mut m = Model::new(s, seed, replicate).expect("scenario was validated");
     let mut rows = Vec::with_capacity(ticks as usize + 1);
     let mut active = Vec::with_capacity(ticks as usize + 1);
@@ -51,6 +77,7 @@ pub fn run_replicate(s: &Scenario, seed: u64, replicate: u64, ticks: u32) -> Rep
             t.add_tick(&m);
             events.extend_from_slice(m.events());
         }
+        after_tick();
     }
     if let Some(t) = totals.as_mut() {
         t.finish(&m);

@@ -3,10 +3,11 @@
 
 use super::{CliError, Result, input};
 use impunity::ensemble::{
-    self, Assembled, EnsembleError, Options, Plan, Prepared, Shard, assemble, prepare,
+    self, Assembled, EnsembleError, Options, Plan, Prepared, Progress, Shard, assemble, prepare,
 };
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Flags of every command that runs an ensemble.
 #[derive(clap::Args, Clone)]
@@ -37,6 +38,10 @@ pub struct EnsembleArgs {
     /// `impunity merge` to combine; K counts from 0.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+    /// Replace impunity's outputs in an existing, non-empty output directory (other files
+    /// there are kept). Without it such a directory is refused.
+    #[arg(long)]
+    pub force: bool,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
@@ -44,12 +49,17 @@ pub struct EnsembleArgs {
     /// gathers them and writes the outputs (needs a build with `--features mpi`).
     #[arg(long)]
     pub mpi: bool,
+    /// The command line to record in the manifest instead of this process's own (`run --from`
+    /// records the rerun manifest's, so that the rerun writes the same bytes).
+    #[arg(skip)]
+    pub command_line: Option<Vec<String>>,
 }
 
 /// Flags that change where and how, not what: left out of the recorded command line so that
 /// a resumed, re-threaded, sharded or redirected run writes the same manifest.
-const NOT_RECORDED: [(&str, bool); 7] = [
+const NOT_RECORDED: [(&str, bool); 8] = [
     ("--resume", false),
+    ("--force", false),
     ("--mpi", false),
     ("--quiet", false),
     ("-q", false),
@@ -114,7 +124,8 @@ pub fn execute(
         .num_threads(a.threads.unwrap_or(0))
         .build()
         .map_err(|e| CliError::Run(format!("cannot start worker threads: {e}")))?;
-    let command_line = recorded_command_line();
+    let command_line = a.command_line.clone().unwrap_or_else(recorded_command_line);
+    ensemble::claim_dir(out, a.resume, a.force).map_err(ens_err)?;
     let state = prepare(plan, out, shard, a.resume, command_line.clone()).map_err(ens_err)?;
     if state == Prepared::Complete {
         eprintln!(
@@ -130,11 +141,10 @@ pub fn execute(
             count.already, count.owned
         );
     }
-    let bar = progress_bar(todo.len() as u64, a.quiet);
-    let tick = || bar.inc(1);
-    pool.install(|| ensemble::run_these(plan, out, &todo, &tick))
+    let bar = Bar::new(todo.len() as u64, plan.ticks, a.quiet);
+    pool.install(|| ensemble::run_these(plan, out, &todo, &|p| bar.progress(p)))
         .map_err(ens_err)?;
-    bar.finish_and_clear();
+    bar.finish();
     if let Some(s) = shard {
         eprintln!(
             "shard {s}: {} units in {}; combine the shards with `impunity merge DIR... --out OUT`",
@@ -153,19 +163,83 @@ pub fn execute(
         .map_err(ens_err)
 }
 
-pub fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() || len < 2 {
-        return indicatif::ProgressBar::hidden();
+/// The progress bar of an ensemble on stderr: ticks run (over every replicate), replicates
+/// done, rate and time left. Hidden with `--quiet` or when stderr is not a terminal; otherwise
+/// it appears once the run has lasted a second, so that short runs print nothing.
+pub struct Bar {
+    bar: indicatif::ProgressBar,
+    live: bool,
+    shown: AtomicBool,
+    units: u64,
+    units_done: AtomicU64,
+    #[cfg_attr(not(feature = "mpi"), allow(dead_code))]
+    ticks: u64,
+}
+
+impl Bar {
+    /// A bar for `units` replicates of `ticks` ticks each.
+    pub fn new(units: u64, ticks: u32, quiet: bool) -> Bar {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(units * u64::from(ticks)),
+            indicatif::ProgressDrawTarget::hidden(),
+        );
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "[{bar:20}] {human_pos}/{human_len} ticks, {msg}, {per_sec}, {eta} left",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        let b = Bar {
+            bar,
+            live: !quiet && std::io::stderr().is_terminal(),
+            shown: AtomicBool::new(false),
+            units,
+            units_done: AtomicU64::new(0),
+            ticks: u64::from(ticks),
+        };
+        b.bar.set_message(b.replicates(0));
+        b
     }
-    let b = indicatif::ProgressBar::new(len);
-    b.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:40}] {pos}/{len} units, eta {eta}",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
-    b
+
+    fn replicates(&self, done: u64) -> String {
+        format!("{done}/{} reps", self.units)
+    }
+
+    fn show_if_slow(&self) {
+        if self.live
+            && !self.shown.load(Ordering::Relaxed)
+            && self.bar.elapsed() >= std::time::Duration::from_secs(1)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    /// What [`ensemble::run_these`] reports.
+    pub fn progress(&self, p: Progress) {
+        match p {
+            Progress::Tick => self.bar.inc(1),
+            Progress::Unit => {
+                let done = self.units_done.fetch_add(1, Ordering::Relaxed) + 1;
+                self.bar.set_message(self.replicates(done));
+            }
+        }
+        self.show_if_slow();
+    }
+
+    /// A unit run elsewhere (another MPI rank) has arrived whole.
+    #[cfg_attr(not(feature = "mpi"), allow(dead_code))]
+    pub fn remote_unit(&self) {
+        self.bar.inc(self.ticks);
+        self.progress(Progress::Unit);
+    }
+
+    /// Clears the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
 }
 
 #[derive(clap::Args)]
@@ -179,11 +253,22 @@ pub struct MergeArgs {
     /// Keep the shards' part files (by default they are removed once merged).
     #[arg(long)]
     keep: bool,
+    /// Replace impunity's outputs in an existing, non-empty --out directory.
+    #[arg(long)]
+    force: bool,
 }
 
 /// `impunity merge`.
 pub fn merge(a: MergeArgs) -> Result<()> {
     let plan = ensemble::read_plan(&a.dirs[0]).map_err(ens_err)?;
+    // Writing into one of the shard directories is allowed (it holds only part files).
+    let same = |d: &PathBuf| match (d.canonicalize(), a.out.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    };
+    if !a.dirs.iter().any(same) {
+        ensemble::claim_dir(&a.out, false, a.force).map_err(ens_err)?;
+    }
     let command_line = ensemble::recorded_command_line(&a.dirs[0]).map_err(ens_err)?;
     let opts = Options {
         command_line,

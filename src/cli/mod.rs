@@ -60,9 +60,12 @@ enum Command {
             model) and DIR/manifest.json (scenario, rules, every parameter, seed, replicates, \
             ticks, crate version), then prints a short summary. Replicates run in parallel and \
             stream to disk; --resume continues an interrupted run, --shard K/N runs a share \
-            for `impunity merge`. Draws the charts into DIR/charts/ (see `impunity help chart`; \
+            for `impunity merge`. An existing, non-empty output directory is refused unless \
+            --force (which replaces impunity's own files there) or --resume. --from \
+            DIR/manifest.json reruns a recorded run to identical bytes. Draws the charts into DIR/charts/ (see `impunity help chart`; \
             --no-charts skips them) and prints a sparkline per key metric.",
-        after_help = "Example:\n  impunity run epstein-run2 --seed 7 --ticks 500 --replicates 4 --out out/run2"
+        after_help = "Examples:\n  impunity run epstein-run2 --seed 7 --ticks 500 --replicates 4 --out out/run2\n  \
+            impunity run --from out/run2/manifest.json --out out/run2-again"
     )]
     Run(run::RunArgs),
     /// Run a grid or Latin hypercube of scenario variants, every point on the same seeds.

@@ -8,7 +8,7 @@
 //! Parts are the same bytes whichever rank makes them, so the outputs are identical to a
 //! single-process run.
 
-use super::ensemble::{EnsembleArgs, ens_err, progress_bar, recorded_command_line};
+use super::ensemble::{Bar, EnsembleArgs, ens_err, recorded_command_line};
 use super::{CliError, Result, input};
 use impunity::ensemble::{self, Assembled, Options, Plan, Prepared, assemble, prepare};
 use mpi::traits::*;
@@ -32,13 +32,14 @@ pub fn execute(
     let rank = world.rank();
     let size = world.size() as u64;
     let root = world.process_at_rank(0);
-    let command_line = recorded_command_line();
+    let command_line = a.command_line.clone().unwrap_or_else(recorded_command_line);
 
     // 0: ready, 1: already complete, 2: refused.
     let mut status = [0u8; 1];
     let mut refused = None;
     if rank == 0 {
-        match prepare(plan, out, None, a.resume, command_line.clone()) {
+        let claimed = ensemble::claim_dir(out, a.resume, a.force);
+        match claimed.and_then(|()| prepare(plan, out, None, a.resume, command_line.clone())) {
             Ok(Prepared::Ready) => {}
             Ok(Prepared::Complete) => status[0] = 1,
             Err(e) => {
@@ -107,21 +108,21 @@ pub fn execute(
     }
 
     let remote = todo.len() - mine.len();
-    let bar = progress_bar(todo.len() as u64, a.quiet);
-    let tick = || bar.inc(1);
+    let bar = Bar::new(todo.len() as u64, plan.ticks, a.quiet);
     std::thread::scope(|sc| -> Result<()> {
-        let local = sc.spawn(|| pool.install(|| ensemble::run_these(plan, out, &mine, &tick)));
+        let local = sc
+            .spawn(|| pool.install(|| ensemble::run_these(plan, out, &mine, &|p| bar.progress(p))));
         for _ in 0..remote {
             let (bytes, _) = world.any_process().receive_vec::<u8>();
             ensemble::store_part(plan, out, &bytes).map_err(ens_err)?;
-            tick();
+            bar.remote_unit();
         }
         local
             .join()
             .map_err(|_| CliError::Run("a worker thread panicked".into()))?
             .map_err(ens_err)
     })?;
-    bar.finish_and_clear();
+    bar.finish();
     let opts = Options {
         keep_outcomes,
         command_line,

@@ -5,12 +5,23 @@ use super::load::load_scenario;
 use super::{Result, input};
 use impunity::Scenario;
 use impunity::ensemble::{Assembled, Plan};
-use std::path::Path;
+use impunity::output::Manifest;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 pub struct RunArgs {
     /// Preset name (see `impunity presets`) or scenario file.
-    scenario: String,
+    #[arg(required_unless_present = "from")]
+    scenario: Option<String>,
+    /// Rerun the run recorded in a manifest.json (its scenario, seed, replicates and ticks),
+    /// to identical bytes; combine with --out (and --force, --threads …) but not with a
+    /// scenario, --set, --seed, --ticks or --replicates.
+    #[arg(
+        long,
+        value_name = "MANIFEST",
+        conflicts_with_all = ["scenario", "set", "seed", "ticks", "replicates"]
+    )]
+    from: Option<PathBuf>,
     #[command(flatten)]
     ens: EnsembleArgs,
     // Charts (src/cli/chart.rs): --snapshots, --no-charts, --svg, --chart-width/height.
@@ -18,9 +29,22 @@ pub struct RunArgs {
     charts: super::chart::RunChartArgs,
 }
 
-pub fn run(a: RunArgs) -> Result<()> {
-    let scenario = load_scenario(&a.scenario, &a.ens.set)?;
-    let ticks = a.ens.ticks.unwrap_or(scenario.ticks);
+pub fn run(mut a: RunArgs) -> Result<()> {
+    let (scenario, ticks) = match (&a.from, &a.scenario) {
+        (Some(m), _) => {
+            let r = rerun(m)?;
+            a.ens.seed = r.seed;
+            a.ens.replicates = r.replicates;
+            a.ens.command_line = Some(r.command_line);
+            (r.scenario, r.ticks)
+        }
+        (None, Some(name)) => {
+            let s = load_scenario(name, &a.ens.set)?;
+            let t = a.ens.ticks.unwrap_or(s.ticks);
+            (s, t)
+        }
+        (None, None) => return Err(input("give a scenario or --from MANIFEST")),
+    };
     let out = a
         .ens
         .out
@@ -36,6 +60,62 @@ pub fn run(a: RunArgs) -> Result<()> {
     // Charts hook (src/cli/chart.rs): snapshots, sparkline summary, charts from the files.
     super::chart::after_run(&out, &scenario, a.ens.seed, ticks, &a.charts)?;
     Ok(())
+}
+
+/// What `--from` reads back from a manifest.
+struct Rerun {
+    scenario: Scenario,
+    seed: u64,
+    replicates: u64,
+    ticks: u32,
+    command_line: Vec<String>,
+}
+
+/// Reads the run recorded in `path` (a `manifest.json`, or the directory holding one), checks
+/// that it is a plain run and that its scenario still reads back to what was run.
+fn rerun(path: &Path) -> Result<Rerun> {
+    let file = if path.is_dir() {
+        path.join("manifest.json")
+    } else {
+        path.to_path_buf()
+    };
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| input(format!("--from {}: {e}", file.display())))?;
+    let m: Manifest = serde_json::from_str(&text).map_err(|e| {
+        input(format!(
+            "--from {}: not an impunity manifest: {e}",
+            file.display()
+        ))
+    })?;
+    if let Some(d) = m.design.as_deref().filter(|d| *d != "run") {
+        return Err(input(format!(
+            "--from {}: the manifest records a sweep or comparison (`{d}`), not a run; rerun it \
+             with the command line it records: {}",
+            file.display(),
+            m.command_line.join(" ")
+        )));
+    }
+    let scenario = Scenario::from_toml_str(&m.scenario_toml, &file.display().to_string())
+        .map_err(|e| input(format!("--from: the scenario recorded in {e}")))?;
+    if let Some(fp) = &m.fingerprint {
+        let plan = Plan::single(scenario.clone(), m.seed, m.replicates, m.ticks).map_err(input)?;
+        if plan.fingerprint() != *fp {
+            return Err(input(format!(
+                "--from {}: written by impunity {}, whose scenario no longer reads back the \
+                 same in impunity {}; the rerun would not reproduce it",
+                file.display(),
+                m.impunity_version,
+                env!("CARGO_PKG_VERSION")
+            )));
+        }
+    }
+    Ok(Rerun {
+        scenario,
+        seed: m.seed,
+        replicates: m.replicates,
+        ticks: m.ticks,
+        command_line: m.command_line,
+    })
 }
 
 /// The text summary of a plain run: the conflict report, or one line per replicate of

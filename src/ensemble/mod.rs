@@ -31,7 +31,7 @@
 //! let plan = Plan::single(s, 7, 3, 5).unwrap();
 //! let dir = std::env::temp_dir().join(format!("impunity-doc-ens-{}", std::process::id()));
 //! prepare(&plan, &dir, None, false, vec![]).unwrap();
-//! run_units(&plan, &dir, None, &|| {}).unwrap();
+//! run_units(&plan, &dir, None, &|_| {}).unwrap();
 //! let done = assemble(&plan, &[dir.clone()], &dir, &Options::default()).unwrap();
 //! assert_eq!(done.points[0].replicates, 3);
 //! let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
@@ -44,7 +44,7 @@ pub mod outcomes;
 pub mod stats;
 
 use crate::output::{Calendar, Manifest, calendar, fmt_value};
-use crate::run::run_replicate;
+use crate::run::run_replicate_observed;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -364,6 +364,102 @@ pub fn parts_dir(dir: &Path) -> PathBuf {
     dir.join(".parts")
 }
 
+/// What impunity writes into an output directory: the files and folders that `--force` may
+/// replace. Anything else in the directory is left alone.
+pub const OUTPUT_NAMES: [&str; 11] = [
+    "timeseries.csv",
+    "outcomes.csv",
+    "summary.csv",
+    "events.csv",
+    "cases.csv",
+    "points.csv",
+    "compare.csv",
+    "manifest.json",
+    "charts",
+    "snapshots",
+    ".parts",
+];
+
+/// Claims `dir` for a new run, so that earlier results are never overwritten by accident.
+///
+/// A missing or empty directory is fine. A directory holding anything else is refused unless
+/// `force`, in which case impunity's earlier outputs ([`OUTPUT_NAMES`] and their unfinished
+/// `.NAME.partial` files) are removed and any other file is kept. With `resume` nothing is
+/// checked here: [`prepare`] decides whether the directory holds the same run.
+///
+/// ```
+/// use impunity::ensemble::claim_dir;
+/// let dir = std::env::temp_dir().join(format!("impunity-claim-doc-{}", std::process::id()));
+/// let _ = std::fs::remove_dir_all(&dir);
+/// claim_dir(&dir, false, false).unwrap(); // does not exist yet: fine
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("timeseries.csv"), "replicate,tick\n").unwrap();
+/// std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+/// assert!(claim_dir(&dir, false, false).is_err()); // refused without force
+/// claim_dir(&dir, false, true).unwrap();
+/// assert!(!dir.join("timeseries.csv").exists()); // impunity's output removed
+/// assert!(dir.join("notes.txt").exists()); // the user's file kept
+/// std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn claim_dir(dir: &Path, resume: bool, force: bool) -> Result<(), EnsembleError> {
+    if resume {
+        return Ok(());
+    }
+    if !dir.exists() {
+        return Ok(());
+    }
+    if !dir.is_dir() {
+        return Err(EnsembleError::Input(format!(
+            "{} exists and is not a directory; choose another --out",
+            dir.display()
+        )));
+    }
+    let mut entries: Vec<String> = fs::read_dir(dir)
+        .map_err(io_err(dir))?
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<io::Result<_>>()
+        .map_err(io_err(dir))?;
+    if entries.is_empty() {
+        return Ok(());
+    }
+    entries.sort();
+    if !force {
+        let shown = entries
+            .iter()
+            .take(4)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let more = if entries.len() > 4 { ", …" } else { "" };
+        return Err(EnsembleError::Input(format!(
+            "{} already exists and is not empty ({shown}{more}); choose another --out, add \
+             --force to replace impunity's outputs there, or --resume to continue an \
+             interrupted run",
+            dir.display()
+        )));
+    }
+    for name in entries {
+        let ours = OUTPUT_NAMES.iter().any(|o| {
+            name == *o
+                || name
+                    .strip_prefix('.')
+                    .and_then(|n| n.strip_suffix(".partial"))
+                    == Some(*o)
+        });
+        if !ours {
+            continue;
+        }
+        let p = dir.join(&name);
+        let res = if p.is_dir() {
+            fs::remove_dir_all(&p)
+        } else {
+            fs::remove_file(&p)
+        };
+        res.map_err(io_err(&p))?;
+    }
+    Ok(())
+}
+
 /// Gets `dir` ready to run `plan`. Without `resume`, any earlier parts are removed and the run
 /// starts afresh. With `resume`, the directory must hold parts (or finished outputs) of the
 /// same plan and shard; anything else is refused, before anything is written.
@@ -521,14 +617,24 @@ pub fn pending_units(
     Ok((RunCount { owned, already }, todo))
 }
 
+/// What a progress callback of [`run_units`] is told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// One replicate advanced one tick.
+    Tick,
+    /// One unit (point, replicate) finished and is on disk.
+    Unit,
+}
+
 /// Runs every unit of `plan` (of `shard`) that has no part file in `dir` yet, in parallel on
-/// the current rayon pool, writing each unit's part as soon as it is done and calling
-/// `progress` after each. Returns what was owned and what was already there.
+/// the current rayon pool, writing each unit's part as soon as it is done. `progress` is
+/// called after every tick of every unit and after every unit (from the worker threads).
+/// Returns what was owned and what was already there.
 pub fn run_units(
     plan: &Plan,
     dir: &Path,
     shard: Option<Shard>,
-    progress: &(dyn Fn() + Sync),
+    progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<RunCount, EnsembleError> {
     let (count, todo) = pending_units(plan, dir, shard)?;
     run_these(plan, dir, &todo, progress)?;
@@ -540,19 +646,19 @@ pub fn run_these(
     plan: &Plan,
     dir: &Path,
     todo: &[u64],
-    progress: &(dyn Fn() + Sync),
+    progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<(), EnsembleError> {
     let parts = parts_dir(dir);
     todo.par_iter().with_max_len(1).try_for_each(|&u| {
         let (p, r) = plan.unit(u);
-        let bytes = run_part(plan, p, r);
+        let bytes = run_part_observed(plan, p, r, &|| progress(Progress::Tick));
         let name = part_name(p, r);
         let tmp = parts.join(format!(".{name}.tmp"));
         let fin = parts.join(&name);
         fs::write(&tmp, &bytes)
             .and_then(|_| fs::rename(&tmp, &fin))
             .map_err(io_err(&fin))?;
-        progress();
+        progress(Progress::Unit);
         Ok(())
     })
 }
@@ -585,8 +691,13 @@ pub fn store_part(plan: &Plan, dir: &Path, bytes: &[u8]) -> Result<(), EnsembleE
 /// events and cases rows (CSV text, without point columns), the outcomes and the per-tick
 /// metric values (f64, little-endian), each section preceded by its length.
 pub fn run_part(plan: &Plan, point: usize, rep: u64) -> Vec<u8> {
+    run_part_observed(plan, point, rep, &|| {})
+}
+
+/// [`run_part`], calling `after_tick` after every tick.
+pub fn run_part_observed(plan: &Plan, point: usize, rep: u64, after_tick: &dyn Fn()) -> Vec<u8> {
     let s = &plan.points[point].scenario;
-    let out = run_replicate(s, plan.seed, rep, plan.ticks);
+    let out = run_replicate_observed(s, plan.seed, rep, plan.ticks, after_tick);
     let cal = calendar(s);
     let mut ts = Vec::new();
     crate::output::write_timeseries_rows(&mut ts, rep, &out.rows, cal).expect("to memory");
@@ -1184,7 +1295,7 @@ mod tests {
         let plan = Plan::single(s, 3, 9, 30).unwrap();
         let dir = std::env::temp_dir().join(format!("impunity-blocks-{}", std::process::id()));
         prepare(&plan, &dir, None, false, vec![]).unwrap();
-        run_units(&plan, &dir, None, &|| {}).unwrap();
+        run_units(&plan, &dir, None, &|_| {}).unwrap();
         let whole = summary_with_block(&plan, &dir, 1 << 30);
         let one_tick = summary_with_block(&plan, &dir, 1);
         let seven = summary_with_block(&plan, &dir, 9 * 4 * 8 * 7);

@@ -126,7 +126,17 @@ fn a_shown_preset_runs_to_the_same_bytes_as_the_preset() {
         let o = run_in(&d, &["show", preset]);
         let file = format!("{preset}-copy.toml");
         std::fs::write(d.join(&file), &o.stdout).unwrap();
-        let args = ["--seed", "5", "--ticks", "30", "--replicates", "2", "--out"];
+        // --force: the same directories serve every preset of the loop
+        let args = [
+            "--force",
+            "--seed",
+            "5",
+            "--ticks",
+            "30",
+            "--replicates",
+            "2",
+            "--out",
+        ];
         let a = run_in(
             &d,
             &[&["run", preset][..], &args[..], &["from-preset"]].concat(),
@@ -140,6 +150,149 @@ fn a_shown_preset_runs_to_the_same_bytes_as_the_preset() {
         let ts = |dir: &str| std::fs::read(d.join(dir).join("timeseries.csv")).unwrap();
         assert_eq!(ts("from-preset"), ts("from-file"), "{preset}");
     }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn an_existing_output_directory_is_refused_without_force() {
+    let d = tmpdir("force");
+    let args = [
+        "run",
+        "epstein-run1",
+        "--ticks",
+        "5",
+        "--out",
+        "o",
+        "--no-charts",
+    ];
+    let first = run_in(&d, &args);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let before = std::fs::read(d.join("o/timeseries.csv")).unwrap();
+    std::fs::write(d.join("o/notes.txt"), "mine").unwrap();
+
+    // the same command again, with another seed: refused, nothing touched
+    let again = run_in(&d, &[&args[..], &["--seed", "9"]].concat());
+    assert_eq!(again.status.code(), Some(2));
+    let err = text(&again.stderr);
+    assert!(
+        err.contains("already exists") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(d.join("o/timeseries.csv")).unwrap(), before);
+
+    // --force replaces impunity's outputs and keeps the user's file
+    let forced = run_in(&d, &[&args[..], &["--seed", "9", "--force"]].concat());
+    assert_eq!(forced.status.code(), Some(0), "{}", text(&forced.stderr));
+    assert_ne!(std::fs::read(d.join("o/timeseries.csv")).unwrap(), before);
+    assert_eq!(
+        std::fs::read_to_string(d.join("o/notes.txt")).unwrap(),
+        "mine"
+    );
+
+    // an empty directory is fine
+    std::fs::create_dir_all(d.join("empty")).unwrap();
+    let o = run_in(
+        &d,
+        &[
+            "run",
+            "epstein-run1",
+            "--ticks",
+            "2",
+            "--out",
+            "empty",
+            "--no-charts",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn run_from_a_manifest_reproduces_the_run() {
+    let d = tmpdir("from");
+    let o = run_in(
+        &d,
+        &[
+            "run",
+            "epstein-run2",
+            "--seed",
+            "4",
+            "--ticks",
+            "40",
+            "--replicates",
+            "3",
+            "--set",
+            "rules.ratio=round_half_even",
+            "--out",
+            "first",
+            "--no-charts",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let again = run_in(
+        &d,
+        &[
+            "run",
+            "--from",
+            "first/manifest.json",
+            "--out",
+            "again",
+            "--threads",
+            "1",
+            "--no-charts",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    for f in [
+        "timeseries.csv",
+        "outcomes.csv",
+        "summary.csv",
+        "manifest.json",
+    ] {
+        assert_eq!(
+            std::fs::read(d.join("first").join(f)).unwrap(),
+            std::fs::read(d.join("again").join(f)).unwrap(),
+            "{f} differs after run --from"
+        );
+    }
+    // the directory itself names its manifest too
+    let dir = run_in(
+        &d,
+        &["run", "--from", "first", "--out", "third", "--no-charts"],
+    );
+    assert_eq!(dir.status.code(), Some(0), "{}", text(&dir.stderr));
+
+    // --from fixes the run: no scenario, --seed, --set, --ticks or --replicates beside it
+    let clash = run_in(&d, &["run", "--from", "first", "--seed", "2", "--out", "x"]);
+    assert_eq!(clash.status.code(), Some(2));
+    let clash = run_in(
+        &d,
+        &["run", "epstein-run2", "--from", "first", "--out", "x"],
+    );
+    assert_eq!(clash.status.code(), Some(2));
+
+    // not a manifest, or a sweep's: a clear error
+    std::fs::write(d.join("bad.json"), "{}").unwrap();
+    let bad = run_in(&d, &["run", "--from", "bad.json", "--out", "x"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("not an impunity manifest"));
+    let sweep = run_in(
+        &d,
+        &[
+            "sweep",
+            "epstein-run1",
+            "--vary",
+            "communities.citizens.legitimacy=0.7,0.8",
+            "--ticks",
+            "3",
+            "--out",
+            "sw",
+        ],
+    );
+    assert_eq!(sweep.status.code(), Some(0), "{}", text(&sweep.stderr));
+    let from_sweep = run_in(&d, &["run", "--from", "sw", "--out", "x"]);
+    assert_eq!(from_sweep.status.code(), Some(2));
+    assert!(text(&from_sweep.stderr).contains("impunity sweep epstein-run1"));
     let _ = std::fs::remove_dir_all(&d);
 }
 
