@@ -128,10 +128,7 @@ pub fn execute(
     ensemble::claim_dir(out, a.resume, a.force).map_err(ens_err)?;
     let state = prepare(plan, out, shard, a.resume, command_line.clone()).map_err(ens_err)?;
     if state == Prepared::Complete {
-        eprintln!(
-            "{} already holds the finished outputs of this run; nothing to do",
-            out.display()
-        );
+        say_nothing_to_do(out);
         return Ok(None);
     }
     let (count, todo) = ensemble::pending_units(plan, out, shard).map_err(ens_err)?;
@@ -153,14 +150,30 @@ pub fn execute(
         );
         return Ok(None);
     }
+    assemble_in_place(plan, out, keep_outcomes, command_line).map(Some)
+}
+
+/// Writes the final outputs of a run whose parts are all in `out` (one process, or MPI rank 0).
+pub fn assemble_in_place(
+    plan: &Plan,
+    out: &Path,
+    keep_outcomes: bool,
+    command_line: Vec<String>,
+) -> Result<Assembled> {
     let opts = Options {
         keep_outcomes,
         command_line,
         ..Options::default()
     };
-    assemble(plan, &[out.to_path_buf()], out, &opts)
-        .map(Some)
-        .map_err(ens_err)
+    assemble(plan, &[out.to_path_buf()], out, &opts).map_err(ens_err)
+}
+
+/// Says that `out` already holds this very run (a `--resume` of a finished run).
+pub fn say_nothing_to_do(out: &Path) {
+    eprintln!(
+        "{} already holds the finished outputs of this run; nothing to do",
+        out.display()
+    );
 }
 
 /// The progress bar of an ensemble on stderr: ticks run (over every replicate), replicates

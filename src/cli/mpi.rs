@@ -8,9 +8,11 @@
 //! Parts are the same bytes whichever rank makes them, so the outputs are identical to a
 //! single-process run.
 
-use super::ensemble::{Bar, EnsembleArgs, ens_err, recorded_command_line};
+use super::ensemble::{
+    Bar, EnsembleArgs, assemble_in_place, ens_err, recorded_command_line, say_nothing_to_do,
+};
 use super::{CliError, Result, input};
-use impunity::ensemble::{self, Assembled, Options, Plan, Prepared, assemble, prepare};
+use impunity::ensemble::{self, Assembled, Plan, Prepared, prepare};
 use mpi::traits::*;
 use rayon::prelude::*;
 use std::path::Path;
@@ -52,10 +54,7 @@ pub fn execute(
     match (status[0], refused) {
         (1, _) => {
             if rank == 0 {
-                eprintln!(
-                    "{} already holds the finished outputs of this run; nothing to do",
-                    out.display()
-                );
+                say_nothing_to_do(out);
             }
             return Ok(None);
         }
@@ -123,12 +122,5 @@ pub fn execute(
             .map_err(ens_err)
     })?;
     bar.finish();
-    let opts = Options {
-        keep_outcomes,
-        command_line,
-        ..Options::default()
-    };
-    assemble(plan, &[out.to_path_buf()], out, &opts)
-        .map(Some)
-        .map_err(ens_err)
+    assemble_in_place(plan, out, keep_outcomes, command_line).map(Some)
 }
