@@ -50,8 +50,34 @@ pub fn apply_sets(base: Scenario, sets: &[String]) -> Result<Scenario> {
         keys::check_path(&base, k).map_err(|e| input(format!("--set {kv}: {e}")))?;
         changes.push((k.to_string(), parse_value(v.trim())));
     }
+    for (k, _) in &changes {
+        warn_if_timeline_changes(&base, k);
+    }
     base.with_changes(changes.iter().map(|(k, v)| (k.as_str(), v.clone())))
         .map_err(|e| input(format!("{}: {e}", blame(&e, sets))))
+}
+
+/// Tells the user (stderr) that a key given on the command line (`--set`, `--vary`,
+/// `--variant`) is changed again by the scenario's timeline, so the value holds only until
+/// then.
+pub fn warn_if_timeline_changes(s: &Scenario, key: &str) {
+    let when = s.timeline_changes(key);
+    if !when.is_empty() {
+        let how = if presets::find(&s.name).is_some() {
+            format!(
+                "edit the timeline in a copy (`impunity show {} > my.toml`)",
+                s.name
+            )
+        } else {
+            "edit the scenario file's timeline".into()
+        };
+        eprintln!(
+            "warning: {key} is changed again by {}'s timeline ({}): the value given holds only \
+             until then; to hold it for the whole run, {how}",
+            s.name,
+            when.join(", "),
+        );
+    }
 }
 
 /// The `--set` an error of the changed scenario most likely comes from: the one whose key

@@ -36,6 +36,7 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
         .map_err(input)?;
     for v in &vary {
         v.check(&base).map_err(input)?;
+        super::load::warn_if_timeline_changes(&base, &v.key);
     }
     let mut keys: Vec<&str> = vary.iter().map(|v| v.key.as_str()).collect();
     keys.sort_unstable();

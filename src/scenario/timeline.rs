@@ -143,6 +143,42 @@ impl Scenario {
         Scenario::from_toml_value(tree)
     }
 
+    /// When the timeline changes `key` (or a key inside it, or the table holding it): one
+    /// label per entry, its date or tick (`2018-06-20`, `tick 77`, `ticks 0-70` for a ramp).
+    /// A value given for such a key before the run (`--set`, a sweep, a variant) holds only
+    /// until then, which is worth telling the user.
+    ///
+    /// ```
+    /// let mali = impunity::presets::get("central-mali-2018").unwrap();
+    /// assert_eq!(mali.timeline_changes("policy.impunity"), ["2018-06-20"]);
+    /// assert!(mali.timeline_changes("policy.conviction").is_empty());
+    /// let run3 = impunity::presets::get("epstein-run3").unwrap();
+    /// assert_eq!(run3.timeline_changes("communities.citizens.legitimacy"), ["ticks 10-80"]);
+    /// ```
+    pub fn timeline_changes(&self, key: &str) -> Vec<String> {
+        let related = |k: &String| {
+            k == key || k.starts_with(&format!("{key}.")) || key.starts_with(&format!("{k}."))
+        };
+        self.timeline
+            .iter()
+            .filter(|e| e.set.keys().chain(e.ramp.keys()).any(related))
+            .map(|e| {
+                // a date as written, else the tick number
+                let when = |t: Option<u32>, d: Option<super::Date>| {
+                    d.map_or_else(|| t.unwrap_or(0).to_string(), |d| d.to_string())
+                };
+                match (e.ramp.is_empty(), e.date.or(e.from_date).is_some()) {
+                    (true, true) => when(e.at, e.date),
+                    (true, false) => format!("tick {}", when(e.at, None)),
+                    (false, true) => {
+                        format!("{} to {}", when(e.from, e.from_date), when(e.to, e.to_date))
+                    }
+                    (false, false) => format!("ticks {}-{}", when(e.from, None), when(e.to, None)),
+                }
+            })
+            .collect()
+    }
+
     /// The value at a key path, as TOML.
     pub fn get(&self, path: &str) -> Option<toml::Value> {
         let tree = toml::Value::try_from(self).ok()?;

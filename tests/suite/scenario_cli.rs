@@ -297,6 +297,31 @@ fn run_from_a_manifest_reproduces_the_run() {
 }
 
 #[test]
+fn a_set_that_the_timeline_overrides_is_warned_about() {
+    let o = run(&[
+        "validate",
+        "central-mali-2018",
+        "--set",
+        "policy.impunity=0.2",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("warning: policy.impunity is changed again") && err.contains("2018-06-20"),
+        "{err}"
+    );
+    // a key the timeline leaves alone: no warning
+    let o = run(&[
+        "validate",
+        "central-mali-2018",
+        "--set",
+        "policy.conviction=0.5",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!text(&o.stderr).contains("warning"), "{}", text(&o.stderr));
+}
+
+#[test]
 fn init_writes_a_starter_that_validates_and_runs() {
     let d = tmpdir("init");
     let o = run_in(&d, &["init", "mine"]);
