@@ -25,7 +25,7 @@
 //! (every column above from `killed_civilians_state` on, plus `active` and `jailed`) when the
 //! scenario uses it. `outputs.metrics` in a scenario picks any list.
 
-use crate::model::{Model, Perp, Status, is_conflict};
+use crate::model::{ConflictCounters, Model, Perp, Status, is_conflict};
 use crate::scenario::Scenario;
 
 /// Counts describing one tick.
@@ -362,17 +362,10 @@ fn all_names(s: &Scenario) -> Vec<String> {
         "arrests",
         "births",
         "deaths_of_age",
-        "abuses",
-        "abuses_trained",
-        "cases_opened",
-        "cases_investigated",
-        "convictions",
-        "amnesties",
-        "battles",
-        "battle_deaths",
     ]
     .map(String::from)
     .to_vec();
+    v.extend(ConflictCounters::SCALAR_NAMES.map(String::from));
     v.extend(
         Perp::ALL
             .iter()

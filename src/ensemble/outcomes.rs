@@ -29,7 +29,7 @@
 //! ```
 
 use crate::analysis::ActivitySummary;
-use crate::model::{Perp, is_conflict};
+use crate::model::{ConflictCounters, Perp, is_conflict};
 use crate::report::{ConflictTotals, FATES};
 use crate::run::ReplicateOutput;
 use crate::scenario::Scenario;
@@ -64,18 +64,7 @@ pub fn names(s: &Scenario) -> Result<Vec<String>, String> {
             n.push(format!("legitimacy_end_{c}"));
             n.push(format!("unresolved_end_{c}"));
         }
-        for x in [
-            "abuses",
-            "abuses_trained",
-            "cases_opened",
-            "cases_investigated",
-            "convictions",
-            "amnesties",
-            "battles",
-            "battle_deaths",
-        ] {
-            n.push(x.into());
-        }
+        n.extend(ConflictCounters::SCALAR_NAMES.map(String::from));
         n.extend(FATES.iter().map(|f| format!("cases_{}", f.name())));
     }
     Ok(n)
@@ -114,17 +103,6 @@ fn conflict_values(t: &ConflictTotals, v: &mut Vec<f64>) {
         v.push(t.legitimacy_end[k]);
         v.push(t.unresolved_end[k]);
     }
-    for x in [
-        c.abuses,
-        c.abuses_trained,
-        c.cases_opened,
-        c.cases_investigated,
-        c.convictions,
-        c.amnesties,
-        c.battles,
-        c.battle_deaths,
-    ] {
-        v.push(x as f64);
-    }
+    v.extend(c.scalars().map(|x| x as f64));
     v.extend(t.fates.iter().map(|&k| k as f64));
 }

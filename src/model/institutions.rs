@@ -168,6 +168,33 @@ pub struct ConflictCounters {
 }
 
 impl ConflictCounters {
+    /// Names of the scalar counters, in the order of [`ConflictCounters::scalars`]: the
+    /// metric names of the time series and the outcome names of a whole run.
+    pub const SCALAR_NAMES: [&'static str; 8] = [
+        "abuses",
+        "abuses_trained",
+        "cases_opened",
+        "cases_investigated",
+        "convictions",
+        "amnesties",
+        "battles",
+        "battle_deaths",
+    ];
+
+    /// The scalar counters, in the order of [`ConflictCounters::SCALAR_NAMES`].
+    pub fn scalars(&self) -> [u64; 8] {
+        [
+            self.abuses,
+            self.abuses_trained,
+            self.cases_opened,
+            self.cases_investigated,
+            self.convictions,
+            self.amnesties,
+            self.battles,
+            self.battle_deaths,
+        ]
+    }
+
     /// Zero counts for `communities` communities and `groups` groups.
     pub fn new(communities: usize, groups: usize) -> Self {
         ConflictCounters {
