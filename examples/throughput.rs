@@ -1,4 +1,4 @@
-//! Agent-steps per second of one model, timed the way `../shared/bench/mesa-epstein` times Mesa
+//! Agent-steps per second of one model, timed the way `scripts/mesa/bench_mesa_epstein.py` times Mesa
 //! (steps only, setup excluded), for side-by-side ratios.
 //!
 //! ```text

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side speed of impunity and Mesa on Epstein's model (Mesa's example, its defaults).
 #
-#   scripts/compare-mesa.sh [PATH_TO_MESA_BENCH_DIR]
+#   scripts/compare-mesa.sh [PATH_TO_MESA_BENCH_DIR]   (default: scripts/mesa, in this repository)
 #
 # Runs, one after the other on this machine, each size 3 times: Mesa 3.3.1's shipped example
 # (via bench_mesa_epstein.py, unmodified model, DataCollector on as shipped) and impunity's
@@ -9,7 +9,7 @@
 # median agent-steps per second of each and the ratio. Absolute figures drift on shared
 # machines; the ratio is what to quote.
 set -euo pipefail
-bench=${1:-../shared/bench/mesa-epstein}
+bench=${1:-scripts/mesa}
 venv=${MESA_VENV:-target/mesa-venv}
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"

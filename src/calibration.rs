@@ -1,6 +1,6 @@
 //! The 2018 figures the central-Mali scenario is calibrated to, and how a run compares.
 //!
-//! Each [`Target`] is a public figure of `../shared/data/calibration/central-mali-2018.md` turned
+//! Each [`Target`] is a public figure of `docs/data/calibration/central-mali-2018.md` turned
 //! into an observable of one simulated year and a band (the figures are noisy and partial:
 //! a band, not a point). [`observe`] computes the observables of one replicate from its
 //! outputs; [`Comparison`] summarises an ensemble: mean, standard deviation, share of

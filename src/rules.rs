@@ -17,7 +17,7 @@
 //! | cop after arrest ([`CopAfterArrest`]) | stays | moves onto the arrestee's cell | stays |
 //! | placement ([`Placement`]) | exact counts | exact counts | per cell, by cumulative weights |
 //!
-//! Two rows of MODEL.md's table follow from others here rather than being separate switches:
+//! Two rows of the table in docs/MODEL.md §6 follow from others here rather than being separate switches:
 //! *what A counts* is always `1 + actives in vision`, and whether "in vision" includes the own
 //! cell is [`Rules::include_center`]; the *movement target* is always a cell without an
 //! occupant, and who occupies a cell is decided by [`Rules::jailed`] (under `netlogo` jailed

@@ -1,5 +1,5 @@
 //! Abuse: extrajudicial killings by state-side units and pro-government fighters
-//! (MODEL.md section 4.4).
+//! (docs/ODD.md §7.10).
 //!
 //! A state unit (role policing or counter-insurgency) that sees civilians kills one with
 //! probability per tick

@@ -1,4 +1,4 @@
-//! Militia arming and disarmament (MODEL.md section 4.8).
+//! Militia arming and disarmament (docs/ODD.md §7.16).
 //!
 //! Arming: a state-backed group's arms level is its own `groups.<g>.arms` plus
 //! `policy.militia_arming`, capped at 1; it raises the success of its attacks and its pull on

@@ -1,4 +1,4 @@
-//! Battles between organised forces: Lanchester-style attrition (MODEL.md section 4.7).
+//! Battles between organised forces: Lanchester-style attrition (docs/ODD.md §7.14).
 //!
 //! A battle starts when a fighter attacks state units or a rival group's fighters it sees, or
 //! when a counter-insurgency unit engages fighters it sees (probability `violence.engage_rate`

@@ -1,4 +1,4 @@
-//! The justice pipeline (MODEL.md section 4.5).
+//! The justice pipeline (docs/ODD.md §7.11).
 //!
 //! Each abuse event opens a case. Three uniform numbers are drawn when it opens and compared
 //! with the knobs in force when each decision falls due, so that changing one knob changes

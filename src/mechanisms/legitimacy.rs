@@ -1,4 +1,4 @@
-//! Legitimacy and unresolved injustice per community (MODEL.md section 4.6).
+//! Legitimacy and unresolved injustice per community (docs/ODD.md §7.12).
 //!
 //! With `legitimacy.dynamic` on, at the end of each tick
 //!

@@ -1,4 +1,4 @@
-//! What force units do in the conflict model (MODEL.md sections 4.3 and 4.9), by role.
+//! What force units do in the conflict model (docs/ODD.md §7.9 and §7.15), by role.
 //!
 //! * **policing**: Epstein's rule C, with probability `forces.<f>.arrest_rate` per tick (1 in
 //!   Epstein's model), then possibly an abuse ([`crate::mechanisms::abuse`]);

@@ -1,4 +1,4 @@
-//! Recruitment into armed groups (MODEL.md section 4.2).
+//! Recruitment into armed groups (docs/ODD.md §7.8).
 //!
 //! On its turn, after deciding whether to be active, a civilian may join a group that recruits
 //! from its community:

@@ -1,4 +1,4 @@
-//! Training missions (MODEL.md section 4.10), such as the EU Training Mission in Mali.
+//! Training missions (docs/ODD.md §7.17), such as the EU Training Mission in Mali.
 //!
 //! Trainers = `staff − protection − administration` (EUTM: 600 − 400 − 50 = 150). Each tick a
 //! mission trains `trainers × throughput` units (fractions carry over) of the forces it

@@ -1,4 +1,4 @@
-//! Armed and communal violence (MODEL.md section 4.7): fighters' turns, attacks on civilians,
+//! Armed and communal violence (docs/ODD.md §7.13): fighters' turns, attacks on civilians,
 //! and killings grouped into events.
 //!
 //! On its turn a fighter of group g first may leave the group (probability

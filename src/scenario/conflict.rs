@@ -1,4 +1,4 @@
-//! Scenario sections of the conflict model (MODEL.md sections 3-5): regions, armed groups,
+//! Scenario sections of the conflict model (docs/ODD.md §2.2 and §7): regions, armed groups,
 //! force roles, abuse, justice, legitimacy dynamics, violence, policy knobs, missions.
 //!
 //! Every section is optional and off by default, so Epstein's scenarios are exact special
@@ -481,7 +481,7 @@ pub struct DisarmamentSpec {
     pub rate: f64,
 }
 
-/// The knobs researchers turn (MODEL.md section 5).
+/// The knobs researchers turn (docs/MODEL.md §5).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicySpec {

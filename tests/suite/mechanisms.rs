@@ -1,4 +1,4 @@
-//! The conflict mechanisms in isolation, on tiny worlds (MODEL.md section 4).
+//! The conflict mechanisms in isolation, on tiny worlds (docs/ODD.md §7).
 //!
 //! Each test switches on one mechanism in a 30 × 30 world with two communities and checks
 //! its rule: a deterministic consequence where the rule is deterministic (impunity 0 means

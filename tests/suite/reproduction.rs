@@ -1,4 +1,4 @@
-//! Epstein (2002) reproduced: the published phenomena of MODEL.md section 6, over fixed seeds.
+//! Epstein (2002) reproduced: the published phenomena of docs/MODEL.md §6, over fixed seeds.
 //!
 //! Each assertion states a direction or a bound with a margin that follows from the spread
 //! measured across seeds (documented next to it), not from one lucky seed. The measured
