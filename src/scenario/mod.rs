@@ -3,8 +3,13 @@
 //! A [`Scenario`] is plain data. Presets are scenario files shipped with the crate
 //! (`scenarios/*.toml`, see [`crate::presets`]); users write their own, or build one in Rust
 //! with a [`ScenarioBuilder`]. Every scenario goes through [`Scenario::validate`] before
-//! anything runs; errors read `file:line:col: key.path: message` ([`ScenarioError`]). Every
-//! key is documented in [`keys`] (and `docs/scenario.md`, generated from it).
+//! anything runs; errors read `file:line:col: key.path: message` ([`ScenarioError`]).
+//!
+//! Every key is declared once, next to its field: its type, meaning, default, range check,
+//! whether the timeline may change it, and how it is written back. The reading and writing,
+//! the range checks, [`Scenario::check_key`] and the reference of every key ([`reference`],
+//! which `docs/scenario.md` is) all come from those declarations; the checks that involve
+//! several keys are listed, each with what it refuses, in one module.
 //!
 //! ```
 //! use impunity::scenario::Scenario;
@@ -29,400 +34,206 @@
 //! assert!(Scenario::from_toml_str("name = 1", "bad.toml").is_err());
 //! ```
 
+// Module map: `declare` (the `section!` macro and what it builds on) and `ranges` (the range
+// checks keys name) come first, so that every section module can use them; then one module
+// per group of sections; then what works on whole scenarios: `checks` (across keys), `keys`
+// (key paths), `reference` (docs/scenario.md), `source` (text to scenario, with locations),
+// `changes` (key paths set to values), `builder`, `size`, `error`.
+#[macro_use]
+mod declare;
+mod ranges;
+
 mod builder;
+mod changes;
+mod checks;
+mod communities;
 mod conflict;
+mod date;
 mod error;
+mod forces;
+mod groups;
+#[doc(hidden)]
 pub mod keys;
+mod policy;
+mod population;
+mod reference;
+mod rules_spec;
 mod size;
 mod source;
 mod timeline;
+mod world;
 
 pub use builder::ScenarioBuilder;
-pub use conflict::{
-    AbuseSpec, AmnestySpec, Date, DisarmTarget, DisarmamentSpec, Driver, GroupKind, GroupSpec,
-    JusticeSpec, LegitimacySpec, MissionSpec, PolicySpec, RegionsSpec, Role, Side, Targets,
-    ViolenceSpec,
-};
-pub use error::{ScenarioError, nearest};
+pub use communities::CommunitySpec;
+pub use conflict::{AbuseSpec, JusticeSpec, LegitimacySpec, ViolenceSpec};
+pub use date::Date;
+pub use error::ScenarioError;
+pub use forces::{ForceSpec, Role, Side};
+pub use groups::{Driver, GroupKind, GroupSpec, Targets};
+pub use policy::{AmnestySpec, DisarmTarget, DisarmamentSpec, MissionSpec, PolicySpec};
+pub use population::{ActivationSpec, DemographySpec, PolicingSpec, PopulationSpec};
+pub use reference::reference;
+pub use rules_spec::RulesSpec;
 pub use size::Footprint;
-pub use source::locate;
-pub use timeline::{TimelineEntry, TimelineRuntime, dynamic_key, get_path, set_path};
+pub use timeline::TimelineEntry;
+pub use world::{RegionsSpec, WorldSpec};
 
-use crate::rules::{JailTerm, Ratio, RuleSet, Rules};
-use crate::world::MAX_RADIUS;
+pub(crate) use changes::{get_path, set_path};
+pub(crate) use checks::unknown;
+pub(crate) use keys::dynamic_key;
+pub(crate) use timeline::TimelineRuntime;
+
+// Reached by the command line (src/cli) at these paths until it moves to `check_key` and
+// keeps its own helpers; hidden, and not part of the library's API.
+#[doc(hidden)]
+pub use error::nearest;
+#[doc(hidden)]
+pub use size::human_bytes;
+
+use crate::rules::Rules;
+use declare::Range;
 use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
+use rules_spec::rules_spec;
 
-/// A whole scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Scenario {
-    /// Short name, used for output directories.
-    pub name: String,
-    /// One paragraph for humans.
-    #[serde(default)]
-    pub description: String,
-    /// Number of ticks a run lasts unless the command line says otherwise.
-    pub ticks: u32,
-    /// Calendar date of tick 0 (optional): outputs then carry a `date` column and timeline
-    /// entries may give dates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<Date>,
-    /// Days one tick stands for (with `start_date`).
-    #[serde(default = "one_u32", skip_serializing_if = "is_one_u32")]
-    pub days_per_tick: u32,
-    /// Implementation rules (a rule-set name, or a table with `base` and overrides).
-    #[serde(deserialize_with = "rules_spec")]
-    pub rules: RulesSpec,
-    /// The lattice.
-    pub world: WorldSpec,
-    /// Persons: how many, how far they see, whether they move.
-    pub population: PopulationSpec,
-    /// Epstein's activation rule constants.
-    #[serde(default)]
-    pub activation: ActivationSpec,
-    /// Arrests and jail.
-    #[serde(default)]
-    pub policing: PolicingSpec,
-    /// Communities, in the order they are declared.
-    pub communities: IndexMap<String, CommunitySpec>,
-    /// Force units (Epstein's cops; FAMa, MINUSMA, … in the conflict model), by name.
-    #[serde(default)]
-    pub forces: IndexMap<String, ForceSpec>,
-    /// Armed groups, by name.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub groups: IndexMap<String, GroupSpec>,
-    /// Legitimacy dynamics and unresolved injustice.
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub legitimacy: LegitimacySpec,
-    /// Extrajudicial killings.
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub abuse: AbuseSpec,
-    /// Attacks, battles and strikes.
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub violence: ViolenceSpec,
-    /// Timing of the justice pipeline.
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub justice: JusticeSpec,
-    /// The knobs researchers turn.
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub policy: PolicySpec,
-    /// Training missions (EUTM), by name.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub missions: IndexMap<String, MissionSpec>,
-    /// Births and deaths of age (Epstein's Model II).
-    #[serde(default, skip_serializing_if = "DemographySpec::is_off")]
-    pub demography: DemographySpec,
-    /// Changes to any knob during the run.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub timeline: Vec<TimelineEntry>,
+section! {
+    /// A whole scenario.
+    pub struct Scenario {
+        /// Short name; names the output directory (`out/<name>`).
+        pub name: String = required example("\"tiny\"") check(NAME);
+        /// One paragraph for humans.
+        pub description: String = default;
+        /// Ticks a run lasts, unless `impunity run --ticks` says otherwise.
+        pub ticks: u32 = required example("100") check(TICKS);
+        /// Calendar date of tick 0 (a TOML date, or a string). Outputs then carry a `date`
+        /// column, and timeline entries may give dates (`date`, `from_date`, `to_date`)
+        /// instead of ticks. Unset: ticks only.
+        pub start_date: Option<Date> = unset example("2018-01-01") range("a calendar date")
+            [sparse];
+        /// Days one tick stands for: tick t is the date `start_date` + t × days_per_tick, and
+        /// a date falls on tick floor(days since `start_date` / days_per_tick). Rates
+        /// "per tick" and delays in ticks (`justice.*`) are not rescaled: they are per this
+        /// many days (1: a tick is a day).
+        pub days_per_tick: u32 = default(1) check(DAYS_PER_TICK) [sparse];
+        /// The implementation rules: a rule-set name (`rules = "mesa"`), or a table with a
+        /// `base` rule set and any switches overridden (`[rules]`, `base = "paper"`,
+        /// `ratio = "floor"`). Always written back as a table, so `--set rules.ratio=floor`
+        /// works on either form. See the README's rule-set table.
+        pub rules: RulesSpec = required ty("string or table") read_with("rules_spec");
+        /// The lattice.
+        pub world: WorldSpec = required;
+        /// Persons on the lattice.
+        pub population: PopulationSpec = required;
+        /// Epstein's activation rule: a person is active when G − N > T, with grievance
+        /// G = H·(1 − L) and net risk N = R·P.
+        pub activation: ActivationSpec = default;
+        /// Arrests and jail.
+        pub policing: PolicingSpec = default;
+        /// Communities by name, in the order declared (`[communities.citizens]`; Epstein's
+        /// Model II groups). Names are lower-case letters, digits and `_` (they become column
+        /// names); 1 to 250 communities.
+        pub communities: IndexMap<String, CommunitySpec> = required;
+        /// Force units (Epstein's cops) by name (`[forces.cops]`); same naming rules as
+        /// communities; at most 100 forces.
+        pub forces: IndexMap<String, ForceSpec> = default;
+        /// Armed groups by name (`[groups.jnim]`); same naming rules as communities, and a
+        /// group may not share a name with a community or force; at most 100 groups.
+        /// Fighters are persons who joined from their community: no longer civilians, they
+        /// move, attack and fight as their group says, and may desert.
+        pub groups: IndexMap<String, GroupSpec> = default [sparse];
+        /// Legitimacy that moves with events, and unresolved injustice (off when absent: L is
+        /// each community's baseline, as in Epstein). Each tick,
+        /// L ← clamp(L + λ·(L₀ − L) + ΔL, 0, 1) and U ← U·(1 − μ) + ΔU per community, where
+        /// ΔL and ΔU sum the tick's events below; grievance is G = H·(1 − L) + ω·U. Drops and
+        /// rises are in legitimacy units, per agent killed or per case.
+        pub legitimacy: LegitimacySpec = default [timeline sparse];
+        /// Extrajudicial killings by state forces and pro-government fighters (none when
+        /// absent). A state policing or counter-insurgency unit that sees civilians kills one
+        /// with probability a₀·(1 − discipline)·(1 + ρ·alarm)·(1 − E)·exp(−δ_pk·n_pk) per
+        /// tick, E the punishment its force expects, learned from its earlier cases. Each
+        /// abuse event opens a justice case.
+        pub abuse: AbuseSpec = default [timeline sparse];
+        /// Attacks on civilians, battles and strikes. An attack kills with probability
+        /// λ·a·(1 − d_h if the household is armed)·exp(−δ_pk·n_pk − δ_s·n_s), a the group's
+        /// arms level, n_pk and n_s the peacekeeping and state units in the attacker's
+        /// vision.
+        pub violence: ViolenceSpec = default [timeline sparse];
+        /// Timing and rules of the cases that abuses open: decided, then tried, then served
+        /// or amnestied (the outcomes are set by `policy`).
+        pub justice: JusticeSpec = default [timeline sparse];
+        /// The knobs researchers turn: justice, amnesty, militia arming and disarmament,
+        /// training oversight, profiling. Every key may change on the timeline.
+        pub policy: PolicySpec = default [timeline sparse];
+        /// Training missions (EUTM) by name. Each tick a mission trains trainers ×
+        /// `throughput` units (fractions carry over) of the forces it trains, chosen among
+        /// the untrained; a unit is trained once.
+        pub missions: IndexMap<String, MissionSpec> = default [sparse];
+        /// Births and deaths of age (Epstein's Model II); off when absent.
+        pub demography: DemographySpec = default [sparse];
+        /// Changes during the run, as `[[timeline]]` entries: `at` (or `date`) with `set`, or
+        /// `from` and `to` (or `from_date`, `to_date`) with `ramp`. A change at tick t takes
+        /// effect before the agents act in tick t, so the output row of tick t is the first
+        /// to show it. Only the keys marked in the *timeline* column may change.
+        pub timeline: Vec<TimelineEntry> = default [sparse];
+        /// What a run writes.
+        pub outputs: OutputsSpec = default [sparse];
+    }
+}
+
+section! {
     /// What the run writes.
-    #[serde(default, skip_serializing_if = "OutputsSpec::is_default")]
-    pub outputs: OutputsSpec,
-}
-
-/// The `rules` key: a rule-set name (`rules = "paper"`) or a table with a `base` rule set and
-/// any switches of [`Rules`] overridden (`[rules] base = "paper"`, `ratio = "floor"`). It is
-/// always written back as a table, so that `--set rules.ratio=floor` works on either form.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RulesSpec {
-    /// The rule set the others default to.
-    pub base: RuleSet,
-    /// Overrides [`Rules::ratio`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ratio: Option<Ratio>,
-    /// Overrides [`Rules::vision`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vision: Option<crate::rules::VisionShape>,
-    /// Overrides [`Rules::include_center`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include_center: Option<bool>,
-    /// Overrides [`Rules::order`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order: Option<crate::rules::TurnOrder>,
-    /// Overrides [`Rules::shuffle_jailed`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shuffle_jailed: Option<bool>,
-    /// Overrides [`Rules::jail_term`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jail_term: Option<JailTerm>,
-    /// Overrides [`Rules::countdown`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub countdown: Option<crate::rules::Countdown>,
-    /// Overrides [`Rules::jailed`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jailed: Option<crate::rules::JailedCell>,
-    /// Overrides [`Rules::cop_after_arrest`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cop_after_arrest: Option<crate::rules::CopAfterArrest>,
-    /// Overrides [`Rules::placement`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub placement: Option<crate::rules::Placement>,
-}
-
-/// Reads `rules` as either a name or a table.
-fn rules_spec<'de, D: serde::Deserializer<'de>>(d: D) -> Result<RulesSpec, D::Error> {
-    struct V;
-    impl<'de> serde::de::Visitor<'de> for V {
-        type Value = RulesSpec;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a rule-set name (\"paper\", \"netlogo\", \"mesa\") or a table with `base`")
-        }
-        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RulesSpec, E> {
-            RuleSet::deserialize(serde::de::value::StrDeserializer::<E>::new(s))
-                .map(RulesSpec::named)
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<RulesSpec, A::Error> {
-            RulesSpec::deserialize(serde::de::value::MapAccessDeserializer::new(m))
-        }
-    }
-    d.deserialize_any(V)
-}
-
-impl RulesSpec {
-    /// A named rule set without overrides.
-    pub fn named(base: RuleSet) -> RulesSpec {
-        RulesSpec {
-            base,
-            ratio: None,
-            vision: None,
-            include_center: None,
-            order: None,
-            shuffle_jailed: None,
-            jail_term: None,
-            countdown: None,
-            jailed: None,
-            cop_after_arrest: None,
-            placement: None,
-        }
-    }
-
-    /// The switches in force.
-    pub fn resolve(&self) -> Rules {
-        let mut r = Rules::from(self.base);
-        macro_rules! over {
-            ($($f:ident),*) => { $( if let Some(v) = self.$f { r.$f = v; } )* };
-        }
-        over!(
-            ratio,
-            vision,
-            include_center,
-            order,
-            shuffle_jailed,
-            jail_term,
-            countdown,
-            jailed,
-            cop_after_arrest,
-            placement
-        );
-        r
-    }
-
-    /// A short label: `paper`, or `paper+ratio=floor` when switches differ from the base.
-    pub fn label(&self) -> String {
-        let mut s = self.base.name().to_string();
-        let b = serde_json::to_value(Rules::from(self.base)).expect("rules serialise");
-        let c = serde_json::to_value(self.resolve()).expect("rules serialise");
-        if let (Some(b), Some(c)) = (b.as_object(), c.as_object()) {
-            for (k, v) in c {
-                if b.get(k) != Some(v) {
-                    let v = v.as_str().map(str::to_string).unwrap_or(v.to_string());
-                    s.push_str(&format!("+{k}={v}"));
-                }
-            }
-        }
-        s
+    pub struct OutputsSpec: Default {
+        /// Columns of `timeseries.csv` after `replicate,tick`; empty: the model's default set
+        /// (Model I: quiescent, active, jailed, cops; Model II: alive per community, killed,
+        /// jailed).
+        pub metrics: Vec<String> = default example("[\"active\"]")
+            range("`quiescent`, `active`, `jailed`, `cops`, `killed`, `arrests`, `births`, \
+                   `deaths_of_age`, `alive_<community>`")
+            [sparse];
     }
 }
 
-/// The lattice.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WorldSpec {
-    /// Cells across (1 ..= 65,535).
-    pub width: u32,
-    /// Cells down (1 ..= 65,535).
-    pub height: u32,
-    /// Whether the edges wrap around (Epstein: yes).
-    #[serde(default = "yes")]
-    pub torus: bool,
-    /// How many real people one agent stands for (outputs report both).
-    #[serde(default = "one_f")]
-    pub people_per_agent: f64,
-    /// Named regions on a map (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regions: Option<RegionsSpec>,
-}
-
-/// Persons on the lattice.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PopulationSpec {
-    /// Fraction of cells holding a person at the start (Epstein: 0.7). With regions that give
-    /// populations, ignored.
-    #[serde(default)]
-    pub density: f64,
-    /// Vision radius v in cells (Epstein: 1.7 or 7).
-    pub vision: f64,
-    /// Whether persons move (Epstein's rule M).
-    #[serde(default = "yes")]
-    pub movement: bool,
-}
-
-/// Epstein's activation constants.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ActivationSpec {
-    /// T: an agent is active when G − N > T (Epstein: 0.1).
-    #[serde(default = "default_threshold")]
-    pub threshold: f64,
-    /// k in P = 1 − exp(−k·(C/A)); 2.3 makes P ≈ 0.9 for one cop and one active.
-    #[serde(default = "default_k")]
-    pub k: f64,
-}
-
-impl Default for ActivationSpec {
-    fn default() -> Self {
-        ActivationSpec {
-            threshold: default_threshold(),
-            k: default_k(),
+/// A scenario's name names its output directory.
+const NAME: Range<String> = Range {
+    text: "letters, digits, `-`, `_`, `.`",
+    test: |name| {
+        if name.trim().is_empty() {
+            Err("must not be empty".into())
+        } else if !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        {
+            Err(format!(
+                "{name:?}: use letters, digits, '-', '_' or '.' only (it names output directories)"
+            ))
+        } else {
+            Ok(())
         }
-    }
-}
+    },
+};
 
-/// Arrests and jail.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PolicingSpec {
-    /// J_max in ticks; `inf` jails for ever (Epstein runs 3-5).
-    #[serde(default = "default_jail")]
-    pub max_jail_term: f64,
-}
-
-impl Default for PolicingSpec {
-    fn default() -> Self {
-        PolicingSpec {
-            max_jail_term: default_jail(),
+/// Ten million ticks: a run is refused before it could take days.
+const TICKS: Range<u32> = Range {
+    text: "0 ..= 10,000,000",
+    test: |t| {
+        if *t > 10_000_000 {
+            Err(format!("{t} is more than 10,000,000"))
+        } else {
+            Ok(())
         }
-    }
-}
+    },
+};
 
-/// A community (Epstein's Model II group; Peul, Dogon, … in the conflict model).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CommunitySpec {
-    /// Share of the population (shares sum to 1).
-    pub share: f64,
-    /// L: the state's legitimacy in this community's eyes, in [0, 1].
-    pub legitimacy: f64,
-    /// Communities whose members this community's active persons kill (Epstein's Model II).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub kills: Vec<String>,
-    /// Share of the community's households that are armed (defends against attacks).
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub household_arms: f64,
-    /// Share of each region's population in this community (overrides `share` where given;
-    /// per region, the communities' shares sum to 1).
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub share_by_region: IndexMap<String, f64>,
-}
-
-/// A kind of force unit (Epstein's cops; an army, a peacekeeping mission, …).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ForceSpec {
-    /// What the units do.
-    #[serde(default)]
-    pub role: Role,
-    /// State or international.
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub side: Side,
-    /// Fraction of cells holding a unit (Epstein: 0.04 or 0.074). Give this or `people`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub density: Option<f64>,
-    /// Personnel, in people (converted with `world.people_per_agent`). Give this or `density`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub people: Option<f64>,
-    /// Vision radius in cells.
-    pub vision: f64,
-    /// Whether units move.
-    #[serde(default = "yes")]
-    pub movement: bool,
-    /// Chance per tick that a unit seeing actives arrests one (Epstein: 1).
-    #[serde(default = "one_f", skip_serializing_if = "is_one_f")]
-    pub arrest_rate: f64,
-    /// Discipline in [0, 1]: lowers the chance of abuse.
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub discipline: f64,
-    /// Proficiency in [0, 1]: raises battle effectiveness.
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub proficiency: f64,
-    /// Regions the units are deployed in (empty: anywhere).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub regions: Vec<String>,
-}
-
-/// Births and deaths of age.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct DemographySpec {
-    /// Chance per tick that a free person clones itself onto an empty Moore neighbour (0.05).
-    #[serde(default)]
-    pub birth_rate: f64,
-    /// Lifespans are drawn uniformly from 1 ..= max_age ticks; 0 means nobody dies of age.
-    #[serde(default)]
-    pub max_age: u32,
-}
-
-impl DemographySpec {
-    fn is_off(&self) -> bool {
-        self.birth_rate == 0.0 && self.max_age == 0
-    }
-}
-
-/// What the run writes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct OutputsSpec {
-    /// Columns of `timeseries.csv` after `replicate,tick`; empty means the model's default set.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub metrics: Vec<String>,
-}
-
-impl OutputsSpec {
-    fn is_default(&self) -> bool {
-        self == &OutputsSpec::default()
-    }
-}
-
-fn yes() -> bool {
-    true
-}
-fn one_u32() -> u32 {
-    1
-}
-fn is_one_u32(v: &u32) -> bool {
-    *v == 1
-}
-fn is_one_f(v: &f64) -> bool {
-    *v == 1.0
-}
-fn is_default<T: Default + PartialEq>(v: &T) -> bool {
-    *v == T::default()
-}
-fn one_f() -> f64 {
-    1.0
-}
-fn default_threshold() -> f64 {
-    0.1
-}
-fn default_k() -> f64 {
-    2.3
-}
-fn default_jail() -> f64 {
-    30.0
-}
+/// A tick lasts at least a day.
+const DAYS_PER_TICK: Range<u32> = Range {
+    text: "≥ 1",
+    test: |d| {
+        if *d == 0 {
+            Err("must be at least 1".into())
+        } else {
+            Ok(())
+        }
+    },
+};
 
 /// Above this many cells a lattice is refused (2^31 cells: an `AgentId` must fit 31 bits).
 pub const MAX_CELLS: u64 = 1 << 31;
@@ -455,179 +266,30 @@ impl Scenario {
         self.rules.resolve()
     }
 
-    /// Checks every range and cross-reference; the first problem found is returned with the
-    /// key path it concerns.
+    /// Checks the range of every key, then every check across keys (shares that sum to 1,
+    /// names that exist, a lattice that fits in memory, …); the first problem found is
+    /// returned with the key path it concerns.
     pub fn validate(&self) -> Result<(), ScenarioError> {
-        let err = |path: &str, msg: String| Err(ScenarioError::new(path, msg));
-        if self.name.trim().is_empty() {
-            return err("name", "must not be empty".into());
-        }
-        if !self
-            .name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-        {
-            return err(
-                "name",
-                format!(
-                    "{:?}: use letters, digits, '-', '_' or '.' only (it names output directories)",
-                    self.name
-                ),
-            );
-        }
-        let rules = self.rules();
-        if let Err(m) = rules.check() {
-            return err("rules", m);
-        }
-        size::check(self)?;
-        let w = &self.world;
-        check_positive("world.people_per_agent", w.people_per_agent)?;
-        let p = &self.population;
-        check_unit("population.density", p.density)?;
-        self.check_vision("population.vision", p.vision)?;
-        if !self.activation.threshold.is_finite() {
-            return err(
-                "activation.threshold",
-                format!("{} must be a finite number", self.activation.threshold),
-            );
-        }
-        if !(self.activation.k.is_finite() && self.activation.k >= 0.0) {
-            return err(
-                "activation.k",
-                format!("{} must be a finite number >= 0", self.activation.k),
-            );
-        }
-        let j = self.policing.max_jail_term;
-        if j.is_nan() || j < 0.0 {
-            return err(
-                "policing.max_jail_term",
-                format!("{j} must be >= 0 (or inf)"),
-            );
-        }
-        if rules.jail_term != JailTerm::Uniform {
-            if !j.is_finite() || j.fract() != 0.0 {
-                return err(
-                    "policing.max_jail_term",
-                    format!(
-                        "{j}: these rules draw whole-tick terms, so J_max must be a whole number"
-                    ),
-                );
-            }
-            if rules.jail_term == JailTerm::BelowMax && j < 1.0 {
-                return err(
-                    "policing.max_jail_term",
-                    "must be at least 1 with jail_term = \"below_max\"".into(),
-                );
-            }
-        }
-        if self.communities.is_empty() {
-            return err("communities", "at least one community is needed".into());
-        }
-        if self.communities.len() > 250 {
-            return err("communities", "at most 250 communities".into());
-        }
-        let mut share_sum = 0.0;
-        for (name, c) in &self.communities {
-            let at = |k: &str| format!("communities.{name}.{k}");
-            check_name(&format!("communities.{name}"), name)?;
-            check_unit(&at("share"), c.share)?;
-            check_unit(&at("legitimacy"), c.legitimacy)?;
-            share_sum += c.share;
-            for k in &c.kills {
-                if !self.communities.contains_key(k) {
-                    return err(
-                        &at("kills"),
-                        unknown("community", k, self.communities.keys()),
-                    );
-                }
-                if k == name {
-                    return err(&at("kills"), format!("{name} cannot target itself"));
-                }
-            }
-        }
-        if (share_sum - 1.0).abs() > 1e-9 {
-            return err("communities", format!("shares sum to {share_sum}, not 1"));
-        }
-        if self.forces.len() > 100 {
-            return err("forces", "at most 100 forces".into());
-        }
-        let mut dens = if self.world.regions.is_some() {
-            0.0
-        } else {
-            p.density
-        };
-        for (name, f) in &self.forces {
-            check_name(&format!("forces.{name}"), name)?;
-            match (f.density, f.people) {
-                (Some(d), None) => check_unit(&format!("forces.{name}.density"), d)?,
-                (None, Some(n)) => {
-                    if !(n.is_finite() && n >= 0.0) {
-                        return err(
-                            &format!("forces.{name}.people"),
-                            format!("{n} must be a number >= 0"),
-                        );
-                    }
-                }
-                _ => {
-                    return err(
-                        &format!("forces.{name}"),
-                        "give either `density` or `people`".into(),
-                    );
-                }
-            }
-            self.check_vision(&format!("forces.{name}.vision"), f.vision)?;
-            dens += self.force_density(f);
-        }
-        size::check_layers(self)?;
-        if dens > 1.0 + 1e-12 {
-            return err(
-                "population.density",
-                format!(
-                    "person density plus force densities is {dens}, more than one agent per cell"
-                ),
-            );
-        }
-        let d = &self.demography;
-        check_unit("demography.birth_rate", d.birth_rate)?;
-        if d.max_age > 1_000_000 {
-            return err("demography.max_age", "at most 1,000,000 ticks".into());
-        }
-        if self.ticks > 10_000_000 {
-            return err("ticks", format!("{} is more than 10,000,000", self.ticks));
-        }
-        self.validate_conflict()?;
-        crate::metrics::MetricSet::for_scenario(self)
-            .map_err(|m| ScenarioError::new("outputs.metrics", m))?;
-        timeline::validate(self)?;
-        Ok(())
+        self.check_keys("")?;
+        checks::run(self)
     }
 
-    pub(crate) fn check_vision(&self, path: &str, v: f64) -> Result<(), ScenarioError> {
-        if !(v.is_finite() && v >= 0.0) {
-            return Err(ScenarioError::new(
-                path,
-                format!("{v} must be a number >= 0"),
-            ));
-        }
-        if v.floor() > MAX_RADIUS as f64 {
-            return Err(ScenarioError::new(
-                path,
-                format!("{v} is beyond the largest supported radius, {MAX_RADIUS}"),
-            ));
-        }
-        let r = v.floor() as u32;
-        if self.world.torus && (2 * r + 1 > self.world.width || 2 * r + 1 > self.world.height) {
-            return Err(ScenarioError::new(
-                path,
-                format!(
-                    "radius {v} sees {} cells across, more than the {}x{} torus holds; enlarge the world or set world.torus = false",
-                    2 * r + 1,
-                    self.world.width,
-                    self.world.height
-                ),
-            ));
-        }
-        Ok(())
+    /// Checks that `path` (`communities.citizens.legitimacy`) names a key of the scenario
+    /// format and, inside tables by name, a name this scenario has: what `--set` and sweeps
+    /// check before they change a key. A path that ends at a name may add one
+    /// (`communities.new`, with a whole table as its value). Errors suggest the nearest key
+    /// or name.
+    ///
+    /// ```
+    /// let s = impunity::presets::get("epstein-run1").unwrap();
+    /// assert!(s.check_key("communities.citizens.legitimacy").is_ok());
+    /// let e = s.check_key("communities.citizen.legitimacy").unwrap_err();
+    /// assert_eq!(e.to_string(), "communities.citizen: unknown name `citizen`; did you mean `citizens`?");
+    /// let e = s.check_key("activation.treshold").unwrap_err();
+    /// assert_eq!(e.to_string(), "activation.treshold: unknown key `treshold`; did you mean `threshold`?");
+    /// ```
+    pub fn check_key(&self, path: &str) -> Result<(), ScenarioError> {
+        keys::check_path(self, path)
     }
 
     /// Largest radius (cells) any agent looks at: every vision (persons, force units, armed
@@ -665,93 +327,10 @@ impl Scenario {
         }
     }
 
-    /// Persons per cell over the whole lattice when regions give populations (0 otherwise).
-    pub(crate) fn regional_density(&self) -> f64 {
-        self.world
-            .regions
-            .as_ref()
-            .map(|r| {
-                r.population.values().sum::<f64>()
-                    / self.world.people_per_agent
-                    / (self.world.width as f64 * self.world.height as f64)
-            })
-            .unwrap_or(0.0)
+    /// The tick a date falls on (`None` without a start date or before it).
+    pub fn tick_of(&self, d: Date) -> Option<u32> {
+        let start = self.start_date?;
+        let days = d.days - start.days;
+        (days >= 0).then(|| (days / self.days_per_tick.max(1) as i64) as u32)
     }
-}
-
-/// `12.3 MiB`-style sizes.
-pub fn human_bytes(b: u64) -> String {
-    let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut x = b as f64;
-    let mut u = 0;
-    while x >= 1024.0 && u + 1 < units.len() {
-        x /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{b} B")
-    } else {
-        format!("{x:.1} {}", units[u])
-    }
-}
-
-fn check_unit(path: &str, v: f64) -> Result<(), ScenarioError> {
-    if (0.0..=1.0).contains(&v) {
-        Ok(())
-    } else {
-        Err(ScenarioError::new(path, format!("{v} is outside [0, 1]")))
-    }
-}
-
-fn check_positive(path: &str, v: f64) -> Result<(), ScenarioError> {
-    if v.is_finite() && v > 0.0 {
-        Ok(())
-    } else {
-        Err(ScenarioError::new(
-            path,
-            format!("{v} must be a finite number > 0"),
-        ))
-    }
-}
-
-pub(crate) fn check_name(path: &str, name: &str) -> Result<(), ScenarioError> {
-    if !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && !name.starts_with(|c: char| c.is_ascii_digit())
-    {
-        Ok(())
-    } else {
-        Err(ScenarioError::new(
-            path,
-            format!(
-                "{name:?}: names are lower-case letters, digits and '_' (they become column names)"
-            ),
-        ))
-    }
-}
-
-/// "unknown community `x`; did you mean `y`?", or, with nothing close,
-/// "unknown community `x` (known: a, b)".
-pub(crate) fn unknown<'a>(
-    what: &str,
-    name: &str,
-    known: impl Iterator<Item = &'a String>,
-) -> String {
-    let known: Vec<&String> = known.collect();
-    let mut m = format!("unknown {what} `{name}`");
-    if let Some(best) = crate::scenario::error::nearest(name, known.iter().map(|s| s.as_str())) {
-        m.push_str(&format!("; did you mean `{best}`?"));
-    } else {
-        m.push_str(&format!(
-            " (known: {})",
-            known
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
-    m
 }

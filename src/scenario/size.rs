@@ -4,11 +4,11 @@
 //! side, more than 2^31 cells) and says how much memory they would have needed, computed
 //! here from the scenario alone.
 
-use super::{ForceSpec, MAX_CELLS, Scenario, ScenarioError, human_bytes};
+use super::{ForceSpec, MAX_CELLS, Scenario, ScenarioError};
 use crate::rules::Placement;
 
 /// Positions are stored as 16-bit coordinates.
-pub const MAX_SIDE: u32 = 65_535;
+pub(crate) const MAX_SIDE: u32 = 65_535;
 
 /// Bytes of one person record (`model::Person`) and one force unit (`model::Unit`).
 const PERSON_BYTES: u128 = std::mem::size_of::<crate::model::Person>() as u128;
@@ -148,7 +148,7 @@ fn regional_persons(s: &Scenario) -> Option<(f64, Vec<f64>)> {
 }
 
 /// Most bit layers a lattice can have: an agent's layers are one 64-bit mask.
-pub const MAX_LAYERS: usize = 64;
+pub(crate) const MAX_LAYERS: usize = 64;
 
 /// Bit layers of the lattice: occupied, cops, actives, plus one per community somebody
 /// targets (Model II), or one per community, group and force (conflict model).
@@ -203,6 +203,22 @@ fn model_bytes(s: &Scenario, w: u128, h: u128, persons: f64, units: f64, exact: 
     let schedule = cap(persons + units) * 4;
     let placement = if exact { cells * 4 } else { 0 };
     sat(layers + occupants + agents + schedule + placement)
+}
+
+/// `12.3 MiB`-style sizes.
+pub fn human_bytes(b: u64) -> String {
+    let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut x = b as f64;
+    let mut u = 0;
+    while x >= 1024.0 && u + 1 < units.len() {
+        x /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{b} B")
+    } else {
+        format!("{x:.1} {}", units[u])
+    }
 }
 
 fn sat(x: u128) -> u64 {

@@ -13,7 +13,8 @@
 //! [`ScenarioBuilder`](super::ScenarioBuilder)) goes through the same steps 2 and 3, without
 //! line numbers.
 
-use super::{Scenario, ScenarioError, error::line_col, nearest};
+use super::error::{line_col, nearest};
+use super::{Scenario, ScenarioError};
 use serde_path_to_error::Segment;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -53,13 +54,14 @@ pub(super) fn deserialize_text(text: &str) -> Result<Scenario, ScenarioError> {
 pub(super) fn deserialize_value(tree: toml::Value) -> Result<Scenario, ScenarioError> {
     serde_path_to_error::deserialize::<_, Scenario>(tree).map_err(|e| {
         let steps = steps_of(e.path());
-        explain(&steps, e.into_inner().message())
+        let inner = e.into_inner();
+        explain(&steps, inner.message())
     })
 }
 
 /// `err` with the line and column of its key path in `text`, if it has none yet and the path
 /// (or the table holding it) can be found.
-pub fn locate(err: ScenarioError, text: &str) -> ScenarioError {
+pub(crate) fn locate(err: ScenarioError, text: &str) -> ScenarioError {
     if err.location.is_some() {
         return err;
     }

@@ -1,0 +1,108 @@
+//! The vocabulary of range checks a key declaration names (`check(unit)`): each is the
+//! allowed values in words, for the reference, and the test, whose message users see.
+//!
+//! A check that needs other keys (the shares sum to 1, a name is known, a vision fits the
+//! torus) is not a range: it lives in [`super::checks`].
+
+#![allow(non_upper_case_globals)]
+
+use super::declare::Range;
+
+/// A probability or share: [0, 1] (NaN is outside).
+pub(crate) const unit: Range<f64> = Range {
+    text: "[0, 1]",
+    test: |v| {
+        if (0.0..=1.0).contains(v) {
+            Ok(())
+        } else {
+            Err(format!("{v} is outside [0, 1]"))
+        }
+    },
+};
+
+/// A weight, count or distance: finite and ≥ 0.
+pub(crate) const nonneg: Range<f64> = Range {
+    text: "≥ 0, finite",
+    test: |v| {
+        if v.is_finite() && *v >= 0.0 {
+            Ok(())
+        } else {
+            Err(format!("{v} must be a finite number >= 0"))
+        }
+    },
+};
+
+/// A scale: finite and > 0.
+pub(crate) const positive: Range<f64> = Range {
+    text: "> 0",
+    test: |v| {
+        if v.is_finite() && *v > 0.0 {
+            Ok(())
+        } else {
+            Err(format!("{v} must be a finite number > 0"))
+        }
+    },
+};
+
+/// Any finite number.
+pub(crate) const finite: Range<f64> = Range {
+    text: "finite",
+    test: |v| {
+        if v.is_finite() {
+            Ok(())
+        } else {
+            Err(format!("{v} must be a finite number"))
+        }
+    },
+};
+
+/// A number of people: finite and ≥ 0 (worded as forces' personnel always was).
+pub(crate) const people: Range<f64> = Range {
+    text: "≥ 0, finite",
+    test: |v| {
+        if v.is_finite() && *v >= 0.0 {
+            Ok(())
+        } else {
+            Err(format!("{v} must be a number >= 0"))
+        }
+    },
+};
+
+/// A vision radius in cells: ≥ 0, and no wider than the lattice's halo allows
+/// ([`crate::world::MAX_RADIUS`]). Whether it fits a torus is checked across keys.
+pub(crate) const vision: Range<f64> = Range {
+    text: "≥ 0; floor(v) ≤ 28",
+    test: |v| {
+        use crate::world::MAX_RADIUS;
+        if !(v.is_finite() && *v >= 0.0) {
+            Err(format!("{v} must be a number >= 0"))
+        } else if v.floor() > MAX_RADIUS as f64 {
+            Err(format!(
+                "{v} is beyond the largest supported radius, {MAX_RADIUS}"
+            ))
+        } else {
+            Ok(())
+        }
+    },
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_vision_range_names_the_largest_radius() {
+        let max = crate::world::MAX_RADIUS;
+        assert!(vision.text.ends_with(&format!("≤ {max}")));
+        assert!((vision.test)(&(max as f64 + 0.9)).is_ok());
+        assert!((vision.test)(&(max as f64 + 1.0)).is_err());
+    }
+
+    #[test]
+    fn nan_is_outside_every_range() {
+        for r in [unit, nonneg, positive, finite, people, vision] {
+            assert!((r.test)(&f64::NAN).is_err(), "{}", r.text);
+        }
+        assert_eq!((unit.test)(&1.5).unwrap_err(), "1.5 is outside [0, 1]");
+    }
+}
