@@ -1,11 +1,15 @@
 //! One readable error type for everything wrong with a scenario.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// What is wrong with a scenario, and where.
 ///
 /// Displayed as `file:line:col: key.path: message` (parts that are unknown are left out).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// When the problem was found by another library (the TOML parser), that error is the
+/// [`source`](std::error::Error::source); the message already says what it says.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{}", Shown(self))]
 pub struct ScenarioError {
     /// The file (or preset) the scenario came from.
     pub origin: Option<String>,
@@ -15,7 +19,20 @@ pub struct ScenarioError {
     pub path: String,
     /// What is wrong.
     pub message: String,
+    /// The error this one was made from, if any.
+    #[source]
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
+
+/// Two errors are equal when they say the same thing at the same place.
+impl PartialEq for ScenarioError {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.origin, self.location, &self.path, &self.message)
+            == (&other.origin, other.location, &other.path, &other.message)
+    }
+}
+
+impl Eq for ScenarioError {}
 
 impl ScenarioError {
     /// An error about `path`.
@@ -25,6 +42,7 @@ impl ScenarioError {
             location: None,
             path: path.into(),
             message: message.into(),
+            source: None,
         }
     }
 
@@ -41,10 +59,39 @@ impl ScenarioError {
         self.location = Some((line, col));
         self
     }
+
+    /// The same error, made from `source`.
+    pub(crate) fn caused_by(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+}
+
+/// The error as users read it: `file:line:col: key.path: message`.
+struct Shown<'a>(&'a ScenarioError);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let e = self.0;
+        if let Some(o) = &e.origin {
+            write!(f, "{o}")?;
+            if let Some((l, c)) = e.location {
+                write!(f, ":{l}:{c}")?;
+            }
+            write!(f, ": ")?;
+        }
+        if !e.path.is_empty() {
+            write!(f, "{}: ", one_line(&e.path))?;
+        }
+        write!(f, "{}", one_line(&e.message))
+    }
 }
 
 /// 1-based line and column of byte offset `at` in `text`.
-pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, at: usize) -> (usize, usize) {
     let mut at = at.min(text.len());
     while !text.is_char_boundary(at) {
         at -= 1;
@@ -69,22 +116,6 @@ pub fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
         .map(|(_, c)| c)
 }
 
-impl fmt::Display for ScenarioError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(o) = &self.origin {
-            write!(f, "{o}")?;
-            if let Some((l, c)) = self.location {
-                write!(f, ":{l}:{c}")?;
-            }
-            write!(f, ": ")?;
-        }
-        if !self.path.is_empty() {
-            write!(f, "{}: ", one_line(&self.path))?;
-        }
-        write!(f, "{}", one_line(&self.message))
-    }
-}
-
 /// `s` with control characters escaped (`\n`), so that names taken from a file can never
 /// break a message over lines.
 fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
@@ -104,8 +135,6 @@ fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-impl std::error::Error for ScenarioError {}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +150,16 @@ mod tests {
     fn messages_stay_on_one_line() {
         let e = ScenarioError::new("a\nb", "unknown `x\ty`");
         assert_eq!(e.to_string(), "a\\nb: unknown `x\\ty`");
+    }
+
+    #[test]
+    fn the_source_is_kept_and_the_message_stays() {
+        use std::error::Error;
+        let toml_err = "x = ".parse::<toml::Table>().unwrap_err();
+        let e = ScenarioError::new("", "invalid TOML").caused_by(toml_err);
+        assert!(e.source().is_some());
+        assert_eq!(e.to_string(), "invalid TOML");
+        assert_eq!(e, ScenarioError::new("", "invalid TOML"));
     }
 
     #[test]

@@ -34,19 +34,20 @@ pub(super) fn deserialize_text(text: &str) -> Result<Scenario, ScenarioError> {
             let (l, c) = line_col(text, span.start);
             err = err.at(l, c);
         }
-        err
+        err.caused_by(e)
     })?;
     serde_path_to_error::deserialize::<_, Scenario>(de).map_err(|e| {
         let steps = steps_of(e.path());
         let inner = e.into_inner();
         let err = explain(&steps, inner.message());
-        match inner.span() {
+        let err = match inner.span() {
             Some(span) => {
                 let (l, c) = line_col(text, span.start);
                 err.at(l, c)
             }
             None => locate(err, text),
-        }
+        };
+        err.caused_by(inner)
     })
 }
 
@@ -55,7 +56,7 @@ pub(super) fn deserialize_value(tree: toml::Value) -> Result<Scenario, ScenarioE
     serde_path_to_error::deserialize::<_, Scenario>(tree).map_err(|e| {
         let steps = steps_of(e.path());
         let inner = e.into_inner();
-        explain(&steps, inner.message())
+        explain(&steps, inner.message()).caused_by(inner)
     })
 }
 
