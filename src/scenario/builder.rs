@@ -1,6 +1,6 @@
 //! Building a scenario in Rust, key by key, through the same validation as a file.
 
-use super::{Scenario, ScenarioError, set_path};
+use super::{Scenario, ScenarioError, Value, set_path};
 use crate::rules::RuleSet;
 
 /// Builds a [`Scenario`] from Rust code.
@@ -88,9 +88,9 @@ impl ScenarioBuilder {
     /// Sets any key path to a value (`"communities.citizens.legitimacy"`, `0.7`), as a
     /// scenario file or `--set` would. Unknown keys and wrong types are reported by
     /// [`ScenarioBuilder::build`].
-    pub fn set(mut self, path: &str, value: impl Into<toml::Value>) -> ScenarioBuilder {
+    pub fn set(mut self, path: &str, value: impl Into<Value>) -> ScenarioBuilder {
         if self.error.is_none() {
-            if let Err(m) = set_path(&mut self.tree, path, value.into()) {
+            if let Err(m) = set_path(&mut self.tree, path, value.into().into_toml()) {
                 self.error = Some(ScenarioError::new(path, m));
             }
         }
@@ -162,7 +162,7 @@ impl ScenarioBuilder {
 
     /// Community `name`'s active persons kill members of `targets` (Epstein's Model II).
     pub fn kills(self, name: &str, targets: &[&str]) -> ScenarioBuilder {
-        let list: Vec<toml::Value> = targets.iter().map(|&t| t.into()).collect();
+        let list: Value = targets.iter().copied().collect();
         self.set(&format!("communities.{name}.kills"), list)
     }
 
@@ -182,7 +182,7 @@ impl ScenarioBuilder {
 
     /// The columns of `timeseries.csv` (default: the model's standard set).
     pub fn metrics(self, names: &[&str]) -> ScenarioBuilder {
-        let list: Vec<toml::Value> = names.iter().map(|&t| t.into()).collect();
+        let list: Value = names.iter().copied().collect();
         self.set("outputs.metrics", list)
     }
 

@@ -4,7 +4,7 @@
 //! A change is made on the scenario's TOML tree, which is then read and validated as a file
 //! would be: a changed scenario obeys every rule a written one does.
 
-use super::{Scenario, ScenarioError};
+use super::{Scenario, ScenarioError, Value};
 
 /// Sets `path` (dot-separated) in a TOML tree, creating tables on the way.
 pub(crate) fn set_path(
@@ -46,21 +46,31 @@ pub(crate) fn get_path<'a>(root: &'a toml::Value, path: &str) -> Option<&'a toml
 }
 
 impl Scenario {
-    /// The scenario with the given key paths changed, validated.
-    pub fn with_changes<'a>(
+    /// The scenario with the given key paths changed, read and validated as a file would
+    /// be; an error names the key path.
+    ///
+    /// ```
+    /// let s = impunity::presets::get("epstein-run1").unwrap();
+    /// let t = s.with_changes([("communities.citizens.legitimacy", 0.7)]).unwrap();
+    /// assert_eq!(t.communities["citizens"].legitimacy, 0.7);
+    /// let e = s.with_changes([("communities.citizens.legitimacy", 1.7)]).unwrap_err();
+    /// assert_eq!(e.to_string(), "communities.citizens.legitimacy: 1.7 is outside [0, 1]");
+    /// ```
+    pub fn with_changes<'a, V: Into<Value>>(
         &self,
-        changes: impl IntoIterator<Item = (&'a str, toml::Value)>,
+        changes: impl IntoIterator<Item = (&'a str, V)>,
     ) -> Result<Scenario, ScenarioError> {
         let mut tree = toml::Value::try_from(self).expect("a scenario always serialises");
         for (path, v) in changes {
-            set_path(&mut tree, path, v).map_err(|m| ScenarioError::new(path, m))?;
+            set_path(&mut tree, path, v.into().into_toml())
+                .map_err(|m| ScenarioError::new(path, m))?;
         }
         Scenario::from_toml_value(tree)
     }
 
-    /// The value at a key path, as TOML.
-    pub fn get(&self, path: &str) -> Option<toml::Value> {
+    /// The value at a key path (`None` when the scenario has no such key).
+    pub fn get(&self, path: &str) -> Option<Value> {
         let tree = toml::Value::try_from(self).ok()?;
-        get_path(&tree, path).cloned()
+        get_path(&tree, path).cloned().map(Value::from)
     }
 }

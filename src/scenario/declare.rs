@@ -434,7 +434,7 @@ plain! {
     f64 => Shape::Number,
     String => Shape::String,
     super::Date => Shape::Date,
-    toml::Value => Shape::Any,
+    super::Value => Shape::Any,
 }
 
 /// Enums read from a string: their shape lists the variants, as serde names them.

@@ -61,6 +61,7 @@ mod rules_spec;
 mod size;
 mod source;
 mod timeline;
+mod value;
 mod world;
 
 pub use builder::ScenarioBuilder;
@@ -76,6 +77,7 @@ pub use reference::reference;
 pub use rules_spec::RulesSpec;
 pub use size::Footprint;
 pub use timeline::TimelineEntry;
+pub use value::Value;
 pub use world::{RegionsSpec, WorldSpec};
 
 pub(crate) use changes::{get_path, set_path};
@@ -250,6 +252,11 @@ impl Scenario {
 
     /// Deserialises and validates a TOML tree: the path [`Scenario::with_changes`] and the
     /// [`ScenarioBuilder`] take. Errors name the key path (there are no lines to name).
+    ///
+    /// Hidden: it takes the `toml` crate's type, which is not part of the library's API
+    /// (build with [`ScenarioBuilder`], or change keys with [`Scenario::with_changes`]); a
+    /// test of another module still calls it.
+    #[doc(hidden)]
     pub fn from_toml_value(tree: toml::Value) -> Result<Scenario, ScenarioError> {
         let s = source::deserialize_value(tree)?;
         s.validate()?;

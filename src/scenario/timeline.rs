@@ -16,7 +16,7 @@
 //! the outputs is the first one that shows it. Only knobs the model can change mid-run are
 //! allowed (the keys declared `timeline`); the rest fix the initial state and are refused.
 
-use super::{Date, Scenario};
+use super::{Date, Scenario, Value};
 use indexmap::IndexMap;
 
 section! {
@@ -42,7 +42,7 @@ section! {
         pub every: Option<u32> = unset example("1") range("≥ 1") [sparse];
         /// Key paths and their new values, with `at`:
         /// `set = { "communities.citizens.legitimacy" = 0.7 }`.
-        pub set: IndexMap<String, toml::Value> = default
+        pub set: IndexMap<String, Value> = default
             example("{ \"communities.x.legitimacy\" = 0.7 }")
             ty("table: key path → value") range("keys marked *timeline*") [sparse];
         /// Key paths and their targets, with `from` and `to`.
@@ -121,7 +121,7 @@ impl TimelineRuntime {
 
     /// The changes to apply before tick `tick` runs, given the scenario as it stands; call
     /// once per tick, in order.
-    pub(crate) fn changes_at(&mut self, tick: u32, s: &Scenario) -> Vec<(String, toml::Value)> {
+    pub(crate) fn changes_at(&mut self, tick: u32, s: &Scenario) -> Vec<(String, Value)> {
         let mut out = Vec::new();
         for (i, e) in s.timeline.iter().enumerate() {
             let (at, from, to) = e.ticks(s);
@@ -134,9 +134,7 @@ impl TimelineRuntime {
                         .ramp
                         .keys()
                         .map(|k| {
-                            let v = s
-                                .get(k)
-                                .and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)));
+                            let v = s.get(k).and_then(|v| v.as_f64());
                             (k.clone(), v.unwrap_or(0.0))
                         })
                         .collect();
@@ -146,7 +144,7 @@ impl TimelineRuntime {
                     for (k, target) in &e.ramp {
                         let v0 = self.start[i].get(k).copied().unwrap_or(*target);
                         let f = (tick - a) as f64 / (b - a) as f64;
-                        out.push((k.clone(), toml::Value::Float(v0 + (target - v0) * f)));
+                        out.push((k.clone(), Value::from(v0 + (target - v0) * f)));
                     }
                 }
             }

@@ -1,7 +1,7 @@
 //! Timeline entries: well formed, changing only what may change, each leaving a valid
 //! scenario.
 
-use super::super::{Scenario, ScenarioError, dynamic_key};
+use super::super::{Scenario, ScenarioError, Value, dynamic_key};
 
 /// The keys declared `timeline`, as the error for any other key lists them (a test checks
 /// that this list and the declarations agree).
@@ -85,15 +85,11 @@ pub(super) fn check(s: &Scenario) -> Result<(), ScenarioError> {
                 ));
             }
         }
-        let changes: Vec<(&str, toml::Value)> = e
+        let changes: Vec<(&str, Value)> = e
             .set
             .iter()
             .map(|(k, v)| (k.as_str(), v.clone()))
-            .chain(
-                e.ramp
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), toml::Value::Float(*v))),
-            )
+            .chain(e.ramp.iter().map(|(k, v)| (k.as_str(), Value::from(*v))))
             .collect();
         // Each change must leave a valid scenario (timeline entries themselves stripped, so
         // that validation does not recurse).
@@ -127,10 +123,7 @@ pub(super) fn check(s: &Scenario) -> Result<(), ScenarioError> {
             ));
         }
         for (k, _) in &e.ramp {
-            if !matches!(
-                bare.get(k),
-                Some(toml::Value::Float(_)) | Some(toml::Value::Integer(_))
-            ) {
+            if !bare.get(k).is_some_and(|v| v.is_number()) {
                 return bad(format!("`{k}` is not a number, so it cannot ramp"));
             }
         }
