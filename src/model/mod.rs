@@ -17,7 +17,7 @@ pub use params::is_conflict;
 use crate::metrics::{MetricSet, TickStats};
 use crate::rng::{Stream, Streams};
 use crate::rules::Rules;
-use crate::scenario::{Scenario, ScenarioError, TimelineRuntime};
+use crate::scenario::{Scenario, ScenarioError, TimelineRuntime, Value};
 use crate::world::{AgentId, World};
 
 /// Events counted during the current tick.
@@ -163,7 +163,7 @@ impl Model {
     }
 
     /// Changes knobs now, as a timeline entry would (the same validation applies).
-    pub fn set(&mut self, changes: &[(&str, toml::Value)]) -> Result<(), ScenarioError> {
+    pub fn set(&mut self, changes: &[(&str, Value)]) -> Result<(), ScenarioError> {
         for (k, _) in changes {
             if !crate::scenario::dynamic_key(k) {
                 return Err(ScenarioError::new(*k, "cannot change during a run"));
