@@ -7,7 +7,7 @@
 //!
 //! Every key is declared once, next to its field: its type, meaning, default, range check,
 //! whether the timeline may change it, and how it is written back. The reading and writing,
-//! the range checks, [`Scenario::check_key`] and the reference of every key ([`reference`],
+//! the range checks, [`Scenario::check_key`] and the reference of every key ([`reference()`],
 //! which `docs/scenario.md` is) all come from those declarations; the checks that involve
 //! several keys are listed, each with what it refuses, in one module.
 //!
@@ -34,14 +34,17 @@
 //! assert!(Scenario::from_toml_str("name = 1", "bad.toml").is_err());
 //! ```
 
-// Module map: `declare` (the `section!` macro and what it builds on) and `ranges` (the range
-// checks keys name) come first, so that every section module can use them; then one module
-// per group of sections; then what works on whole scenarios: `checks` (across keys), `keys`
-// (key paths), `reference` (docs/scenario.md), `source` (text to scenario, with locations),
-// `changes` (key paths set to values), `builder`, `size`, `error`.
+// Module map: `declare` (the `section!` macro), `ranges` (the range checks keys name) and
+// `shape` (what a key is: its type as a file writes it, its default) come first, so that
+// every section module can use them; then one module per group of sections (`world`,
+// `population`, `communities`, `forces`, `groups`, `conflict`, `policy`, `rules_spec`,
+// `timeline`, `date`); then what works on whole scenarios: `checks` (across keys), `keys`
+// (key paths), `reference` (docs/scenario.md), `source` (text to scenario, with
+// locations), `changes` and `value` (key paths set to values), `builder`, `size`, `error`.
 #[macro_use]
 mod declare;
 mod ranges;
+mod shape;
 
 mod builder;
 mod changes;
@@ -93,8 +96,8 @@ pub use error::nearest;
 pub use size::human_bytes;
 
 use crate::rules::Rules;
-use declare::Range;
 use indexmap::IndexMap;
+use ranges::Range;
 use rules_spec::rules_spec;
 
 section! {

@@ -1,7 +1,7 @@
 //! Persons and Epstein's rules for them: `[population]`, `[activation]`, `[policing]`,
 //! `[demography]`.
 
-use super::declare::Range;
+use super::ranges::Range;
 
 section! {
     /// Persons on the lattice.

@@ -6,7 +6,55 @@
 
 #![allow(non_upper_case_globals)]
 
-use super::declare::Range;
+use super::ScenarioError;
+use super::shape::join;
+use indexmap::IndexMap;
+
+/// A range check: the allowed values in words, and the test, which returns what is wrong.
+#[derive(Clone, Copy)]
+pub(crate) struct Range<T: 'static> {
+    /// The allowed values, as the reference gives them (`[0, 1]`).
+    pub text: &'static str,
+    /// `Err(message)` for a value outside the range.
+    pub test: fn(&T) -> Result<(), String>,
+}
+
+/// The values a range check applies to inside a field: the value itself, the value of an
+/// `Option` that holds one, or every value of a table by name (`key.name` in errors).
+pub(crate) trait Each<T> {
+    /// Tests every value with `range`; the first failure names its key path.
+    fn each(&self, parent: &str, name: &str, range: &Range<T>) -> Result<(), ScenarioError>;
+}
+
+fn failed(path: String, message: String) -> ScenarioError {
+    ScenarioError::new(path, message)
+}
+
+impl<T> Each<T> for T {
+    fn each(&self, parent: &str, name: &str, range: &Range<T>) -> Result<(), ScenarioError> {
+        (range.test)(self).map_err(|m| failed(join(parent, name), m))
+    }
+}
+
+impl<T> Each<T> for Option<T> {
+    fn each(&self, parent: &str, name: &str, range: &Range<T>) -> Result<(), ScenarioError> {
+        match self {
+            Some(v) => v.each(parent, name, range),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<T> Each<T> for IndexMap<String, T> {
+    fn each(&self, parent: &str, name: &str, range: &Range<T>) -> Result<(), ScenarioError> {
+        for (k, v) in self {
+            (range.test)(v).map_err(|m| failed(format!("{}.{k}", join(parent, name)), m))?;
+        }
+        Ok(())
+    }
+}
+
+// ---- the vocabulary
 
 /// A probability or share: [0, 1] (NaN is outside).
 pub(crate) const unit: Range<f64> = Range {

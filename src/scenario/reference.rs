@@ -2,8 +2,8 @@
 //! the checks across keys.
 
 use super::checks::CHECKS;
-use super::declare::{Presence, Shape};
 use super::keys::{Row, rows};
+use super::shape::{Presence, Shape};
 
 /// The reference of every key of a scenario file, as Markdown: its type, default, range,
 /// whether the timeline may change it, and its meaning, section by section, then the checks

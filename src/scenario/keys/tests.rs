@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::presets;
-use crate::scenario::declare::Presence;
+use crate::scenario::shape::Presence;
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
