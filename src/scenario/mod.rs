@@ -241,7 +241,7 @@ const DAYS_PER_TICK: Range<u32> = Range {
 };
 
 /// Above this many cells a lattice is refused (2^31 cells: an `AgentId` must fit 31 bits).
-pub const MAX_CELLS: u64 = 1 << 31;
+pub(crate) const MAX_CELLS: u64 = 1 << 31;
 
 impl Scenario {
     /// Parses and validates a TOML scenario; `origin` names the file in error messages, which
