@@ -167,3 +167,105 @@ fn abuse_near(
     kill_civilian(a, v, by, true, cp, threat, out);
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::PerpetratorKind;
+    use crate::model::testing::{place_person, place_unit, tiny};
+    use crate::model::{ConflictTick, ExpectedPunishment};
+    use crate::rng::{Stream, stream_rng};
+
+    const CERTAIN: &str = "[abuse]\nbase_rate = 1.0\nprior_punishment = 0.0\n\
+                           [legitimacy]\ndynamic = true\nabuse = 0.03\n";
+
+    fn learned(e: f64) -> ExpectedPunishment {
+        ExpectedPunishment {
+            force: vec![e],
+            group: vec![e],
+        }
+    }
+
+    #[test]
+    fn a_unit_that_sees_a_civilian_kills_it_when_nothing_restrains_it() {
+        let (p, cp, mut a) = tiny(CERTAIN);
+        let u = place_unit(&mut a, 0, 4, 4);
+        let v = place_person(&mut a, 1, Status::Quiescent, 5, 4);
+        let far = place_person(&mut a, 0, Status::Quiescent, 8, 8);
+        let mut threat = vec![0.0; 2];
+        let mut out = ConflictTick::new(2, 1, 1);
+        let mut rng = stream_rng(1, 0, Stream::Abuse);
+        let shape = &p.unit_shape[0];
+        unit_abuse(
+            &mut a,
+            u,
+            shape,
+            &cp,
+            &learned(0.0),
+            &mut threat,
+            &mut out,
+            &mut rng,
+        );
+        assert_eq!(a.persons[v].status, Status::Dead);
+        assert_eq!(a.persons[far].status, Status::Quiescent, "out of sight");
+        assert!(a.at(5, 4).is_none());
+        assert_eq!(out.counters.abuses, 1);
+        assert_eq!(out.counters.killed_by[PerpetratorKind::State as usize], 1);
+        assert_eq!(out.counters.killed_of, [0, 1]);
+        assert_eq!(threat, [0.0, 1.0], "threat to the victims' community");
+        assert_eq!(out.effects.legitimacy, [0.0, -0.03]);
+        assert_eq!(out.killings.len(), 1);
+        assert_eq!(out.killings[0].by, Perpetrator::Force(0));
+        assert!(out.killings[0].abuse);
+    }
+
+    #[test]
+    fn certain_punishment_deters_and_nobody_in_sight_draws_nothing() {
+        let (p, cp, mut a) = tiny(CERTAIN);
+        let u = place_unit(&mut a, 0, 4, 4);
+        place_person(&mut a, 1, Status::Quiescent, 5, 4);
+        let mut threat = vec![0.0; 2];
+        let mut out = ConflictTick::new(2, 1, 1);
+        let mut rng = stream_rng(1, 0, Stream::Abuse);
+        let before = rng.clone();
+        let shape = &p.unit_shape[0];
+        unit_abuse(
+            &mut a,
+            u,
+            shape,
+            &cp,
+            &learned(1.0),
+            &mut threat,
+            &mut out,
+            &mut rng,
+        );
+        assert_eq!(out.counters.abuses, 0);
+        assert_eq!(rng, before, "p = 0: no draw");
+        let (p, cp, mut a) = tiny(CERTAIN);
+        let u = place_unit(&mut a, 0, 4, 4);
+        place_person(&mut a, 1, Status::Quiescent, 8, 8);
+        let shape = &p.unit_shape[0];
+        unit_abuse(
+            &mut a,
+            u,
+            shape,
+            &cp,
+            &learned(0.0),
+            &mut threat,
+            &mut out,
+            &mut rng,
+        );
+        assert_eq!(out.counters.abuses, 0);
+        assert_eq!(rng, before, "nobody in sight: no draw");
+    }
+
+    #[test]
+    fn the_probability_follows_the_rule() {
+        let (_, cp, mut a) = tiny("[abuse]\nbase_rate = 0.5\nretaliation = 1.0\n");
+        let u = place_unit(&mut a, 0, 0, 0);
+        a.units[u].alarm = 2.0;
+        // 0.5 · (1 − 0) · (1 + 1 · 2) · (1 − 0.25) · e^0
+        let p = unit_abuse_probability(&cp, &a.units[u], 0.25, 0);
+        assert!((p - 0.5 * 3.0 * 0.75).abs() < 1e-12);
+    }
+}

@@ -173,6 +173,30 @@ pub(crate) fn decide_then_move(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::testing::{place_person, place_unit, tiny};
+
+    #[test]
+    fn active_when_grievance_beats_net_risk_by_the_threshold() {
+        let (p, _, mut a) = tiny("");
+        let i = place_person(&mut a, 0, Status::Quiescent, 4, 4);
+        a.persons[i].hardship = 1.0;
+        a.persons[i].risk = 0.5;
+        let mut griev = Grievance::default();
+        crate::mechanisms::legitimacy::refresh_grievance(&mut griev, &[0.8, 0.8], &[0.0; 2], 0.0);
+        // G = 1 · (1 − 0.8) = 0.2; no cop in sight: P = 0, so G − N = 0.2 > T = 0.1
+        look_and_decide(&mut a, i, &p, &griev);
+        assert_eq!(a.persons[i].status, Status::Active);
+        assert!(a.world.layers.get(layer::ACTIVE, 4, 4));
+        // a cop in sight: P = 1 − e^−2.3 ≈ 0.9, N = 0.45
+        place_unit(&mut a, 0, 5, 5);
+        look_and_decide(&mut a, i, &p, &griev);
+        assert_eq!(a.persons[i].status, Status::Quiescent);
+        assert!(!a.world.layers.get(layer::ACTIVE, 4, 4));
+        // unresolved injustice adds ω·U to grievance
+        crate::mechanisms::legitimacy::refresh_grievance(&mut griev, &[0.8, 0.8], &[5.0, 0.0], 0.1);
+        look_and_decide(&mut a, i, &p, &griev);
+        assert_eq!(a.persons[i].status, Status::Active);
+    }
 
     #[test]
     fn table_matches_formula() {

@@ -141,3 +141,91 @@ pub(crate) fn group_killings(
     }
     killings.clear();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::tiny;
+    use crate::rng::{Stream, stream_rng};
+
+    fn killing(by: Perpetrator, abuse: bool, x: u16, y: u16, community: u8) -> Killing {
+        Killing {
+            by,
+            abuse,
+            x,
+            y,
+            community,
+        }
+    }
+
+    #[test]
+    fn nearby_killings_by_one_perpetrator_are_one_event_and_abuses_open_cases() {
+        let (_, cp, a) = tiny("[violence]\nmassacre_radius = 2.0\n");
+        let g = Perpetrator::Group(0);
+        let f = Perpetrator::Force(0);
+        let mut killings = vec![
+            killing(g, false, 1, 1, 1),
+            killing(f, true, 6, 6, 0),
+            killing(g, false, 8, 8, 1),
+            // chained to the first through (2, 2): within 2 of (1, 1) and of (3, 3)
+            killing(g, false, 3, 3, 0),
+            killing(g, false, 2, 2, 0),
+        ];
+        let gp = GroupingParams {
+            radius: cp.violence.massacre_radius,
+            forces: &cp.forces,
+            communities: 2,
+        };
+        let jp = cp.justice_params();
+        let (mut cases, mut events) = (Vec::new(), Vec::new());
+        let mut counters = ConflictCounters::new(2, 1);
+        let mut buf = Buffers::default();
+        let mut rng = stream_rng(1, 0, Stream::Justice);
+        group_killings(
+            4,
+            &gp,
+            &jp,
+            &a.world,
+            &mut killings,
+            &mut cases,
+            &mut counters,
+            &mut events,
+            &mut buf,
+            &mut rng,
+        );
+        assert!(killings.is_empty());
+        let rows: Vec<_> = events
+            .iter()
+            .map(|e| {
+                (
+                    e.sub_event_type,
+                    e.fatalities,
+                    e.victim_community,
+                    e.position,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                // ties between communities go to the first declared
+                (
+                    SubEventType::MassKilling,
+                    3,
+                    Some(0),
+                    Some(Position::new(1, 1))
+                ),
+                (
+                    SubEventType::ExtrajudicialKilling,
+                    1,
+                    Some(0),
+                    Some(Position::new(6, 6))
+                ),
+                (SubEventType::Attack, 1, Some(1), Some(Position::new(8, 8))),
+            ]
+        );
+        assert_eq!(cases.len(), 1);
+        assert_eq!(cases[0].perpetrator, f);
+        assert_eq!(counters.cases_opened, 1);
+    }
+}

@@ -256,3 +256,198 @@ pub(crate) fn early_release(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::EventType;
+    use crate::rng::{Stream, stream_rng};
+
+    /// A pending case against force 0 for abuses of community 1, due at tick 5.
+    fn case(u_investigate: f64, u_convict: f64, u_scope: f64) -> Case {
+        Case {
+            opened: 2,
+            perpetrator: Perpetrator::Force(0),
+            community: 1,
+            region: 0,
+            victims: 1,
+            excluded: false,
+            u_investigate,
+            u_convict,
+            u_scope,
+            next: 5,
+            fate: Fate::Pending,
+        }
+    }
+
+    struct Knobs {
+        policy: PolicySpec,
+        justice: JusticeSpec,
+        legitimacy: LegitimacySpec,
+    }
+
+    impl Knobs {
+        fn new(impunity: f64, conviction: f64) -> Knobs {
+            let mut policy = PolicySpec::default();
+            policy.impunity = impunity;
+            policy.conviction = conviction;
+            policy.sentence_severity = 1.0;
+            let justice = JusticeSpec {
+                investigation_delay: 3,
+                trial_delay: 4,
+                max_sentence: 10,
+                excluded_min_victims: 10,
+            };
+            let legitimacy = LegitimacySpec {
+                uninvestigated: 0.01,
+                amnesty: 0.05,
+                conviction: 0.02,
+                unresolved_per_case: 1.0,
+                ..Default::default()
+            };
+            Knobs {
+                policy,
+                justice,
+                legitimacy,
+            }
+        }
+
+        fn params<'a>(&'a self, state_side: &'a [bool]) -> JusticeParams<'a> {
+            JusticeParams {
+                policy: &self.policy,
+                justice: &self.justice,
+                legitimacy: &self.legitimacy,
+                learning_rate: 0.5,
+                state_side,
+                people_per_agent: 1.0,
+                has_regions: false,
+            }
+        }
+    }
+
+    struct Out {
+        learned: ExpectedPunishment,
+        effects: LegitimacyEffects,
+        counters: ConflictCounters,
+        events: Vec<Event>,
+    }
+
+    fn out() -> Out {
+        Out {
+            learned: ExpectedPunishment {
+                force: vec![0.5, 0.5],
+                group: vec![0.5],
+            },
+            effects: LegitimacyEffects::new(2),
+            counters: ConflictCounters::new(2, 1),
+            events: Vec::new(),
+        }
+    }
+
+    fn step(tick: u32, k: &Knobs, cases: &mut [Case], o: &mut Out) {
+        let jp = k.params(&[true, false]);
+        let (l, e, c, ev) = (
+            &mut o.learned,
+            &mut o.effects,
+            &mut o.counters,
+            &mut o.events,
+        );
+        justice_phase(tick, &jp, cases, l, e, c, ev);
+    }
+
+    #[test]
+    fn nothing_moves_before_the_case_is_due() {
+        let k = Knobs::new(0.0, 1.0);
+        let mut cases = [case(0.5, 0.5, 0.5)];
+        let mut o = out();
+        step(4, &k, &mut cases, &mut o);
+        assert_eq!(cases[0].fate, Fate::Pending);
+        assert!(o.events.is_empty());
+    }
+
+    #[test]
+    fn investigated_iff_its_uniform_clears_impunity_then_convicted_and_served() {
+        let k = Knobs::new(0.5, 0.6);
+        let mut cases = [case(0.7, 0.3, 0.5), case(0.2, 0.3, 0.5)];
+        let mut o = out();
+        step(5, &k, &mut cases, &mut o);
+        assert_eq!(cases[0].fate, Fate::Investigating);
+        assert_eq!(cases[0].next, 5 + 4);
+        assert_eq!(cases[1].fate, Fate::NeverInvestigated);
+        assert_eq!(o.counters.cases_investigated, 1);
+        // never investigated: L falls, U rises in the victims' community
+        assert_eq!(o.effects.legitimacy, [0.0, -0.01]);
+        assert_eq!(o.effects.unresolved, [0.0, 1.0]);
+        // lessons: investigated (1), then never investigated (0), η = 0.5, state-side force
+        // 0 only
+        assert_eq!(o.learned.force, [0.5 + 0.5 * 0.5 - 0.75 * 0.5, 0.5]);
+        let subs: Vec<_> = o.events.iter().map(|e| e.sub_event_type).collect();
+        assert_eq!(
+            subs,
+            [
+                SubEventType::InvestigationOpened,
+                SubEventType::NeverInvestigated
+            ]
+        );
+        assert!(o.events.iter().all(|e| e.position.is_none()));
+        step(9, &k, &mut cases, &mut o);
+        assert_eq!(cases[0].fate, Fate::Serving);
+        assert_eq!(cases[0].next, 9 + 10);
+        assert_eq!(o.counters.convictions, 1);
+        assert_eq!(o.events[2].event_type(), EventType::Convictions);
+        step(19, &k, &mut cases, &mut o);
+        assert_eq!(cases[0].fate, Fate::Punished);
+        assert_eq!(o.events.len(), 3, "serving a sentence out is no event");
+    }
+
+    #[test]
+    fn the_amnesty_closes_open_cases_in_scope_but_not_excluded_ones() {
+        let mut k = Knobs::new(0.0, 1.0);
+        k.policy.amnesty.in_force = true;
+        k.policy.amnesty.scope = 0.5;
+        let mut serving = case(0.9, 0.1, 0.2);
+        serving.fate = Fate::Serving;
+        serving.next = 100;
+        let mut excluded = serving;
+        excluded.excluded = true;
+        let out_of_scope = case(0.9, 0.1, 0.8);
+        let mut cases = [serving, excluded, out_of_scope];
+        let mut o = out();
+        step(5, &k, &mut cases, &mut o);
+        assert_eq!(cases[0].fate, Fate::Amnestied);
+        assert_eq!(cases[1].fate, Fate::Serving);
+        assert_eq!(cases[2].fate, Fate::Investigating);
+        assert_eq!(o.counters.amnesties, 1);
+        assert_eq!(o.effects.legitimacy[1], -0.05);
+    }
+
+    #[test]
+    fn a_group_learns_from_its_own_cases_only() {
+        let k = Knobs::new(0.0, 1.0);
+        let mut c = case(0.9, 0.1, 0.5);
+        c.perpetrator = Perpetrator::Group(0);
+        let mut o = out();
+        step(5, &k, &mut [c], &mut o);
+        assert_eq!(o.learned.group, [0.75]);
+        assert_eq!(o.learned.force, [0.5, 0.5]);
+    }
+
+    #[test]
+    fn opening_a_case_fixes_three_uniforms_and_the_excluded_category() {
+        let k = Knobs::new(0.0, 1.0);
+        let jp = k.params(&[true]);
+        let mut cases = Vec::new();
+        let mut counters = ConflictCounters::new(2, 1);
+        let mut rng = stream_rng(1, 0, Stream::Justice);
+        let by = Perpetrator::Force(0);
+        open_case(7, &jp, by, 1, 0, 12, &mut cases, &mut counters, &mut rng);
+        open_case(7, &jp, by, 1, 0, 2, &mut cases, &mut counters, &mut rng);
+        assert_eq!(counters.cases_opened, 2);
+        assert!(cases[0].excluded && !cases[1].excluded, "10 people or more");
+        assert_eq!(cases[0].next, 7 + 3);
+        let mut again = stream_rng(1, 0, Stream::Justice);
+        let u: f64 = again.random();
+        assert_eq!(cases[0].u_investigate, u);
+        assert_ne!(cases[0].u_convict, cases[1].u_convict);
+    }
+}

@@ -371,3 +371,81 @@ pub(crate) fn kill_civilian(
         community: p.community,
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::{place_person, tiny};
+
+    fn conflict(extra: &str) -> (crate::model::Params, Conflict, Agents) {
+        let (p, cp, a) = tiny(extra);
+        (p, Conflict::new(cp, 2, 0.5), a)
+    }
+
+    #[test]
+    fn an_attack_with_certain_lethality_kills_the_civilian_in_sight() {
+        let (_, mut c, mut a) = conflict(
+            "[violence]\nlethality = 1.0\nraid_join = 0.0\n\
+             [legitimacy]\ndynamic = true\nfailure_to_protect = 0.01\nrally = 0.002\n",
+        );
+        c.params.groups[0].attack_rate = 1.0;
+        c.params.groups[0].battle_rate = 0.0;
+        let f = place_person(&mut a, 0, Status::Fighter, 4, 4);
+        let v = place_person(&mut a, 1, Status::Quiescent, 4, 5);
+        let own = place_person(&mut a, 0, Status::Quiescent, 3, 4);
+        let mut rng = Streams::new(1, 0);
+        let Conflict {
+            params: cp,
+            state,
+            tick: out,
+        } = &mut c;
+        attack(&mut a, f, 7, cp, state, out, &mut rng);
+        assert_eq!(a.persons[v].status, Status::Dead);
+        assert_eq!(a.persons[own].status, Status::Quiescent, "not a target");
+        assert_eq!(
+            out.counters.killed_by[PerpetratorKind::Jihadist as usize],
+            1
+        );
+        // jihadist killings: rally − failure to protect
+        assert!((out.effects.legitimacy[1] - (0.002 - 0.01)).abs() < 1e-15);
+        assert_eq!(out.killings[0].by, Perpetrator::Group(0));
+        assert!(
+            out.events.is_empty(),
+            "killings become events at the end of the tick"
+        );
+    }
+
+    #[test]
+    fn lethality_follows_the_rule() {
+        let (_, mut c, _) = conflict(
+            "[violence]\nlethality = 0.5\nhousehold_defence = 0.5\n\
+             peacekeeper_deterrence = 0.1\nstate_deterrence = 0.2\n",
+        );
+        c.params.groups[0].base_arms = 0.8;
+        let p = lethality(&c.params, 0, 0.5, true, 1, 2);
+        let want = 0.5 * (0.8 * 0.5) * 0.5 * (-0.1f64 - 0.4).exp();
+        assert!((p - want).abs() < 1e-12, "{p} vs {want}");
+    }
+
+    #[test]
+    fn a_raid_that_kills_nobody_is_still_an_event() {
+        let (_, mut c, mut a) = conflict("[violence]\nlethality = 0.0\n");
+        c.params.groups[0].attack_rate = 1.0;
+        let f = place_person(&mut a, 0, Status::Fighter, 4, 4);
+        place_person(&mut a, 1, Status::Quiescent, 4, 5);
+        let mut rng = Streams::new(1, 0);
+        let Conflict {
+            params: cp,
+            state,
+            tick: out,
+        } = &mut c;
+        attack(&mut a, f, 7, cp, state, out, &mut rng);
+        assert_eq!(out.events.len(), 1);
+        assert_eq!(
+            out.events[0].sub_event_type,
+            crate::events::SubEventType::Attack
+        );
+        assert_eq!(out.events[0].fatalities, 0);
+        assert_eq!(out.events[0].position, Some(Position::new(4, 4)));
+    }
+}

@@ -324,7 +324,8 @@ pub(crate) struct Buffers {
 }
 
 impl ConflictTick {
-    fn new(communities: usize, groups: usize, regions: usize) -> Self {
+    /// Nothing yet, for `communities` communities, `groups` groups and `regions` regions.
+    pub(crate) fn new(communities: usize, groups: usize, regions: usize) -> Self {
         ConflictTick {
             counters: ConflictCounters::new(communities, groups),
             effects: LegitimacyEffects::new(communities),

@@ -20,6 +20,8 @@ mod invariants;
 mod params;
 mod populate;
 mod state;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use agents::{ARMED, FOREVER, NO_GROUP, Person, Status, Unit};
 pub(crate) use conflict::{
