@@ -34,7 +34,7 @@ use crate::world::{AgentId, MAX_ROWS, layer};
 
 /// P for every (C, A) a vision set can produce.
 #[derive(Clone, Debug)]
-pub struct ArrestTable {
+pub(crate) struct ArrestTable {
     ratio: Ratio,
     k: f64,
     a_dim: usize,
