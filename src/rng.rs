@@ -1,7 +1,7 @@
 //! The one place random generators are made.
 //!
 //! Every random draw in a simulation comes from a [`ChaCha8Rng`] built here from three numbers
-//! only: the master seed, the replicate index and the [`Stream`] (the mechanism that draws).
+//! only: the master seed, the replicate index and the `Stream` (the mechanism that draws).
 //! Nothing else (thread, shard, MPI rank, wall clock, hash-map order) enters, so a replicate is
 //! the same whatever machine, thread count or process runs it.
 //!
@@ -14,7 +14,7 @@
 //! * ChaCha8 is one of rand's *portable* generators: the same seed gives the same numbers on
 //!   every platform and in every release of `rand_chacha` 0.10.
 //! * The key is the master seed in little-endian order followed by a fixed 24-byte tag; the
-//!   ChaCha stream number is `replicate * 256 + stream`. The numbering of [`Stream`] is part of
+//!   ChaCha stream number is `replicate * 256 + stream`. The numbering of `Stream` is part of
 //!   the contract: new mechanisms get new numbers, old numbers never change meaning.
 //! * Results also depend on how `rand` 0.10 turns words into ranges, floats and shuffles, which
 //!   `Cargo.lock` pins. Upgrading `rand` may change results; such an upgrade is a
@@ -22,7 +22,7 @@
 //!
 //! Mechanisms receive the generator of their own stream as an argument (`rng: &mut Rng`), so
 //! a signature says which stream a rule draws from; the per-agent turns, which draw from
-//! several, receive all of them ([`Streams`]).
+//! several, receive all of them (`Streams`).
 
 use rand::SeedableRng;
 pub use rand_chacha::ChaCha8Rng;
@@ -101,7 +101,7 @@ const DESIGN_TAG: &[u8; 24] = b"impunity/design/v1 lhs  ";
 /// The generator of an experimental design (a Latin hypercube of `impunity sweep`): depends
 /// on the master seed alone, with its own key tag, so no replicate's stream ever coincides
 /// with it.
-pub(crate) fn design_rng(seed: u64) -> ChaCha8Rng {
+pub fn design_rng(seed: u64) -> ChaCha8Rng {
     let mut key = [0u8; 32];
     key[..8].copy_from_slice(&seed.to_le_bytes());
     key[8..].copy_from_slice(DESIGN_TAG);

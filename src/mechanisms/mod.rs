@@ -1,29 +1,29 @@
 //! The model's rules, one file per mechanism, each a set of functions whose arguments name
-//! what the rule reads and writes: the agents on the lattice ([`Agents`], by `&mut`), the
+//! what the rule reads and writes: the agents on the lattice (`Agents`, by `&mut`), the
 //! parameters it reads, the parts of the conflict model's state it updates, the tick's
 //! counts and events it adds to, and the random stream it draws from (`rng`, one
-//! [`crate::rng::Stream`] each; the per-agent turns, which draw from several, take them all).
+//! `Stream` each; the per-agent turns, which draw from several, take them all).
 //! [`crate::model::Model::step`] calls them in a fixed order that its documentation lists, as
 //! does docs/ODD.md (section 3).
 //!
 //! | file | rule |
 //! |---|---|
 //! | [`activation`] | Epstein's rule A: grievance, estimated arrest probability, activity |
-//! | [`movement`] | rule M: move to a random free cell in vision |
-//! | [`policing`] | rule C: arrests, jail terms, releases |
-//! | [`communal`] | Model II: actives kill members of targeted communities |
-//! | [`demography`] | Model II: births and deaths of age |
-//! | [`recruitment`] | joining armed groups: grievance- and threat-driven |
-//! | [`violence`] | fighters' turns, attacks on civilians |
-//! | [`grouping`] | the tick's killings grouped into events; abuse events open cases |
-//! | [`battles`] | battles between organised forces (Lanchester attrition) |
-//! | [`operations`] | force units by role: policing, counter-insurgency, peacekeeping, strikes |
-//! | [`abuse`] | extrajudicial killings by state-side forces |
-//! | [`justice`] | cases: investigation, verdict, sentence, amnesty; early release |
-//! | [`legitimacy`] | legitimacy and unresolved injustice per community |
-//! | [`policy`] | the policy phase: fading threat and alarm, members per region, then arming and training |
-//! | [`arming`] | militia arming and disarmament campaigns |
-//! | [`training`] | training missions |
+//! | `movement` | rule M: move to a random free cell in vision |
+//! | `policing` | rule C: arrests, jail terms, releases |
+//! | `communal` | Model II: actives kill members of targeted communities |
+//! | `demography` | Model II: births and deaths of age |
+//! | `recruitment` | joining armed groups: grievance- and threat-driven |
+//! | `violence` | fighters' turns, attacks on civilians |
+//! | `grouping` | the tick's killings grouped into events; abuse events open cases |
+//! | `battles` | battles between organised forces (Lanchester attrition) |
+//! | `operations` | force units by role: policing, counter-insurgency, peacekeeping, strikes |
+//! | `abuse` | extrajudicial killings by state-side forces |
+//! | `justice` | cases: investigation, verdict, sentence, amnesty; early release |
+//! | `legitimacy` | legitimacy and unresolved injustice per community |
+//! | `policy` | the policy phase: fading threat and alarm, members per region, then arming and training |
+//! | `arming` | militia arming and disarmament campaigns |
+//! | `training` | training missions |
 //!
 //! Defaults and ranges of every key named in the modules' tables are in `docs/scenario.md`.
 

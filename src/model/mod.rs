@@ -3,10 +3,10 @@
 //! A [`Model`] holds, apart:
 //!
 //! * the **scenario** as it stands now and its timeline;
-//! * the **resolved parameters**: the rules, the [`Params`] every model's turns read, and the
+//! * the **resolved parameters**: the rules, the `Params` every model's turns read, and the
 //!   grievance terms derived from legitimacy;
-//! * the **persistent state**: the agents on the lattice ([`Agents`]), the conflict model's
-//!   part ([`Conflict`]: its own resolved parameters, state and per-tick scratch, `None` for
+//! * the **persistent state**: the agents on the lattice (`Agents`), the conflict model's
+//!   part (`Conflict`: its own resolved parameters, state and per-tick scratch, `None` for
 //!   Epstein's models), the random streams and the tick;
 //! * the **per-tick scratch**: the tick's counts, the schedule, buffers reused every tick;
 //! * the **output settings**: which metrics it reports.
@@ -357,7 +357,7 @@ impl Model {
     ///    change altered gains or loses units to match it (Timeline stream).
     /// 2. **Policy** †: threat and alarm fade, members of each community per region are
     ///    counted, the disarmament campaign takes its share, training missions train units
-    ///    (Policy stream; [`crate::mechanisms::policy`]).
+    ///    (Policy stream).
     /// 3. **Schedule**: every agent (jailed persons too when the rules say so) is put in a
     ///    freshly shuffled order (Schedule stream).
     /// 4. **Turns**: each agent in that order takes its turn: a person moves and decides
