@@ -74,3 +74,67 @@ pub(crate) fn disarmament(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::SubEventType;
+    use crate::model::Status;
+    use crate::model::testing::{place_person, tiny};
+    use crate::rng::{Stream, stream_rng};
+
+    #[test]
+    fn a_campaign_takes_its_share_and_is_recorded_once_per_group() {
+        let (_, cp, _) =
+            tiny("[policy.disarmament]\ntarget = \"group\"\ngroup = \"jnim\"\nrate = 0.25\n");
+        let mut factor = [1.0];
+        let mut events = Vec::new();
+        let mut rng = stream_rng(1, 0, Stream::Policy);
+        let d = &cp.policy.disarmament;
+        for tick in 1..=2 {
+            disarmament(
+                tick,
+                d,
+                &cp.groups,
+                None,
+                &mut factor,
+                &mut [],
+                &mut events,
+                &mut rng,
+            );
+        }
+        assert_eq!(factor, [0.75 * 0.75]);
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].sub_event_type, SubEventType::MilitiaDisarmed);
+    }
+
+    #[test]
+    fn one_sided_disarmament_takes_the_households_arms_of_one_community() {
+        let (_, cp, mut a) = tiny(
+            "[policy.disarmament]\ntarget = \"civilians\"\ncommunity = \"peul\"\nrate = 1.0\n",
+        );
+        for (c, x) in [(0, 1), (1, 2), (0, 3)] {
+            let i = place_person(&mut a, c, Status::Quiescent, x, 1);
+            a.persons[i].flags |= ARMED;
+        }
+        let mut events = Vec::new();
+        let mut rng = stream_rng(1, 0, Stream::Policy);
+        let (d, c) = (&cp.policy.disarmament, cp.disarm_community);
+        let mut factor = [1.0];
+        disarmament(
+            5,
+            d,
+            &cp.groups,
+            c,
+            &mut factor,
+            &mut a.persons,
+            &mut events,
+            &mut rng,
+        );
+        let armed: Vec<bool> = a.persons.iter().map(|p| p.flags & ARMED != 0).collect();
+        assert_eq!(armed, [false, true, false]);
+        assert_eq!(factor, [1.0], "no group is targeted");
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].sub_event_type, SubEventType::CiviliansDisarmed);
+    }
+}

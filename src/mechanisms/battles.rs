@@ -195,3 +195,67 @@ pub(crate) fn casualty(a: &mut Agents, id: AgentId, cp: &ConflictParams, rng: &m
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ConflictTick;
+    use crate::model::testing::{place_person, place_unit, tiny};
+    use crate::rng::{Stream, stream_rng};
+
+    #[test]
+    fn a_fighter_who_falls_is_killed_or_captured_and_a_unit_destroyed() {
+        let (_, cp, mut a) = tiny("[violence]\ncapture = 1.0\n[justice]\nmax_sentence = 20\n");
+        let f = place_person(&mut a, 0, Status::Fighter, 1, 1);
+        let u = place_unit(&mut a, 0, 2, 2);
+        let mut rng = stream_rng(1, 0, Stream::Battle);
+        assert!(
+            !casualty(&mut a, AgentId::person(f), &cp, &mut rng),
+            "captured"
+        );
+        assert_eq!(a.persons[f].status, Status::Jailed);
+        assert_eq!(a.persons[f].group, 0, "still a member");
+        assert_eq!(a.persons[f].jail, 20);
+        assert!(casualty(&mut a, AgentId::unit(u), &cp, &mut rng));
+        assert!(a.units[u].dead && a.any_dead);
+        assert!(a.at(2, 2).is_none());
+        assert!(
+            !casualty(&mut a, AgentId::unit(u), &cp, &mut rng),
+            "falls once"
+        );
+    }
+
+    #[test]
+    fn a_battle_against_state_units_records_both_sides_and_alarms_the_units() {
+        // attrition 0: nobody dies, the battle is still fought and recorded
+        let (_, cp, mut a) = tiny("[violence]\nattrition = 0.0\n");
+        place_person(&mut a, 0, Status::Fighter, 4, 4);
+        let u = place_unit(&mut a, 0, 5, 5);
+        let mut out = ConflictTick::new(2, 1, 1);
+        let mut rng = stream_rng(1, 0, Stream::Battle);
+        let shape = &cp.groups[0].shape;
+        let df = [1.0];
+        let (pa, pb) = (Party::Group(0), Party::State);
+        fight(
+            &mut a,
+            3,
+            (4, 4),
+            shape,
+            pa,
+            pb,
+            &cp,
+            &df,
+            &mut out,
+            &mut rng,
+        );
+        assert_eq!(out.counters.battles, 1);
+        assert_eq!(out.counters.battle_deaths, 0);
+        let e = out.events[0];
+        assert_eq!(
+            (e.actor1, e.actor2),
+            (Actor::Group(0), Some(Actor::Force(0)))
+        );
+        assert_eq!(e.position, Some(Position::new(4, 4)));
+        assert_eq!(a.units[u].alarm, 1.0);
+    }
+}

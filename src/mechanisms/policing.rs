@@ -203,3 +203,38 @@ pub(crate) fn release(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::{place_person, place_unit, tiny};
+    use crate::rng::stream_rng;
+
+    #[test]
+    fn a_unit_arrests_the_only_active_in_sight_and_jail_ends_in_release() {
+        // paper rules: uniform terms in 1..=J_max, end-of-tick countdown, jail leaves the
+        // lattice
+        let (p, _, mut a) = tiny("[policing]\nmax_jail_term = 3\n");
+        let rules = crate::rules::Rules::from(crate::rules::RuleSet::Paper);
+        let u = place_unit(&mut a, 0, 4, 4);
+        let quiet = place_person(&mut a, 0, Status::Quiescent, 4, 5);
+        let active = place_person(&mut a, 1, Status::Active, 5, 4);
+        let mut counters = TickCounters::default();
+        let mut rng = stream_rng(1, 0, Stream::Policing);
+        arrest_in_vision(&mut a, u, &p, &rules, &mut rng, &mut counters);
+        assert_eq!(counters.arrests, 1);
+        assert_eq!(a.persons[quiet].status, Status::Quiescent);
+        assert_eq!(a.persons[active].status, Status::Jailed);
+        assert!((1..=3).contains(&a.persons[active].jail));
+        assert!(
+            a.at(5, 4).is_none(),
+            "jail leaves the lattice under paper rules"
+        );
+        let mut demography = stream_rng(1, 0, Stream::Demography);
+        for _ in 0..3 {
+            end_of_tick_jail(&mut a, &p.person_shape, &rules, &mut demography);
+        }
+        assert_eq!(a.persons[active].status, Status::Quiescent);
+        assert_eq!(a.at(5, 4), AgentId::person(active), "back on its own cell");
+    }
+}

@@ -112,3 +112,35 @@ pub(crate) fn join(
     out.events
         .push(Event::joined(tick, region, Position::new(x, y), g as u8, c));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::{place_person, tiny};
+    use crate::rng::{Stream, stream_rng};
+
+    #[test]
+    fn threat_drives_the_quiescent_into_a_militia() {
+        let (p, cp, mut a) = tiny(
+            "[groups.dozo]\nkind = \"militia\"\ndriver = \"threat\"\nrecruits_from = [\"dogon\"]\n\
+             recruit_rate = 1.0\narms = 0.5\nvision = 2\n",
+        );
+        let mut c = Conflict::new(cp, 2, 0.5);
+        let i = place_person(&mut a, 1, Status::Quiescent, 4, 4);
+        let mut rng = stream_rng(1, 0, Stream::Recruitment);
+        // no threat: nobody joins, nothing is drawn
+        recruitment(&mut a, i, 3, &p.person_shape, &mut c, &mut rng);
+        assert_eq!(a.persons[i].status, Status::Quiescent);
+        // a killing among 1 member of the community in the region: θ = 1000, chance 1
+        c.state.threat[1] = 1.0;
+        c.tick.members[1] = 1.0;
+        recruitment(&mut a, i, 3, &p.person_shape, &mut c, &mut rng);
+        assert_eq!(a.persons[i].status, Status::Fighter);
+        assert_eq!(a.persons[i].group, 1, "group 1: dozo");
+        assert_eq!(c.tick.counters.recruits, [0, 1]);
+        assert_eq!(
+            c.tick.events[0].event_type(),
+            crate::events::EventType::Recruitment
+        );
+    }
+}

@@ -477,7 +477,7 @@ impl Scenario {
         }
         let rules = self.rules();
         if let Err(m) = rules.check() {
-            return err("rules", m);
+            return err("rules", m.to_string());
         }
         size::check(self)?;
         let w = &self.world;
