@@ -66,7 +66,7 @@ fn levers() -> Vec<Lever> {
             variant: vec![("policy.militia_arming", F(0.7))],
             outcome: "civilians killed by militias (people)",
             observe: |s, t| {
-                t.counters.killed_by[impunity::model::Perp::Militia as usize] as f64
+                t.counters.killed_by[impunity::events::PerpetratorKind::Militia as usize] as f64
                     * s.world.people_per_agent
             },
             sign: 1.0,

@@ -9,8 +9,8 @@
 //! Rerun with `cargo run --release --example calibrate -- --replicates 20`
 //! (docs/calibration.md describes the method and the current result).
 
+use crate::events::PerpetratorKind;
 use crate::events::{Actor, EventType};
-use crate::model::Perp;
 use crate::run::ReplicateOutput;
 use crate::scenario::{GroupKind, Scenario};
 
@@ -106,7 +106,7 @@ pub fn observe(s: &Scenario, out: &ReplicateOutput) -> [f64; 10] {
     let militia_vac: Vec<_> = events
         .iter()
         .filter(|e| {
-            e.event_type == EventType::ViolenceAgainstCivilians
+            e.event_type() == EventType::ViolenceAgainstCivilians
                 && kind(e.actor1) == Some(GroupKind::Militia)
         })
         .collect();
@@ -120,7 +120,7 @@ pub fn observe(s: &Scenario, out: &ReplicateOutput) -> [f64; 10] {
     let largest = militia_vac.iter().map(|e| e.fatalities).max().unwrap_or(0) as f64 * ppa;
     let battles: Vec<_> = events
         .iter()
-        .filter(|e| e.event_type == EventType::Battles)
+        .filter(|e| e.event_type() == EventType::Battles)
         .collect();
     let regions = s.region_names();
     let hot: Vec<usize> = ["koro", "douentza", "djenne"]
@@ -138,14 +138,16 @@ pub fn observe(s: &Scenario, out: &ReplicateOutput) -> [f64; 10] {
         .count();
     let state_killed = events
         .iter()
-        .filter(|e| e.event_type == EventType::Abuses && matches!(e.actor1, Actor::Force(_)))
+        .filter(|e| e.event_type() == EventType::Abuses && matches!(e.actor1, Actor::Force(_)))
         .map(|e| e.fatalities as f64)
         .sum::<f64>();
     let convictions = events
         .iter()
-        .filter(|e| e.event_type == EventType::Convictions && matches!(e.actor2, Actor::Force(_)))
+        .filter(|e| {
+            e.event_type() == EventType::Convictions && matches!(e.actor2, Some(Actor::Force(_)))
+        })
         .count() as f64;
-    let _ = Perp::State;
+    let _ = PerpetratorKind::State;
     [
         militia_killed * ppa,
         if militia_killed > 0.0 {

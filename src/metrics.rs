@@ -25,7 +25,8 @@
 //! (every column above from `killed_civilians_state` on, plus `active` and `jailed`) when the
 //! scenario uses it. `outputs.metrics` in a scenario picks any list.
 
-use crate::model::{ConflictCounters, Model, Perp, Status, is_conflict};
+use crate::events::PerpetratorKind;
+use crate::model::{ConflictCounters, Model, Status, is_conflict};
 use crate::scenario::Scenario;
 
 /// Counts describing one tick.
@@ -54,7 +55,7 @@ pub struct TickStats {
     /// Fighters per group.
     pub fighters: Vec<u64>,
     /// The conflict model's counts of the tick (all zero outside it).
-    pub conflict: crate::model::ConflictCounters,
+    pub conflict: ConflictCounters,
     /// Legitimacy per community.
     pub legitimacy: Vec<f64>,
     /// Unresolved injustice per community.
@@ -64,43 +65,54 @@ pub struct TickStats {
 impl TickStats {
     /// The statistics of `m`'s current state.
     pub fn of(m: &Model) -> TickStats {
+        m.stats()
+    }
+
+    /// Overwrites `self` with the statistics of `m`'s current state, reusing its vectors.
+    pub(crate) fn fill(&mut self, m: &Model) {
         let s = m.scenario();
-        let mut st = TickStats {
-            tick: m.tick(),
-            alive: vec![0; s.communities.len()],
-            fighters: vec![0; s.groups.len()],
-            units: m.units().iter().filter(|u| !u.dead).count() as u64,
-            ..Default::default()
-        };
+        let (nc, ng) = (s.communities.len(), s.groups.len());
+        self.tick = m.tick();
+        self.quiescent = 0;
+        self.active = 0;
+        self.jailed = 0;
+        self.alive.clear();
+        self.alive.resize(nc, 0);
+        self.fighters.clear();
+        self.fighters.resize(ng, 0);
+        self.units = m.units().iter().filter(|u| !u.dead).count() as u64;
         for p in m.persons() {
             match p.status {
-                Status::Quiescent => st.quiescent += 1,
-                Status::Active => st.active += 1,
-                Status::Jailed => st.jailed += 1,
-                Status::Fighter => st.fighters[p.group as usize] += 1,
+                Status::Quiescent => self.quiescent += 1,
+                Status::Active => self.active += 1,
+                Status::Jailed => self.jailed += 1,
+                Status::Fighter => self.fighters[p.group as usize] += 1,
                 Status::Dead => continue,
             }
-            st.alive[p.community as usize] += 1;
+            self.alive[p.community as usize] += 1;
         }
         let c = m.counters();
-        st.killed = c.killed as u64;
-        st.arrests = c.arrests as u64;
-        st.births = c.births as u64;
-        st.deaths_of_age = c.deaths_of_age as u64;
-        match m.institutions() {
-            Some(inst) => {
-                st.conflict = inst.counters.clone();
-                st.legitimacy = inst.legitimacy.clone();
-                st.unresolved = inst.unresolved.clone();
+        self.killed = c.killed as u64;
+        self.arrests = c.arrests as u64;
+        self.births = c.births as u64;
+        self.deaths_of_age = c.deaths_of_age as u64;
+        match m.conflict_counters() {
+            Some(counters) => {
+                self.conflict.copy_from(counters);
+                self.legitimacy.clone_from_slice_reusing(&m.legitimacy());
+                self.unresolved.clone_from_slice_reusing(m.unresolved());
             }
             None => {
-                st.conflict =
-                    crate::model::ConflictCounters::new(s.communities.len(), s.groups.len());
-                st.legitimacy = s.communities.values().map(|c| c.legitimacy).collect();
-                st.unresolved = vec![0.0; s.communities.len()];
+                self.conflict.killed_of.resize(nc, 0);
+                self.conflict.recruits.resize(ng, 0);
+                self.conflict.reset();
+                self.legitimacy.clear();
+                self.legitimacy
+                    .extend(s.communities.values().map(|c| c.legitimacy));
+                self.unresolved.clear();
+                self.unresolved.resize(nc, 0.0);
             }
         }
-        st
     }
 
     /// Living persons (all communities).
@@ -146,7 +158,7 @@ pub enum Metric {
     /// `deaths_of_age`
     DeathsOfAge,
     /// `killed_civilians_<perp>`
-    KilledCivilians(Perp),
+    KilledCivilians(PerpetratorKind),
     /// `killed_<community>`
     KilledOf(usize),
     /// `fighters_<group>`
@@ -295,7 +307,7 @@ fn parse(s: &Scenario, n: &str) -> Option<Metric> {
         "battle_deaths" => BattleDeaths,
         _ => {
             if let Some(p) = n.strip_prefix("killed_civilians_") {
-                KilledCivilians(*Perp::ALL.iter().find(|q| q.name() == p)?)
+                KilledCivilians(*PerpetratorKind::ALL.iter().find(|q| q.name() == p)?)
             } else if let Some(c) = n.strip_prefix("alive_") {
                 Alive(comm(c)?)
             } else if let Some(c) = n.strip_prefix("killed_") {
@@ -317,7 +329,7 @@ fn parse(s: &Scenario, n: &str) -> Option<Metric> {
 
 fn default_names(s: &Scenario) -> Vec<String> {
     if is_conflict(s) {
-        let mut v: Vec<String> = Perp::ALL
+        let mut v: Vec<String> = PerpetratorKind::ALL
             .iter()
             .map(|p| format!("killed_civilians_{}", p.name()))
             .collect();
@@ -367,7 +379,7 @@ fn all_names(s: &Scenario) -> Vec<String> {
     .to_vec();
     v.extend(ConflictCounters::SCALAR_NAMES.map(String::from));
     v.extend(
-        Perp::ALL
+        PerpetratorKind::ALL
             .iter()
             .map(|p| format!("killed_civilians_{}", p.name())),
     );
@@ -381,4 +393,16 @@ fn all_names(s: &Scenario) -> Vec<String> {
         v.push(format!("recruits_{g}"));
     }
     v
+}
+
+/// `Vec::clone_from` for a slice source: the vector's memory is reused.
+trait CopyFromSlice {
+    fn clone_from_slice_reusing(&mut self, src: &[f64]);
+}
+
+impl CopyFromSlice for Vec<f64> {
+    fn clone_from_slice_reusing(&mut self, src: &[f64]) {
+        self.clear();
+        self.extend_from_slice(src);
+    }
 }

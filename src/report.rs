@@ -9,7 +9,8 @@
 //! assert!(report.to_string().contains("Civilians killed"));
 //! ```
 
-use crate::model::{ConflictCounters, Fate, Model, Perp};
+use crate::events::PerpetratorKind;
+use crate::model::{ConflictCounters, Fate, Model};
 use crate::run::ReplicateOutput;
 use crate::scenario::Scenario;
 use std::fmt;
@@ -63,8 +64,9 @@ impl ConflictTotals {
 
     /// Adds the tick just run.
     pub fn add_tick(&mut self, m: &Model) {
-        let Some(inst) = m.institutions() else { return };
-        let c = &inst.counters;
+        let Some(c) = m.conflict_counters() else {
+            return;
+        };
         let t = &mut self.counters;
         for k in 0..6 {
             t.killed_by[k] += c.killed_by[k];
@@ -91,14 +93,12 @@ impl ConflictTotals {
         self.legitimacy_end = st.legitimacy;
         self.unresolved_end = st.unresolved;
         self.fighters_end = st.fighters;
-        if let Some(inst) = m.institutions() {
-            for c in &inst.cases {
-                let k = FATES
-                    .iter()
-                    .position(|f| *f == c.fate)
-                    .expect("every fate listed");
-                self.fates[k] += 1;
-            }
+        for c in m.cases() {
+            let k = FATES
+                .iter()
+                .position(|f| *f == c.fate)
+                .expect("every fate listed");
+            self.fates[k] += 1;
         }
     }
 }
@@ -159,7 +159,7 @@ impl ConflictReport {
         ConflictReport {
             ppa,
             replicates,
-            perpetrators: Perp::ALL
+            perpetrators: PerpetratorKind::ALL
                 .iter()
                 .map(|p| {
                     (

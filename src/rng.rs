@@ -1,7 +1,7 @@
 //! The one place random generators are made.
 //!
 //! Every random draw in a simulation comes from a [`ChaCha8Rng`] built here from three numbers
-//! only: the master seed, the replicate index and the [`Stream`] (the mechanism that draws).
+//! only: the master seed, the replicate index and the `Stream` (the mechanism that draws).
 //! Nothing else (thread, shard, MPI rank, wall clock, hash-map order) enters, so a replicate is
 //! the same whatever machine, thread count or process runs it.
 //!
@@ -14,32 +14,28 @@
 //! * ChaCha8 is one of rand's *portable* generators: the same seed gives the same numbers on
 //!   every platform and in every release of `rand_chacha` 0.10.
 //! * The key is the master seed in little-endian order followed by a fixed 24-byte tag; the
-//!   ChaCha stream number is `replicate * 256 + stream`. The numbering of [`Stream`] is part of
+//!   ChaCha stream number is `replicate * 256 + stream`. The numbering of `Stream` is part of
 //!   the contract: new mechanisms get new numbers, old numbers never change meaning.
 //! * Results also depend on how `rand` 0.10 turns words into ranges, floats and shuffles, which
 //!   `Cargo.lock` pins. Upgrading `rand` may change results; such an upgrade is a
 //!   results-changing commit and says so.
 //!
-//! ```
-//! use impunity::rng::{stream_rng, Stream};
-//! use rand::RngExt;
-//! let mut a = stream_rng(42, 7, Stream::Movement);
-//! let mut b = stream_rng(42, 7, Stream::Movement);
-//! let mut c = stream_rng(42, 7, Stream::Schedule);
-//! let x: u64 = a.random();
-//! assert_eq!(x, b.random::<u64>());
-//! assert_ne!(x, c.random::<u64>());
-//! ```
+//! Mechanisms receive the generator of their own stream as an argument (`rng: &mut Rng`), so
+//! a signature says which stream a rule draws from; the per-agent turns, which draw from
+//! several, receive all of them (`Streams`).
 
 use rand::SeedableRng;
 pub use rand_chacha::ChaCha8Rng;
+
+/// The generator of one stream.
+pub(crate) type Rng = ChaCha8Rng;
 
 /// The mechanisms that draw random numbers, each with its own generator.
 ///
 /// The discriminant is the stream number: never renumber.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
-pub enum Stream {
+pub(crate) enum Stream {
     /// Initial placement of agents and their attributes.
     Init = 0,
     /// The random activation order of each tick.
@@ -87,7 +83,7 @@ impl Stream {
 const TAG: &[u8; 24] = b"impunity/rng/v1 chacha8 ";
 
 /// The generator for one mechanism of one replicate.
-pub fn stream_rng(seed: u64, replicate: u64, stream: Stream) -> ChaCha8Rng {
+pub(crate) fn stream_rng(seed: u64, replicate: u64, stream: Stream) -> ChaCha8Rng {
     assert!(
         replicate < (1 << 56),
         "replicate index {replicate} out of range"
@@ -114,25 +110,34 @@ pub fn design_rng(seed: u64) -> ChaCha8Rng {
 
 /// One generator per [`Stream`] for a replicate.
 #[derive(Clone, Debug)]
-pub struct Streams {
-    rngs: Vec<ChaCha8Rng>,
+pub(crate) struct Streams {
+    rngs: [Rng; Stream::ALL.len()],
 }
 
 impl Streams {
     /// All streams of replicate `replicate` under master seed `seed`.
     pub fn new(seed: u64, replicate: u64) -> Self {
         Streams {
-            rngs: Stream::ALL
-                .iter()
-                .map(|&s| stream_rng(seed, replicate, s))
-                .collect(),
+            rngs: Stream::ALL.map(|s| stream_rng(seed, replicate, s)),
         }
     }
 
     /// The generator of one mechanism.
-    #[inline]
-    pub fn get(&mut self, stream: Stream) -> &mut ChaCha8Rng {
+    #[inline(always)]
+    pub fn get(&mut self, stream: Stream) -> &mut Rng {
         &mut self.rngs[stream as usize]
+    }
+
+    /// The generators of two different mechanisms at once.
+    pub fn two(&mut self, a: Stream, b: Stream) -> (&mut Rng, &mut Rng) {
+        assert_ne!(a, b, "two different streams");
+        let (i, j) = (a as usize, b as usize);
+        let (lo, hi) = self.rngs.split_at_mut(i.max(j));
+        if i < j {
+            (&mut lo[i], &mut hi[0])
+        } else {
+            (&mut hi[0], &mut lo[j])
+        }
     }
 }
 
@@ -167,6 +172,25 @@ mod tests {
             stream_rng(2, 0, Stream::Init).random::<u64>(),
             9476536363397918142
         );
+    }
+
+    #[test]
+    fn same_stream_same_numbers_other_stream_others() {
+        let mut a = stream_rng(42, 7, Stream::Movement);
+        let mut b = stream_rng(42, 7, Stream::Movement);
+        let mut c = stream_rng(42, 7, Stream::Schedule);
+        let x: u64 = a.random();
+        assert_eq!(x, b.random::<u64>());
+        assert_ne!(x, c.random::<u64>());
+    }
+
+    #[test]
+    fn two_streams_at_once_are_the_named_ones() {
+        let mut s = Streams::new(3, 1);
+        let (p, m) = s.two(Stream::Policy, Stream::Movement);
+        let (x, y): (u64, u64) = (p.random(), m.random());
+        assert_eq!(x, stream_rng(3, 1, Stream::Policy).random::<u64>());
+        assert_eq!(y, stream_rng(3, 1, Stream::Movement).random::<u64>());
     }
 
     #[test]

@@ -241,16 +241,37 @@ impl From<RuleSet> for Rules {
     }
 }
 
+/// Rule details that cannot work together ([`Rules::check`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RulesConflict {
+    /// A cop cannot move onto a cell its arrestee keeps.
+    #[error(
+        "cop_after_arrest = \"move_to_arrestee\" needs jailed agents that free their cell (jailed = \"leave\" or \"stay_free\")"
+    )]
+    MoveToOccupiedCell,
+    /// Own-turn countdown needs the jailed in the schedule.
+    #[error("countdown = \"own_turn\" needs jailed agents in the schedule (shuffle_jailed = true)")]
+    OwnTurnWithoutJailedTurns,
+}
+
 impl Rules {
-    /// Combinations that cannot work together, as a message.
-    pub fn check(&self) -> Result<(), String> {
+    /// Combinations that cannot work together.
+    ///
+    /// ```
+    /// use impunity::rules::{Countdown, Rules, RuleSet, RulesConflict};
+    /// let mut r = Rules::from(RuleSet::Mesa);
+    /// assert_eq!(r.check(), Ok(()));
+    /// r.shuffle_jailed = false;
+    /// assert_eq!(r.check(), Err(RulesConflict::OwnTurnWithoutJailedTurns));
+    /// ```
+    pub fn check(&self) -> Result<(), RulesConflict> {
         if self.cop_after_arrest == CopAfterArrest::MoveToArrestee
             && self.jailed == JailedCell::Occupy
         {
-            return Err("cop_after_arrest = \"move_to_arrestee\" needs jailed agents that free their cell (jailed = \"leave\" or \"stay_free\")".into());
+            return Err(RulesConflict::MoveToOccupiedCell);
         }
         if self.countdown == Countdown::OwnTurn && !self.shuffle_jailed {
-            return Err("countdown = \"own_turn\" needs jailed agents in the schedule (shuffle_jailed = true)".into());
+            return Err(RulesConflict::OwnTurnWithoutJailedTurns);
         }
         Ok(())
     }

@@ -60,15 +60,16 @@ pub fn run_replicate_observed(
     let mut m = Model::new(s, seed, replicate).expect("scenario was validated");
     let mut rows = Vec::with_capacity(ticks as usize + 1);
     let mut active = Vec::with_capacity(ticks as usize + 1);
-    let record = |m: &Model, rows: &mut Vec<Vec<f64>>, active: &mut Vec<f64>| {
-        let st = m.stats();
+    let mut st = crate::metrics::TickStats::default();
+    let mut record = |m: &Model, rows: &mut Vec<Vec<f64>>, active: &mut Vec<f64>| {
+        m.stats_into(&mut st);
         let mut row = Vec::with_capacity(m.metrics().names().len());
         m.metrics().values(&st, &mut row);
         rows.push(row);
         active.push(st.active as f64);
     };
     record(&m, &mut rows, &mut active);
-    let mut totals = m.institutions().map(|_| ConflictTotals::start(&m));
+    let mut totals = m.is_conflict().then(|| ConflictTotals::start(&m));
     let mut events = Vec::new();
     for _ in 0..ticks {
         m.step();
@@ -89,10 +90,7 @@ pub fn run_replicate_observed(
         active,
         summary,
         events,
-        cases: m
-            .institutions()
-            .map(|i| i.cases.clone())
-            .unwrap_or_default(),
+        cases: m.cases().to_vec(),
         conflict: totals,
     }
 }

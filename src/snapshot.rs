@@ -82,6 +82,31 @@ impl Cell {
     }
 }
 
+/// Why bytes are not a snapshot ([`Snapshot::from_pgm`]).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PgmError {
+    /// The header ends before its four fields.
+    #[error("truncated PGM header")]
+    TruncatedHeader,
+    /// A header line is not UTF-8.
+    #[error(transparent)]
+    Utf8(#[from] std::str::Utf8Error),
+    /// A header field (`replicate`, `tick`, `width`, `height`) is not a number.
+    #[error("bad {0}")]
+    Bad(&'static str),
+    /// Not `P5` with 255 levels.
+    #[error("not an 8-bit binary PGM")]
+    NotBinary8Bit,
+    /// The pixel data does not match the size.
+    #[error("expected {expected} cells, found {found}")]
+    Cells {
+        /// width × height.
+        expected: usize,
+        /// Bytes after the header.
+        found: usize,
+    },
+}
+
 /// The lattice of one replicate at one tick.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Snapshot {
@@ -160,7 +185,7 @@ impl Snapshot {
     }
 
     /// Reads a snapshot written by [`Snapshot::to_pgm`].
-    pub fn from_pgm(bytes: &[u8]) -> Result<Snapshot, String> {
+    pub fn from_pgm(bytes: &[u8]) -> Result<Snapshot, PgmError> {
         let mut pos = 0;
         let mut fields: Vec<String> = Vec::new();
         let (mut replicate, mut tick) = (0, 0);
@@ -168,15 +193,15 @@ impl Snapshot {
             let end = bytes[pos..]
                 .iter()
                 .position(|&b| b == b'\n')
-                .ok_or("truncated PGM header")?;
-            let line = std::str::from_utf8(&bytes[pos..pos + end]).map_err(|e| e.to_string())?;
+                .ok_or(PgmError::TruncatedHeader)?;
+            let line = std::str::from_utf8(&bytes[pos..pos + end])?;
             pos += end + 1;
             if let Some(c) = line.strip_prefix('#') {
                 for kv in c.split_whitespace() {
                     if let Some(v) = kv.strip_prefix("replicate=") {
-                        replicate = v.parse().map_err(|_| "bad replicate")?;
+                        replicate = v.parse().map_err(|_| PgmError::Bad("replicate"))?;
                     } else if let Some(v) = kv.strip_prefix("tick=") {
-                        tick = v.parse().map_err(|_| "bad tick")?;
+                        tick = v.parse().map_err(|_| PgmError::Bad("tick"))?;
                     }
                 }
                 continue;
@@ -184,17 +209,16 @@ impl Snapshot {
             fields.extend(line.split_whitespace().map(String::from));
         }
         if fields[0] != "P5" || fields[3] != "255" {
-            return Err("not an 8-bit binary PGM".into());
+            return Err(PgmError::NotBinary8Bit);
         }
-        let width: usize = fields[1].parse().map_err(|_| "bad width")?;
-        let height: usize = fields[2].parse().map_err(|_| "bad height")?;
+        let width: usize = fields[1].parse().map_err(|_| PgmError::Bad("width"))?;
+        let height: usize = fields[2].parse().map_err(|_| PgmError::Bad("height"))?;
         let cells = bytes[pos..].to_vec();
         if cells.len() != width * height {
-            return Err(format!(
-                "expected {} cells, found {}",
-                width * height,
-                cells.len()
-            ));
+            return Err(PgmError::Cells {
+                expected: width * height,
+                found: cells.len(),
+            });
         }
         Ok(Snapshot {
             replicate,

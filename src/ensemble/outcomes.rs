@@ -29,7 +29,8 @@
 //! ```
 
 use crate::analysis::ActivitySummary;
-use crate::model::{ConflictCounters, Perp, is_conflict};
+use crate::events::PerpetratorKind;
+use crate::model::{ConflictCounters, is_conflict};
 use crate::report::{ConflictTotals, FATES};
 use crate::run::ReplicateOutput;
 use crate::scenario::Scenario;
@@ -45,7 +46,7 @@ pub fn names(s: &Scenario) -> Result<Vec<String>, String> {
     if is_conflict(s) {
         n.push("civilians_killed".into());
         n.extend(
-            Perp::ALL
+            PerpetratorKind::ALL
                 .iter()
                 .map(|p| format!("civilians_killed_by_{}", p.name())),
         );

@@ -11,25 +11,30 @@
 //! where f is the exact ratio, floor or round half to even ([`crate::rules::Ratio`]); its net
 //! risk is N = R·P. It is active when G − N > T.
 //!
-//! | parameter | key | unit, range | default and why |
-//! |---|---|---|---|
-//! | T | `activation.threshold` | grievance units, any finite | 0.1, Epstein's value in every run |
-//! | k | `activation.k` | per cop-to-active ratio, ≥ 0 | 2.3, so that P ≈ 0.9 with one cop and one active (Epstein) |
-//! | L | `communities.<c>.legitimacy` | [0, 1] | per scenario (Epstein: 0.8-0.9) |
-//! | v | `population.vision` | cells, 0-28 | per scenario (Epstein: 1.7 or 7) |
+//! | symbol | key |
+//! |---|---|
+//! | T | `activation.threshold` |
+//! | k | `activation.k` |
+//! | L | `communities.<c>.legitimacy` |
+//! | v | `population.vision` |
+//!
+//! Defaults, ranges and their reasons: `docs/scenario.md`.
 //!
 //! P only ever takes the values of a small table over (C, A), computed once per parameter
 //! change with the portable `libm::exp`, so the rule costs a table look-up and a multiply per
 //! agent per tick, and gives the same bits on every platform.
 
+use super::communal::communal_violence;
+use super::movement::move_to_nth_free;
 use super::overflow_counts;
-use crate::model::{Model, Status};
+use crate::model::{Agents, Grievance, Params, Status, TickCounters};
+use crate::rng::{Stream, Streams};
 use crate::rules::Ratio;
-use crate::world::{MAX_ROWS, layer};
+use crate::world::{AgentId, MAX_ROWS, layer};
 
 /// P for every (C, A) a vision set can produce.
 #[derive(Clone, Debug)]
-pub struct ArrestTable {
+pub(crate) struct ArrestTable {
     ratio: Ratio,
     k: f64,
     a_dim: usize,
@@ -84,75 +89,114 @@ pub fn arrest_probability(ratio: Ratio, k: f64, c: u32, a: u32) -> f64 {
     1.0 - libm::exp(-k * ratio.apply(c, a))
 }
 
-impl Model {
-    /// Rule A for person `i`, who sees `c` cops and `a_vis` actives: sets it active or
-    /// quiescent.
-    #[inline(always)]
-    pub(crate) fn decide(&mut self, i: usize, c: u32, a_vis: u32) {
-        let p = self.persons[i];
-        let prob = self.params.arrest.p(c, a_vis + 1);
-        let c = p.community as usize;
-        let g = p.hardship * self.griev.one_minus_l[c] + self.griev.extra[c];
-        let new = if g - p.risk * prob > self.params.threshold {
-            Status::Active
-        } else {
-            Status::Quiescent
-        };
-        if new != p.status {
-            self.set_status(i, new);
-        }
+/// Rule A for person `i`, who sees `c` cops and `a_vis` actives: sets it active or
+/// quiescent.
+#[inline(always)]
+pub(crate) fn decide(a: &mut Agents, i: usize, c: u32, a_vis: u32, p: &Params, griev: &Grievance) {
+    let person = a.persons[i];
+    let prob = p.arrest.p(c, a_vis + 1);
+    let k = person.community as usize;
+    let g = person.hardship * griev.one_minus_l[k] + griev.extra[k];
+    let new = if g - person.risk * prob > p.threshold {
+        Status::Active
+    } else {
+        Status::Quiescent
+    };
+    if new != person.status {
+        a.set_status(i, new);
     }
+}
 
-    /// Counts cops and actives in person `i`'s vision and applies rule A.
-    #[inline(always)]
-    pub(crate) fn look_and_decide(&mut self, i: usize) {
-        let p = self.persons[i];
-        let (x, y) = (p.x as usize, p.y as usize);
-        let shape = &self.params.person_shape;
-        let [mut c, mut a] = self
-            .world
-            .layers
-            .count([layer::COPS, layer::ACTIVE], x, y, shape);
-        if !self.world.overflow.is_empty() {
-            let [oc, oa] = overflow_counts(self, [layer::COPS, layer::ACTIVE], x, y, shape);
-            c += oc;
-            a += oa;
-        }
-        self.decide(i, c, a);
+/// Counts cops and actives in person `i`'s vision and applies rule A.
+#[inline(always)]
+pub(crate) fn look_and_decide(a: &mut Agents, i: usize, p: &Params, griev: &Grievance) {
+    let person = a.persons[i];
+    let (x, y) = (person.x as usize, person.y as usize);
+    let shape = &p.person_shape;
+    let [mut c, mut act] = a
+        .world
+        .layers
+        .count([layer::COPS, layer::ACTIVE], x, y, shape);
+    if !a.world.overflow.is_empty() {
+        let [oc, oa] = overflow_counts(a, [layer::COPS, layer::ACTIVE], x, y, shape);
+        c += oc;
+        act += oa;
     }
+    decide(a, i, c, act, p, griev);
+}
 
-    /// Rule A then rule M in one look (Mesa's order): counts cops, actives and free cells in
-    /// one pass, decides, then moves to a random free cell seen before deciding.
-    #[inline(always)]
-    pub(crate) fn decide_then_move(&mut self, i: usize) {
-        let p = self.persons[i];
-        let (x, y) = (p.x as usize, p.y as usize);
-        let shape = &self.params.person_shape;
-        let mut rows = [0u8; MAX_ROWS];
-        let ([mut c, mut a], free) = self.world.layers.count_with_clear_rows(
-            [layer::COPS, layer::ACTIVE],
-            layer::OCCUPIED,
+/// Rule A then rule M in one look (Mesa's order): counts cops, actives and free cells in
+/// one pass, decides (an active then kills, in Model II), then moves to a random free cell
+/// seen before deciding. Draws from the violence and movement streams.
+#[inline(always)]
+pub(crate) fn decide_then_move(
+    a: &mut Agents,
+    i: usize,
+    p: &Params,
+    griev: &Grievance,
+    rng: &mut Streams,
+    counters: &mut TickCounters,
+) {
+    let person = a.persons[i];
+    let (x, y) = (person.x as usize, person.y as usize);
+    let shape = &p.person_shape;
+    let mut rows = [0u8; MAX_ROWS];
+    let ([mut c, mut act], free) = a.world.layers.count_with_clear_rows(
+        [layer::COPS, layer::ACTIVE],
+        layer::OCCUPIED,
+        x,
+        y,
+        shape,
+        &mut rows,
+    );
+    if !a.world.overflow.is_empty() {
+        let [oc, oa] = overflow_counts(a, [layer::COPS, layer::ACTIVE], x, y, shape);
+        c += oc;
+        act += oa;
+    }
+    decide(a, i, c, act, p, griev);
+    communal_violence(a, i, p, rng.get(Stream::Violence), counters);
+    if p.person_moves && free > 0 {
+        move_to_nth_free(
+            a,
+            AgentId::person(i),
             x,
             y,
+            free,
+            &rows,
             shape,
-            &mut rows,
+            rng.get(Stream::Movement),
         );
-        if !self.world.overflow.is_empty() {
-            let [oc, oa] = overflow_counts(self, [layer::COPS, layer::ACTIVE], x, y, shape);
-            c += oc;
-            a += oa;
-        }
-        self.decide(i, c, a);
-        self.communal_violence(i);
-        if self.params.person_moves && free > 0 {
-            self.move_to_nth_free(crate::world::AgentId::person(i), x, y, free, &rows, None);
-        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::testing::{place_person, place_unit, tiny};
+
+    #[test]
+    fn active_when_grievance_beats_net_risk_by_the_threshold() {
+        let (p, _, mut a) = tiny("");
+        let i = place_person(&mut a, 0, Status::Quiescent, 4, 4);
+        a.persons[i].hardship = 1.0;
+        a.persons[i].risk = 0.5;
+        let mut griev = Grievance::default();
+        crate::mechanisms::legitimacy::refresh_grievance(&mut griev, &[0.8, 0.8], &[0.0; 2], 0.0);
+        // G = 1 · (1 − 0.8) = 0.2; no cop in sight: P = 0, so G − N = 0.2 > T = 0.1
+        look_and_decide(&mut a, i, &p, &griev);
+        assert_eq!(a.persons[i].status, Status::Active);
+        assert!(a.world.layers.get(layer::ACTIVE, 4, 4));
+        // a cop in sight: P = 1 − e^−2.3 ≈ 0.9, N = 0.45
+        place_unit(&mut a, 0, 5, 5);
+        look_and_decide(&mut a, i, &p, &griev);
+        assert_eq!(a.persons[i].status, Status::Quiescent);
+        assert!(!a.world.layers.get(layer::ACTIVE, 4, 4));
+        // unresolved injustice adds ω·U to grievance
+        crate::mechanisms::legitimacy::refresh_grievance(&mut griev, &[0.8, 0.8], &[5.0, 0.0], 0.1);
+        look_and_decide(&mut a, i, &p, &griev);
+        assert_eq!(a.persons[i].status, Status::Active);
+    }
 
     #[test]
     fn table_matches_formula() {

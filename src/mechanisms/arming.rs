@@ -16,78 +16,125 @@
 //! `events.csv` gets one `disarmament` event when a campaign reaches a group, and one per tick
 //! in which civilians lose arms (its `fatalities` column is 0).
 //!
-//! | parameter | key | unit, range | default and why |
-//! |---|---|---|---|
-//! | arming | `policy.militia_arming` | arms level, [0, 1] | 0: the state arms nobody |
-//! | target | `policy.disarmament.target` | none, militias, group, civilians | none |
-//! | rate | `policy.disarmament.rate` | share per tick, [0, 1] | 0 |
-//! | household arms | `communities.<c>.household_arms` | share of households, [0, 1] | 0 |
+//! | symbol | key |
+//! |---|---|
+//! | arming | `policy.militia_arming` |
+//! | target | `policy.disarmament.target` |
+//! | rate | `policy.disarmament.rate` |
+//! | household arms | `communities.<c>.household_arms` |
+//!
+//! Defaults, ranges and their reasons: `docs/scenario.md`.
 
-use crate::events::{Actor, Event, EventType};
-use crate::model::{ARMED, Model};
-use crate::rng::Stream;
-use crate::scenario::DisarmTarget;
+use crate::events::Event;
+use crate::model::{ARMED, GroupParams, Person};
+use crate::rng::Rng;
+use crate::scenario::{DisarmTarget, DisarmamentSpec};
 use rand::RngExt;
 
-impl Model {
-    /// One tick of the disarmament campaign, if any.
-    pub(crate) fn disarmament(&mut self) {
-        let cp = self.params.conflict.as_deref().expect("conflict");
-        let d = cp.policy.disarmament.clone();
-        if d.target == DisarmTarget::None || d.rate <= 0.0 {
-            return;
+/// One tick of the disarmament campaign `d`, if any: the groups it targets lose the share
+/// `rate` of their arms (`disarm_factor`), and, for a one-sided campaign against
+/// `community`'s civilians, each of their armed households loses its arms with probability
+/// `rate` (policy stream). Records one event when the campaign reaches a group and one per
+/// tick in which civilians lose arms.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn disarmament(
+    tick: u32,
+    d: &DisarmamentSpec,
+    groups: &[GroupParams],
+    community: Option<usize>,
+    disarm_factor: &mut [f64],
+    persons: &mut [Person],
+    events: &mut Vec<Event>,
+    rng: &mut Rng,
+) {
+    if d.target == DisarmTarget::None || d.rate <= 0.0 {
+        return;
+    }
+    for (g, gp) in groups.iter().enumerate() {
+        if !gp.disarmed {
+            continue;
         }
-        let tick = self.tick();
-        let disarmed: Vec<usize> = (0..cp.groups.len())
-            .filter(|&g| cp.groups[g].disarmed)
-            .collect();
-        let community = cp.disarm_community;
-        let inst = self.inst.as_deref_mut().expect("conflict state");
-        for &g in &disarmed {
-            // one event when the campaign reaches a group, not one a day
-            let starts = inst.disarm_factor[g] == 1.0;
-            inst.disarm_factor[g] *= 1.0 - d.rate;
-            if !starts {
-                continue;
+        // one event when the campaign reaches a group, not one a day
+        let starts = disarm_factor[g] == 1.0;
+        disarm_factor[g] *= 1.0 - d.rate;
+        if starts {
+            events.push(Event::group_disarmed(tick, g as u8));
+        }
+    }
+    if let Some(c) = community {
+        let mut taken = 0;
+        for p in persons.iter_mut() {
+            if p.community as usize == c && p.flags & ARMED != 0 && rng.random::<f64>() < d.rate {
+                p.flags &= !ARMED;
+                taken += 1;
             }
-            inst.events.push(Event {
+        }
+        if taken > 0 {
+            events.push(Event::civilians_disarmed(tick, c as u8));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::SubEventType;
+    use crate::model::Status;
+    use crate::model::testing::{place_person, tiny};
+    use crate::rng::{Stream, stream_rng};
+
+    #[test]
+    fn a_campaign_takes_its_share_and_is_recorded_once_per_group() {
+        let (_, cp, _) =
+            tiny("[policy.disarmament]\ntarget = \"group\"\ngroup = \"jnim\"\nrate = 0.25\n");
+        let mut factor = [1.0];
+        let mut events = Vec::new();
+        let mut rng = stream_rng(1, 0, Stream::Policy);
+        let d = &cp.policy.disarmament;
+        for tick in 1..=2 {
+            disarmament(
                 tick,
-                region: None,
-                x: 0,
-                y: 0,
-                event_type: EventType::Disarmament,
-                sub_event_type: "militia disarmed",
-                actor1: Actor::State,
-                actor2: Actor::Group(g as u8),
-                victim_community: None,
-                fatalities: 0,
-            });
+                d,
+                &cp.groups,
+                None,
+                &mut factor,
+                &mut [],
+                &mut events,
+                &mut rng,
+            );
         }
-        if let Some(c) = community {
-            let mut taken = 0;
-            let rng = self.rng.get(Stream::Policy);
-            for p in self.persons.iter_mut() {
-                if p.community as usize == c && p.flags & ARMED != 0 && rng.random::<f64>() < d.rate
-                {
-                    p.flags &= !ARMED;
-                    taken += 1;
-                }
-            }
-            if taken > 0 {
-                let inst = self.inst.as_deref_mut().expect("conflict state");
-                inst.events.push(Event {
-                    tick,
-                    region: None,
-                    x: 0,
-                    y: 0,
-                    event_type: EventType::Disarmament,
-                    sub_event_type: "civilians disarmed",
-                    actor1: Actor::State,
-                    actor2: Actor::Community(c as u8),
-                    victim_community: None,
-                    fatalities: 0,
-                });
-            }
+        assert_eq!(factor, [0.75 * 0.75]);
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].sub_event_type, SubEventType::MilitiaDisarmed);
+    }
+
+    #[test]
+    fn one_sided_disarmament_takes_the_households_arms_of_one_community() {
+        let (_, cp, mut a) = tiny(
+            "[policy.disarmament]\ntarget = \"civilians\"\ncommunity = \"peul\"\nrate = 1.0\n",
+        );
+        for (c, x) in [(0, 1), (1, 2), (0, 3)] {
+            let i = place_person(&mut a, c, Status::Quiescent, x, 1);
+            a.persons[i].flags |= ARMED;
         }
+        let mut events = Vec::new();
+        let mut rng = stream_rng(1, 0, Stream::Policy);
+        let (d, c) = (&cp.policy.disarmament, cp.disarm_community);
+        let mut factor = [1.0];
+        disarmament(
+            5,
+            d,
+            &cp.groups,
+            c,
+            &mut factor,
+            &mut a.persons,
+            &mut events,
+            &mut rng,
+        );
+        let armed: Vec<bool> = a.persons.iter().map(|p| p.flags & ARMED != 0).collect();
+        assert_eq!(armed, [false, true, false]);
+        assert_eq!(factor, [1.0], "no group is targeted");
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].sub_event_type, SubEventType::CiviliansDisarmed);
     }
 }

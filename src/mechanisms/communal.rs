@@ -5,59 +5,66 @@
 //! (`communities.<c>.kills`) within its vision. Jailed persons are out of reach. The victim is
 //! removed at once; its cell is free for the rest of the tick.
 //!
-//! | parameter | key | unit, range | default and why |
-//! |---|---|---|---|
-//! | targets | `communities.<c>.kills` | community names | none: Model I has no inter-group killing |
-//! | L | `communities.<c>.legitimacy` | [0, 1] | in Model II, each group's view of the other group's legitimacy (Epstein) |
+//! | symbol | key |
+//! |---|---|
+//! | targets | `communities.<c>.kills` |
+//! | L | `communities.<c>.legitimacy` (in Model II, each group's view of the other group's legitimacy, as in Epstein) |
+//!
+//! Defaults, ranges and their reasons: `docs/scenario.md`.
 
-use super::nth_in_vision;
-use crate::model::{Model, Status};
-use crate::rng::Stream;
+use super::{nth_in_vision, overflow_counts};
+use crate::model::{Agents, Params, Status, TickCounters};
+use crate::rng::Rng;
 use crate::world::{LayerId, layer};
 use rand::RngExt;
 
 /// At most this many targeted communities per community.
 const MAX_TARGETS: usize = 8;
 
-impl Model {
-    /// Person `i`, if active, kills a random targeted person in vision.
-    #[inline(always)]
-    pub(crate) fn communal_violence(&mut self, i: usize) {
-        let p = self.persons[i];
-        if p.status != Status::Active {
+/// Person `i`, if active, kills a random targeted person in its vision (`p.person_shape`).
+#[inline(always)]
+pub(crate) fn communal_violence(
+    a: &mut Agents,
+    i: usize,
+    p: &Params,
+    rng: &mut Rng,
+    counters: &mut TickCounters,
+) {
+    let person = a.persons[i];
+    if person.status != Status::Active {
+        return;
+    }
+    let targets = &p.kill_layers[person.community as usize];
+    let n_targets = targets.len();
+    if n_targets == 0 {
+        return;
+    }
+    let (x, y) = (person.x as usize, person.y as usize);
+    let shape = &p.person_shape;
+    let mut per: [(LayerId, u32, u32); MAX_TARGETS] = [(layer::OCCUPIED, 0, 0); MAX_TARGETS];
+    let mut total = 0;
+    for (t, slot) in per.iter_mut().enumerate().take(n_targets.min(MAX_TARGETS)) {
+        let l = targets[t];
+        let [bits] = a.world.layers.count([l], x, y, shape);
+        let extra = if a.world.overflow.is_empty() {
+            0
+        } else {
+            overflow_counts(a, [l], x, y, shape)[0]
+        };
+        *slot = (l, bits, bits + extra);
+        total += bits + extra;
+    }
+    if total == 0 {
+        return;
+    }
+    let mut k = rng.random_range(0..total);
+    for &(l, bits, n) in per.iter().take(n_targets) {
+        if k < n {
+            let victim = nth_in_vision(a, l, x, y, shape, bits, k);
+            a.set_status(victim.index(), Status::Dead);
+            counters.killed += 1;
             return;
         }
-        let n_targets = self.params.kill_layers[p.community as usize].len();
-        if n_targets == 0 {
-            return;
-        }
-        let (x, y) = (p.x as usize, p.y as usize);
-        let mut per: [(LayerId, u32, u32); MAX_TARGETS] = [(layer::OCCUPIED, 0, 0); MAX_TARGETS];
-        let mut total = 0;
-        for (t, slot) in per.iter_mut().enumerate().take(n_targets.min(MAX_TARGETS)) {
-            let l = self.params.kill_layers[p.community as usize][t];
-            let shape = &self.params.person_shape;
-            let [bits] = self.world.layers.count([l], x, y, shape);
-            let extra = if self.world.overflow.is_empty() {
-                0
-            } else {
-                super::overflow_counts(self, [l], x, y, shape)[0]
-            };
-            *slot = (l, bits, bits + extra);
-            total += bits + extra;
-        }
-        if total == 0 {
-            return;
-        }
-        let mut k = self.rng.get(Stream::Violence).random_range(0..total);
-        for &(l, bits, n) in per.iter().take(n_targets) {
-            if k < n {
-                let victim = nth_in_vision(self, l, x, y, &self.params.person_shape, bits, k);
-                self.set_status(victim.index(), Status::Dead);
-                self.counters.killed += 1;
-                return;
-            }
-            k -= n;
-        }
+        k -= n;
     }
 }

@@ -30,206 +30,424 @@
 //!
 //! Expected punishment E moves toward each outcome: E ← E + η (outcome − E), η =
 //! `abuse.learning_rate`. Every state-side force learns from every state-side force's case
-//! (soldiers hear what happens to other units); a pro-government group learns from its own. Armed-group members in jail are released early with probability
+//! (soldiers hear what happens to other units); a pro-government group learns from its own.
+//! Armed-group members in jail are released early with probability
 //! `policy.amnesty.early_release` per tick while the law is in force, and rejoin their group.
 //!
-//! | parameter | key | unit, range | default and why |
-//! |---|---|---|---|
-//! | impunity | `policy.impunity` | probability, [0, 1] | 1: nothing is investigated unless the scenario says so |
-//! | conviction | `policy.conviction` | probability, [0, 1] | 0 |
-//! | sentence severity | `policy.sentence_severity` | share of the longest sentence, [0, 1] | 1 |
-//! | amnesty in force | `policy.amnesty.in_force` | bool | false |
-//! | amnesty scope | `policy.amnesty.scope` | probability, [0, 1] | 0 |
-//! | early release | `policy.amnesty.early_release` | per jailed member per tick, [0, 1] | 0 |
-//! | delays | `justice.investigation_delay`, `justice.trial_delay` | ticks | 30, 180: a month to decide, half a year to try |
-//! | excluded | `justice.excluded_min_victims` | people | 10 |
-//! | longest sentence | `justice.max_sentence` | ticks | 365 |
+//! | symbol | key |
+//! |---|---|
+//! | impunity | `policy.impunity` |
+//! | conviction | `policy.conviction` |
+//! | sentence severity | `policy.sentence_severity` |
+//! | amnesty in force | `policy.amnesty.in_force` |
+//! | amnesty scope | `policy.amnesty.scope` |
+//! | early release | `policy.amnesty.early_release` |
+//! | delays | `justice.investigation_delay`, `justice.trial_delay` |
+//! | excluded | `justice.excluded_min_victims` |
+//! | longest sentence | `justice.max_sentence` |
+//! | η | `abuse.learning_rate` |
+//!
+//! Defaults, ranges and their reasons: `docs/scenario.md`.
 
-use crate::events::{Actor, Event, EventType};
-use crate::model::{Case, Fate, Model, Perpetrator, Status};
-use crate::rng::Stream;
+use crate::events::{Event, Perpetrator, SubEventType};
+use crate::model::{
+    Agents, Case, ConflictCounters, ExpectedPunishment, Fate, LegitimacyEffects, NO_GROUP, Status,
+};
+use crate::rng::Rng;
+use crate::rules::Rules;
+use crate::scenario::{AmnestySpec, JusticeSpec, LegitimacySpec, PolicySpec};
+use crate::world::Shape;
 use rand::RngExt;
 
-impl Model {
-    /// Opens a case for an abuse event.
-    pub(crate) fn open_case(
-        &mut self,
-        perpetrator: Perpetrator,
-        community: u8,
-        region: u8,
-        victims: u32,
-    ) {
-        let cp = self.params.conflict.as_deref().expect("conflict");
-        let excluded =
-            victims as f64 * cp.people_per_agent >= cp.justice.excluded_min_victims as f64;
-        let delay = cp.justice.investigation_delay.max(1);
-        let tick = self.tick();
-        let rng = self.rng.get(Stream::Justice);
-        let case = Case {
-            opened: tick,
-            perpetrator,
-            community,
-            region,
-            victims,
-            excluded,
-            u_investigate: rng.random(),
-            u_convict: rng.random(),
-            u_scope: rng.random(),
-            next: tick + delay,
-            fate: Fate::Pending,
+/// What the justice pipeline reads: the knobs of justice and policy, the effects of outcomes
+/// on legitimacy, how fast forces learn, and who learns from whom.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct JusticeParams<'a> {
+    /// Impunity, conviction, sentence severity, the amnesty law.
+    pub policy: &'a PolicySpec,
+    /// Delays, longest sentence, excluded categories.
+    pub justice: &'a JusticeSpec,
+    /// The effects of outcomes on L and U.
+    pub legitimacy: &'a LegitimacySpec,
+    /// η: how far expected punishment moves toward each outcome.
+    pub learning_rate: f64,
+    /// Per force: whether it is on the state's side (state-side forces learn from every
+    /// state-side case).
+    pub state_side: &'a [bool],
+    /// People per agent (the excluded categories count people).
+    pub people_per_agent: f64,
+    /// Whether the scenario has regions (events then name the case's).
+    pub has_regions: bool,
+}
+
+/// Opens a case for an abuse event of `victims` agents of `community` by `by` in `region`:
+/// three uniforms from the justice stream fix its decisions in advance.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn open_case(
+    tick: u32,
+    jp: &JusticeParams,
+    by: Perpetrator,
+    community: u8,
+    region: u8,
+    victims: u32,
+    cases: &mut Vec<Case>,
+    counters: &mut ConflictCounters,
+    rng: &mut Rng,
+) {
+    let excluded = victims as f64 * jp.people_per_agent >= jp.justice.excluded_min_victims as f64;
+    let delay = jp.justice.investigation_delay.max(1);
+    cases.push(Case {
+        opened: tick,
+        perpetrator: by,
+        community,
+        region,
+        victims,
+        excluded,
+        u_investigate: rng.random(),
+        u_convict: rng.random(),
+        u_scope: rng.random(),
+        next: tick + delay,
+        fate: Fate::Pending,
+    });
+    counters.cases_opened += 1;
+}
+
+/// The justice phase: moves every open case whose next step falls on `tick` (or that the
+/// amnesty law closes), adds the outcome's effects on legitimacy and unresolved injustice,
+/// teaches the perpetrators, counts and records it. Draws nothing: the case's uniforms
+/// decide.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn justice_phase(
+    tick: u32,
+    jp: &JusticeParams,
+    cases: &mut [Case],
+    learned: &mut ExpectedPunishment,
+    effects: &mut LegitimacyEffects,
+    counters: &mut ConflictCounters,
+    events: &mut Vec<Event>,
+) {
+    let (policy, justice, lp, eta) = (jp.policy, jp.justice, jp.legitimacy, jp.learning_rate);
+    let amnesty =
+        |c: &Case| policy.amnesty.in_force && !c.excluded && c.u_scope < policy.amnesty.scope;
+    for case in cases.iter_mut() {
+        let before = case.fate;
+        if case.fate.open() && amnesty(case) {
+            // the law closes every open case within its scope: no investigation, no
+            // verdict, the sentence cut short
+            case.fate = Fate::Amnestied;
+        }
+        match case.fate {
+            Fate::Pending if case.next <= tick => {
+                if case.u_investigate >= policy.impunity {
+                    case.fate = Fate::Investigating;
+                    case.next = tick + justice.trial_delay.max(1);
+                    counters.cases_investigated += 1;
+                } else {
+                    case.fate = Fate::NeverInvestigated;
+                }
+            }
+            Fate::Investigating if case.next <= tick => {
+                if case.u_convict < policy.conviction {
+                    case.fate = Fate::Serving;
+                    let term =
+                        (justice.max_sentence as f64 * policy.sentence_severity).round() as u32;
+                    case.next = tick + term.max(1);
+                } else {
+                    case.fate = Fate::Acquitted;
+                }
+            }
+            Fate::Serving if case.next <= tick => {
+                case.fate = Fate::Punished;
+            }
+            _ => {}
+        }
+        if case.fate == before {
+            continue;
+        }
+        let c = case.community as usize;
+        // the event, and the outcome for learning (None: no lesson at this step)
+        let (sub, lesson) = match case.fate {
+            // being investigated is itself a sanction in a unit's eyes (suspension, arrest
+            // of suspects, scrutiny): what forces see first is whether abuse draws an
+            // investigation at all
+            Fate::Investigating => (SubEventType::InvestigationOpened, Some(1.0)),
+            Fate::NeverInvestigated => {
+                effects.legitimacy[c] -= lp.uninvestigated;
+                effects.unresolved[c] += lp.unresolved_per_case;
+                (SubEventType::NeverInvestigated, Some(0.0))
+            }
+            Fate::Acquitted => {
+                effects.unresolved[c] += lp.unresolved_per_case;
+                (SubEventType::Acquitted, Some(0.0))
+            }
+            Fate::Serving => {
+                counters.convictions += 1;
+                effects.legitimacy[c] += lp.conviction;
+                (
+                    SubEventType::Convicted,
+                    Some(policy.sentence_severity.min(1.0)),
+                )
+            }
+            Fate::Amnestied => {
+                counters.amnesties += 1;
+                effects.legitimacy[c] -= lp.amnesty;
+                effects.unresolved[c] += lp.unresolved_per_case;
+                (SubEventType::Amnestied, Some(0.0))
+            }
+            Fate::Punished | Fate::Pending => continue,
         };
-        let inst = self.inst.as_deref_mut().expect("conflict state");
-        inst.cases.push(case);
-        inst.counters.cases_opened += 1;
+        events.push(Event::case_step(
+            tick,
+            jp.has_regions.then_some(case.region),
+            sub,
+            case.perpetrator,
+            case.community,
+        ));
+        if let Some(outcome) = lesson {
+            learn(learned, case.perpetrator, outcome, eta, jp.state_side);
+        }
     }
+}
 
-    /// Moves every open case whose next step falls on this tick.
-    pub(crate) fn justice_phase(&mut self) {
-        let tick = self.tick();
-        let cp = self.params.conflict.as_deref().expect("conflict");
-        let policy = cp.policy.clone();
-        let justice = cp.justice.clone();
-        let lp = cp.legitimacy.clone();
-        let eta = cp.abuse.learning_rate;
-        let has_regions = self.scenario().world.regions.is_some();
-        let state_side: Vec<bool> = cp
-            .forces
-            .iter()
-            .map(|f| f.side == crate::scenario::Side::State)
-            .collect();
-        let inst = self.inst.as_deref_mut().expect("conflict state");
-        let amnesty =
-            |c: &Case| policy.amnesty.in_force && !c.excluded && c.u_scope < policy.amnesty.scope;
-        let mut events = Vec::new();
-        for case in inst.cases.iter_mut() {
-            let before = case.fate;
-            let open = matches!(
-                case.fate,
-                Fate::Pending | Fate::Investigating | Fate::Serving
-            );
-            if open && amnesty(case) {
-                // the law closes every open case within its scope: no investigation, no
-                // verdict, the sentence cut short
-                case.fate = Fate::Amnestied;
-            }
-            match case.fate {
-                Fate::Pending if case.next <= tick => {
-                    if case.u_investigate >= policy.impunity {
-                        case.fate = Fate::Investigating;
-                        case.next = tick + justice.trial_delay.max(1);
-                        inst.counters.cases_investigated += 1;
-                    } else {
-                        case.fate = Fate::NeverInvestigated;
-                    }
-                }
-                Fate::Investigating if case.next <= tick => {
-                    if case.u_convict < policy.conviction {
-                        case.fate = Fate::Serving;
-                        let term =
-                            (justice.max_sentence as f64 * policy.sentence_severity).round() as u32;
-                        case.next = tick + term.max(1);
-                    } else {
-                        case.fate = Fate::Acquitted;
-                    }
-                }
-                Fate::Serving if case.next <= tick => {
-                    case.fate = Fate::Punished;
-                }
-                _ => {}
-            }
-            if case.fate == before {
-                continue;
-            }
-            let c = case.community as usize;
-            // outcome for learning: None = no lesson at this step
-            let lesson = match case.fate {
-                Fate::Investigating => {
-                    events.push((*case, EventType::Investigations, "investigation opened"));
-                    // being investigated is itself a sanction in a unit's eyes (suspension,
-                    // arrest of suspects, scrutiny): what forces see first is whether abuse
-                    // draws an investigation at all
-                    Some(1.0)
-                }
-                Fate::NeverInvestigated => {
-                    inst.d_legitimacy[c] -= lp.uninvestigated;
-                    inst.d_unresolved[c] += lp.unresolved_per_case;
-                    events.push((*case, EventType::Investigations, "never investigated"));
-                    Some(0.0)
-                }
-                Fate::Acquitted => {
-                    inst.d_unresolved[c] += lp.unresolved_per_case;
-                    events.push((*case, EventType::Investigations, "acquitted"));
-                    Some(0.0)
-                }
-                Fate::Serving => {
-                    inst.counters.convictions += 1;
-                    inst.d_legitimacy[c] += lp.conviction;
-                    events.push((*case, EventType::Convictions, "convicted"));
-                    Some(policy.sentence_severity.min(1.0))
-                }
-                Fate::Amnestied => {
-                    inst.counters.amnesties += 1;
-                    inst.d_legitimacy[c] -= lp.amnesty;
-                    inst.d_unresolved[c] += lp.unresolved_per_case;
-                    events.push((*case, EventType::Amnesties, "amnestied"));
-                    Some(0.0)
-                }
-                Fate::Punished | Fate::Pending => None,
-            };
-            if let Some(outcome) = lesson {
-                match case.perpetrator {
-                    // soldiers hear what happens to other units' cases: every state-side
-                    // force learns from every state-side case
-                    Perpetrator::Force(_) => {
-                        for (e, state) in inst.expected_punishment_force.iter_mut().zip(&state_side)
-                        {
-                            if *state {
-                                *e += eta * (outcome - *e);
-                            }
-                        }
-                    }
-                    Perpetrator::Group(g) => {
-                        let e = &mut inst.expected_punishment_group[g as usize];
-                        *e += eta * (outcome - *e);
-                    }
+/// E ← E + η (outcome − E) for those who learn from a case against `by`: every state-side
+/// force for a force's case (soldiers hear what happens to other units' cases), the group
+/// itself for a group's.
+fn learn(
+    learned: &mut ExpectedPunishment,
+    by: Perpetrator,
+    outcome: f64,
+    eta: f64,
+    state_side: &[bool],
+) {
+    match by {
+        Perpetrator::Force(_) => {
+            for (e, state) in learned.force.iter_mut().zip(state_side) {
+                if *state {
+                    *e += eta * (outcome - *e);
                 }
             }
         }
-        for (case, event_type, sub) in events {
-            let actor = match case.perpetrator {
-                Perpetrator::Force(f) => Actor::Force(f),
-                Perpetrator::Group(g) => Actor::Group(g),
-            };
-            inst.events.push(Event {
-                tick,
-                region: has_regions.then_some(case.region),
-                x: 0,
-                y: 0,
-                event_type,
-                sub_event_type: sub,
-                actor1: Actor::Justice,
-                actor2: actor,
-                victim_community: Some(case.community),
-                fatalities: 0,
-            });
+        Perpetrator::Group(g) => {
+            let e = &mut learned.group[g as usize];
+            *e += eta * (outcome - *e);
+        }
+    }
+}
+
+/// The early-release phase: while the amnesty law is in force, each jailed armed-group
+/// member is released with probability `early_release` (justice stream) and rejoins its
+/// group ([`super::policing::release`], demography stream for its cell).
+pub(crate) fn early_release(
+    a: &mut Agents,
+    amnesty: &AmnestySpec,
+    person_shape: &Shape,
+    rules: &Rules,
+    justice: &mut Rng,
+    demography: &mut Rng,
+) {
+    if !amnesty.in_force || amnesty.early_release <= 0.0 {
+        return;
+    }
+    let rate = amnesty.early_release;
+    for i in 0..a.persons.len() {
+        let p = a.persons[i];
+        if p.status == Status::Jailed && p.group != NO_GROUP && justice.random::<f64>() < rate {
+            super::policing::release(a, i, person_shape, rules, demography);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::EventType;
+    use crate::rng::{Stream, stream_rng};
+
+    /// A pending case against force 0 for abuses of community 1, due at tick 5.
+    fn case(u_investigate: f64, u_convict: f64, u_scope: f64) -> Case {
+        Case {
+            opened: 2,
+            perpetrator: Perpetrator::Force(0),
+            community: 1,
+            region: 0,
+            victims: 1,
+            excluded: false,
+            u_investigate,
+            u_convict,
+            u_scope,
+            next: 5,
+            fate: Fate::Pending,
         }
     }
 
-    /// While the amnesty law is in force, jailed armed-group members may be released early.
-    pub(crate) fn early_release(&mut self) {
-        let cp = self.params.conflict.as_deref().expect("conflict");
-        let a = &cp.policy.amnesty;
-        if !a.in_force || a.early_release <= 0.0 {
-            return;
-        }
-        let rate = a.early_release;
-        for i in 0..self.persons.len() {
-            let p = self.persons[i];
-            if p.status == Status::Jailed && p.group != crate::model::NO_GROUP {
-                if self.rng.get(Stream::Justice).random::<f64>() < rate {
-                    self.release(i);
-                }
+    struct Knobs {
+        policy: PolicySpec,
+        justice: JusticeSpec,
+        legitimacy: LegitimacySpec,
+    }
+
+    impl Knobs {
+        fn new(impunity: f64, conviction: f64) -> Knobs {
+            let mut policy = PolicySpec::default();
+            policy.impunity = impunity;
+            policy.conviction = conviction;
+            policy.sentence_severity = 1.0;
+            let justice = JusticeSpec {
+                investigation_delay: 3,
+                trial_delay: 4,
+                max_sentence: 10,
+                excluded_min_victims: 10,
+            };
+            let legitimacy = LegitimacySpec {
+                uninvestigated: 0.01,
+                amnesty: 0.05,
+                conviction: 0.02,
+                unresolved_per_case: 1.0,
+                ..Default::default()
+            };
+            Knobs {
+                policy,
+                justice,
+                legitimacy,
             }
         }
+
+        fn params<'a>(&'a self, state_side: &'a [bool]) -> JusticeParams<'a> {
+            JusticeParams {
+                policy: &self.policy,
+                justice: &self.justice,
+                legitimacy: &self.legitimacy,
+                learning_rate: 0.5,
+                state_side,
+                people_per_agent: 1.0,
+                has_regions: false,
+            }
+        }
+    }
+
+    struct Out {
+        learned: ExpectedPunishment,
+        effects: LegitimacyEffects,
+        counters: ConflictCounters,
+        events: Vec<Event>,
+    }
+
+    fn out() -> Out {
+        Out {
+            learned: ExpectedPunishment {
+                force: vec![0.5, 0.5],
+                group: vec![0.5],
+            },
+            effects: LegitimacyEffects::new(2),
+            counters: ConflictCounters::new(2, 1),
+            events: Vec::new(),
+        }
+    }
+
+    fn step(tick: u32, k: &Knobs, cases: &mut [Case], o: &mut Out) {
+        let jp = k.params(&[true, false]);
+        let (l, e, c, ev) = (
+            &mut o.learned,
+            &mut o.effects,
+            &mut o.counters,
+            &mut o.events,
+        );
+        justice_phase(tick, &jp, cases, l, e, c, ev);
+    }
+
+    #[test]
+    fn nothing_moves_before_the_case_is_due() {
+        let k = Knobs::new(0.0, 1.0);
+        let mut cases = [case(0.5, 0.5, 0.5)];
+        let mut o = out();
+        step(4, &k, &mut cases, &mut o);
+        assert_eq!(cases[0].fate, Fate::Pending);
+        assert!(o.events.is_empty());
+    }
+
+    #[test]
+    fn investigated_iff_its_uniform_clears_impunity_then_convicted_and_served() {
+        let k = Knobs::new(0.5, 0.6);
+        let mut cases = [case(0.7, 0.3, 0.5), case(0.2, 0.3, 0.5)];
+        let mut o = out();
+        step(5, &k, &mut cases, &mut o);
+        assert_eq!(cases[0].fate, Fate::Investigating);
+        assert_eq!(cases[0].next, 5 + 4);
+        assert_eq!(cases[1].fate, Fate::NeverInvestigated);
+        assert_eq!(o.counters.cases_investigated, 1);
+        // never investigated: L falls, U rises in the victims' community
+        assert_eq!(o.effects.legitimacy, [0.0, -0.01]);
+        assert_eq!(o.effects.unresolved, [0.0, 1.0]);
+        // lessons: investigated (1), then never investigated (0), η = 0.5, state-side force
+        // 0 only
+        assert_eq!(o.learned.force, [0.5 + 0.5 * 0.5 - 0.75 * 0.5, 0.5]);
+        let subs: Vec<_> = o.events.iter().map(|e| e.sub_event_type).collect();
+        assert_eq!(
+            subs,
+            [
+                SubEventType::InvestigationOpened,
+                SubEventType::NeverInvestigated
+            ]
+        );
+        assert!(o.events.iter().all(|e| e.position.is_none()));
+        step(9, &k, &mut cases, &mut o);
+        assert_eq!(cases[0].fate, Fate::Serving);
+        assert_eq!(cases[0].next, 9 + 10);
+        assert_eq!(o.counters.convictions, 1);
+        assert_eq!(o.events[2].event_type(), EventType::Convictions);
+        step(19, &k, &mut cases, &mut o);
+        assert_eq!(cases[0].fate, Fate::Punished);
+        assert_eq!(o.events.len(), 3, "serving a sentence out is no event");
+    }
+
+    #[test]
+    fn the_amnesty_closes_open_cases_in_scope_but_not_excluded_ones() {
+        let mut k = Knobs::new(0.0, 1.0);
+        k.policy.amnesty.in_force = true;
+        k.policy.amnesty.scope = 0.5;
+        let mut serving = case(0.9, 0.1, 0.2);
+        serving.fate = Fate::Serving;
+        serving.next = 100;
+        let mut excluded = serving;
+        excluded.excluded = true;
+        let out_of_scope = case(0.9, 0.1, 0.8);
+        let mut cases = [serving, excluded, out_of_scope];
+        let mut o = out();
+        step(5, &k, &mut cases, &mut o);
+        assert_eq!(cases[0].fate, Fate::Amnestied);
+        assert_eq!(cases[1].fate, Fate::Serving);
+        assert_eq!(cases[2].fate, Fate::Investigating);
+        assert_eq!(o.counters.amnesties, 1);
+        assert_eq!(o.effects.legitimacy[1], -0.05);
+    }
+
+    #[test]
+    fn a_group_learns_from_its_own_cases_only() {
+        let k = Knobs::new(0.0, 1.0);
+        let mut c = case(0.9, 0.1, 0.5);
+        c.perpetrator = Perpetrator::Group(0);
+        let mut o = out();
+        step(5, &k, &mut [c], &mut o);
+        assert_eq!(o.learned.group, [0.75]);
+        assert_eq!(o.learned.force, [0.5, 0.5]);
+    }
+
+    #[test]
+    fn opening_a_case_fixes_three_uniforms_and_the_excluded_category() {
+        let k = Knobs::new(0.0, 1.0);
+        let jp = k.params(&[true]);
+        let mut cases = Vec::new();
+        let mut counters = ConflictCounters::new(2, 1);
+        let mut rng = stream_rng(1, 0, Stream::Justice);
+        let by = Perpetrator::Force(0);
+        open_case(7, &jp, by, 1, 0, 12, &mut cases, &mut counters, &mut rng);
+        open_case(7, &jp, by, 1, 0, 2, &mut cases, &mut counters, &mut rng);
+        assert_eq!(counters.cases_opened, 2);
+        assert!(cases[0].excluded && !cases[1].excluded, "10 people or more");
+        assert_eq!(cases[0].next, 7 + 3);
+        let mut again = stream_rng(1, 0, Stream::Justice);
+        let u: f64 = again.random();
+        assert_eq!(cases[0].u_investigate, u);
+        assert_ne!(cases[0].u_convict, cases[1].u_convict);
     }
 }

@@ -15,76 +15,124 @@
 //! G = H (1 − L_c) + ω U_c, ω = `legitimacy.omega` ([`crate::mechanisms::activation`]).
 //! With `dynamic` off, L_c is the baseline (Epstein) and U_c stays 0.
 //!
-//! | parameter | key | unit, range | default and why |
-//! |---|---|---|---|
-//! | dynamic | `legitimacy.dynamic` | bool | false: Epstein's fixed legitimacy |
-//! | λ | `legitimacy.relaxation` | per tick, [0, 1] | 0 |
-//! | abuse | `legitimacy.abuse` | per victim, ≥ 0 | 0 |
-//! | amnesty | `legitimacy.amnesty` | per amnestied case, ≥ 0 | 0 |
-//! | uninvestigated | `legitimacy.uninvestigated` | per case, ≥ 0 | 0 |
-//! | failure to protect | `legitimacy.failure_to_protect` | per victim, ≥ 0 | 0 |
-//! | conviction | `legitimacy.conviction` | per conviction, ≥ 0 | 0 |
-//! | rally | `legitimacy.rally` | per victim of jihadists, ≥ 0 | 0 |
-//! | unresolved per case | `legitimacy.unresolved_per_case` | index units, ≥ 0 | 0 |
-//! | μ | `legitimacy.unresolved_decay` | per tick, [0, 1] | 0 |
-//! | ω | `legitimacy.omega` | grievance per index unit, ≥ 0 | 0 |
+//! | symbol | key |
+//! |---|---|
+//! | dynamic | `legitimacy.dynamic` |
+//! | λ | `legitimacy.relaxation` |
+//! | abuse | `legitimacy.abuse` (per victim) |
+//! | amnesty | `legitimacy.amnesty` (per amnestied case) |
+//! | uninvestigated | `legitimacy.uninvestigated` (per case) |
+//! | failure to protect | `legitimacy.failure_to_protect` (per victim) |
+//! | conviction | `legitimacy.conviction` (per conviction) |
+//! | rally | `legitimacy.rally` (per victim of jihadists) |
+//! | unresolved per case | `legitimacy.unresolved_per_case` |
+//! | μ | `legitimacy.unresolved_decay` |
+//! | ω | `legitimacy.omega` |
+//!
+//! Defaults, ranges and their reasons: `docs/scenario.md`.
 
-use crate::model::{Institutions, Model, Params};
+use crate::model::{Grievance, LegitimacyEffects};
+use crate::scenario::LegitimacySpec;
 
-impl Model {
-    /// End of tick: legitimacy relaxes to its baseline and takes the tick's effects.
-    pub(crate) fn legitimacy_phase(&mut self) {
-        let cp = self.params.conflict.as_deref().expect("conflict");
-        let lp = &cp.legitimacy;
-        let inst = self.inst.as_deref_mut().expect("conflict state");
-        for c in 0..inst.legitimacy.len() {
-            if lp.dynamic {
-                let l = inst.legitimacy[c];
-                inst.legitimacy[c] =
-                    (l + lp.relaxation * (cp.baseline[c] - l) + inst.d_legitimacy[c])
-                        .clamp(0.0, 1.0);
-                inst.unresolved[c] = (inst.unresolved[c] * (1.0 - lp.unresolved_decay)
-                    + inst.d_unresolved[c])
-                    .max(0.0);
-            } else {
-                inst.legitimacy[c] = cp.baseline[c];
-            }
-            inst.d_legitimacy[c] = 0.0;
-            inst.d_unresolved[c] = 0.0;
+/// The legitimacy phase: L relaxes to its `baseline` and takes the tick's `effects`, U decays
+/// and takes its own (with `dynamic` off, L is the baseline); the effects are then zeroed for
+/// the next tick.
+pub(crate) fn legitimacy_phase(
+    spec: &LegitimacySpec,
+    baseline: &[f64],
+    legitimacy: &mut [f64],
+    unresolved: &mut [f64],
+    effects: &mut LegitimacyEffects,
+) {
+    for c in 0..legitimacy.len() {
+        if spec.dynamic {
+            let l = legitimacy[c];
+            legitimacy[c] =
+                (l + spec.relaxation * (baseline[c] - l) + effects.legitimacy[c]).clamp(0.0, 1.0);
+            unresolved[c] =
+                (unresolved[c] * (1.0 - spec.unresolved_decay) + effects.unresolved[c]).max(0.0);
+        } else {
+            legitimacy[c] = baseline[c];
         }
-        self.refresh_grievance();
-    }
-
-    /// Recomputes 1 − L and ω·U per community for the activation rule.
-    pub(crate) fn refresh_grievance(&mut self) {
-        match (self.params.conflict.as_deref(), self.inst.as_deref()) {
-            (Some(cp), Some(inst)) => {
-                let n = inst.legitimacy.len();
-                self.griev.one_minus_l.resize(n, 0.0);
-                self.griev.extra.resize(n, 0.0);
-                for c in 0..n {
-                    self.griev.one_minus_l[c] = 1.0 - inst.legitimacy[c];
-                    self.griev.extra[c] = cp.legitimacy.omega * inst.unresolved[c];
-                }
-            }
-            _ => {
-                let s = &self.scenario().communities;
-                let one_minus_l = s.values().map(|c| 1.0 - c.legitimacy).collect();
-                let n = s.len();
-                self.griev.one_minus_l = one_minus_l;
-                self.griev.extra = vec![0.0; n];
-            }
-        }
+        effects.legitimacy[c] = 0.0;
+        effects.unresolved[c] = 0.0;
     }
 }
 
-impl Institutions {
-    /// The timeline changed a baseline: without dynamics, legitimacy follows it at once.
-    pub(crate) fn legitimacy_baseline_changed(&mut self, params: &Params) {
-        if let Some(cp) = params.conflict.as_deref() {
-            if !cp.legitimacy.dynamic {
-                self.legitimacy.clone_from(&cp.baseline);
-            }
+/// Recomputes the grievance terms 1 − L and ω·U per community for the activation rule.
+pub(crate) fn refresh_grievance(
+    griev: &mut Grievance,
+    legitimacy: &[f64],
+    unresolved: &[f64],
+    omega: f64,
+) {
+    griev.one_minus_l.clear();
+    griev.one_minus_l.extend(legitimacy.iter().map(|l| 1.0 - l));
+    griev.extra.clear();
+    griev.extra.extend(unresolved.iter().map(|u| omega * u));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> LegitimacySpec {
+        LegitimacySpec {
+            dynamic: true,
+            relaxation: 0.1,
+            unresolved_decay: 0.5,
+            ..Default::default()
         }
+    }
+
+    #[test]
+    fn relaxes_toward_the_baseline_and_takes_the_ticks_effects() {
+        let mut l = vec![0.5, 0.9];
+        let mut u = vec![2.0, 0.0];
+        let mut fx = LegitimacyEffects {
+            legitimacy: vec![-0.02, 0.0],
+            unresolved: vec![1.0, 0.25],
+        };
+        legitimacy_phase(&spec(), &[0.8, 0.8], &mut l, &mut u, &mut fx);
+        // 0.5 + 0.1 (0.8 − 0.5) − 0.02 = 0.51; 0.9 + 0.1 (0.8 − 0.9) = 0.89
+        assert!((l[0] - 0.51).abs() < 1e-12 && (l[1] - 0.89).abs() < 1e-12);
+        // U: 2 · 0.5 + 1 = 2; 0 + 0.25
+        assert_eq!(u, [2.0, 0.25]);
+        assert_eq!(fx, LegitimacyEffects::new(2), "effects are used up");
+    }
+
+    #[test]
+    fn stays_within_zero_and_one() {
+        let mut l = vec![0.05, 0.95];
+        let mut u = vec![0.0, 0.0];
+        let mut fx = LegitimacyEffects {
+            legitimacy: vec![-1.0, 1.0],
+            unresolved: vec![0.0, 0.0],
+        };
+        legitimacy_phase(&spec(), &[0.5, 0.5], &mut l, &mut u, &mut fx);
+        assert_eq!(l, [0.0, 1.0]);
+    }
+
+    #[test]
+    fn without_dynamics_legitimacy_is_the_baseline() {
+        let mut l = vec![0.3];
+        let mut u = vec![0.0];
+        let mut fx = LegitimacyEffects {
+            legitimacy: vec![-0.2],
+            unresolved: vec![1.0],
+        };
+        let fixed = LegitimacySpec::default();
+        assert!(!fixed.dynamic);
+        legitimacy_phase(&fixed, &[0.7], &mut l, &mut u, &mut fx);
+        assert_eq!((l[0], u[0]), (0.7, 0.0));
+        assert_eq!(fx, LegitimacyEffects::new(1));
+    }
+
+    #[test]
+    fn grievance_terms() {
+        let mut g = Grievance::default();
+        refresh_grievance(&mut g, &[0.8, 0.25], &[0.0, 2.0], 0.1);
+        assert_eq!(g.one_minus_l, [1.0 - 0.8, 0.75]);
+        assert_eq!(g.extra, [0.0, 0.2]);
     }
 }

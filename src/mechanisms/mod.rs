@@ -1,109 +1,174 @@
-//! The model's rules, one file per mechanism.
+//! The model's rules, one file per mechanism, each a set of functions whose arguments name
+//! what the rule reads and writes: the agents on the lattice (`Agents`, by `&mut`), the
+//! parameters it reads, the parts of the conflict model's state it updates, the tick's
+//! counts and events it adds to, and the random stream it draws from (`rng`, one
+//! `Stream` each; the per-agent turns, which draw from several, take them all).
+//! [`crate::model::Model::step`] calls them in a fixed order that its documentation lists, as
+//! does docs/ODD.md (section 3).
 //!
 //! | file | rule |
 //! |---|---|
 //! | [`activation`] | Epstein's rule A: grievance, estimated arrest probability, activity |
-//! | [`movement`] | rule M: move to a random free cell in vision |
-//! | [`policing`] | rule C: arrests, jail terms, releases |
-//! | [`communal`] | Model II: actives kill members of targeted communities |
-//! | [`demography`] | Model II: births and deaths of age |
-//! | [`recruitment`] | joining armed groups: grievance- and threat-driven |
-//! | [`violence`] | fighters' turns, attacks on civilians, killings grouped into events |
-//! | [`battles`] | battles between organised forces (Lanchester attrition) |
-//! | [`operations`] | force units by role: policing, counter-insurgency, peacekeeping, strikes |
-//! | [`abuse`] | extrajudicial killings by state-side forces |
-//! | [`justice`] | cases: investigation, verdict, sentence, amnesty; early release |
-//! | [`legitimacy`] | legitimacy and unresolved injustice per community |
-//! | [`arming`] | militia arming and disarmament campaigns |
-//! | [`training`] | training missions; the policy phase |
+//! | `movement` | rule M: move to a random free cell in vision |
+//! | `policing` | rule C: arrests, jail terms, releases |
+//! | `communal` | Model II: actives kill members of targeted communities |
+//! | `demography` | Model II: births and deaths of age |
+//! | `recruitment` | joining armed groups: grievance- and threat-driven |
+//! | `violence` | fighters' turns, attacks on civilians |
+//! | `grouping` | the tick's killings grouped into events; abuse events open cases |
+//! | `battles` | battles between organised forces (Lanchester attrition) |
+//! | `operations` | force units by role: policing, counter-insurgency, peacekeeping, strikes |
+//! | `abuse` | extrajudicial killings by state-side forces |
+//! | `justice` | cases: investigation, verdict, sentence, amnesty; early release |
+//! | `legitimacy` | legitimacy and unresolved injustice per community |
+//! | `policy` | the policy phase: fading threat and alarm, members per region, then arming and training |
+//! | `arming` | militia arming and disarmament campaigns |
+//! | `training` | training missions |
 //!
-//! Each mechanism is a set of methods on [`crate::model::Model`]; [`crate::model::Model::step`]
-//! calls them in a fixed order that its documentation lists.
+//! Defaults and ranges of every key named in the modules' tables are in `docs/scenario.md`.
 
-pub mod abuse;
+pub(crate) mod abuse;
 pub mod activation;
-pub mod arming;
-pub mod battles;
-pub mod communal;
-pub mod demography;
-pub mod justice;
-pub mod legitimacy;
-pub mod movement;
-pub mod operations;
-pub mod policing;
-pub mod recruitment;
-pub mod training;
-pub mod violence;
+pub(crate) mod arming;
+pub(crate) mod battles;
+pub(crate) mod communal;
+pub(crate) mod demography;
+pub(crate) mod grouping;
+pub(crate) mod justice;
+pub(crate) mod legitimacy;
+pub(crate) mod movement;
+pub(crate) mod operations;
+pub(crate) mod policing;
+pub(crate) mod policy;
+pub(crate) mod recruitment;
+pub(crate) mod training;
+pub(crate) mod violence;
 
-use crate::model::{Model, Status};
-use crate::rules::TurnOrder;
+use crate::model::{Agents, Conflict, Grievance, Params, Status, TickCounters};
+use crate::rng::{Stream, Streams};
+use crate::rules::{Rules, TurnOrder};
 use crate::world::{AgentId, LayerId, Shape};
 
-impl Model {
-    /// Hints the CPU to fetch agent `id`'s record (no effect on results).
-    #[inline(always)]
-    pub(crate) fn prefetch(&self, id: AgentId) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let p: *const i8 = if id.is_unit() {
-                self.units.as_ptr().wrapping_add(id.index()) as *const i8
-            } else {
-                self.persons.as_ptr().wrapping_add(id.index()) as *const i8
-            };
-            // SAFETY: prefetching is a hint and never faults, whatever the address.
-            unsafe { core::arch::x86_64::_mm_prefetch(p, core::arch::x86_64::_MM_HINT_T0) };
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = id;
-    }
+/// What every turn of a tick reads: the tick, the parameters, the rules, the grievance terms.
+#[derive(Clone, Copy)]
+pub(crate) struct TurnInputs<'a> {
+    /// The current tick.
+    pub tick: u32,
+    /// The resolved parameters.
+    pub params: &'a Params,
+    /// The rules in force.
+    pub rules: &'a Rules,
+    /// Per community, the terms of grievance.
+    pub griev: &'a Grievance,
+}
 
-    /// The turn of person `i`.
-    #[inline(always)]
-    pub(crate) fn person_turn(&mut self, i: usize) {
-        match self.persons[i].status {
-            Status::Dead => return,
-            Status::Jailed => {
-                if self.jailed_turn(i) {
-                    return;
-                }
-            }
-            Status::Fighter => {
-                self.fighter_turn(i);
+/// Hints the CPU to fetch agent `id`'s record (no effect on results).
+#[inline(always)]
+fn prefetch(a: &Agents, id: AgentId) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let p: *const i8 = if id.is_unit() {
+            a.units.as_ptr().wrapping_add(id.index()) as *const i8
+        } else {
+            a.persons.as_ptr().wrapping_add(id.index()) as *const i8
+        };
+        // SAFETY: prefetching is a hint and never faults, whatever the address.
+        unsafe { core::arch::x86_64::_mm_prefetch(p, core::arch::x86_64::_MM_HINT_T0) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (a, id);
+}
+
+/// The turn of agent `id`.
+#[inline(always)]
+fn turn(
+    a: &mut Agents,
+    id: AgentId,
+    t: TurnInputs,
+    conflict: Option<&mut Conflict>,
+    rng: &mut Streams,
+    counters: &mut TickCounters,
+) {
+    if id.is_unit() {
+        match conflict {
+            Some(c) => operations::unit_turn(a, id.index(), t, c, rng, counters),
+            None => policing::unit_turn(a, id.index(), t.params, t.rules, rng, counters),
+        }
+    } else {
+        person_turn(a, id.index(), t, conflict, rng, counters);
+    }
+}
+
+/// The turn of person `i`.
+#[inline(always)]
+fn person_turn(
+    a: &mut Agents,
+    i: usize,
+    t: TurnInputs,
+    conflict: Option<&mut Conflict>,
+    rng: &mut Streams,
+    counters: &mut TickCounters,
+) {
+    let p = t.params;
+    match a.persons[i].status {
+        Status::Dead => return,
+        Status::Jailed => {
+            if policing::jailed_turn(a, i, t.rules) {
                 return;
             }
-            Status::Quiescent | Status::Active => {}
         }
-        match self.rules.order {
-            TurnOrder::ActThenMove => self.decide_then_move(i),
-            TurnOrder::MoveThenAct => {
-                if self.params.person_moves {
-                    self.move_in_vision(AgentId::person(i), None);
-                }
-                self.look_and_decide(i);
-                self.communal_violence(i);
+        Status::Fighter => {
+            if let Some(c) = conflict {
+                violence::fighter_turn(a, i, t.tick, &p.near, c, rng);
             }
+            return;
         }
-        if self.params.conflict.is_some() && self.persons[i].status != Status::Dead {
-            self.recruitment(i);
-        }
-        self.maybe_give_birth(i);
+        Status::Quiescent | Status::Active => {}
     }
+    match t.rules.order {
+        TurnOrder::ActThenMove => activation::decide_then_move(a, i, p, t.griev, rng, counters),
+        TurnOrder::MoveThenAct => {
+            if p.person_moves {
+                movement::move_in_vision(
+                    a,
+                    AgentId::person(i),
+                    &p.person_shape,
+                    rng.get(Stream::Movement),
+                );
+            }
+            activation::look_and_decide(a, i, p, t.griev);
+            communal::communal_violence(a, i, p, rng.get(Stream::Violence), counters);
+        }
+    }
+    if let Some(c) = conflict {
+        if a.persons[i].status != Status::Dead {
+            recruitment::recruitment(
+                a,
+                i,
+                t.tick,
+                &p.person_shape,
+                c,
+                rng.get(Stream::Recruitment),
+            );
+        }
+    }
+    demography::maybe_give_birth(a, i, t.tick, p, rng.get(Stream::Demography), counters);
 }
 
 /// Counts, per layer, the occupants sharing cells (NetLogo's rules) within `shape` of (x, y).
 #[cold]
 pub(crate) fn overflow_counts<const N: usize>(
-    m: &Model,
+    a: &Agents,
     layers: [LayerId; N],
     x: usize,
     y: usize,
     shape: &Shape,
 ) -> [u32; N] {
     let mut out = [0u32; N];
-    for &o in &m.world.overflow {
-        let (ox, oy) = m.pos(o);
-        if m.world.sees(x, y, ox, oy, shape) {
-            let mask = m.mask(o);
+    for &o in &a.world.overflow {
+        let (ox, oy) = a.pos(o);
+        if a.world.sees(x, y, ox, oy, shape) {
+            let mask = a.mask(o);
             for k in 0..N {
                 out[k] += (mask >> layers[k] & 1) as u32;
             }
@@ -116,7 +181,7 @@ pub(crate) fn overflow_counts<const N: usize>(
 /// occupants first and then the sharers.
 #[inline(always)]
 pub(crate) fn nth_in_vision(
-    m: &Model,
+    a: &Agents,
     l: LayerId,
     x: usize,
     y: usize,
@@ -125,13 +190,13 @@ pub(crate) fn nth_in_vision(
     k: u32,
 ) -> AgentId {
     if k < bits {
-        let (tx, ty) = m.world.layers.nth_set(l, x, y, shape, k);
-        return m.world.cells[m.world.cell(tx, ty)];
+        let (tx, ty) = a.world.layers.nth_set(l, x, y, shape, k);
+        return a.at(tx, ty);
     }
     let mut k = k - bits;
-    for &o in &m.world.overflow {
-        let (ox, oy) = m.pos(o);
-        if m.world.sees(x, y, ox, oy, shape) && m.mask(o) >> l & 1 == 1 {
+    for &o in &a.world.overflow {
+        let (ox, oy) = a.pos(o);
+        if a.world.sees(x, y, ox, oy, shape) && a.mask(o) >> l & 1 == 1 {
             if k == 0 {
                 return o;
             }
@@ -142,28 +207,42 @@ pub(crate) fn nth_in_vision(
 }
 
 /// Runs every agent's turn in `order`, with hardware popcount when the CPU has it.
-pub(crate) fn dispatch_turns(m: &mut Model, order: &[AgentId]) {
+pub(crate) fn dispatch_turns(
+    order: &[AgentId],
+    a: &mut Agents,
+    t: TurnInputs,
+    conflict: Option<&mut Conflict>,
+    rng: &mut Streams,
+    counters: &mut TickCounters,
+) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("popcnt") {
             // SAFETY: the CPU supports popcnt, checked just above.
-            unsafe { turns_popcnt(m, order) };
+            unsafe { turns_popcnt(order, a, t, conflict, rng, counters) };
             return;
         }
     }
-    turns_portable(m, order);
+    turns_portable(order, a, t, conflict, rng, counters);
 }
 
 /// The turn loop compiled with the `popcnt` instruction: `count_ones` in the inlined
 /// lattice code becomes one instruction instead of a dozen.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "popcnt")]
-fn turns_popcnt(m: &mut Model, order: &[AgentId]) {
+fn turns_popcnt(
+    order: &[AgentId],
+    a: &mut Agents,
+    t: TurnInputs,
+    mut conflict: Option<&mut Conflict>,
+    rng: &mut Streams,
+    counters: &mut TickCounters,
+) {
     for (j, &id) in order.iter().enumerate() {
         if let Some(&ahead) = order.get(j + PREFETCH) {
-            m.prefetch(ahead);
+            prefetch(a, ahead);
         }
-        m.turn(id);
+        turn(a, id, t, conflict.as_deref_mut(), rng, counters);
     }
 }
 
@@ -171,11 +250,18 @@ fn turns_popcnt(m: &mut Model, order: &[AgentId]) {
 /// longer fit in cache and the shuffled order makes every access a miss.
 const PREFETCH: usize = 12;
 
-fn turns_portable(m: &mut Model, order: &[AgentId]) {
+fn turns_portable(
+    order: &[AgentId],
+    a: &mut Agents,
+    t: TurnInputs,
+    mut conflict: Option<&mut Conflict>,
+    rng: &mut Streams,
+    counters: &mut TickCounters,
+) {
     for (j, &id) in order.iter().enumerate() {
         if let Some(&ahead) = order.get(j + PREFETCH) {
-            m.prefetch(ahead);
+            prefetch(a, ahead);
         }
-        m.turn(id);
+        turn(a, id, t, conflict.as_deref_mut(), rng, counters);
     }
 }

@@ -18,208 +18,257 @@
 //! by the mission's `discipline_gain` only while `policy.field_oversight` is on (trainers in
 //! the field with the units they trained).
 //!
-//! | parameter | key | unit, range | default and why |
-//! |---|---|---|---|
-//! | role | `forces.<f>.role` | policing, counterinsurgency, peacekeeping, strike | policing (Epstein's cop) |
-//! | side | `forces.<f>.side` | state, international | state |
-//! | arrest rate | `forces.<f>.arrest_rate` | per tick, [0, 1] | 1 (Epstein) |
-//! | discipline | `forces.<f>.discipline` | [0, 1] | 0 |
-//! | proficiency | `forces.<f>.proficiency` | [0, 1] | 0 |
-//! | strike rate | `violence.strike_rate` | per unit per tick, [0, 1] | 0.1 |
-//! | strike lethality | `violence.strike_lethality` | [0, 1] | 0.5 |
-//! | collateral | `violence.collateral` | per neighbouring civilian, [0, 1] | 0 |
+//! | symbol | key |
+//! |---|---|
+//! | role | `forces.<f>.role` |
+//! | side | `forces.<f>.side` |
+//! | arrest rate | `forces.<f>.arrest_rate` |
+//! | discipline | `forces.<f>.discipline` |
+//! | proficiency | `forces.<f>.proficiency` |
+//! | strike rate | `violence.strike_rate` |
+//! | strike lethality | `violence.strike_lethality` |
+//! | collateral | `violence.collateral` |
+//!
+//! Defaults, ranges and their reasons: `docs/scenario.md`.
 
-use super::battles::Party;
-use super::violence::FORCE_ACTOR;
-use crate::events::{Actor, Event, EventType};
-use crate::model::{Model, Perp, Unit};
-use crate::rng::Stream;
+use super::TurnInputs;
+use super::battles::{Party, casualty, fight};
+use super::movement::move_in_vision;
+use super::violence::kill_civilian;
+use crate::events::{Event, Perpetrator, Position};
+use crate::model::{
+    Agents, Conflict, ConflictParams, ConflictTick, ExpectedPunishment, TickCounters,
+};
+use crate::rng::{Rng, Stream, Streams};
 use crate::rules::TurnOrder;
 use crate::scenario::{GroupKind, Role};
-use crate::world::AgentId;
+use crate::world::{AgentId, Shape};
 use rand::RngExt;
 
-impl Model {
-    /// The turn of unit `u` in the conflict model.
-    pub(crate) fn conflict_unit_turn(&mut self, u: usize) {
-        if self.units[u].dead {
+/// The turn of unit `u` in the conflict model: it moves (first or last, as the rules say)
+/// and acts by its force's role.
+pub(crate) fn unit_turn(
+    a: &mut Agents,
+    u: usize,
+    t: TurnInputs,
+    c: &mut Conflict,
+    rng: &mut Streams,
+    counters: &mut TickCounters,
+) {
+    if a.units[u].dead {
+        return;
+    }
+    let f = a.units[u].force as usize;
+    let moves = t.params.unit_moves[f];
+    let shape = &t.params.unit_shape[f];
+    let id = AgentId::unit(u);
+    if moves && t.rules.order == TurnOrder::MoveThenAct {
+        move_in_vision(a, id, shape, rng.get(Stream::Movement));
+    }
+    let Conflict {
+        params: cp,
+        state,
+        tick: out,
+    } = c;
+    match cp.forces[f].role {
+        Role::Policing => police(
+            a,
+            u,
+            t,
+            cp,
+            &state.learned,
+            &mut state.threat,
+            out,
+            rng,
+            counters,
+        ),
+        Role::Counterinsurgency => {
+            let battle = rng.get(Stream::Battle);
+            engage(a, u, t.tick, shape, cp, &state.disarm_factor, out, battle);
+            if !a.units[u].dead {
+                police(
+                    a,
+                    u,
+                    t,
+                    cp,
+                    &state.learned,
+                    &mut state.threat,
+                    out,
+                    rng,
+                    counters,
+                );
+            }
+        }
+        Role::Peacekeeping => {}
+        Role::Strike => {
+            let battle = rng.get(Stream::Battle);
+            let moore = &t.params.moore;
+            strike(
+                a,
+                u,
+                t.tick,
+                shape,
+                moore,
+                cp,
+                &mut state.threat,
+                out,
+                battle,
+            );
+        }
+    }
+    if moves && t.rules.order == TurnOrder::ActThenMove && !a.units[u].dead {
+        move_in_vision(a, id, shape, rng.get(Stream::Movement));
+    }
+}
+
+/// Policing in the conflict model: rule C with the force's arrest rate (policing stream),
+/// then perhaps an abuse (abuse stream).
+#[allow(clippy::too_many_arguments)]
+fn police(
+    a: &mut Agents,
+    u: usize,
+    t: TurnInputs,
+    cp: &ConflictParams,
+    learned: &ExpectedPunishment,
+    threat: &mut [f64],
+    out: &mut ConflictTick,
+    rng: &mut Streams,
+    counters: &mut TickCounters,
+) {
+    let f = a.units[u].force as usize;
+    let rate = cp.forces[f].arrest_rate;
+    let policing = rng.get(Stream::Policing);
+    if rate >= 1.0 || policing.random::<f64>() < rate {
+        super::policing::arrest_in_vision(a, u, t.params, t.rules, policing, counters);
+    }
+    let shape = &t.params.unit_shape[f];
+    super::abuse::unit_abuse(
+        a,
+        u,
+        shape,
+        cp,
+        learned,
+        threat,
+        out,
+        rng.get(Stream::Abuse),
+    );
+}
+
+/// Whether the state fights group `g` (not the groups it backs).
+fn hostile(cp: &ConflictParams, g: usize) -> bool {
+    cp.groups[g].group_kind != GroupKind::ProGovernment && !cp.groups[g].state_backed
+}
+
+/// A counter-insurgency unit (seeing with `shape`) engages the fighters it sees, with
+/// probability `violence.engage_rate`: a battle (battle stream).
+#[allow(clippy::too_many_arguments)]
+fn engage(
+    a: &mut Agents,
+    u: usize,
+    tick: u32,
+    shape: &Shape,
+    cp: &ConflictParams,
+    disarm_factor: &[f64],
+    out: &mut ConflictTick,
+    rng: &mut Rng,
+) {
+    let unit = a.units[u];
+    let (x, y) = (unit.x as usize, unit.y as usize);
+    let seen = |a: &Agents, g: usize| a.world.layers.count([cp.group_layer[g]], x, y, shape)[0];
+    let total: u32 = (0..cp.groups.len())
+        .filter(|&g| hostile(cp, g))
+        .map(|g| seen(a, g))
+        .sum();
+    if total == 0 || rng.random::<f64>() >= cp.violence.engage_rate {
+        return;
+    }
+    let mut k = rng.random_range(0..total);
+    for g in (0..cp.groups.len()).filter(|&g| hostile(cp, g)) {
+        let n = seen(a, g);
+        if k < n {
+            let (pa, pb) = (Party::State, Party::Group(g));
+            fight(a, tick, (x, y), shape, pa, pb, cp, disarm_factor, out, rng);
             return;
         }
-        let f = self.units[u].force as usize;
-        let moves = self.params.unit_moves[f];
-        if moves && self.rules.order == TurnOrder::MoveThenAct {
-            self.move_in_vision(AgentId::unit(u), Some(f));
-        }
-        let role = self.params.conflict.as_deref().expect("conflict").forces[f].role;
-        match role {
-            Role::Policing => self.police(u),
-            Role::Counterinsurgency => {
-                self.engage(u);
-                if !self.units[u].dead {
-                    self.police(u);
-                }
-            }
-            Role::Peacekeeping => {}
-            Role::Strike => self.strike(u),
-        }
-        if moves && self.rules.order == TurnOrder::ActThenMove && !self.units[u].dead {
-            self.move_in_vision(AgentId::unit(u), Some(f));
-        }
+        k -= n;
     }
+}
 
-    /// Arrest (with the force's arrest rate), then perhaps abuse.
-    fn police(&mut self, u: usize) {
-        let f = self.units[u].force as usize;
-        let rate = self.params.conflict.as_deref().expect("conflict").forces[f].arrest_rate;
-        if rate >= 1.0 || self.rng.get(Stream::Policing).random::<f64>() < rate {
-            self.arrest_in_vision(u);
-        }
-        self.unit_abuse(u);
+/// A strike unit (seeing with `shape`) strikes a jihadist fighter it sees, with probability
+/// `violence.strike_rate`; civilians on the cells of `moore` around the target may die
+/// (battle stream).
+#[allow(clippy::too_many_arguments)]
+fn strike(
+    a: &mut Agents,
+    u: usize,
+    tick: u32,
+    shape: &Shape,
+    moore: &Shape,
+    cp: &ConflictParams,
+    threat: &mut [f64],
+    out: &mut ConflictTick,
+    rng: &mut Rng,
+) {
+    let unit = a.units[u];
+    let (x, y) = (unit.x as usize, unit.y as usize);
+    let jihadist = |g: &usize| cp.groups[*g].group_kind == GroupKind::Jihadist;
+    let seen = |a: &Agents, g: usize| a.world.layers.count([cp.group_layer[g]], x, y, shape)[0];
+    let total: u32 = (0..cp.groups.len())
+        .filter(jihadist)
+        .map(|g| seen(a, g))
+        .sum();
+    if total == 0 {
+        return;
     }
-
-    /// A counter-insurgency unit engages the fighters it sees.
-    fn engage(&mut self, u: usize) {
-        let cp = self.params.conflict.as_deref().expect("conflict");
-        let unit = self.units[u];
-        let (x, y) = (unit.x as usize, unit.y as usize);
-        let shape = &self.params.unit_shape[unit.force as usize];
-        let mut seen = Vec::new();
-        for (g, &l) in cp.group_layer.iter().enumerate() {
-            if cp.groups[g].kind == GroupKind::ProGovernment || cp.groups[g].state_backed {
-                continue; // the state does not fight the groups it backs
-            }
-            let [n] = self.world.layers.count([l], x, y, shape);
-            if n > 0 {
-                seen.push((g, n));
-            }
+    let v = &cp.violence;
+    if rng.random::<f64>() >= v.strike_rate {
+        return;
+    }
+    let mut k = rng.random_range(0..total);
+    let mut target = None;
+    for g in (0..cp.groups.len()).filter(jihadist) {
+        let n = seen(a, g);
+        if k < n {
+            target = Some(a.world.layers.nth_set(cp.group_layer[g], x, y, shape, k));
+            break;
         }
-        if seen.is_empty() {
-            return;
-        }
-        let rate = cp.violence.engage_rate;
-        let rng = self.rng.get(Stream::Battle);
-        if rng.random::<f64>() >= rate {
-            return;
-        }
-        let total: u32 = seen.iter().map(|s| s.1).sum();
-        let mut k = rng.random_range(0..total);
-        for (g, n) in seen {
-            if k < n {
-                let shape = shape.clone();
-                self.fight(x, y, &shape, Party::State, Party::Group(g), Actor::State);
-                return;
-            }
-            k -= n;
+        k -= n;
+    }
+    let (tx, ty) = target.expect("k < total");
+    let id = a.at(tx, ty);
+    let group = a.persons[id.index()].group;
+    let mut dead = 0;
+    if rng.random::<f64>() < v.strike_lethality && casualty(a, id, cp, rng) {
+        dead += 1;
+    }
+    // civilians on the cells around the target
+    let mut around = std::mem::take(&mut out.buf.cells);
+    around.clear();
+    for &l in &cp.community_layer {
+        a.world
+            .layers
+            .for_each_set(l, tx, ty, moore, |cx, cy| around.push((cx, cy)));
+    }
+    around.sort_unstable_by_key(|&(cx, cy)| (cy, cx));
+    // (the civilians killed form their own violence-against-civilians event; they count
+    // against the striking force's side)
+    let by = Perpetrator::Force(unit.force);
+    for &(cx, cy) in &around {
+        if v.collateral > 0.0 && rng.random::<f64>() < v.collateral {
+            let c = a.at(cx, cy).index();
+            kill_civilian(a, c, by, false, cp, threat, out);
         }
     }
-
-    /// A strike unit strikes a jihadist fighter it sees.
-    fn strike(&mut self, u: usize) {
-        let cp = self.params.conflict.as_deref().expect("conflict");
-        let unit = self.units[u];
-        let (x, y) = (unit.x as usize, unit.y as usize);
-        let shape = &self.params.unit_shape[unit.force as usize];
-        let mut seen = Vec::new();
-        for (g, &l) in cp.group_layer.iter().enumerate() {
-            if cp.groups[g].kind != GroupKind::Jihadist {
-                continue;
-            }
-            let [n] = self.world.layers.count([l], x, y, shape);
-            if n > 0 {
-                seen.push((l, n));
-            }
-        }
-        let total: u32 = seen.iter().map(|s| s.1).sum();
-        if total == 0 {
-            return;
-        }
-        let v = cp.violence.clone();
-        // collateral deaths count against the striking force's side
-        let perp = if cp.forces[unit.force as usize].side == crate::scenario::Side::State {
-            Perp::State
-        } else {
-            Perp::International
-        };
-        let rng = self.rng.get(Stream::Battle);
-        if rng.random::<f64>() >= v.strike_rate {
-            return;
-        }
-        let mut k = rng.random_range(0..total);
-        let mut target = None;
-        for (l, n) in seen {
-            if k < n {
-                target = Some(self.world.layers.nth_set(l, x, y, shape, k));
-                break;
-            }
-            k -= n;
-        }
-        let (tx, ty) = target.expect("k < total");
-        let id = self.world.cells[self.world.cell(tx, ty)];
-        let group = self.persons[id.index()].group;
-        let mut dead = 0;
-        if self.rng.get(Stream::Battle).random::<f64>() < v.strike_lethality && self.casualty(id) {
-            dead += 1;
-        }
-        // civilians on the cells around the target
-        let mut around = Vec::new();
-        for l in self.params.community_layer.iter().flatten() {
-            self.world
-                .layers
-                .for_each_set(*l, tx, ty, &self.params.moore, |cx, cy| {
-                    around.push((cx, cy))
-                });
-        }
-        around.sort_unstable_by_key(|&(cx, cy)| (cy, cx));
-        // (the civilians killed form their own violence-against-civilians event)
-        for (cx, cy) in around {
-            if v.collateral > 0.0 && self.rng.get(Stream::Battle).random::<f64>() < v.collateral {
-                let c = self.world.cells[self.world.cell(cx, cy)].index();
-                self.kill_civilian(c, perp, FORCE_ACTOR + unit.force, false);
-            }
-        }
-        let tick = self.tick();
-        let region = self.region_at(tx, ty);
-        let inst = self.inst.as_deref_mut().expect("conflict state");
-        inst.counters.battles += 1;
-        inst.counters.battle_deaths += dead;
-        inst.events.push(Event {
-            tick,
-            region,
-            x: tx as u16,
-            y: ty as u16,
-            event_type: EventType::Battles,
-            sub_event_type: "strike",
-            actor1: Actor::Force(unit.force),
-            actor2: Actor::Group(group),
-            victim_community: None,
-            fatalities: dead as u32,
-        });
-    }
-
-    /// A unit's proficiency now: its force's, plus training.
-    pub(crate) fn unit_proficiency(&self, u: &Unit) -> f64 {
-        let cp = self.params.conflict.as_deref().expect("conflict");
-        let f = u.force as usize;
-        let base = cp.forces[f].proficiency;
-        let gain = if u.trained {
-            cp.training_gain(f).0
-        } else {
-            0.0
-        };
-        (base + gain).min(1.0)
-    }
-
-    /// A unit's discipline now: its force's, plus training's share while trainers oversee
-    /// conduct in the field.
-    pub(crate) fn unit_discipline(&self, u: &Unit) -> f64 {
-        let cp = self.params.conflict.as_deref().expect("conflict");
-        let f = u.force as usize;
-        let base = cp.forces[f].discipline;
-        let gain = if u.trained && cp.policy.field_oversight {
-            cp.training_gain(f).1
-        } else {
-            0.0
-        };
-        (base + gain).min(1.0)
-    }
+    out.buf.cells = around;
+    let region = cp.region_of_cell(&a.world.region, a.world.cell(tx, ty));
+    out.counters.battles += 1;
+    out.counters.battle_deaths += dead;
+    out.events.push(Event::strike(
+        tick,
+        region,
+        Position::new(tx, ty),
+        unit.force,
+        group,
+        dead as u32,
+    ));
 }

@@ -8,71 +8,90 @@
 //! follow the units they trained into the field. Without oversight training raises tactical
 //! skill but leaves conduct unwatched (the oversight gap).
 //!
-//! | parameter | key | unit, range | default and why |
-//! |---|---|---|---|
-//! | staff | `missions.<m>.staff` | people | EUTM: 600 |
-//! | protection | `missions.<m>.protection` | people | EUTM: 400 |
-//! | administration | `missions.<m>.administration` | people | EUTM: 50 |
-//! | throughput | `missions.<m>.throughput` | units per trainer per tick, ≥ 0 | 0 |
-//! | proficiency gain | `missions.<m>.proficiency_gain` | [0, 1] | 0 |
-//! | discipline gain | `missions.<m>.discipline_gain` | [0, 1] | 0 |
-//! | oversight | `policy.field_oversight` | bool | false: EUTM's trainers may not deploy with their trainees |
+//! | symbol | key |
+//! |---|---|
+//! | staff | `missions.<m>.staff` |
+//! | protection | `missions.<m>.protection` |
+//! | administration | `missions.<m>.administration` |
+//! | throughput | `missions.<m>.throughput` |
+//! | proficiency gain | `missions.<m>.proficiency_gain` |
+//! | discipline gain | `missions.<m>.discipline_gain` |
+//! | oversight | `policy.field_oversight` |
+//!
+//! Defaults, ranges and their reasons: `docs/scenario.md`.
 
-use crate::model::Model;
-use crate::rng::Stream;
+use crate::model::{MissionParams, Unit};
+use crate::rng::Rng;
 
-impl Model {
-    /// One tick of every training mission.
-    pub(crate) fn training(&mut self) {
-        let cp = self.params.conflict.as_deref().expect("conflict");
-        let missions = cp.missions.clone();
-        for (m, mission) in missions.iter().enumerate() {
-            let inst = self.inst.as_deref_mut().expect("conflict state");
-            inst.training_carry[m] += mission.trainers * mission.throughput;
-            let n = inst.training_carry[m].floor();
-            inst.training_carry[m] -= n;
-            let n = n as usize;
-            if n == 0 {
-                continue;
-            }
-            let mut untrained: Vec<usize> = (0..self.units.len())
-                .filter(|&u| {
-                    !self.units[u].trained
-                        && !self.units[u].dead
-                        && mission.trains >> self.units[u].force & 1 == 1
-                })
-                .collect();
-            let n = n.min(untrained.len());
-            use rand::seq::SliceRandom;
-            let (chosen, _) = untrained.partial_shuffle(self.rng.get(Stream::Policy), n);
-            for &u in chosen.iter() {
-                self.units[u].trained = true;
-            }
+/// One tick of every training mission: each adds `trainers × throughput` to its `carry` and
+/// trains the whole part of it in units of the forces it trains, chosen uniformly among the
+/// untrained (policy stream). `untrained` is a reusable buffer.
+pub(crate) fn training(
+    missions: &[MissionParams],
+    carry: &mut [f64],
+    units: &mut [Unit],
+    untrained: &mut Vec<usize>,
+    rng: &mut Rng,
+) {
+    for (m, mission) in missions.iter().enumerate() {
+        carry[m] += mission.trainers * mission.throughput;
+        let n = carry[m].floor();
+        carry[m] -= n;
+        let n = n as usize;
+        if n == 0 {
+            continue;
+        }
+        untrained.clear();
+        untrained.extend((0..units.len()).filter(|&u| {
+            !units[u].trained && !units[u].dead && mission.trains >> units[u].force & 1 == 1
+        }));
+        let n = n.min(untrained.len());
+        use rand::seq::SliceRandom;
+        let (chosen, _) = untrained.partial_shuffle(rng, n);
+        for &u in chosen.iter() {
+            units[u].trained = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{Stream, stream_rng};
+
+    fn unit(force: u8) -> Unit {
+        Unit {
+            x: 0,
+            y: 0,
+            force,
+            trained: false,
+            alarm: 0.0,
+            dead: false,
         }
     }
 
-    /// The policy phase at the start of a tick: threat and alarm fade, disarmament, training.
-    pub(crate) fn policy_phase(&mut self) {
-        let cp = self.params.conflict.as_deref().expect("conflict");
-        let keep_threat = 1.0 - cp.violence.threat_decay;
-        let keep_alarm = (1.0 - cp.abuse.alarm_decay) as f32;
-        let inst = self.inst.as_deref_mut().expect("conflict state");
-        for t in inst.threat.iter_mut() {
-            *t *= keep_threat;
-        }
-        for u in self.units.iter_mut() {
-            u.alarm *= keep_alarm;
-        }
-        // members of each community per region (threat is read per thousand members)
-        let nc = inst.legitimacy.len();
-        inst.members.iter_mut().for_each(|m| *m = 0.0);
-        for p in &self.persons {
-            let r = self.world.region[p.y as usize * self.world.width + p.x as usize] as usize;
-            if let Some(m) = inst.members.get_mut(r * nc + p.community as usize) {
-                *m += 1.0;
-            }
-        }
-        self.disarmament();
-        self.training();
+    #[test]
+    fn trains_whole_units_and_carries_the_fraction() {
+        // 1.5 units a tick of force 0 only
+        let missions = [MissionParams {
+            trainers: 3.0,
+            trains: 0b01,
+            throughput: 0.5,
+            proficiency_gain: 0.2,
+            discipline_gain: 0.2,
+        }];
+        let mut units: Vec<Unit> = [0, 1, 0, 0, 0].map(unit).to_vec();
+        let mut carry = [0.0];
+        let mut buf = Vec::new();
+        let mut rng = stream_rng(5, 0, Stream::Policy);
+        training(&missions, &mut carry, &mut units, &mut buf, &mut rng);
+        assert_eq!(units.iter().filter(|u| u.trained).count(), 1);
+        assert_eq!(carry[0], 0.5);
+        training(&missions, &mut carry, &mut units, &mut buf, &mut rng);
+        assert_eq!(units.iter().filter(|u| u.trained).count(), 3);
+        training(&missions, &mut carry, &mut units, &mut buf, &mut rng);
+        // only four units of force 0 exist; force 1's is never trained
+        assert_eq!(units.iter().filter(|u| u.trained).count(), 4);
+        assert!(!units[1].trained);
     }
 }

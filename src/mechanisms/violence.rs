@@ -22,13 +22,15 @@
 //! attacker's vision, δ_pk = `violence.peacekeeper_deterrence`, δ_s =
 //! `violence.state_deterrence`.
 //!
-//! | parameter | key | unit, range | default and why |
-//! |---|---|---|---|
-//! | λ | `violence.lethality` | probability, [0, 1] | 0.5 |
-//! | d_h | `violence.household_defence` | [0, 1] | 0.5: an armed household halves the chance |
-//! | δ_pk | `violence.peacekeeper_deterrence` | per unit, ≥ 0 | 0 (off) |
-//! | δ_s | `violence.state_deterrence` | per unit, ≥ 0 | 0 (off) |
-//! | r_m | `violence.massacre_radius` | cells, ≥ 0 | 5: one village's surroundings |
+//! | symbol | key |
+//! |---|---|
+//! | λ | `violence.lethality` |
+//! | d_h | `violence.household_defence` |
+//! | δ_pk | `violence.peacekeeper_deterrence` |
+//! | δ_s | `violence.state_deterrence` |
+//! | r_m | `violence.massacre_radius` ([`crate::mechanisms::grouping`]) |
+//!
+//! Defaults, ranges and their reasons: `docs/scenario.md`.
 //!
 //! Every killing of a civilian updates the threat to the victim's community in its region
 //! (threat-driven recruitment), and, with dynamic legitimacy, costs the state legitimacy in the
@@ -37,388 +39,413 @@
 //!
 //! At the end of the tick, killings by the same actor within `violence.massacre_radius` cells
 //! of each other (directly or through a chain) form one event, as massacres appear in the
-//! record: one row of `events.csv` with all its fatalities.
+//! record: one row of `events.csv` with all its fatalities ([`crate::mechanisms::grouping`]).
 
-use crate::events::{Actor, Event, EventType};
-use crate::model::{Killing, Model, Perp, Status};
-use crate::rng::Stream;
-use crate::world::{AgentId, MAX_ROWS, layer};
+use super::battles::{self, Party};
+use crate::events::{Event, Perpetrator, PerpetratorKind, Position};
+use crate::model::{
+    ARMED, Agents, Conflict, ConflictParams, ConflictState, ConflictTick, Killing, NO_GROUP, Status,
+};
+use crate::rng::{Rng, Stream, Streams};
+use crate::world::{AgentId, MAX_ROWS, Shape, layer};
 use rand::RngExt;
 
-/// `Killing::actor` of an abuse by a unit of force `f`.
-pub(crate) const FORCE_ACTOR: u8 = 128;
-
-impl Model {
-    /// The turn of fighter `i`.
-    pub(crate) fn fighter_turn(&mut self, i: usize) {
-        let cp = self.params.conflict.as_deref().expect("conflict model");
-        let g = self.persons[i].group as usize;
-        let gp = &cp.groups[g];
-        if gp.desertion > 0.0 && self.rng.get(Stream::Recruitment).random::<f64>() < gp.desertion {
-            self.set_status(i, Status::Quiescent);
-            self.persons[i].group = crate::model::NO_GROUP;
-            return;
+/// The turn of fighter `i`: desertion (recruitment stream), movement, next to a fellow
+/// within `near` of it with the group's cohesion (movement stream), attacks on civilians
+/// (violence stream) and on organised forces (battle stream), and, for a pro-government
+/// fighter, abuse (abuse stream).
+pub(crate) fn fighter_turn(
+    a: &mut Agents,
+    i: usize,
+    tick: u32,
+    near: &Shape,
+    c: &mut Conflict,
+    rng: &mut Streams,
+) {
+    let Conflict {
+        params: cp,
+        state,
+        tick: out,
+    } = c;
+    let g = a.persons[i].group as usize;
+    let gp = &cp.groups[g];
+    if gp.desertion > 0.0 && rng.get(Stream::Recruitment).random::<f64>() < gp.desertion {
+        a.set_status(i, Status::Quiescent);
+        a.persons[i].group = NO_GROUP;
+        return;
+    }
+    // move: next to a fellow (cohesion), else to a random free cell in vision
+    let (x, y) = (a.persons[i].x as usize, a.persons[i].y as usize);
+    let mut rows = [0u8; MAX_ROWS];
+    let mut centre = (x, y);
+    let mut shape = &gp.shape;
+    let movement = rng.get(Stream::Movement);
+    if gp.cohesion > 0.0 && movement.random::<f64>() < gp.cohesion {
+        let l = cp.group_layer[g];
+        let [n] = a.world.layers.count([l], x, y, &gp.shape);
+        if n > 0 {
+            let k = movement.random_range(0..n);
+            centre = a.world.layers.nth_set(l, x, y, &gp.shape, k);
+            shape = near;
         }
-        // move: next to a fellow (cohesion), else to a random free cell in vision
-        let (x, y) = (self.persons[i].x as usize, self.persons[i].y as usize);
-        let mut rows = [0u8; MAX_ROWS];
-        let mut centre = (x, y);
-        let mut shape = &gp.shape;
-        if gp.cohesion > 0.0 && self.rng.get(Stream::Movement).random::<f64>() < gp.cohesion {
-            let l = cp.group_layer[g];
-            let [n] = self.world.layers.count([l], x, y, &gp.shape);
-            if n > 0 {
-                let k = self.rng.get(Stream::Movement).random_range(0..n);
-                centre = self.world.layers.nth_set(l, x, y, &gp.shape, k);
-                shape = &self.params.near;
-            }
-        }
-        let (cx, cy) = centre;
-        let free = self
+    }
+    let (cx, cy) = centre;
+    let free = a
+        .world
+        .layers
+        .count_clear_rows(layer::OCCUPIED, cx, cy, shape, &mut rows);
+    if free > 0 {
+        let k = movement.random_range(0..free);
+        let (tx, ty) = a
             .world
             .layers
-            .count_clear_rows(layer::OCCUPIED, cx, cy, shape, &mut rows);
-        if free > 0 {
-            let k = self.rng.get(Stream::Movement).random_range(0..free);
-            let (tx, ty) = self
-                .world
-                .layers
-                .nth_clear(layer::OCCUPIED, cx, cy, shape, &rows, k);
-            self.move_to(AgentId::person(i), tx, ty);
-        }
-        self.attack(i);
-        self.progov_abuse(i);
+            .nth_clear(layer::OCCUPIED, cx, cy, shape, &rows, k);
+        a.move_to(AgentId::person(i), tx, ty);
     }
+    attack(a, i, tick, cp, state, out, rng);
+    super::abuse::progov_abuse(
+        a,
+        i,
+        cp,
+        &state.learned.group,
+        &mut state.threat,
+        out,
+        rng.get(Stream::Abuse),
+    );
+}
 
-    /// Fighter `i` may attack civilians it sees (probability `attack_rate`) and organised
-    /// forces it sees (probability `battle_rate`), independently.
-    fn attack(&mut self, i: usize) {
-        let cp = self.params.conflict.as_deref().expect("conflict model");
-        let g = self.persons[i].group as usize;
-        let gp = &cp.groups[g];
-        if gp.attack_rate <= 0.0 && gp.battle_rate <= 0.0 {
-            return;
-        }
-        let (x, y) = (self.persons[i].x as usize, self.persons[i].y as usize);
-        let shape = &gp.shape;
-        let layers = &self.world.layers;
-        let n_state: u32 =
-            if gp.target_state || (gp.attack_rate > 0.0 && cp.violence.state_deterrence > 0.0) {
-                cp.state_layers
-                    .iter()
-                    .map(|&l| layers.count([l], x, y, shape)[0])
-                    .sum()
-            } else {
-                0
-            };
-        if gp.attack_rate > 0.0 && !gp.target_communities.is_empty() {
-            let mut civ = [0u32; 16];
-            let mut n_civ = 0;
-            for (k, &c) in gp.target_communities.iter().enumerate() {
-                let l = self.params.community_layer[c].expect("conflict layers");
-                civ[k] = layers.count([l], x, y, shape)[0];
-                n_civ += civ[k];
-            }
-            if n_civ > 0 && self.rng.get(Stream::Violence).random::<f64>() < gp.attack_rate {
-                self.raid(g, x, y);
-            }
-        }
-        // organised forces (the fighter may have died above? no: only civilians die there)
-        let cp = self.params.conflict.as_deref().expect("conflict model");
-        let gp = &cp.groups[g];
-        if gp.battle_rate <= 0.0 {
-            return;
-        }
-        let n_state_target = if gp.target_state { n_state } else { 0 };
-        let mut enemy = [0u32; 16];
-        let mut n_enemy = 0;
-        for (k, &h) in gp.target_groups.iter().enumerate() {
-            enemy[k] = self
-                .world
-                .layers
-                .count([cp.group_layer[h]], x, y, &gp.shape)[0];
-            n_enemy += enemy[k];
-        }
-        let total = n_state_target + n_enemy;
-        if total == 0 || self.rng.get(Stream::Battle).random::<f64>() >= gp.battle_rate {
-            return;
-        }
-        let mut k = self.rng.get(Stream::Battle).random_range(0..total);
-        if k < n_state_target {
-            self.battle(x, y, g, None);
-            return;
-        }
-        k -= n_state_target;
-        let targets = gp.target_groups.clone();
-        for (t, &h) in targets.iter().enumerate() {
-            if k < enemy[t] {
-                self.battle(x, y, g, Some(h));
-                return;
-            }
-            k -= enemy[t];
-        }
+/// Fighter `i` may attack civilians it sees (probability `attack_rate`, violence stream)
+/// and organised forces it sees (probability `battle_rate`, battle stream), independently.
+fn attack(
+    a: &mut Agents,
+    i: usize,
+    tick: u32,
+    cp: &ConflictParams,
+    state: &mut ConflictState,
+    out: &mut ConflictTick,
+    rng: &mut Streams,
+) {
+    let g = a.persons[i].group as usize;
+    let gp = &cp.groups[g];
+    if gp.attack_rate <= 0.0 && gp.battle_rate <= 0.0 {
+        return;
     }
-
-    /// Fighter `i` of group `g` at (x, y) attacks a civilian in its vision; each fellow
-    /// fighter in its vision joins with probability `violence.raid_join`, each attacking a
-    /// civilian in the attacker's vision.
-    fn raid(&mut self, g: usize, x: usize, y: usize) {
-        let cp = self.params.conflict.as_deref().expect("conflict model");
-        let join = cp.violence.raid_join;
-        let shape = cp.groups[g].shape.clone();
-        let mut attackers = 1;
-        if join > 0.0 {
-            let mut fellows = Vec::new();
-            self.world
-                .layers
-                .for_each_set(cp.group_layer[g], x, y, &shape, |fx, fy| {
-                    fellows.push((fx, fy))
-                });
-            let rng = self.rng.get(Stream::Violence);
-            attackers += fellows
-                .iter()
-                .filter(|&&(fx, fy)| (fx, fy) != (x, y))
-                .filter(|_| rng.random::<f64>() < join)
-                .count();
-        }
-        let mut killed = 0;
-        for _ in 0..attackers {
-            killed += self.attack_civilian(g, x, y, &shape) as u32;
-        }
-        if killed == 0 {
-            // an attack that killed nobody is still an event (fatalities 0)
-            let tick = self.tick();
-            let region = self.region_at(x, y);
-            let inst = self.inst.as_deref_mut().expect("conflict state");
-            inst.events.push(Event {
-                tick,
-                region,
-                x: x as u16,
-                y: y as u16,
-                event_type: EventType::ViolenceAgainstCivilians,
-                sub_event_type: "attack",
-                actor1: Actor::Group(g as u8),
-                actor2: Actor::None,
-                victim_community: None,
-                fatalities: 0,
-            });
-        }
-    }
-
-    /// One attack by group `g` on a random targeted civilian within `shape` of (x, y); returns
-    /// whether it killed.
-    fn attack_civilian(
-        &mut self,
-        g: usize,
-        x: usize,
-        y: usize,
-        shape: &crate::world::Shape,
-    ) -> bool {
-        let cp = self.params.conflict.as_deref().expect("conflict model");
-        let gp = &cp.groups[g];
-        let layers = &self.world.layers;
-        let mut civ = [0u32; 16];
-        let mut n_civ = 0;
-        for (k, &c) in gp.target_communities.iter().enumerate() {
-            let l = self.params.community_layer[c].expect("conflict layers");
-            civ[k] = layers.count([l], x, y, shape)[0];
-            n_civ += civ[k];
-        }
-        if n_civ == 0 {
-            return false;
-        }
-        let mut k = self.rng.get(Stream::Violence).random_range(0..n_civ);
-        let mut pick = None;
-        for (t, &c) in gp.target_communities.iter().enumerate() {
-            if k < civ[t] {
-                let l = self.params.community_layer[c].expect("conflict layers");
-                pick = Some(layers.nth_set(l, x, y, shape, k));
-                break;
-            }
-            k -= civ[t];
-        }
-        let (vx, vy) = pick.expect("k < n_civ");
-        let v = self.world.cells[self.world.cell(vx, vy)].index();
-        let count =
-            |ls: &[usize]| -> u32 { ls.iter().map(|&l| layers.count([l], x, y, shape)[0]).sum() };
-        let n_pk = count(&cp.peacekeeper_layers);
-        let n_state = if cp.violence.state_deterrence > 0.0 {
-            count(&cp.state_layers)
+    let (x, y) = (a.persons[i].x as usize, a.persons[i].y as usize);
+    let shape = &gp.shape;
+    let n_state: u32 =
+        if gp.target_state || (gp.attack_rate > 0.0 && cp.violence.state_deterrence > 0.0) {
+            count(a, &cp.state_layers, x, y, shape)
         } else {
             0
         };
-        let arms = cp.arms(
-            g,
-            self.inst.as_ref().expect("conflict state").disarm_factor[g],
+    if gp.attack_rate > 0.0 && !gp.target_communities.is_empty() {
+        let n_civ: u32 = gp
+            .target_communities
+            .iter()
+            .map(|&c| a.world.layers.count([cp.community_layer[c]], x, y, shape)[0])
+            .sum();
+        if n_civ > 0 && rng.get(Stream::Violence).random::<f64>() < gp.attack_rate {
+            raid(a, g, x, y, tick, cp, state, out, rng.get(Stream::Violence));
+        }
+    }
+    // organised forces (only civilians died in the raid: the fighter is still there)
+    if gp.battle_rate <= 0.0 {
+        return;
+    }
+    let n_state_target = if gp.target_state { n_state } else { 0 };
+    let mut enemy = [0u32; 16];
+    let mut n_enemy = 0;
+    for (k, &h) in gp.target_groups.iter().enumerate() {
+        enemy[k] = a.world.layers.count([cp.group_layer[h]], x, y, shape)[0];
+        n_enemy += enemy[k];
+    }
+    let total = n_state_target + n_enemy;
+    let rng = rng.get(Stream::Battle);
+    if total == 0 || rng.random::<f64>() >= gp.battle_rate {
+        return;
+    }
+    let mut k = rng.random_range(0..total);
+    let at = (x, y);
+    if k < n_state_target {
+        let df = &state.disarm_factor;
+        battles::fight(
+            a,
+            tick,
+            at,
+            shape,
+            Party::Group(g),
+            Party::State,
+            cp,
+            df,
+            out,
+            rng,
         );
-        let armed = self.persons[v].flags & crate::model::ARMED != 0;
-        let v_ = &cp.violence;
-        let p = v_.lethality
-            * arms
-            * if armed {
-                1.0 - v_.household_defence
-            } else {
-                1.0
-            }
-            * libm::exp(
-                -v_.peacekeeper_deterrence * n_pk as f64 - v_.state_deterrence * n_state as f64,
-            );
-        let perp = gp.perp;
-        let killed = self.rng.get(Stream::Violence).random::<f64>() < p;
-        if killed {
-            self.kill_civilian(v, perp, g as u8, false);
-        }
-        killed
+        return;
     }
-
-    /// Kills civilian `v` with all the bookkeeping: counts, threat to its community, the
-    /// legitimacy effect, and a record for this tick's events. `actor` is a group index, or
-    /// [`FORCE_ACTOR`] + force index.
-    pub(crate) fn kill_civilian(&mut self, v: usize, perp: Perp, actor: u8, abuse: bool) {
-        let p = self.persons[v];
-        self.set_status(v, Status::Dead);
-        let c = p.community as usize;
-        let r = self.world.region[self.world.cell(p.x as usize, p.y as usize)] as usize;
-        let lp = &self
-            .params
-            .conflict
-            .as_deref()
-            .expect("conflict model")
-            .legitimacy;
-        let (failure, rally, abuse_cost) = (lp.failure_to_protect, lp.rally, lp.abuse);
-        let inst = self.inst.as_deref_mut().expect("conflict state");
-        let nc = inst.legitimacy.len();
-        inst.counters.killed_by[perp as usize] += 1;
-        inst.counters.killed_of[c] += 1;
-        if r < inst.threat.len() / nc {
-            inst.threat[r * nc + c] += 1.0;
-        }
-        inst.d_legitimacy[c] += match perp {
-            Perp::State | Perp::ProGov if abuse => -abuse_cost,
-            Perp::Jihadist => rally - failure,
-            _ => -failure,
-        };
-        if abuse {
-            inst.counters.abuses += 1;
-        }
-        inst.killings.push(Killing {
-            actor,
-            abuse,
-            x: p.x,
-            y: p.y,
-            community: p.community,
-        });
-    }
-
-    /// Groups this tick's killings into events: killings by the same actor (and of the same
-    /// kind, abuse or attack) within `violence.massacre_radius` of each other, directly or
-    /// through a chain, are one event. Abuse events open justice cases.
-    pub(crate) fn group_killings_into_events(&mut self) {
-        let inst = self.inst.as_deref_mut().expect("conflict state");
-        if inst.killings.is_empty() {
+    k -= n_state_target;
+    for (t, &h) in gp.target_groups.iter().enumerate() {
+        if k < enemy[t] {
+            let b = Party::Group(h);
+            let df = &state.disarm_factor;
+            battles::fight(a, tick, at, shape, Party::Group(g), b, cp, df, out, rng);
             return;
         }
-        let kills = std::mem::take(&mut inst.killings);
-        let radius = self
-            .params
-            .conflict
-            .as_deref()
-            .expect("conflict model")
-            .violence
-            .massacre_radius;
-        let n = kills.len();
-        // union-find over killings
-        let mut parent: Vec<usize> = (0..n).collect();
-        fn find(p: &mut [usize], mut i: usize) -> usize {
-            while p[i] != i {
-                p[i] = p[p[i]];
-                i = p[i];
-            }
-            i
-        }
-        for a in 0..n {
-            for b in a + 1..n {
-                let (ka, kb) = (kills[a], kills[b]);
-                if ka.actor != kb.actor || ka.abuse != kb.abuse {
-                    continue;
-                }
-                let dx = self
-                    .world
-                    .delta(ka.x as usize, kb.x as usize, self.world.width)
-                    as f64;
-                let dy = self
-                    .world
-                    .delta(ka.y as usize, kb.y as usize, self.world.height)
-                    as f64;
-                if dx * dx + dy * dy <= radius * radius {
-                    let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-                    if ra != rb {
-                        parent[rb.max(ra)] = rb.min(ra);
-                    }
-                }
-            }
-        }
-        // clusters in order of their first killing
-        let mut clusters: Vec<Vec<usize>> = Vec::new();
-        let mut slot = vec![usize::MAX; n];
-        for i in 0..n {
-            let r = find(&mut parent, i);
-            if slot[r] == usize::MAX {
-                slot[r] = clusters.len();
-                clusters.push(Vec::new());
-            }
-            clusters[slot[r]].push(i);
-        }
-        let tick = self.tick();
-        let n_comm = self.scenario().communities.len();
-        for members in clusters {
-            let first = kills[members[0]];
-            let mut per = vec![0u32; n_comm];
-            for &m in &members {
-                per[kills[m].community as usize] += 1;
-            }
-            // the most numerous victims' community (ties: the first declared)
-            let community = (0..n_comm)
-                .max_by_key(|&c| (per[c], std::cmp::Reverse(c)))
-                .expect("communities") as u8;
-            let victims = members.len() as u32;
-            let actor = if first.actor >= FORCE_ACTOR {
-                Actor::Force(first.actor - FORCE_ACTOR)
-            } else {
-                Actor::Group(first.actor)
-            };
-            let region = self.region_at(first.x as usize, first.y as usize);
-            let international = matches!(actor, Actor::Force(f) if self.params.conflict.as_deref().expect("conflict").forces[f as usize].side == crate::scenario::Side::International);
-            let (event_type, sub) = if first.abuse {
-                (EventType::Abuses, "extrajudicial killing")
-            } else if international {
-                (EventType::ViolenceAgainstCivilians, "strike casualties")
-            } else if victims > 1 {
-                (EventType::ViolenceAgainstCivilians, "mass killing")
-            } else {
-                (EventType::ViolenceAgainstCivilians, "attack")
-            };
-            let inst = self.inst.as_deref_mut().expect("conflict state");
-            inst.events.push(Event {
-                tick,
-                region,
-                x: first.x,
-                y: first.y,
-                event_type,
-                sub_event_type: sub,
-                actor1: actor,
-                actor2: Actor::Community(community),
-                victim_community: Some(community),
-                fatalities: victims,
+        k -= enemy[t];
+    }
+}
+
+/// The occupants of `layers` within `shape` of (x, y).
+#[inline]
+pub(crate) fn count(a: &Agents, layers: &[usize], x: usize, y: usize, shape: &Shape) -> u32 {
+    layers
+        .iter()
+        .map(|&l| a.world.layers.count([l], x, y, shape)[0])
+        .sum()
+}
+
+/// A fighter of group `g` at (x, y) attacks a civilian in its vision; each fellow fighter in
+/// its vision joins with probability `violence.raid_join`, each attacking a civilian in the
+/// attacker's vision. A raid that kills nobody is still an event.
+#[allow(clippy::too_many_arguments)]
+fn raid(
+    a: &mut Agents,
+    g: usize,
+    x: usize,
+    y: usize,
+    tick: u32,
+    cp: &ConflictParams,
+    state: &mut ConflictState,
+    out: &mut ConflictTick,
+    rng: &mut Rng,
+) {
+    let join = cp.violence.raid_join;
+    let shape = &cp.groups[g].shape;
+    let mut attackers = 1;
+    if join > 0.0 {
+        let mut fellows = std::mem::take(&mut out.buf.cells);
+        fellows.clear();
+        a.world
+            .layers
+            .for_each_set(cp.group_layer[g], x, y, shape, |fx, fy| {
+                fellows.push((fx, fy))
             });
-            if first.abuse {
-                let perpetrator = match actor {
-                    Actor::Force(f) => crate::model::Perpetrator::Force(f),
-                    Actor::Group(g) => crate::model::Perpetrator::Group(g),
-                    _ => unreachable!("abuses are by forces or groups"),
-                };
-                self.open_case(perpetrator, community, region.unwrap_or(0), victims);
-            }
+        attackers += fellows
+            .iter()
+            .filter(|&&(fx, fy)| (fx, fy) != (x, y))
+            .filter(|_| rng.random::<f64>() < join)
+            .count();
+        out.buf.cells = fellows;
+    }
+    let mut killed = 0;
+    for _ in 0..attackers {
+        killed += attack_civilian(a, g, x, y, shape, cp, state, out, rng) as u32;
+    }
+    if killed == 0 {
+        let region = cp.region_of_cell(&a.world.region, a.world.cell(x, y));
+        out.events.push(Event::attack_without_deaths(
+            tick,
+            region,
+            Position::new(x, y),
+            g as u8,
+        ));
+    }
+}
+
+/// The probability that an attack by group `g` kills its victim:
+/// λ · a_g · (1 − d_h · armed) · exp(−δ_pk · n_pk − δ_s · n_s).
+pub(crate) fn lethality(
+    cp: &ConflictParams,
+    g: usize,
+    disarm_factor: f64,
+    armed: bool,
+    n_pk: u32,
+    n_state: u32,
+) -> f64 {
+    let v = &cp.violence;
+    v.lethality
+        * cp.arms(g, disarm_factor)
+        * if armed {
+            1.0 - v.household_defence
+        } else {
+            1.0
         }
+        * libm::exp(-v.peacekeeper_deterrence * n_pk as f64 - v.state_deterrence * n_state as f64)
+}
+
+/// One attack by group `g` on a random targeted civilian within `shape` of (x, y); returns
+/// whether it killed.
+#[allow(clippy::too_many_arguments)]
+fn attack_civilian(
+    a: &mut Agents,
+    g: usize,
+    x: usize,
+    y: usize,
+    shape: &Shape,
+    cp: &ConflictParams,
+    state: &mut ConflictState,
+    out: &mut ConflictTick,
+    rng: &mut Rng,
+) -> bool {
+    let gp = &cp.groups[g];
+    let layers = &a.world.layers;
+    let mut civ = [0u32; 16];
+    let mut n_civ = 0;
+    for (k, &c) in gp.target_communities.iter().enumerate() {
+        civ[k] = layers.count([cp.community_layer[c]], x, y, shape)[0];
+        n_civ += civ[k];
+    }
+    if n_civ == 0 {
+        return false;
+    }
+    let mut k = rng.random_range(0..n_civ);
+    let mut pick = None;
+    for (t, &c) in gp.target_communities.iter().enumerate() {
+        if k < civ[t] {
+            pick = Some(layers.nth_set(cp.community_layer[c], x, y, shape, k));
+            break;
+        }
+        k -= civ[t];
+    }
+    let (vx, vy) = pick.expect("k < n_civ");
+    let v = a.at(vx, vy).index();
+    let n_pk = count(a, &cp.peacekeeper_layers, x, y, shape);
+    let n_state = if cp.violence.state_deterrence > 0.0 {
+        count(a, &cp.state_layers, x, y, shape)
+    } else {
+        0
+    };
+    let armed = a.persons[v].flags & ARMED != 0;
+    let p = lethality(cp, g, state.disarm_factor[g], armed, n_pk, n_state);
+    let killed = rng.random::<f64>() < p;
+    if killed {
+        kill_civilian(
+            a,
+            v,
+            Perpetrator::Group(g as u8),
+            false,
+            cp,
+            &mut state.threat,
+            out,
+        );
+    }
+    killed
+}
+
+/// Kills civilian `v` (`by`, an abuse or not) with all the bookkeeping: counts, the threat to
+/// its community in its region, the tick's effect on legitimacy in its community, and a
+/// record for this tick's events.
+pub(crate) fn kill_civilian(
+    a: &mut Agents,
+    v: usize,
+    by: Perpetrator,
+    abuse: bool,
+    cp: &ConflictParams,
+    threat: &mut [f64],
+    out: &mut ConflictTick,
+) {
+    let p = a.persons[v];
+    a.set_status(v, Status::Dead);
+    let c = p.community as usize;
+    let r = a.world.region[a.world.cell(p.x as usize, p.y as usize)] as usize;
+    let lp = &cp.legitimacy;
+    let kind = cp.kind_of(by);
+    let nc = out.effects.legitimacy.len();
+    out.counters.killed_by[kind as usize] += 1;
+    out.counters.killed_of[c] += 1;
+    if r < threat.len() / nc {
+        threat[r * nc + c] += 1.0;
+    }
+    out.effects.legitimacy[c] += match kind {
+        PerpetratorKind::State | PerpetratorKind::ProGov if abuse => -lp.abuse,
+        PerpetratorKind::Jihadist => lp.rally - lp.failure_to_protect,
+        _ => -lp.failure_to_protect,
+    };
+    if abuse {
+        out.counters.abuses += 1;
+    }
+    out.killings.push(Killing {
+        by,
+        abuse,
+        x: p.x,
+        y: p.y,
+        community: p.community,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::{place_person, tiny};
+
+    fn conflict(extra: &str) -> (crate::model::Params, Conflict, Agents) {
+        let (p, cp, a) = tiny(extra);
+        (p, Conflict::new(cp, 2, 0.5), a)
+    }
+
+    #[test]
+    fn an_attack_with_certain_lethality_kills_the_civilian_in_sight() {
+        let (_, mut c, mut a) = conflict(
+            "[violence]\nlethality = 1.0\nraid_join = 0.0\n\
+             [legitimacy]\ndynamic = true\nfailure_to_protect = 0.01\nrally = 0.002\n",
+        );
+        c.params.groups[0].attack_rate = 1.0;
+        c.params.groups[0].battle_rate = 0.0;
+        let f = place_person(&mut a, 0, Status::Fighter, 4, 4);
+        let v = place_person(&mut a, 1, Status::Quiescent, 4, 5);
+        let own = place_person(&mut a, 0, Status::Quiescent, 3, 4);
+        let mut rng = Streams::new(1, 0);
+        let Conflict {
+            params: cp,
+            state,
+            tick: out,
+        } = &mut c;
+        attack(&mut a, f, 7, cp, state, out, &mut rng);
+        assert_eq!(a.persons[v].status, Status::Dead);
+        assert_eq!(a.persons[own].status, Status::Quiescent, "not a target");
+        assert_eq!(
+            out.counters.killed_by[PerpetratorKind::Jihadist as usize],
+            1
+        );
+        // jihadist killings: rally − failure to protect
+        assert!((out.effects.legitimacy[1] - (0.002 - 0.01)).abs() < 1e-15);
+        assert_eq!(out.killings[0].by, Perpetrator::Group(0));
+        assert!(
+            out.events.is_empty(),
+            "killings become events at the end of the tick"
+        );
+    }
+
+    #[test]
+    fn lethality_follows_the_rule() {
+        let (_, mut c, _) = conflict(
+            "[violence]\nlethality = 0.5\nhousehold_defence = 0.5\n\
+             peacekeeper_deterrence = 0.1\nstate_deterrence = 0.2\n",
+        );
+        c.params.groups[0].base_arms = 0.8;
+        let p = lethality(&c.params, 0, 0.5, true, 1, 2);
+        let want = 0.5 * (0.8 * 0.5) * 0.5 * (-0.1f64 - 0.4).exp();
+        assert!((p - want).abs() < 1e-12, "{p} vs {want}");
+    }
+
+    #[test]
+    fn a_raid_that_kills_nobody_is_still_an_event() {
+        let (_, mut c, mut a) = conflict("[violence]\nlethality = 0.0\n");
+        c.params.groups[0].attack_rate = 1.0;
+        let f = place_person(&mut a, 0, Status::Fighter, 4, 4);
+        place_person(&mut a, 1, Status::Quiescent, 4, 5);
+        let mut rng = Streams::new(1, 0);
+        let Conflict {
+            params: cp,
+            state,
+            tick: out,
+        } = &mut c;
+        attack(&mut a, f, 7, cp, state, out, &mut rng);
+        assert_eq!(out.events.len(), 1);
+        assert_eq!(
+            out.events[0].sub_event_type,
+            crate::events::SubEventType::Attack
+        );
+        assert_eq!(out.events[0].fatalities, 0);
+        assert_eq!(out.events[0].position, Some(Position::new(4, 4)));
     }
 }

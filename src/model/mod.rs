@@ -1,24 +1,49 @@
 //! The simulation state of one replicate and its step function.
 //!
-//! A [`Model`] owns the lattice, the agents and one generator per mechanism. The mechanisms
-//! themselves live in [`crate::mechanisms`], one file each; this module wires them into a tick.
+//! A [`Model`] holds, apart:
+//!
+//! * the **scenario** as it stands now and its timeline;
+//! * the **resolved parameters**: the rules, the `Params` every model's turns read, and the
+//!   grievance terms derived from legitimacy;
+//! * the **persistent state**: the agents on the lattice (`Agents`), the conflict model's
+//!   part (`Conflict`: its own resolved parameters, state and per-tick scratch, `None` for
+//!   Epstein's models), the random streams and the tick;
+//! * the **per-tick scratch**: the tick's counts, the schedule, buffers reused every tick;
+//! * the **output settings**: which metrics it reports.
+//!
+//! The mechanisms live in [`crate::mechanisms`], one file each, as functions whose arguments
+//! name what they read and write; [`Model::step`] calls them in order.
 
 mod agents;
-mod institutions;
+mod conflict;
+mod invariants;
 mod params;
-mod place;
+mod populate;
+mod state;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use agents::{ARMED, FOREVER, NO_GROUP, Person, Status, Unit};
-pub(crate) use institutions::Killing;
-pub use institutions::{Case, ConflictCounters, Fate, Institutions, Perp, Perpetrator};
-pub(crate) use params::Params;
+pub(crate) use conflict::{
+    Buffers, Conflict, ConflictState, ConflictTick, ExpectedPunishment, Killing, LegitimacyEffects,
+};
+pub use conflict::{Case, ConflictCounters, Fate};
+pub use invariants::{AgentRef, InvariantError};
 pub use params::is_conflict;
+pub(crate) use params::{ConflictParams, ForceParams, GroupParams, MissionParams, Params};
+pub(crate) use state::Agents;
+#[cfg(test)]
+pub(crate) use state::LayerMap;
 
+use crate::events::Event;
+use crate::mechanisms::{
+    TurnInputs, demography, dispatch_turns, grouping, justice, legitimacy, policing, policy,
+};
 use crate::metrics::{MetricSet, TickStats};
 use crate::rng::{Stream, Streams};
 use crate::rules::Rules;
 use crate::scenario::{Scenario, ScenarioError, TimelineRuntime, Value};
-use crate::world::{AgentId, World};
+use crate::world::{AgentId, OUTSIDE, World};
 
 /// Events counted during the current tick.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -31,6 +56,22 @@ pub struct TickCounters {
     pub births: u32,
     /// Deaths of age.
     pub deaths_of_age: u32,
+}
+
+/// Per community: 1 − L and ω·U, the terms of the grievance rule G = H·(1 − L) + ω·U.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Grievance {
+    pub one_minus_l: Vec<f64>,
+    pub extra: Vec<f64>,
+}
+
+/// What one tick uses and forgets: its counts, the schedule, buffers (reused, so that the
+/// steady-state step allocates nothing).
+#[derive(Clone, Debug, Default)]
+struct TickScratch {
+    counters: TickCounters,
+    order: Vec<AgentId>,
+    remap: Vec<u32>,
 }
 
 /// One replicate of a scenario.
@@ -47,30 +88,22 @@ pub struct TickCounters {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Model {
+    // the scenario as it stands now, and its timeline
     scenario: Scenario,
-    pub(crate) rules: Rules,
-    pub(crate) params: Params,
-    pub(crate) world: World,
-    pub(crate) persons: Vec<Person>,
-    pub(crate) units: Vec<Unit>,
-    order: Vec<AgentId>,
-    pub(crate) rng: Streams,
     timeline: TimelineRuntime,
+    // resolved parameters
+    rules: Rules,
+    params: Params,
+    griev: Grievance,
+    // persistent state
+    agents: Agents,
+    conflict: Option<Box<Conflict>>,
+    rng: Streams,
     tick: u32,
-    pub(crate) counters: TickCounters,
-    pub(crate) scratch_dead: bool,
+    // per-tick scratch
+    scratch: TickScratch,
+    // output settings
     metrics: MetricSet,
-    /// The conflict model's off-lattice state (`None` for Epstein's models).
-    pub(crate) inst: Option<Box<Institutions>>,
-    /// Per community, the terms of grievance G = H·(1 − L) + ω·U.
-    pub(crate) griev: Grievance,
-}
-
-/// Per community: 1 − L and ω·U, the terms of the grievance rule.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Grievance {
-    pub one_minus_l: Vec<f64>,
-    pub extra: Vec<f64>,
 }
 
 impl Model {
@@ -79,7 +112,7 @@ impl Model {
     pub fn new(scenario: &Scenario, seed: u64, replicate: u64) -> Result<Model, ScenarioError> {
         scenario.validate()?;
         let rules = scenario.rules();
-        let params = Params::new(scenario, &rules);
+        let (params, layers, conflict) = params::resolve(scenario, &rules);
         let world = World::new(
             scenario.world.width as usize,
             scenario.world.height as usize,
@@ -87,38 +120,34 @@ impl Model {
             scenario.max_radius().max(1),
             params.extra_layers,
         );
-        let inst = params.conflict.as_ref().map(|c| {
-            Box::new(Institutions::new(
-                scenario.communities.len(),
-                scenario.groups.len(),
-                scenario.forces.len(),
-                c.n_regions,
-                &c.baseline,
-                scenario.abuse.prior_punishment,
-                scenario.missions.len(),
-            ))
+        let conflict = conflict.map(|cp| {
+            let n = scenario.communities.len();
+            Box::new(Conflict::new(cp, n, scenario.abuse.prior_punishment))
         });
         let metrics = MetricSet::for_scenario(scenario)
             .map_err(|m| ScenarioError::new("outputs.metrics", m))?;
         let mut m = Model {
             scenario: scenario.clone(),
+            timeline: TimelineRuntime::new(scenario),
             rules,
             params,
-            world,
-            persons: Vec::new(),
-            units: Vec::new(),
-            order: Vec::new(),
-            rng: Streams::new(seed, replicate),
-            timeline: TimelineRuntime::new(scenario),
-            tick: 0,
-            counters: TickCounters::default(),
-            scratch_dead: false,
-            metrics,
-            inst,
             griev: Grievance::default(),
+            agents: Agents::new(world, layers),
+            conflict,
+            rng: Streams::new(seed, replicate),
+            tick: 0,
+            scratch: TickScratch::default(),
+            metrics,
         };
         m.refresh_grievance();
-        m.populate();
+        populate::populate(
+            &mut m.agents,
+            &m.scenario,
+            &m.params,
+            m.rules.placement,
+            m.conflict.is_some(),
+            m.rng.get(Stream::Init),
+        );
         Ok(m)
     }
 
@@ -138,28 +167,114 @@ impl Model {
     }
 
     /// The lattice.
-    pub fn world(&self) -> &World {
-        &self.world
+    pub(crate) fn world(&self) -> &World {
+        &self.agents.world
+    }
+
+    /// The region index of cell (x, y): `None` without regions and outside every region.
+    pub fn region_at(&self, x: u16, y: u16) -> Option<u8> {
+        let w = &self.agents.world;
+        let r = w.region[w.cell(x as usize, y as usize)];
+        (self.scenario.world.regions.is_some() && r != OUTSIDE).then_some(r)
     }
 
     /// All persons, dead ones of the current tick included until it ends.
     pub fn persons(&self) -> &[Person] {
-        &self.persons
+        &self.agents.persons
     }
 
     /// All force units.
     pub fn units(&self) -> &[Unit] {
-        &self.units
+        &self.agents.units
     }
 
     /// Events counted during the last tick.
     pub fn counters(&self) -> TickCounters {
-        self.counters
+        self.scratch.counters
     }
 
     /// The metric columns this model reports.
     pub fn metrics(&self) -> &MetricSet {
         &self.metrics
+    }
+
+    /// Whether the scenario uses the conflict model (armed groups, abuse, justice, …).
+    pub fn is_conflict(&self) -> bool {
+        self.conflict.is_some()
+    }
+
+    /// Events of the last tick (conflict model; empty otherwise).
+    pub fn events(&self) -> &[Event] {
+        match &self.conflict {
+            Some(c) => &c.tick.events,
+            None => &[],
+        }
+    }
+
+    /// Every justice case opened so far (conflict model; empty otherwise).
+    pub fn cases(&self) -> &[Case] {
+        match &self.conflict {
+            Some(c) => &c.state.cases,
+            None => &[],
+        }
+    }
+
+    /// The conflict model's counts of the last tick (`None` for Epstein's models).
+    pub fn conflict_counters(&self) -> Option<&ConflictCounters> {
+        self.conflict.as_ref().map(|c| &c.tick.counters)
+    }
+
+    /// Legitimacy L per community now (for Epstein's models, the scenario's fixed values).
+    pub fn legitimacy(&self) -> std::borrow::Cow<'_, [f64]> {
+        match &self.conflict {
+            Some(c) => (&c.state.legitimacy[..]).into(),
+            None => self
+                .scenario
+                .communities
+                .values()
+                .map(|c| c.legitimacy)
+                .collect::<Vec<_>>()
+                .into(),
+        }
+    }
+
+    /// The unresolved-injustice index U per community now (conflict model; empty
+    /// otherwise).
+    pub fn unresolved(&self) -> &[f64] {
+        match &self.conflict {
+            Some(c) => &c.state.unresolved,
+            None => &[],
+        }
+    }
+
+    /// The punishment each force expects for abuse, learned from cases (conflict model;
+    /// empty otherwise).
+    pub fn expected_punishment_force(&self) -> &[f64] {
+        match &self.conflict {
+            Some(c) => &c.state.learned.force,
+            None => &[],
+        }
+    }
+
+    /// The punishment each armed group expects for abuse, learned from cases (conflict
+    /// model; empty otherwise).
+    pub fn expected_punishment_group(&self) -> &[f64] {
+        match &self.conflict {
+            Some(c) => &c.state.learned.group,
+            None => &[],
+        }
+    }
+
+    /// Living members of each armed group now, jailed members excluded (as
+    /// [`TickStats::fighters`]).
+    pub fn fighters(&self) -> Vec<u64> {
+        let mut f = vec![0; self.scenario.groups.len()];
+        for p in &self.agents.persons {
+            if p.status == Status::Fighter {
+                f[p.group as usize] += 1;
+            }
+        }
+        f
     }
 
     /// Changes knobs now, as a timeline entry would (the same validation applies).
@@ -176,106 +291,208 @@ impl Model {
         Ok(())
     }
 
+    /// Resolves the parameters of `new` (the scenario after a change) and brings the state
+    /// in line: forces whose size changed gain or lose units, legitimacy follows a changed
+    /// baseline when it has no dynamics, the grievance terms are refreshed, and the amnesty
+    /// law's entry into force is recorded.
     fn reconfigure(&mut self, new: Scenario) {
         let amnesty_before = self.scenario.policy.amnesty.in_force;
         self.rules = new.rules();
         let old_target = std::mem::take(&mut self.params.unit_target);
-        self.params = Params::new(&new, &self.rules);
+        let (params, layers, cp) = params::resolve(&new, &self.rules);
+        self.params = params;
+        self.agents.layers = layers;
         self.scenario = new;
         // only forces whose size the change touched gain or lose units: units lost in
         // battle are not replaced by an unrelated change
-        let changed: Vec<bool> = (0..self.params.unit_target.len())
-            .map(|f| old_target.get(f) != Some(&self.params.unit_target[f]))
+        let target = &self.params.unit_target;
+        let changed: Vec<bool> = (0..target.len())
+            .map(|f| old_target.get(f) != Some(&target[f]))
             .collect();
-        self.adjust_units(&changed);
-        if let Some(inst) = self.inst.as_mut() {
-            inst.legitimacy_baseline_changed(&self.params);
+        populate::adjust_units(
+            &mut self.agents,
+            &self.scenario,
+            target,
+            &changed,
+            self.rng.get(Stream::Timeline),
+            &mut self.scratch.remap,
+        );
+        if let (Some(c), Some(cp)) = (self.conflict.as_deref_mut(), cp) {
+            c.params = cp;
+            // without dynamics, legitimacy follows a changed baseline at once
+            if !c.params.legitimacy.dynamic {
+                c.state.legitimacy.clone_from(&c.params.baseline);
+            }
+            if !amnesty_before && c.params.policy.amnesty.in_force {
+                c.tick.events.push(Event::amnesty_law(self.tick));
+            }
         }
         self.refresh_grievance();
-        if let Some(inst) = self.inst.as_mut() {
-            if !amnesty_before && self.scenario.policy.amnesty.in_force {
-                inst.events.push(crate::events::Event {
-                    tick: self.tick,
-                    region: None,
-                    x: 0,
-                    y: 0,
-                    event_type: crate::events::EventType::Amnesties,
-                    sub_event_type: "law enters into force",
-                    actor1: crate::events::Actor::State,
-                    actor2: crate::events::Actor::None,
-                    victim_community: None,
-                    fatalities: 0,
-                });
+    }
+
+    /// Recomputes the grievance terms from legitimacy (the scenario's, for Epstein's models).
+    fn refresh_grievance(&mut self) {
+        match self.conflict.as_deref() {
+            Some(c) => legitimacy::refresh_grievance(
+                &mut self.griev,
+                &c.state.legitimacy,
+                &c.state.unresolved,
+                c.params.legitimacy.omega,
+            ),
+            None => {
+                let l: Vec<f64> = self.legitimacy().into_owned();
+                let u = vec![0.0; l.len()];
+                legitimacy::refresh_grievance(&mut self.griev, &l, &u, 0.0);
             }
         }
     }
 
-    /// Advances one tick. The phases, in order:
+    /// Advances one tick. The phases, in order (docs/ODD.md, section 3, lists the same
+    /// phases with the random stream each draws from; † marks the conflict model's, which
+    /// run only when the scenario uses it):
     ///
-    /// 1. **Timeline**: changes scheduled for this tick are applied (legitimacy, cop density,
-    ///    …); force units are added or withdrawn to match a new density.
-    /// 2. **Schedule**: every agent (jailed ones too, unless the rules leave them out) is put
-    ///    in a freshly shuffled order.
-    /// 3. **Turns**: each agent in that order takes its turn:
-    ///    a person moves and decides whether to be active (Epstein's rules M and A; Model II
-    ///    actives then kill a member of a targeted community in vision; with demography on, it
-    ///    may give birth); a force unit moves and arrests a random active in vision (rule C).
-    ///    The rules decide whether moving comes before or after acting, and whether a jailed
-    ///    agent's turn counts down its term.
-    /// 4. **Jail**: under end-of-tick countdown, terms drop by one and those at zero are
-    ///    released onto the lattice.
-    /// 5. **Demography**: persons whose lifespan is over die.
-    /// 6. **Bookkeeping**: dead agents are removed.
-    ///
-    /// The tick counter advances first, so the first step is tick 1.
-    ///
-    /// The conflict model (scenarios with armed groups, regions, abuse, missions, …) adds
-    /// phases around these: after the timeline, **policy** (fading of threat and alarm, the
-    /// count of members per region, disarmament, training); during the turns, recruitment,
-    /// attacks, battles, strikes, abuses; between the jail and demography phases, in this
-    /// order, **early release** of jailed armed-group members under the amnesty law,
-    /// **events** (killings close together in space grouped into one event; abuse events open
-    /// cases), the **justice pipeline** (cases decided, tried, amnestied) and **legitimacy**
-    /// (relaxation to the baseline plus the tick's effects). Any timeline change also brings
-    /// every force back to its nominal size (units lost in battle are replaced).
-    /// docs/ODD.md (section 3) lists every phase with the random stream it draws from.
+    /// 0. **Start**: the tick counter advances (the first step is tick 1); the tick's counts
+    ///    and events are cleared.
+    /// 1. **Timeline**: changes scheduled for this tick are applied; a force whose size the
+    ///    change altered gains or loses units to match it (Timeline stream).
+    /// 2. **Policy** †: threat and alarm fade, members of each community per region are
+    ///    counted, the disarmament campaign takes its share, training missions train units
+    ///    (Policy stream).
+    /// 3. **Schedule**: every agent (jailed persons too when the rules say so) is put in a
+    ///    freshly shuffled order (Schedule stream).
+    /// 4. **Turns**: each agent in that order takes its turn: a person moves and decides
+    ///    whether to be active (rules M and A; Model II actives then kill; † a civilian may
+    ///    join an armed group; with demography on it may give birth); † a fighter may desert,
+    ///    moves, attacks civilians and organised forces, and may abuse; a force unit moves and
+    ///    arrests (rule C), † or acts by its role (policing and abuse, counter-insurgency,
+    ///    peacekeeping, strikes). Movement, Violence, Recruitment, Demography, Policing,
+    ///    Abuse and Battle streams.
+    /// 5. **Jail**: under end-of-tick countdown, terms drop by one and those at zero are
+    ///    released (Demography stream for a released person's cell).
+    /// 6. **Early release** †: while the amnesty law is in force, jailed armed-group members
+    ///    may be released (Justice stream, and Demography for the cell).
+    /// 7. **Events** †: the tick's killings of civilians are grouped into events; each abuse
+    ///    event opens a justice case (Justice stream).
+    /// 8. **Justice** †: cases move on (investigation, verdict, sentence, amnesty), with
+    ///    their effects on legitimacy and on what forces expect (no draws).
+    /// 9. **Legitimacy** †: legitimacy relaxes to its baseline and takes the tick's effects;
+    ///    unresolved injustice decays and grows; the grievance terms are refreshed (no
+    ///    draws).
+    /// 10. **Demography**: persons whose lifespan is over die (no draws).
+    /// 11. **Bookkeeping**: dead persons and destroyed units are removed, the others keeping
+    ///     their order (no draws).
     pub fn step(&mut self) {
+        // 0. start
         self.tick += 1;
-        self.counters = TickCounters::default();
-        if let Some(inst) = self.inst.as_mut() {
-            inst.counters.reset();
-            inst.events.clear();
+        let tick = self.tick;
+        self.scratch.counters = TickCounters::default();
+        if let Some(c) = self.conflict.as_deref_mut() {
+            c.tick.clear();
         }
+        // 1. timeline
         self.apply_timeline();
-        if self.inst.is_some() {
-            self.policy_phase();
+        // 2. policy †
+        if let Some(c) = self.conflict.as_deref_mut() {
+            let Conflict {
+                params,
+                state,
+                tick: out,
+            } = c;
+            let rng = self.rng.get(Stream::Policy);
+            policy::policy_phase(tick, &mut self.agents, params, state, out, rng);
         }
+        // 3. schedule
         self.build_schedule();
-        self.run_turns();
-        self.end_of_tick_jail();
-        if self.inst.is_some() {
-            self.early_release();
-            self.group_killings_into_events();
-            self.justice_phase();
-            self.legitimacy_phase();
+        // 4. turns
+        let order = std::mem::take(&mut self.scratch.order);
+        let inputs = TurnInputs {
+            tick,
+            params: &self.params,
+            rules: &self.rules,
+            griev: &self.griev,
+        };
+        dispatch_turns(
+            &order,
+            &mut self.agents,
+            inputs,
+            self.conflict.as_deref_mut(),
+            &mut self.rng,
+            &mut self.scratch.counters,
+        );
+        self.scratch.order = order;
+        // 5. jail
+        let demography_rng = self.rng.get(Stream::Demography);
+        let shape = &self.params.person_shape;
+        policing::end_of_tick_jail(&mut self.agents, shape, &self.rules, demography_rng);
+        if let Some(c) = self.conflict.as_deref_mut() {
+            let Conflict {
+                params: cp,
+                state,
+                tick: out,
+            } = c;
+            let jp = cp.justice_params();
+            // 6. early release †
+            let (justice_rng, demography_rng) = self.rng.two(Stream::Justice, Stream::Demography);
+            let amnesty = &cp.policy.amnesty;
+            justice::early_release(
+                &mut self.agents,
+                amnesty,
+                shape,
+                &self.rules,
+                justice_rng,
+                demography_rng,
+            );
+            // 7. events †
+            let gp = grouping::GroupingParams {
+                radius: cp.violence.massacre_radius,
+                forces: &cp.forces,
+                communities: state.legitimacy.len(),
+            };
+            grouping::group_killings(
+                tick,
+                &gp,
+                &jp,
+                &self.agents.world,
+                &mut out.killings,
+                &mut state.cases,
+                &mut out.counters,
+                &mut out.events,
+                &mut out.buf,
+                justice_rng,
+            );
+            // 8. justice †
+            justice::justice_phase(
+                tick,
+                &jp,
+                &mut state.cases,
+                &mut state.learned,
+                &mut out.effects,
+                &mut out.counters,
+                &mut out.events,
+            );
+            // 9. legitimacy †
+            legitimacy::legitimacy_phase(
+                &cp.legitimacy,
+                &cp.baseline,
+                &mut state.legitimacy,
+                &mut state.unresolved,
+                &mut out.effects,
+            );
+            legitimacy::refresh_grievance(
+                &mut self.griev,
+                &state.legitimacy,
+                &state.unresolved,
+                cp.legitimacy.omega,
+            );
         }
-        self.deaths_of_age();
-        self.remove_dead();
+        // 10. demography
+        let max_age = self.params.max_age;
+        demography::deaths_of_age(&mut self.agents, tick, max_age, &mut self.scratch.counters);
+        // 11. bookkeeping
+        self.agents.remove_dead(&mut self.scratch.remap);
     }
 
-    /// The conflict model's off-lattice state, if the scenario uses it.
-    pub fn institutions(&self) -> Option<&Institutions> {
-        self.inst.as_deref()
-    }
-
-    /// Events of the last tick (conflict model; empty otherwise).
-    pub fn events(&self) -> &[crate::events::Event] {
-        self.inst
-            .as_ref()
-            .map(|i| i.events.as_slice())
-            .unwrap_or(&[])
-    }
-
+    /// Applies the timeline's changes scheduled for this tick, if any.
     fn apply_timeline(&mut self) {
         if self.scenario.timeline.is_empty() {
             return;
@@ -291,46 +508,35 @@ impl Model {
         self.reconfigure(new);
     }
 
+    /// Puts every agent that takes a turn in a freshly shuffled order.
     fn build_schedule(&mut self) {
-        let mut order = std::mem::take(&mut self.order);
+        let order = &mut self.scratch.order;
         order.clear();
         let with_jailed = self.rules.shuffle_jailed;
         order.extend(
-            self.persons
+            self.agents
+                .persons
                 .iter()
                 .enumerate()
                 .filter(|(_, p)| with_jailed || p.status != Status::Jailed)
                 .map(|(i, _)| AgentId::person(i)),
         );
-        order.extend((0..self.units.len()).map(AgentId::unit));
+        order.extend((0..self.agents.units.len()).map(AgentId::unit));
         use rand::seq::SliceRandom;
         order.shuffle(self.rng.get(Stream::Schedule));
-        self.order = order;
-    }
-
-    fn run_turns(&mut self) {
-        let order = std::mem::take(&mut self.order);
-        crate::mechanisms::dispatch_turns(self, &order);
-        self.order = order;
-    }
-
-    /// Takes the turn of one agent.
-    #[inline(always)]
-    pub(crate) fn turn(&mut self, id: AgentId) {
-        if id.is_unit() {
-            if self.params.conflict.is_some() {
-                self.conflict_unit_turn(id.index());
-            } else {
-                self.unit_turn(id.index());
-            }
-        } else {
-            self.person_turn(id.index());
-        }
     }
 
     /// Summary counts of the current state.
     pub fn stats(&self) -> TickStats {
-        TickStats::of(self)
+        let mut st = TickStats::default();
+        st.fill(self);
+        st
+    }
+
+    /// Summary counts of the current state, written into `st` (whose vectors are reused: a
+    /// caller that keeps one `TickStats` across ticks allocates nothing).
+    pub fn stats_into(&self, st: &mut TickStats) {
+        st.fill(self);
     }
 
     /// Appends this tick's metric values (in [`Model::metrics`] order) to `row`.
@@ -341,15 +547,15 @@ impl Model {
 
     /// Checks the model's invariants: every occupant is where the lattice says, layers agree
     /// with agents, no agent stands on two cells, counts add up.
-    pub fn check_invariants(&self) -> Result<(), String> {
-        place::check(self)
+    pub fn check_invariants(&self) -> Result<(), InvariantError> {
+        invariants::check(&self.agents, self.rules.countdown)
     }
 
     /// Bytes of heap memory held by this replicate's state.
     pub fn heap_bytes(&self) -> usize {
-        self.world.heap_bytes()
-            + self.persons.capacity() * std::mem::size_of::<Person>()
-            + self.units.capacity() * std::mem::size_of::<Unit>()
-            + self.order.capacity() * 4
+        self.agents.world.heap_bytes()
+            + self.agents.persons.capacity() * std::mem::size_of::<Person>()
+            + self.agents.units.capacity() * std::mem::size_of::<Unit>()
+            + self.scratch.order.capacity() * 4
     }
 }

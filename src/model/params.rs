@@ -1,6 +1,12 @@
 //! Runtime parameters derived from a scenario; rebuilt whenever the timeline changes a knob.
+//!
+//! [`resolve`] turns a scenario into three values: the [`Params`] every model's turns read,
+//! the [`LayerMap`] that says which bit layers each occupant is painted on, and, for the
+//! conflict model, its [`ConflictParams`].
 
-use super::institutions::Perp;
+use super::Unit;
+use super::state::LayerMap;
+use crate::events::{Perpetrator, PerpetratorKind};
 use crate::mechanisms::activation::ArrestTable;
 use crate::rules::Rules;
 use crate::scenario::{
@@ -9,7 +15,7 @@ use crate::scenario::{
 };
 use crate::world::{LayerId, Shape, layer};
 
-/// Everything the step needs to know about the scenario, in the form it needs it.
+/// What every model's turns need to know about the scenario, in the form they need it.
 #[derive(Clone, Debug)]
 pub(crate) struct Params {
     pub person_shape: Shape,
@@ -24,19 +30,11 @@ pub(crate) struct Params {
     pub max_jail: f64,
     /// Per community: the layers of the communities its actives kill (Model II).
     pub kill_layers: Vec<Vec<LayerId>>,
-    /// Per community: the layer of its free civilians, if any mechanism needs it.
-    pub community_layer: Vec<Option<LayerId>>,
     pub birth_rate: f64,
     pub max_age: u32,
     pub moore: Shape,
     /// Cells within two of a centre (where a cohesive fighter joins a fellow).
     pub near: Shape,
-    /// The conflict model's parameters (`None` for Epstein's models).
-    pub conflict: Option<Box<ConflictParams>>,
-    /// Layers of a unit of each force.
-    pub unit_mask: Vec<u64>,
-    /// Layers of a fighter of each group.
-    pub fighter_mask: Vec<u64>,
     /// Number of layers beyond the fixed ones.
     pub extra_layers: usize,
 }
@@ -44,7 +42,7 @@ pub(crate) struct Params {
 /// An armed group, resolved.
 #[derive(Clone, Debug)]
 pub(crate) struct GroupParams {
-    pub kind: GroupKind,
+    pub group_kind: GroupKind,
     pub driver: Driver,
     /// Bit mask of the communities it recruits from.
     pub recruits: u64,
@@ -59,7 +57,8 @@ pub(crate) struct GroupParams {
     pub desertion: f64,
     pub cohesion: f64,
     pub shape: Shape,
-    pub perp: Perp,
+    /// The column its killings of civilians are counted under.
+    pub kind: PerpetratorKind,
     /// Whether the current disarmament campaign targets it.
     pub disarmed: bool,
 }
@@ -69,6 +68,8 @@ pub(crate) struct GroupParams {
 pub(crate) struct ForceParams {
     pub role: Role,
     pub side: Side,
+    /// The column its killings of civilians are counted under (by its side).
+    pub kind: PerpetratorKind,
     pub arrest_rate: f64,
     pub discipline: f64,
     pub proficiency: f64,
@@ -108,7 +109,14 @@ pub(crate) struct ConflictParams {
     pub state_layers: Vec<LayerId>,
     /// Layers of every peacekeeping force.
     pub peacekeeper_layers: Vec<LayerId>,
+    /// Per force: whether it is on the state's side.
+    pub state_side: Vec<bool>,
+    /// Regions (1 without regions).
     pub n_regions: usize,
+    /// Whether the scenario has regions (events then name theirs).
+    pub has_regions: bool,
+    /// Per community: the layer of its free civilians.
+    pub community_layer: Vec<LayerId>,
 }
 
 impl ConflictParams {
@@ -136,6 +144,59 @@ impl ConflictParams {
             };
         (armed * disarm_factor).clamp(0.0, 1.0)
     }
+
+    /// What the justice pipeline reads.
+    pub fn justice_params(&self) -> crate::mechanisms::justice::JusticeParams<'_> {
+        crate::mechanisms::justice::JusticeParams {
+            policy: &self.policy,
+            justice: &self.justice,
+            legitimacy: &self.legitimacy,
+            learning_rate: self.abuse.learning_rate,
+            state_side: &self.state_side,
+            people_per_agent: self.people_per_agent,
+            has_regions: self.has_regions,
+        }
+    }
+
+    /// The column killings by `by` are counted under.
+    #[inline]
+    pub fn kind_of(&self, by: Perpetrator) -> PerpetratorKind {
+        match by {
+            Perpetrator::Force(f) => self.forces[f as usize].kind,
+            Perpetrator::Group(g) => self.groups[g as usize].kind,
+        }
+    }
+
+    /// A unit's proficiency now: its force's, plus training.
+    pub fn proficiency(&self, u: &Unit) -> f64 {
+        let f = u.force as usize;
+        let base = self.forces[f].proficiency;
+        let gain = if u.trained {
+            self.training_gain(f).0
+        } else {
+            0.0
+        };
+        (base + gain).min(1.0)
+    }
+
+    /// A unit's discipline now: its force's, plus training's share while trainers oversee
+    /// conduct in the field.
+    pub fn discipline(&self, u: &Unit) -> f64 {
+        let f = u.force as usize;
+        let base = self.forces[f].discipline;
+        let gain = if u.trained && self.policy.field_oversight {
+            self.training_gain(f).1
+        } else {
+            0.0
+        };
+        (base + gain).min(1.0)
+    }
+
+    /// The region of cell `c` as events record it: `None` without regions.
+    #[inline]
+    pub fn region_of_cell(&self, region: &[u8], c: usize) -> Option<u8> {
+        self.has_regions.then(|| region[c])
+    }
 }
 
 /// Whether a scenario uses any part of the conflict model.
@@ -150,8 +211,10 @@ pub fn is_conflict(s: &Scenario) -> bool {
             .any(|f| f.role != Role::Policing || f.side != Side::State)
 }
 
-impl Params {
-    pub fn new(s: &Scenario, rules: &Rules) -> Params {
+/// The parameters of `s` under `rules`: the shared ones, the layer map, and the conflict
+/// model's if `s` uses it.
+pub(crate) fn resolve(s: &Scenario, rules: &Rules) -> (Params, LayerMap, Option<ConflictParams>) {
+    {
         let person_shape = Shape::new(rules.vision, s.population.vision, rules.include_center);
         let conflict = is_conflict(s);
         let names: Vec<&String> = s.communities.keys().collect();
@@ -199,7 +262,7 @@ impl Params {
                 .groups
                 .iter()
                 .map(|(name, g)| GroupParams {
-                    kind: g.kind,
+                    group_kind: g.kind,
                     driver: g.driver,
                     recruits: mask(&g.recruits_from),
                     target_communities: g.targets.communities.iter().map(idx).collect(),
@@ -218,7 +281,7 @@ impl Params {
                     desertion: g.desertion,
                     cohesion: g.cohesion,
                     shape: Shape::new(rules.vision, g.vision, rules.include_center),
-                    perp: Perp::of_group(g.kind),
+                    kind: PerpetratorKind::of_group(g.kind),
                     disarmed: match disarm.target {
                         DisarmTarget::Militias => {
                             matches!(g.kind, GroupKind::Militia | GroupKind::ProGovernment)
@@ -242,6 +305,10 @@ impl Params {
                 .map(|f| ForceParams {
                     role: f.role,
                     side: f.side,
+                    kind: match f.side {
+                        Side::State => PerpetratorKind::State,
+                        Side::International => PerpetratorKind::International,
+                    },
                     arrest_rate: f.arrest_rate,
                     discipline: f.discipline,
                     proficiency: f.proficiency,
@@ -256,13 +323,15 @@ impl Params {
                     .collect::<Vec<_>>()
             };
             let state_layers = layers_where(&|f| f.side == Side::State);
+            let state_side = forces.iter().map(|f| f.side == Side::State).collect();
             let peacekeeper_layers = layers_where(&|f| f.role == Role::Peacekeeping);
-            Box::new(ConflictParams {
+            ConflictParams {
                 group_layer,
                 force_layer,
                 groups,
                 state_layers,
                 peacekeeper_layers,
+                state_side,
                 forces,
                 suspected,
                 baseline: s.communities.values().map(|c| c.legitimacy).collect(),
@@ -293,7 +362,12 @@ impl Params {
                     .as_ref()
                     .map(|r| r.legend.len())
                     .unwrap_or(1),
-            })
+                has_regions: s.world.regions.is_some(),
+                community_layer: community_layer
+                    .iter()
+                    .map(|l| l.expect("every community has a layer in the conflict model"))
+                    .collect(),
+            }
         });
         let extra_layers = next - layer::FIXED;
         let occupied = 1u64 << layer::OCCUPIED;
@@ -316,7 +390,13 @@ impl Params {
             Some(c) => c.group_layer.iter().map(|&l| occupied | 1 << l).collect(),
             None => Vec::new(),
         };
-        Params {
+        let layers = LayerMap {
+            unit_mask,
+            fighter_mask,
+            community_layer,
+            jailed_occupy: rules.jailed == crate::rules::JailedCell::Occupy,
+        };
+        let params = Params {
             arrest: ArrestTable::new(rules.ratio, s.activation.k, person_shape.cells()),
             person_shape,
             person_moves: s.population.movement,
@@ -330,15 +410,12 @@ impl Params {
             threshold: s.activation.threshold,
             max_jail: s.policing.max_jail_term * s.policy.sentence_severity,
             kill_layers,
-            community_layer,
             birth_rate: s.demography.birth_rate,
             max_age: s.demography.max_age,
             moore: Shape::moore(),
             near: Shape::new(crate::rules::VisionShape::Square, 2.0, false),
-            conflict,
-            unit_mask,
-            fighter_mask,
             extra_layers,
-        }
+        };
+        (params, layers, conflict)
     }
 }

@@ -103,11 +103,6 @@ impl Layers {
         self.n_layers
     }
 
-    /// Whether there are no layers.
-    pub fn is_empty(&self) -> bool {
-        self.n_layers == 0
-    }
-
     #[inline(always)]
     fn raw_set(&mut self, l: LayerId, row: usize, bit: usize, on: bool) {
         let i = row * self.stride + l * self.wpr + bit / 64;
@@ -316,7 +311,8 @@ impl Layers {
         (tx as usize, ty as usize)
     }
 
-    /// Number of set cells of layer `l` on the whole lattice (for checks and tests).
+    /// Number of set cells of layer `l` on the whole lattice (for tests).
+    #[cfg(test)]
     pub fn total(&self, l: LayerId) -> usize {
         let mut n = 0;
         for y in 0..self.height {

@@ -1,14 +1,17 @@
 //! The lattice: geometry, vision shapes, bit layers and who stands on which cell.
+//!
+//! Internal: a researcher reads the lattice through [`crate::Model`] (persons, units,
+//! [`crate::Model::region_at`]) and [`crate::snapshot`].
 
 mod layers;
 mod shape;
 
-pub use layers::{LayerId, Layers, MAX_ROWS};
-pub use shape::{MAX_RADIUS, Shape};
+pub(crate) use layers::{LayerId, Layers, MAX_ROWS};
+pub(crate) use shape::{MAX_RADIUS, Shape};
 
 /// Identifies an agent: a person (`index`) or a force unit (`UNIT | index`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct AgentId(pub u32);
+pub(crate) struct AgentId(pub u32);
 
 impl AgentId {
     /// Marks force units.
@@ -51,7 +54,7 @@ impl AgentId {
 }
 
 /// The layers every model has; models add more after these.
-pub mod layer {
+pub(crate) mod layer {
     use super::LayerId;
     /// Cells with an occupant (blocks movement). Filled off a bounded lattice.
     pub const OCCUPIED: LayerId = 0;
@@ -64,11 +67,11 @@ pub mod layer {
 }
 
 /// Region index of cells outside every region.
-pub const OUTSIDE: u8 = u8::MAX;
+pub(crate) const OUTSIDE: u8 = u8::MAX;
 
 /// The lattice and its occupants.
 #[derive(Clone, Debug)]
-pub struct World {
+pub(crate) struct World {
     /// Width in cells.
     pub width: usize,
     /// Height in cells.

@@ -11,18 +11,9 @@ use crate::rules::VisionShape;
 /// `2R + 1 <= 57` bits is read with one unaligned 64-bit load.
 pub const MAX_RADIUS: u32 = 28;
 
-/// A vision set, ready for counting.
-///
-/// ```
-/// use impunity::world::Shape;
-/// use impunity::rules::VisionShape;
-/// // Mesa's neighbourhood: the von Neumann diamond of radius 7 without the own cell.
-/// assert_eq!(Shape::new(VisionShape::Diamond, 7.0, false).cells(), 112);
-/// // The paper's radius 1.7: the 8 Moore neighbours.
-/// assert_eq!(Shape::new(VisionShape::Disc, 1.7, false).cells(), 8);
-/// // NetLogo's `in-radius 7` includes the own patch: 149 patches.
-/// assert_eq!(Shape::new(VisionShape::Disc, 7.0, true).cells(), 149);
-/// ```
+/// A vision set, ready for counting: Mesa's neighbourhood (the von Neumann diamond of
+/// radius 7 without the own cell) has 112 cells, the paper's radius 1.7 the 8 Moore
+/// neighbours, NetLogo's `in-radius 7` (own patch included) 149 (see the tests).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shape {
     radius: u32,
@@ -110,6 +101,15 @@ impl Shape {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_vision_sets_of_the_three_implementations() {
+        use crate::rules::VisionShape;
+        assert_eq!(Shape::new(VisionShape::Diamond, 7.0, false).cells(), 112);
+        assert_eq!(Shape::new(VisionShape::Disc, 1.7, false).cells(), 8);
+        assert_eq!(Shape::new(VisionShape::Disc, 7.0, true).cells(), 149);
+    }
+
     use super::*;
 
     #[test]

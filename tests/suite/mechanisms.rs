@@ -7,7 +7,8 @@
 //! common random numbers of the per-mechanism streams: the knob changes the draws it
 //! governs and little else, so the differences are large against their spread.
 
-use impunity::model::{Fate, Perpetrator};
+use impunity::events::Perpetrator;
+use impunity::model::Fate;
 use impunity::run::run_replicate;
 use impunity::{Model, Scenario};
 use toml::Value;
@@ -99,7 +100,8 @@ fn run(s: &Scenario, seed: u64, ticks: u32) -> Model {
 }
 
 fn cases(m: &Model) -> &[impunity::model::Case] {
-    &m.institutions().expect("conflict model").cases
+    assert!(m.is_conflict(), "conflict model");
+    m.cases()
 }
 
 #[test]
@@ -129,20 +131,19 @@ fn with_impunity_0_every_case_is_investigated_and_with_1_none() {
 #[test]
 fn every_abuse_opens_a_case_for_the_abusing_force() {
     let m = run(&scenario("", &[]), 4, 30);
-    let inst = m.institutions().unwrap();
     let abuse_events: Vec<_> = m
         .events()
         .iter()
-        .filter(|e| e.event_type == impunity::events::EventType::Abuses)
+        .filter(|e| e.event_type() == impunity::events::EventType::Abuses)
         .collect();
-    assert!(!inst.cases.is_empty());
+    assert!(!m.cases().is_empty());
     assert!(
-        inst.cases
+        m.cases()
             .iter()
             .all(|c| c.perpetrator == Perpetrator::Force(0) && c.victims >= 1)
     );
     // the last tick's abuse events each opened one case, with as many victims
-    let last: Vec<_> = inst.cases.iter().filter(|c| c.opened == m.tick()).collect();
+    let last: Vec<_> = m.cases().iter().filter(|c| c.opened == m.tick()).collect();
     assert_eq!(last.len(), abuse_events.len(), "one case per abuse event");
     assert_eq!(
         last.iter().map(|c| c.victims).sum::<u32>(),
@@ -191,17 +192,16 @@ fn an_amnestied_case_costs_the_victims_legitimacy_and_a_conviction_restores_it()
     for seed in 1..=3 {
         let a = run(&amnestied, seed, 40);
         let c = run(&convicted, seed, 40);
-        let ia = a.institutions().unwrap();
-        let ic = c.institutions().unwrap();
-        assert!(ia.cases.iter().any(|k| k.fate == Fate::Amnestied));
-        assert!(ia.cases.iter().all(|k| k.fate != Fate::Serving));
-        assert!(ic.cases.iter().any(|k| k.fate == Fate::Serving));
+        assert!(a.cases().iter().any(|k| k.fate == Fate::Amnestied));
+        assert!(a.cases().iter().all(|k| k.fate != Fate::Serving));
+        assert!(c.cases().iter().any(|k| k.fate == Fate::Serving));
+        let (la, lc) = (a.legitimacy(), c.legitimacy());
         for k in 0..2 {
             assert!(
-                ia.legitimacy[k] < 0.8 && ic.legitimacy[k] > 0.8,
+                la[k] < 0.8 && lc[k] > 0.8,
                 "community {k}: amnestied {} vs convicted {}",
-                ia.legitimacy[k],
-                ic.legitimacy[k]
+                la[k],
+                lc[k]
             );
         }
     }
@@ -240,8 +240,8 @@ fn forces_learn_the_punishment_they_see() {
     for seed in 1..=3 {
         let a = run(&impune, seed, 60);
         let c = run(&punished, seed, 60);
-        let ea = a.institutions().unwrap().expected_punishment_force[0];
-        let ec = c.institutions().unwrap().expected_punishment_force[0];
+        let ea = a.expected_punishment_force()[0];
+        let ec = c.expected_punishment_force()[0];
         assert!(ea < 0.1, "impunity teaches impunity: {ea}");
         assert!(ec > 0.9, "punishment teaches punishment: {ec}");
         more += cases(&a).iter().filter(|k| k.opened > 30).count();

@@ -10,7 +10,7 @@
 //! abuse five times the preset's rate, so that four replicates resolve them; `examples/policy_effects.rs` measures the realistic changes
 //! (docs/calibration.md, "Policy effects").
 
-use impunity::model::Perp;
+use impunity::events::PerpetratorKind as Perp;
 use impunity::report::ConflictTotals;
 use impunity::run::run_replicate;
 use impunity::{Scenario, presets};

@@ -51,7 +51,7 @@ checks! {
     /// the rule switches contradict each other (`cop_after_arrest = "move_to_arrestee"` with
     /// `jailed = "occupy"`; `countdown = "own_turn"` with `shuffle_jailed = false`)
     fn rule_switches(s) {
-        s.rules().check().map_err(|m| ScenarioError::new("rules", m))
+        s.rules().check().map_err(|m| ScenarioError::new("rules", m.to_string()))
     }
 
     /// the lattice is smaller than 1 × 1, or larger than 65,535 cells a side or 2^31 cells

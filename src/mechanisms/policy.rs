@@ -1,0 +1,104 @@
+//! The policy phase at the start of a conflict tick (docs/ODD.md §3, phase 2): the memory of
+//! violence fades, the people are counted, and the state's policies act.
+//!
+//! 1. The threat θ to each community in each region (recent killings of its civilians there,
+//!    read by threat-driven recruitment, [`crate::mechanisms::recruitment`]) is multiplied by
+//!    1 − `violence.threat_decay`; every unit's alarm (retaliation memory,
+//!    [`crate::mechanisms::abuse`]) by 1 − `abuse.alarm_decay`.
+//! 2. The living members of each community in each region are counted (θ is read per
+//!    thousand members).
+//! 3. The disarmament campaign takes its share ([`crate::mechanisms::arming`]).
+//! 4. Training missions train units ([`crate::mechanisms::training`]).
+//!
+//! Steps 3 and 4 draw from the policy stream, in that order.
+//!
+//! | symbol | key |
+//! |---|---|
+//! | threat decay | `violence.threat_decay` |
+//! | alarm decay | `abuse.alarm_decay` |
+//!
+//! Defaults, ranges and their reasons: `docs/scenario.md`.
+
+use crate::model::{Agents, ConflictParams, ConflictState, ConflictTick, Unit};
+use crate::rng::Rng;
+
+/// Threat and alarm fade: each is multiplied by what its decay keeps.
+pub(crate) fn fade(threat: &mut [f64], units: &mut [Unit], threat_decay: f64, alarm_decay: f64) {
+    let keep_threat = 1.0 - threat_decay;
+    let keep_alarm = (1.0 - alarm_decay) as f32;
+    for t in threat.iter_mut() {
+        *t *= keep_threat;
+    }
+    for u in units.iter_mut() {
+        u.alarm *= keep_alarm;
+    }
+}
+
+/// Counts the living members of each of `communities` communities per region into `members`
+/// (`region * communities + c`; cells outside every region count nowhere).
+pub(crate) fn count_members(a: &Agents, communities: usize, members: &mut [f64]) {
+    members.fill(0.0);
+    let w = &a.world;
+    for p in &a.persons {
+        let r = w.region[p.y as usize * w.width + p.x as usize] as usize;
+        if let Some(m) = members.get_mut(r * communities + p.community as usize) {
+            *m += 1.0;
+        }
+    }
+}
+
+/// The policy phase: fading, members per region, disarmament, training.
+pub(crate) fn policy_phase(
+    tick: u32,
+    a: &mut Agents,
+    cp: &ConflictParams,
+    state: &mut ConflictState,
+    out: &mut ConflictTick,
+    rng: &mut Rng,
+) {
+    fade(
+        &mut state.threat,
+        &mut a.units,
+        cp.violence.threat_decay,
+        cp.abuse.alarm_decay,
+    );
+    count_members(a, state.legitimacy.len(), &mut out.members);
+    super::arming::disarmament(
+        tick,
+        &cp.policy.disarmament,
+        &cp.groups,
+        cp.disarm_community,
+        &mut state.disarm_factor,
+        &mut a.persons,
+        &mut out.events,
+        rng,
+    );
+    super::training::training(
+        &cp.missions,
+        &mut state.training_carry,
+        &mut a.units,
+        &mut out.buf.indices,
+        rng,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threat_and_alarm_fade_by_what_their_decay_keeps() {
+        let mut threat = [4.0, 0.0, 1.0];
+        let mut units = [Unit {
+            x: 0,
+            y: 0,
+            force: 0,
+            trained: false,
+            alarm: 2.0,
+            dead: false,
+        }];
+        fade(&mut threat, &mut units, 0.25, 0.5);
+        assert_eq!(threat, [3.0, 0.0, 0.75]);
+        assert_eq!(units[0].alarm, 1.0);
+    }
+}
