@@ -25,6 +25,7 @@
 
 pub mod analysis;
 pub mod calibration;
+#[cfg(feature = "charts")]
 pub mod charts;
 pub mod ensemble;
 pub mod events;
