@@ -24,10 +24,10 @@
 //! scope does not exceed that at scope 0 by more than 2 standard errors of the paired
 //! difference (an amnesty can only lower it).
 
-use impunity::analysis::mean_sd;
 use impunity::charts::{self, ChartOptions};
 use impunity::metrics::MetricSet;
 use impunity::run::run_replicate;
+use impunity::stats::mean_sd;
 use impunity::{Scenario, presets};
 use rayon::prelude::*;
 use std::io::Write;

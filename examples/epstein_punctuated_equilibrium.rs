@@ -21,8 +21,8 @@
 //! measured for this preset in docs/ODD.md, and that it lies well below the paper's 60 (the
 //! documented non-reproduction): mean + 4 SE < 60.
 
-use impunity::analysis::{mean_sd, outbursts, waiting_times};
 use impunity::charts::{self, ChartOptions, Reference};
+use impunity::stats::{mean_sd, outbursts, waiting_times};
 use impunity::{presets, run::run_replicates, snapshot};
 use std::path::Path;
 

@@ -19,8 +19,8 @@
 //! decline (Run 3, ticks 1 on) by more than 3 standard errors of the paired difference, and in
 //! at least 80 % of the pairs (docs/ODD.md measured 20 of 20).
 
-use impunity::analysis::mean_sd;
 use impunity::charts::{self, ChartOptions};
+use impunity::stats::mean_sd;
 use impunity::{presets, run::run_replicates};
 use std::path::Path;
 

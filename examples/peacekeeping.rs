@@ -19,8 +19,8 @@
 //! than 2 standard errors of the difference of the means (docs/ODD.md measured 169 ± 70
 //! against 95 ± 27 ticks).
 
-use impunity::analysis::mean_sd;
 use impunity::charts::{self, ChartOptions};
+use impunity::stats::mean_sd;
 use impunity::{Model, presets, run::run_replicates};
 use rayon::prelude::*;
 use std::io::Write;
@@ -90,7 +90,7 @@ fn main() {
         let censored = v.iter().filter(|&&t| t >= MAX_TICKS as f64).count();
         println!(
             "| {d} | {m:.0} ± {sd:.0} | {:.0} | {censored} |",
-            charts::percentile(&v, 0.5)
+            impunity::stats::percentile(&v, 0.5)
         );
     }
     for p in &written {

@@ -10,7 +10,7 @@
 //! * [`rules`]: the implementation details that differ between the paper, NetLogo and Mesa.
 //! * [`world`]: the lattice, vision shapes and bit layers.
 //! * [`rng`]: the one place random generators are made.
-//! * [`metrics`], [`analysis`], [`run`]: what a run reports.
+//! * [`metrics`], [`stats`], [`run`]: what a run reports.
 //! * [`ensemble`]: many replicates, sweeps and comparisons, streamed to disk, resumable,
 //!   shardable.
 //! * [`charts`], [`snapshot`]: charts drawn from a run's output files; lattice snapshots.
@@ -23,7 +23,6 @@
 //! ```
 #![warn(missing_docs)]
 
-pub mod analysis;
 pub mod calibration;
 #[cfg(feature = "charts")]
 pub mod charts;
@@ -40,6 +39,7 @@ pub mod rules;
 pub mod run;
 pub mod scenario;
 pub mod snapshot;
+pub mod stats;
 pub mod world;
 
 pub use model::Model;

@@ -1,10 +1,10 @@
 //! Running replicates: a scenario, a seed and a replicate index in, rows of metrics out.
 
-use crate::analysis::ActivitySummary;
 use crate::events::Event;
 use crate::model::{Case, Model};
 use crate::report::ConflictTotals;
 use crate::scenario::Scenario;
+use crate::stats::ActivitySummary;
 use rayon::prelude::*;
 
 /// What one replicate produced.

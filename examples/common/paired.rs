@@ -3,9 +3,9 @@
 //! (the format of `impunity compare`) and printed as a table.
 
 use impunity::Scenario;
-use impunity::analysis::mean_sd;
-use impunity::ensemble::stats::t975;
 use impunity::run::{ReplicateOutput, run_replicate};
+use impunity::stats::mean_sd;
+use impunity::stats::t975;
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::Path;

@@ -41,7 +41,7 @@ mod style;
 mod sweep;
 
 pub use compare::forest_plot;
-pub use data::{Bands, Csv, RunInfo, Timeseries, cumulative, num, percentile};
+pub use data::{Bands, Csv, RunInfo, Timeseries, cumulative, num};
 pub use files::write_outputs;
 pub use histogram::{Reference, histogram};
 pub use lattice::{region_map, snapshot_chart};

@@ -20,7 +20,7 @@
 //!
 //! # Summaries
 //! `summary.csv` holds, per point, tick and metric, the mean, sample s.d. and the percentiles
-//! 5, 25, 50, 75, 95 (type 7, [`stats::percentile`]) across replicates, all exact. While
+//! 5, 25, 50, 75, 95 (type 7, [`crate::stats::percentile`]) across replicates, all exact. While
 //! assembling a point, each replicate's values go to a scratch file (replicate-major); the
 //! percentiles are then computed tick block by tick block, a block holding as many ticks as fit
 //! in [`Options::summary_block_bytes`] (at least one tick: replicates × metrics values).
@@ -41,11 +41,11 @@
 
 pub mod design;
 pub mod outcomes;
-pub mod stats;
 
 use crate::output::{Calendar, Manifest, calendar, fmt_value};
 use crate::run::run_replicate_observed;
 use crate::scenario::Scenario;
+use crate::stats;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::fs;

@@ -28,11 +28,11 @@
 //! assert_eq!(v.len(), names.len());
 //! ```
 
-use crate::analysis::ActivitySummary;
 use crate::model::{ConflictCounters, Perp, is_conflict};
 use crate::report::{ConflictTotals, FATES};
 use crate::run::ReplicateOutput;
 use crate::scenario::Scenario;
+use crate::stats::ActivitySummary;
 
 /// The outcome names of `s`, in column order (an error if its metrics are invalid).
 pub fn names(s: &Scenario) -> Result<Vec<String>, String> {
