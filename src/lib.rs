@@ -33,7 +33,7 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod presets;
-pub mod report;
+mod report;
 pub mod rng;
 pub mod rules;
 pub mod run;
