@@ -20,8 +20,9 @@
 //! against 95 ± 27 ticks).
 
 use impunity::charts::{self, ChartOptions};
+use impunity::ensemble::{Ensemble, Plan, no_progress};
 use impunity::stats::mean_sd;
-use impunity::{Model, presets, run::run_replicates};
+use impunity::{Model, presets};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::Path;
@@ -71,7 +72,10 @@ fn main() {
     let mut written = charts::draw_dir(out, &opts).expect("charts");
     let s = scenario(0.04);
     let dir = out.join("density-0.04");
-    charts::write_outputs(&dir, &s, seed, &run_replicates(&s, seed, replicates, 300))
+    let plan = Plan::single(s, seed, replicates, 300).expect("a plan");
+    let results = Ensemble::new(plan).run(&no_progress).expect("ran");
+    results
+        .write(&dir, std::env::args().collect())
         .expect("write outputs");
     written.extend(charts::draw_dir(&dir, &opts).expect("charts"));
 
