@@ -20,7 +20,7 @@
 //!   `Cargo.lock` pins. Upgrading `rand` may change results; such an upgrade is a
 //!   results-changing commit and says so.
 //!
-//! ```
+//! ```text
 //! use impunity::rng::{stream_rng, Stream};
 //! use rand::RngExt;
 //! let mut a = stream_rng(42, 7, Stream::Movement);
@@ -140,6 +140,17 @@ impl Streams {
 mod tests {
     use super::*;
     use rand::RngExt;
+
+    /// The example of the module's doc.
+    #[test]
+    fn streams_example() {
+        let mut a = stream_rng(42, 7, Stream::Movement);
+        let mut b = stream_rng(42, 7, Stream::Movement);
+        let mut c = stream_rng(42, 7, Stream::Schedule);
+        let x: u64 = a.random();
+        assert_eq!(x, b.random::<u64>());
+        assert_ne!(x, c.random::<u64>());
+    }
 
     /// Pins the first outputs for fixed (seed, replicate, stream). If this changes, every
     /// published result changes: the commit that changes it must say why.

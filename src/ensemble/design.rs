@@ -5,7 +5,7 @@
 //! ends. A full factorial [`Design::Grid`] crosses every value of every key, the first varying
 //! slowest. A Latin hypercube ([`Design::Lhs`]) draws N points in the box of the ranges
 //! `START:END`, one per stratum of each key, from a generator seeded by the master seed alone
-//! ([`crate::rng`]). [`points`] makes the points of a design from a base scenario.
+//! (`src/rng.rs`). [`points`] makes the points of a design from a base scenario.
 //!
 //! ```
 //! use impunity::ensemble::design::{Design, Vary, points};

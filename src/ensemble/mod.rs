@@ -6,7 +6,7 @@
 //! An ensemble is a [`Plan`]: points (a plain run has one; a sweep or a comparison has
 //! several), a master seed, a replicate count and a tick count. Its *units* are the pairs
 //! (point, replicate), numbered `unit = point * replicates + replicate`. Replicate `r` of
-//! every point runs on the random streams of `(seed, r)` alone ([`crate::rng`]): points share
+//! every point runs on the random streams of `(seed, r)` alone (`src/rng.rs`): points share
 //! their seeds (common random numbers) and a unit's result does not depend on which thread,
 //! process, shard or machine runs it.
 //!

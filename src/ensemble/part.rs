@@ -8,7 +8,7 @@
 //! (Checksums belong here.)
 
 use super::{EnsembleError, Plan, outcomes};
-use crate::output::{UnitRows, calendar, cases, write_timeseries_rows};
+use crate::output::{UnitRows, calendar, write_cases, write_timeseries_rows};
 use crate::run::ReplicateOutput;
 use std::fs;
 use std::path::Path;
@@ -35,7 +35,7 @@ impl Unit {
         let mut cs = Vec::new();
         if out.conflict.is_some() {
             crate::events::write_rows(&mut ev, s, rep, 0, &out.events).expect("to memory");
-            cases::write_cases(&mut cs, s, rep, &out.cases).expect("to memory");
+            write_cases(&mut cs, s, rep, &out.cases).expect("to memory");
         }
         Unit {
             timeseries: ts,

@@ -72,7 +72,7 @@ impl ArrestTable {
 
 /// P = 1 − exp(−k·f(C/A)).
 ///
-/// ```
+/// ```text
 /// use impunity::mechanisms::activation::arrest_probability;
 /// use impunity::rules::Ratio;
 /// // one cop, one active (oneself): P = 1 − e^−2.3 ≈ 0.9
@@ -153,6 +153,15 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The example of `arrest_probability`'s doc.
+    #[test]
+    fn arrest_probability_example() {
+        // one cop, one active (oneself): P = 1 − e^−2.3 ≈ 0.9
+        assert!((arrest_probability(Ratio::Exact, 2.3, 1, 1) - 0.8997).abs() < 1e-4);
+        // with floor, more actives than cops means no risk at all
+        assert_eq!(arrest_probability(Ratio::Floor, 2.3, 3, 4), 0.0);
+    }
 
     #[test]
     fn table_matches_formula() {

@@ -1,7 +1,7 @@
 //! The simulation state of one replicate and its step function.
 //!
 //! A [`Model`] owns the lattice, the agents and one generator per mechanism. The mechanisms
-//! themselves live in [`crate::mechanisms`], one file each; this module wires them into a tick.
+//! themselves live in `src/mechanisms/`, one file each; this module wires them into a tick.
 
 mod agents;
 mod institutions;

@@ -3,15 +3,15 @@
 //! A run's output directory holds, whatever produced it (`impunity run`, `sweep`, `compare`,
 //! `merge`, or a Rust study writing [`crate::ensemble::Results`]):
 //!
-//! | file | writer |
-//! |---|---|
-//! | `timeseries.csv` | [`timeseries`]: `[point,]replicate,tick[,date],<metrics>` |
-//! | `events.csv`, `cases.csv` (conflict model) | the row writers next to their types ([`crate::events::write_rows`], [`cases`]) |
-//! | `outcomes.csv` | [`outcomes`]: `[point,<tags>,]replicate,<outcomes>` |
-//! | `summary.csv` | [`summary`]: per (point,) tick and metric, n, mean, s.d. and percentiles |
-//! | `points.csv` (with points) | [`points`] |
-//! | `compare.csv` (a comparison) | [`compare`] |
-//! | `manifest.json` | [`Manifest`] |
+//! | file | columns | writer |
+//! |---|---|---|
+//! | `timeseries.csv` | `[point,]replicate,tick[,date],<metrics>` | [`write_timeseries_header`], [`write_timeseries_rows`] |
+//! | `events.csv`, `cases.csv` (conflict model) | `[point,]` + [`crate::events::HEADER`], [`CASES_HEADER`] | [`crate::events::write_rows`], [`write_cases`] |
+//! | `outcomes.csv` | `[point,<tags>,]replicate,<outcomes>` | `outcomes.rs` |
+//! | `summary.csv` | `[point,<tags>,]tick[,date],metric,n,mean,sd,p5,p25,p50,p75,p95` | `summary.rs` |
+//! | `points.csv` (sweeps, comparisons) | `point,<tags>` | `points.rs` |
+//! | `compare.csv` (comparisons) | [`COMPARE_HEADER`] | [`write_compare`] |
+//! | `manifest.json` | scenario, rules, parameters, seed, … | [`Manifest`] |
 //!
 //! Each file is written under a temporary name and renamed when whole ([`write_atomic`]), so an
 //! interrupted run never leaves a file that looks complete. `RunFiles` (crate-private) writes
@@ -23,16 +23,17 @@
 //! Values are written by [`fmt_value`]: whole numbers without a decimal point, others in Rust's
 //! shortest round-trip form, `nan` and `inf` spelt out (the same bytes on every platform).
 
-pub mod cases;
-pub mod compare;
+mod cases;
+mod compare;
 mod manifest;
-pub mod outcomes;
-pub mod points;
+mod outcomes;
+mod points;
 mod run_files;
-pub mod summary;
-pub mod timeseries;
+pub(crate) mod summary;
+mod timeseries;
 
-pub use compare::write_compare;
+pub use cases::{CASES_HEADER, write_cases};
+pub use compare::{COMPARE_HEADER, write_compare};
 pub use manifest::Manifest;
 pub(crate) use run_files::{RunFiles, UnitRows};
 pub use timeseries::{write_timeseries_header, write_timeseries_rows};
@@ -60,7 +61,7 @@ pub const FILES: [&str; 11] = [
 
 /// The temporary name a file is written under before it is renamed to `path`
 /// (`.NAME.partial`, beside it).
-pub fn partial_path(path: &Path) -> PathBuf {
+pub(crate) fn partial_path(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -69,7 +70,7 @@ pub fn partial_path(path: &Path) -> PathBuf {
 }
 
 /// Writes `path` through `body`, atomically: the data goes to a temporary file in the same
-/// directory ([`partial_path`]), which is flushed, synced and renamed over `path` only if
+/// directory (`.NAME.partial`), which is flushed, synced and renamed over `path` only if
 /// `body` succeeds; on failure the temporary file is removed.
 ///
 /// ```

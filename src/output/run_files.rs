@@ -1,7 +1,7 @@
 //! All the files of a run, written unit by unit in unit order (point, then replicate), from
 //! each unit's rows: the one pipeline behind assembly, merge and `Results::write`.
 
-use super::{AtomicFile, Manifest, calendar, cases, outcomes, points, prefixed, summary};
+use super::{AtomicFile, CASES_HEADER, Manifest, calendar, outcomes, points, prefixed, summary};
 use crate::ensemble::{CompareRow, EnsembleError, Plan};
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -60,7 +60,7 @@ impl<'p> RunFiles<'p> {
             let mut cs = AtomicFile::create(out.join("cases.csv"))?;
             let pre = if pts { "point," } else { "" };
             writeln!(ev.w, "{pre}{}", crate::events::HEADER).map_err(EnsembleError::io(&ev.tmp))?;
-            writeln!(cs.w, "{pre}{}", cases::CASES_HEADER).map_err(EnsembleError::io(&cs.tmp))?;
+            writeln!(cs.w, "{pre}{}", CASES_HEADER).map_err(EnsembleError::io(&cs.tmp))?;
             Some((ev, cs))
         } else {
             None

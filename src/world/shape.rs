@@ -13,7 +13,7 @@ pub const MAX_RADIUS: u32 = 28;
 
 /// A vision set, ready for counting.
 ///
-/// ```
+/// ```text
 /// use impunity::world::Shape;
 /// use impunity::rules::VisionShape;
 /// // Mesa's neighbourhood: the von Neumann diamond of radius 7 without the own cell.
@@ -111,6 +111,14 @@ impl Shape {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The example of `Shape`'s doc.
+    #[test]
+    fn shape_example() {
+        assert_eq!(Shape::new(VisionShape::Diamond, 7.0, false).cells(), 112);
+        assert_eq!(Shape::new(VisionShape::Disc, 1.7, false).cells(), 8);
+        assert_eq!(Shape::new(VisionShape::Disc, 7.0, true).cells(), 149);
+    }
 
     #[test]
     fn sizes() {
