@@ -75,3 +75,8 @@ pub use scenario::Scenario;
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The Rust example of docs/ensembles.md, likewise.
+#[doc = include_str!("../docs/ensembles.md")]
+#[cfg(doctest)]
+pub struct EnsemblesDoctests;

@@ -1,7 +1,7 @@
 //! What `run`, `sweep` and `compare` share: the ensemble flags, the thread pool, the recorded
 //! command line, and running a plan into its directory; and `impunity merge`.
 
-use super::error::{Result, failed, input};
+use super::error::{Result, failed};
 use super::progress::Bar;
 use impunity::ensemble::{DirOptions, DirRun, Ensemble, MergeOptions, Plan, Results, Shard};
 use std::path::{Path, PathBuf};
@@ -112,7 +112,7 @@ pub fn execute(plan: Plan, a: &EnsembleArgs, out: &Path) -> Result<Option<Result
         #[cfg(feature = "mpi")]
         return super::mpi::execute(plan, a, out);
         #[cfg(not(feature = "mpi"))]
-        return Err(input(
+        return Err(super::error::input(
             "--mpi: this impunity was built without MPI (cargo build --profile mpi --features mpi)",
         ));
     }
