@@ -15,9 +15,10 @@
 //! replicate's outcomes; for a comparison, the paired comparison as values
 //! ([`Results::comparison`]); and the replicates, which [`Results::write`] turns into the
 //! files a directory run writes. [`Ensemble::run_in`] streams each finished unit to its own
-//! part file in `DIR/.parts/` (whole or absent), so memory does not grow with the number of
-//! replicates and a run killed at any moment loses only the units in flight: run again with
-//! [`DirOptions::resume`], units whose part exists are skipped. The parts are then read in
+//! part file in `DIR/.parts/` (whole or absent), so the time series never pile up in memory
+//! (only each replicate's outcomes are kept, for [`Results`]), and a run killed at any moment
+//! loses only the units in flight: run again with [`DirOptions::resume`], units whose part
+//! exists are skipped. The parts are then read in
 //! unit order, one at a time, into the final files ([`crate::output`]); completion order and
 //! thread count never reach the output bytes. [`Ensemble::merge`] assembles the directories
 //! of shards ([`Shard`]) into the files of one run.
