@@ -108,18 +108,11 @@ fn main() {
         names.join(",")
     )
     .unwrap();
-    for p in 0..points.len() {
+    for (p, (scope, impunity)) in points.iter().enumerate() {
         let cols: Vec<Vec<f64>> = (0..OUTCOMES.len()).map(|o| at(p, o)).collect();
         for r in 0..replicates as usize {
             let vs: Vec<String> = cols.iter().map(|c| c[r].to_string()).collect();
-            writeln!(
-                f,
-                "{p},{},{},{r},{}",
-                points[p].0,
-                points[p].1,
-                vs.join(",")
-            )
-            .unwrap();
+            writeln!(f, "{p},{scope},{impunity},{r},{}", vs.join(",")).unwrap();
         }
     }
     drop(f);

@@ -70,7 +70,7 @@ fn index_sources(plan: &Plan, sources: &[PathBuf]) -> Result<Vec<usize>, Ensembl
             return Err(EnsembleError::DifferentShards {
                 dir: src.clone(),
                 first: sources[0].clone(),
-                difference: pf.difference(plan),
+                difference: Box::new(pf.difference(plan)),
             });
         }
         for u in done_units(plan, &parts).map_err(EnsembleError::io(&parts))? {

@@ -81,7 +81,7 @@ pub enum DesignError {
         setting: String,
         /// What is wrong with its scenario.
         #[source]
-        source: ScenarioError,
+        source: Box<ScenarioError>,
     },
 }
 
@@ -109,7 +109,7 @@ pub enum VaryError {
     BadRange,
     /// The key is not a key of the scenario.
     #[error(transparent)]
-    Key(ScenarioError),
+    Key(Box<ScenarioError>),
     /// A grid over a range without a count.
     #[error("a grid range needs a count (START:END:COUNT)")]
     GridNeedsCount,
@@ -185,7 +185,7 @@ impl Vary {
 
     /// Checks the key against `s` (an error names the nearest existing key).
     pub fn check(&self, s: &Scenario) -> Result<(), DesignError> {
-        keys::check_path(s, &self.key).map_err(|e| self.error(VaryError::Key(e)))
+        keys::check_path(s, &self.key).map_err(|e| self.error(VaryError::Key(Box::new(e))))
     }
 
     fn error(&self, reason: VaryError) -> DesignError {
@@ -288,7 +288,7 @@ pub fn points(
                     .map(|(k, v)| format!("{k}={}", label(v)))
                     .collect::<Vec<_>>()
                     .join(", "),
-                source,
+                source: Box::new(source),
             })?;
         points.push(Point {
             tags: set.iter().map(|(_, v)| label(v)).collect(),

@@ -98,7 +98,7 @@ pub(crate) fn prepare(
             if old.fingerprint != fp {
                 return Err(EnsembleError::DifferentRun {
                     dir: dir.to_path_buf(),
-                    difference: old.difference(plan),
+                    difference: Box::new(old.difference(plan)),
                 });
             }
             if old.shard != shard.map(|s| s.to_string()) {
@@ -123,18 +123,18 @@ pub(crate) fn prepare(
             }
             return Err(EnsembleError::DifferentOutputs {
                 dir: dir.to_path_buf(),
-                found: Recorded {
+                found: Box::new(Recorded {
                     seed: m["seed"].to_string(),
                     replicates: m["replicates"].to_string(),
                     ticks: m["ticks"].to_string(),
                     fingerprint: m["fingerprint"].to_string(),
-                },
-                this: Recorded {
+                }),
+                this: Box::new(Recorded {
                     seed: plan.seed().to_string(),
                     replicates: plan.replicates().to_string(),
                     ticks: plan.ticks().to_string(),
                     fingerprint: fp,
-                },
+                }),
             });
         }
     }

@@ -117,7 +117,7 @@ pub enum PlanFileError {
     Json(#[source] serde_json::Error),
     /// A scenario in it no longer reads.
     #[error(transparent)]
-    Scenario(ScenarioError),
+    Scenario(Box<ScenarioError>),
     /// The plan it describes is invalid.
     #[error(transparent)]
     Plan(PlanError),
@@ -165,7 +165,7 @@ pub enum EnsembleError {
         /// The directory.
         dir: PathBuf,
         /// What differs.
-        difference: Difference,
+        difference: Box<Difference>,
     },
     /// Resuming a directory that holds another shard.
     #[error(
@@ -188,9 +188,9 @@ pub enum EnsembleError {
         /// The directory.
         dir: PathBuf,
         /// The run its manifest records.
-        found: Recorded,
+        found: Box<Recorded>,
         /// This run.
-        this: Recorded,
+        this: Box<Recorded>,
     },
     /// A `manifest.json` that is not valid JSON.
     #[error("{}: {source}", path.display())]
@@ -224,7 +224,7 @@ pub enum EnsembleError {
         /// The first directory.
         first: PathBuf,
         /// What differs.
-        difference: Difference,
+        difference: Box<Difference>,
     },
     /// A unit is in two of the directories to merge.
     #[error(

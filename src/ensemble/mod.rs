@@ -136,6 +136,7 @@ pub struct MergeOptions {
 
 /// How [`Ensemble::run_in`] ended.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)] // returned once per run: boxing would buy nothing
 pub enum DirRun {
     /// The outputs are written: their results (with [`Results::files`]).
     Done(Results),

@@ -73,7 +73,10 @@ impl PlanFile {
 
     /// The plan it records, checked to read back to the same fingerprint.
     pub(crate) fn plan(&self) -> Result<Plan, PlanFileError> {
-        let sc = |t: &str| Scenario::from_toml_str(t, "plan.json").map_err(PlanFileError::Scenario);
+        let sc = |t: &str| {
+            Scenario::from_toml_str(t, "plan.json")
+                .map_err(|e| PlanFileError::Scenario(Box::new(e)))
+        };
         let points = self
             .points
             .iter()
