@@ -31,10 +31,13 @@
 //! after the replicates in flight reach their next tick (a directory keeps the finished units
 //! and resumes from them).
 //!
-//! # Modules
-//! [`plan`](Plan) and its record `plan.json`, [`design`] (grid, Latin hypercube), shards,
-//! the output directory (claim, resume), part files, assembly, [`outcomes`], the paired
-//! comparison, [`Results`].
+//! # Inside
+//! One file per responsibility: `plan.rs` ([`Plan`], its fingerprint), `plan_file.rs` (its
+//! record `.parts/plan.json`), [`design`] (grid, Latin hypercube), `shard.rs` ([`Shard`]),
+//! `dir.rs` (claiming the output directory, resume), `part.rs` (the part-file format),
+//! `assemble.rs` (reading the parts in unit order), `compare.rs` (the paired comparison),
+//! [`outcomes`], `results.rs` ([`Results`]), `error.rs`, and the driver here. The files
+//! themselves are written by [`crate::output`].
 //!
 //! ```
 //! use impunity::ensemble::{DirOptions, DirRun, Ensemble, Plan, no_progress};
