@@ -15,7 +15,8 @@
 //!
 //! **Charts** (in `out/examples/amnesty_scope/`): `charts/sweep-*.png`, heat maps of each
 //! outcome's mean over scope × impunity (drawn from `outcomes.csv`, the file format of
-//! `impunity sweep`).
+//! `impunity sweep`, holding the four outcomes of the table). The sweep runs in memory through
+//! `impunity::ensemble` (its points made by `ensemble::design`).
 //!
 //! **Run.** `cargo run --release --example amnesty_scope`
 //!
@@ -24,22 +25,20 @@
 //! scope does not exceed that at scope 0 by more than 2 standard errors of the paired
 //! difference (an amnesty can only lower it).
 
-use impunity::analysis::mean_sd;
 use impunity::charts::{self, ChartOptions};
-use impunity::metrics::MetricSet;
-use impunity::run::run_replicate;
-use impunity::{Scenario, presets};
-use rayon::prelude::*;
+use impunity::ensemble::design::{self, Design, Vary};
+use impunity::ensemble::{Ensemble, Plan, no_progress};
+use impunity::presets;
+use impunity::stats::mean_sd;
 use std::io::Write;
 use std::path::Path;
 
-/// Outcomes: (column in outcomes.csv, metric, summed over ticks (else the last value), in
-/// people).
-const OUTCOMES: [(&str, &str, bool, bool); 4] = [
-    ("civilians_killed", "", true, true),
-    ("amnesties", "amnesties", true, false),
-    ("convictions", "convictions", true, false),
-    ("legitimacy_peul_end", "legitimacy_peul", false, false),
+/// Outcomes: (column of the library's outcomes, in people).
+const OUTCOMES: [(&str, bool); 4] = [
+    ("civilians_killed", true),
+    ("amnesties", false),
+    ("convictions", false),
+    ("legitimacy_end_peul", false),
 ];
 
 fn main() {
@@ -64,59 +63,41 @@ fn main() {
         .expect("valid");
     base.timeline
         .retain(|e| !e.set.keys().any(|k| k == "policy.impunity"));
+    let list = |v: &[f64]| v.iter().map(f64::to_string).collect::<Vec<_>>().join(",");
+    let vary = [
+        Vary::parse(&format!("policy.amnesty.scope={}", list(&scopes))).expect("a list"),
+        Vary::parse(&format!("policy.impunity={}", list(&impunities))).expect("a list"),
+    ];
     let points: Vec<(f64, f64)> = scopes
         .iter()
         .flat_map(|&sc| impunities.iter().map(move |&im| (sc, im)))
         .collect();
-    let scenarios: Vec<Scenario> = points
+    // a sweep, every (point, replicate) in parallel, in memory
+    let design_points = design::points(&base, &vary, Design::Grid, seed).expect("valid points");
+    let tags = vary.iter().map(|v| v.key().to_string()).collect();
+    let plan = Plan::new(
+        base,
+        tags,
+        design_points,
+        seed,
+        replicates,
+        ticks,
+        "grid".into(),
+    )
+    .expect("a plan");
+    let results = Ensemble::new(plan).run(&no_progress).expect("ran");
+    let columns: Vec<usize> = OUTCOMES
         .iter()
-        .map(|&(sc, im)| {
-            base.with_changes([
-                ("policy.amnesty.scope", toml::Value::Float(sc)),
-                ("policy.impunity", toml::Value::Float(im)),
-            ])
-            .expect("valid point")
-        })
+        .map(|(name, _)| results.outcome(name).expect("an outcome"))
         .collect();
-    let metrics = MetricSet::for_scenario(&base).expect("metrics");
-    let col = |n: &str| metrics.names().iter().position(|m| m == n);
-    let killed: Vec<usize> = metrics
-        .names()
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.starts_with("killed_civilians_"))
-        .map(|(i, _)| i)
-        .collect();
-    // every (point, replicate) in parallel, collected in input order
-    let jobs: Vec<(usize, u64)> = (0..points.len())
-        .flat_map(|p| (0..replicates).map(move |r| (p, r)))
-        .collect();
-    let values: Vec<Vec<f64>> = jobs
-        .par_iter()
-        .map(|&(p, r)| {
-            let o = run_replicate(&scenarios[p], seed, r, ticks);
-            OUTCOMES
-                .iter()
-                .map(|(name, metric, sum, people)| {
-                    let v = if *name == "civilians_killed" {
-                        o.rows
-                            .iter()
-                            .skip(1)
-                            .map(|row| killed.iter().map(|&k| row[k]).sum::<f64>())
-                            .sum()
-                    } else {
-                        let m = col(metric).expect("metric");
-                        if *sum {
-                            o.rows.iter().skip(1).map(|row| row[m]).sum()
-                        } else {
-                            o.rows.last().map(|row| row[m]).unwrap_or(f64::NAN)
-                        }
-                    };
-                    if *people { v * ppa } else { v }
-                })
-                .collect()
-        })
-        .collect();
+    let at = |p: usize, o: usize| -> Vec<f64> {
+        let v = results.points()[p].column(columns[o]);
+        if OUTCOMES[o].1 {
+            v.iter().map(|x| x * ppa).collect()
+        } else {
+            v
+        }
+    };
 
     std::fs::create_dir_all(out).expect("output directory");
     let mut f = std::fs::File::create(out.join("outcomes.csv")).expect("outcomes.csv");
@@ -127,16 +108,12 @@ fn main() {
         names.join(",")
     )
     .unwrap();
-    for (&(p, r), v) in jobs.iter().zip(&values) {
-        let vs: Vec<String> = v.iter().map(|x| x.to_string()).collect();
-        writeln!(
-            f,
-            "{p},{},{},{r},{}",
-            points[p].0,
-            points[p].1,
-            vs.join(",")
-        )
-        .unwrap();
+    for (p, (scope, impunity)) in points.iter().enumerate() {
+        let cols: Vec<Vec<f64>> = (0..OUTCOMES.len()).map(|o| at(p, o)).collect();
+        for r in 0..replicates as usize {
+            let vs: Vec<String> = cols.iter().map(|c| c[r].to_string()).collect();
+            writeln!(f, "{p},{scope},{impunity},{r},{}", vs.join(",")).unwrap();
+        }
     }
     drop(f);
     let written = charts::draw_dir(out, &ChartOptions::default()).expect("charts");
@@ -148,11 +125,6 @@ fn main() {
         "| scope | impunity | civilians killed | amnesties | convictions | legitimacy (Peul) |"
     );
     println!("|---|---|---|---|---|---|");
-    let at = |p: usize, o: usize| -> Vec<f64> {
-        (0..replicates as usize)
-            .map(|r| values[p * replicates as usize + r][o])
-            .collect()
-    };
     for (p, (sc, im)) in points.iter().enumerate() {
         let cell = |o: usize| {
             let (m, sd) = mean_sd(&at(p, o)).unwrap();

@@ -21,9 +21,10 @@
 //! measured for this preset in docs/ODD.md, and that it lies well below the paper's 60 (the
 //! documented non-reproduction): mean + 4 SE < 60.
 
-use impunity::analysis::{mean_sd, outbursts, waiting_times};
 use impunity::charts::{self, ChartOptions, Reference};
-use impunity::{presets, run::run_replicates, snapshot};
+use impunity::ensemble::{Ensemble, Plan, no_progress};
+use impunity::stats::{mean_sd, outbursts, waiting_times};
+use impunity::{presets, snapshot};
 use std::path::Path;
 
 const BURN_IN: usize = 100;
@@ -35,12 +36,14 @@ fn main() {
     let seed = 2002;
     let s = presets::get("epstein-run2").expect("preset");
     let out = Path::new("out/examples/epstein_punctuated_equilibrium");
-    let outs = run_replicates(&s, seed, replicates, ticks);
+    let plan = Plan::single(s.clone(), seed, replicates, ticks).expect("a plan");
+    let results = Ensemble::new(plan).run(&no_progress).expect("ran");
+    let outs = results.replicates(0);
 
     let mut waits = Vec::new();
     let mut sizes = Vec::new();
     let mut counts = Vec::new();
-    for r in &outs {
+    for r in outs {
         let o = outbursts(&r.active[BURN_IN..], THRESHOLD);
         counts.push(o.len() as f64 * 1000.0 / (ticks as usize - BURN_IN) as f64);
         waits.extend(waiting_times(&o));
@@ -49,7 +52,9 @@ fn main() {
 
     // files and charts: the run's own, then the lattice before and at replicate 0's first
     // outburst after the burn-in, then the two distributions
-    charts::write_outputs(out, &s, seed, &outs).expect("write outputs");
+    results
+        .write(out, std::env::args().collect())
+        .expect("write outputs");
     let first = outbursts(&outs[0].active, THRESHOLD)
         .into_iter()
         .find(|o| o.start > BURN_IN)

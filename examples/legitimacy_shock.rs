@@ -19,9 +19,10 @@
 //! decline (Run 3, ticks 1 on) by more than 3 standard errors of the paired difference, and in
 //! at least 80 % of the pairs (docs/ODD.md measured 20 of 20).
 
-use impunity::analysis::mean_sd;
 use impunity::charts::{self, ChartOptions};
-use impunity::{presets, run::run_replicates};
+use impunity::ensemble::{Ensemble, Plan, no_progress};
+use impunity::presets;
+use impunity::stats::{Paired, mean_sd};
 use std::path::Path;
 
 const DROP: usize = 77;
@@ -33,19 +34,25 @@ fn main() {
     let out = Path::new("out/examples/legitimacy_shock");
     let s3 = presets::get("epstein-run3").expect("preset");
     let s4 = presets::get("epstein-run4").expect("preset");
-    let r3 = run_replicates(&s3, seed, replicates, s3.ticks);
-    let r4 = run_replicates(&s4, seed, replicates, s4.ticks);
+    // run 4 against run 3 on the same seeds, in memory (both presets run 200 ticks)
+    let ticks = s3.ticks;
+    let plan =
+        Plan::comparison(s3, vec![("run4".into(), s4)], seed, replicates, ticks).expect("a plan");
+    let results = Ensemble::new(plan).run(&no_progress).expect("ran");
+    let (r3, r4) = (results.replicates(0), results.replicates(1));
     let peak = |a: &[f64]| a.iter().copied().fold(0.0, f64::max);
     let p3: Vec<f64> = r3.iter().map(|r| peak(&r.active[1..])).collect();
     let p4: Vec<f64> = r4.iter().map(|r| peak(&r.active[DROP..])).collect();
-    let diff: Vec<f64> = p4.iter().zip(&p3).map(|(a, b)| a - b).collect();
-    let wins = diff.iter().filter(|&&d| d > 0.0).count();
+    let paired = Paired::of(&p3, &p4);
+    let wins = p4.iter().zip(&p3).filter(|(a, b)| a > b).count();
 
     let opts = ChartOptions::default();
     let mut written = Vec::new();
-    for (name, s, outs) in [("run3", &s3, &r3), ("run4", &s4, &r4)] {
+    for (p, name) in ["run3", "run4"].into_iter().enumerate() {
         let dir = out.join(name);
-        charts::write_outputs(&dir, s, seed, outs).expect("write outputs");
+        let one = results.only(p).expect("in memory");
+        one.write(&dir, std::env::args().collect())
+            .expect("write outputs");
         written.extend(charts::draw_dir(&dir, &opts).expect("charts"));
     }
     written.push(
@@ -66,8 +73,7 @@ fn main() {
 
     let (m3, sd3) = mean_sd(&p3).expect("replicates");
     let (m4, sd4) = mean_sd(&p4).expect("replicates");
-    let (md, sdd) = mean_sd(&diff).expect("replicates");
-    let se = sdd / (diff.len() as f64).sqrt();
+    let (md, se) = (paired.diff_mean, paired.se());
     println!("Runs 3 and 4, {replicates} paired replicates (seed {seed}):");
     println!("| run | peak actives, mean ± sd | range |");
     println!("|---|---|---|");

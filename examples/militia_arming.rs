@@ -33,12 +33,12 @@ use impunity::presets;
 mod paired;
 use std::path::Path;
 
-/// Outcomes per replicate: (column in compare.csv, metric, summed over ticks or last value).
+/// Outcomes per replicate: (label, column of outcomes.csv, shown in people).
 const OUTCOMES: [paired::Outcome; 4] = [
-    ("peul_civilians_killed", "killed_peul", true),
-    ("killed_by_militias", "killed_civilians_militia", true),
-    ("fighters_dozo_end", "fighters_dozo", false),
-    ("legitimacy_peul_end", "legitimacy_peul", false),
+    ("peul_civilians_killed", "civilians_killed_peul", true),
+    ("killed_by_militias", "civilians_killed_by_militia", true),
+    ("fighters_dozo_end", "fighters_end_dozo", true),
+    ("legitimacy_peul_end", "legitimacy_end_peul", false),
 ];
 
 fn main() {
@@ -74,19 +74,18 @@ fn main() {
     println!(
         "Central Mali 2018, {replicates} paired replicates, 1 agent = {ppa} people (seed {seed})"
     );
-    let study = paired::run(&base, &variants, replicates, seed, &OUTCOMES);
-    paired::report(&study, &variants, &OUTCOMES, out);
-    let check = paired::paired(&study, 1, 2, 0);
-    let (scenarios, runs) = (&study.scenarios, &study.runs);
+    let study = paired::run(&base, &variants, replicates, seed);
+    study.report(&OUTCOMES, out);
+    let check = study.paired(&OUTCOMES[1], 2, 0);
     let opts = ChartOptions::default();
     let mut written = charts::draw_dir(out, &opts).expect("charts");
     let dir = out.join("arming-0.3");
-    charts::write_outputs(&dir, &scenarios[1], seed, &runs[1]).expect("write outputs");
+    study.write_variant(1, &dir);
     written.extend(charts::draw_dir(&dir, &opts).expect("charts"));
     for p in &written {
         println!("  {}", p.display());
     }
-    let (dm, se) = check;
+    let (dm, se) = (check.diff_mean, check.se());
     assert!(
         dm >= -2.0 * se,
         "arming at 0.6 lowered killings by militias by {dm:.1} people, beyond 2 SE ({se:.1})"

@@ -30,12 +30,16 @@ use impunity::presets;
 mod paired;
 use std::path::Path;
 
-/// Outcomes per replicate: (column in compare.csv, metric, summed over ticks or last value).
+/// Outcomes per replicate: (label, column of outcomes.csv, shown in people).
 const OUTCOMES: [paired::Outcome; 4] = [
     ("abuses", "abuses", true),
-    ("civilians_killed_by_state", "killed_civilians_state", true),
-    ("cases_opened", "cases_opened", true),
-    ("legitimacy_peul_end", "legitimacy_peul", false),
+    (
+        "civilians_killed_by_state",
+        "civilians_killed_by_state",
+        true,
+    ),
+    ("cases_opened", "cases_opened", false),
+    ("legitimacy_peul_end", "legitimacy_end_peul", false),
 ];
 
 fn main() {
@@ -61,19 +65,18 @@ fn main() {
     println!(
         "Central Mali 2018, {replicates} paired replicates, 1 agent = {ppa} people (seed {seed})"
     );
-    let study = paired::run(&base, &variants, replicates, seed, &OUTCOMES);
-    paired::report(&study, &variants, &OUTCOMES, out);
-    let check = paired::paired(&study, 0, 2, 1);
-    let (scenarios, runs) = (&study.scenarios, &study.runs);
+    let study = paired::run(&base, &variants, replicates, seed);
+    study.report(&OUTCOMES, out);
+    let check = study.paired(&OUTCOMES[0], 2, 1);
     let opts = ChartOptions::default();
     let mut written = charts::draw_dir(out, &opts).expect("charts");
     let dir = out.join("with-oversight");
-    charts::write_outputs(&dir, &scenarios[2], seed, &runs[2]).expect("write outputs");
+    study.write_variant(2, &dir);
     written.extend(charts::draw_dir(&dir, &opts).expect("charts"));
     for p in &written {
         println!("  {}", p.display());
     }
-    let (dm, se) = check;
+    let (dm, se) = (check.diff_mean, check.se());
     assert!(
         dm <= 2.0 * se,
         "field oversight raised abuses by {dm:.1} people, beyond 2 SE ({se:.1})"

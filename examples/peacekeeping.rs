@@ -19,9 +19,10 @@
 //! than 2 standard errors of the difference of the means (docs/ODD.md measured 169 ± 70
 //! against 95 ± 27 ticks).
 
-use impunity::analysis::mean_sd;
 use impunity::charts::{self, ChartOptions};
-use impunity::{Model, presets, run::run_replicates};
+use impunity::ensemble::{Ensemble, Plan, no_progress};
+use impunity::stats::mean_sd;
+use impunity::{Model, presets};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::Path;
@@ -71,7 +72,10 @@ fn main() {
     let mut written = charts::draw_dir(out, &opts).expect("charts");
     let s = scenario(0.04);
     let dir = out.join("density-0.04");
-    charts::write_outputs(&dir, &s, seed, &run_replicates(&s, seed, replicates, 300))
+    let plan = Plan::single(s, seed, replicates, 300).expect("a plan");
+    let results = Ensemble::new(plan).run(&no_progress).expect("ran");
+    results
+        .write(&dir, std::env::args().collect())
         .expect("write outputs");
     written.extend(charts::draw_dir(&dir, &opts).expect("charts"));
 
@@ -90,7 +94,7 @@ fn main() {
         let censored = v.iter().filter(|&&t| t >= MAX_TICKS as f64).count();
         println!(
             "| {d} | {m:.0} ± {sd:.0} | {:.0} | {censored} |",
-            charts::percentile(&v, 0.5)
+            impunity::stats::percentile(&v, 0.5)
         );
     }
     for p in &written {

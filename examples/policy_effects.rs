@@ -22,7 +22,7 @@
 //! `IMPUNITY_QUICK=1`: 2 replicates of 120 days at 1 agent = 100 people, where the effects
 //! are within the noise).
 
-use impunity::report::ConflictTotals;
+use impunity::run::ConflictTotals;
 use impunity::{Scenario, presets, run::run_replicate};
 use rayon::prelude::*;
 

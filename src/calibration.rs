@@ -182,7 +182,7 @@ impl Comparison {
             .enumerate()
             .map(|(k, t)| {
                 let v: Vec<f64> = obs.iter().map(|o| o[k]).collect();
-                let (mean, sd) = crate::analysis::mean_sd(&v).unwrap_or((f64::NAN, f64::NAN));
+                let (mean, sd) = crate::stats::mean_sd(&v).unwrap_or((f64::NAN, f64::NAN));
                 let inside = v.iter().filter(|&&x| x >= t.low && x <= t.high).count() as f64
                     / v.len().max(1) as f64;
                 (*t, mean, sd, inside)

@@ -1,11 +1,13 @@
-//! Running replicates: a scenario, a seed and a replicate index in, rows of metrics out.
+//! One replicate: a scenario, a seed and a replicate index in, rows of metrics, events, cases
+//! and whole-run totals out.
 
-use crate::analysis::ActivitySummary;
 use crate::events::Event;
 use crate::model::{Case, Model};
-use crate::report::ConflictTotals;
+pub use crate::report::{ConflictTotals, FATES};
 use crate::scenario::Scenario;
+use crate::stats::ActivitySummary;
 use rayon::prelude::*;
+use std::ops::ControlFlow;
 
 /// What one replicate produced.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,37 +28,35 @@ pub struct ReplicateOutput {
     pub conflict: Option<ConflictTotals>,
 }
 
-/// Runs replicate `replicate` of `s` for `ticks` ticks.
+/// Runs replicate `replicate` of `s` for `ticks` ticks, on the random streams of
+/// (`seed`, `replicate`) alone.
+///
+/// ```
+/// let s = impunity::presets::get("epstein-run1").unwrap();
+/// let out = impunity::run::run_replicate(&s, 7, 0, 20);
+/// assert_eq!(out.rows.len(), 21); // ticks 0..=20
+/// assert_eq!(out, impunity::run::run_replicate(&s, 7, 0, 20)); // same seed, same run
+/// ```
 ///
 /// # Panics
 /// If `s` is invalid (validate it first; presets always are).
 pub fn run_replicate(s: &Scenario, seed: u64, replicate: u64, ticks: u32) -> ReplicateOutput {
-    run_replicate_observed(s, seed, replicate, ticks, &|| {})
+    run_replicate_until(s, seed, replicate, ticks, &|| ControlFlow::Continue(()))
+        .expect("never stopped")
 }
 
-/// [`run_replicate`], calling `after_tick` after every tick (for a progress display; it cannot
-/// change the results).
-///
-/// ```
-/// use std::sync::atomic::{AtomicU32, Ordering};
-/// let s = impunity::presets::get("epstein-run1").unwrap();
-/// let seen = AtomicU32::new(0);
-/// let out = impunity::run::run_replicate_observed(&s, 1, 0, 12, &|| {
-///     seen.fetch_add(1, Ordering::Relaxed);
-/// });
-/// assert_eq!(seen.into_inner(), 12);
-/// assert_eq!(out.rows, impunity::run::run_replicate(&s, 1, 0, 12).rows);
-/// ```
+/// [`run_replicate`], calling `after_tick` after every tick (for progress; it cannot change the
+/// results) and giving up (`None`) as soon as it returns [`ControlFlow::Break`].
 ///
 /// # Panics
 /// If `s` is invalid.
-pub fn run_replicate_observed(
+pub(crate) fn run_replicate_until(
     s: &Scenario,
     seed: u64,
     replicate: u64,
     ticks: u32,
-    after_tick: &dyn Fn(),
-) -> ReplicateOutput {
+    after_tick: &dyn Fn() -> ControlFlow<()>,
+) -> Option<ReplicateOutput> {
     let mut m = Model::new(s, seed, replicate).expect("scenario was validated");
     let mut rows = Vec::with_capacity(ticks as usize + 1);
     let mut active = Vec::with_capacity(ticks as usize + 1);
@@ -78,13 +78,15 @@ pub fn run_replicate_observed(
             t.add_tick(&m);
             events.extend_from_slice(m.events());
         }
-        after_tick();
+        if after_tick().is_break() {
+            return None;
+        }
     }
     if let Some(t) = totals.as_mut() {
         t.finish(&m);
     }
     let summary = ActivitySummary::of(&active);
-    ReplicateOutput {
+    Some(ReplicateOutput {
         replicate,
         rows,
         active,
@@ -92,15 +94,16 @@ pub fn run_replicate_observed(
         events,
         cases: m.cases().to_vec(),
         conflict: totals,
-    }
+    })
 }
 
 /// Runs replicates `0..replicates` on the current rayon pool (the caller's; the library never
 /// builds one) and returns them in replicate order, whatever order they finish in.
 ///
-/// This keeps every replicate in memory: fine for a few hundred. Large ensembles, sweeps and
-/// comparisons go through [`crate::ensemble`], which streams each replicate to disk as it
-/// finishes (what `impunity run` does).
+/// This keeps every replicate in memory: fine for a few hundred. Sweeps, comparisons and large
+/// ensembles go through [`crate::ensemble::Ensemble`], which also computes outcomes,
+/// summaries and paired comparisons, and can stream each replicate to disk as it finishes
+/// (what `impunity run` does).
 pub fn run_replicates(
     s: &Scenario,
     seed: u64,

@@ -1,7 +1,8 @@
-//! Reading output files back, and the statistics the charts draw (per-tick percentiles across
-//! replicates).
+//! Reading output files back, and the per-tick percentiles across replicates the charts draw
+//! ([`crate::stats::percentile`]).
 
 use super::ChartError;
+use crate::stats::percentile;
 use std::path::Path;
 
 /// A CSV file as a header and rows of text fields.
@@ -178,31 +179,6 @@ impl Timeseries {
     pub fn series(&self, k: usize, name: &str) -> Option<&[f64]> {
         let m = self.metric(name)?;
         self.values.get(k).map(|r| r[m].as_slice())
-    }
-}
-
-/// The percentile `p` (0..=1) of sorted values, interpolating linearly between the two
-/// nearest ranks (Hyndman and Fan's type 7, R's and NumPy's default). `NaN` for no values.
-///
-/// ```
-/// use impunity::charts::percentile;
-/// let x = [1.0, 2.0, 3.0, 4.0];
-/// assert_eq!(percentile(&x, 0.5), 2.5);
-/// assert_eq!(percentile(&x, 0.25), 1.75);
-/// assert_eq!(percentile(&x, 1.0), 4.0);
-/// assert_eq!(percentile(&[7.0], 0.05), 7.0);
-/// assert!(percentile(&[], 0.5).is_nan());
-/// ```
-pub fn percentile(sorted: &[f64], p: f64) -> f64 {
-    match sorted.len() {
-        0 => f64::NAN,
-        1 => sorted[0],
-        n => {
-            let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
-            let lo = h.floor() as usize;
-            let hi = (lo + 1).min(n - 1);
-            sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-        }
     }
 }
 

@@ -113,7 +113,7 @@ impl Draw for Histogram<'_> {
         for (i, ((label, v), h)) in self.samples.iter().zip(&shares).enumerate() {
             let c = style::colour(i);
             let n = v.iter().filter(|x| x.is_finite()).count();
-            let (mean, sd) = crate::analysis::mean_sd(
+            let (mean, sd) = crate::stats::mean_sd(
                 &v.iter()
                     .copied()
                     .filter(|x| x.is_finite())

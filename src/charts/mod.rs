@@ -32,7 +32,6 @@
 
 mod compare;
 mod data;
-mod files;
 mod histogram;
 mod lattice;
 mod series;
@@ -41,8 +40,7 @@ mod style;
 mod sweep;
 
 pub use compare::forest_plot;
-pub use data::{Bands, Csv, RunInfo, Timeseries, cumulative, num, percentile};
-pub use files::write_outputs;
+pub use data::{Bands, Csv, RunInfo, Timeseries, cumulative, num};
 pub use histogram::{Reference, histogram};
 pub use lattice::{region_map, snapshot_chart};
 pub use series::{KeyGroup, fan_charts, key_groups, replicate_chart};

@@ -1,6 +1,6 @@
 //! `impunity chart`, and the charts `impunity run` draws after writing its files.
 
-use super::{CliError, Result, input};
+use super::error::{CliError, Result, input};
 use impunity::Scenario;
 use impunity::charts::{self, ChartOptions};
 use std::path::{Path, PathBuf};

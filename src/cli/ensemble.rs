@@ -1,13 +1,10 @@
-//! What `run`, `sweep` and `compare` share: the ensemble flags, the thread pool, the progress
-//! bar, resume and shard handling; and `impunity merge`.
+//! What `run`, `sweep` and `compare` share: the ensemble flags, the thread pool, the recorded
+//! command line, and running a plan into its directory; and `impunity merge`.
 
-use super::{CliError, Result, input};
-use impunity::ensemble::{
-    self, Assembled, EnsembleError, Options, Plan, Prepared, Progress, Shard, assemble, prepare,
-};
-use std::io::IsTerminal;
+use super::error::{Result, failed};
+use super::progress::Bar;
+use impunity::ensemble::{DirOptions, DirRun, Ensemble, MergeOptions, Plan, Results, Shard};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Flags of every command that runs an ensemble.
 #[derive(clap::Args, Clone)]
@@ -55,6 +52,23 @@ pub struct EnsembleArgs {
     pub command_line: Option<Vec<String>>,
 }
 
+impl EnsembleArgs {
+    /// The command line the outputs record.
+    pub fn command_line(&self) -> Vec<String> {
+        self.command_line
+            .clone()
+            .unwrap_or_else(recorded_command_line)
+    }
+
+    /// The pool of `--threads` worker threads the ensemble runs on.
+    pub fn pool(&self) -> Result<rayon::ThreadPool> {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(self.threads.unwrap_or(0))
+            .build()
+            .map_err(|e| failed(format!("cannot start worker threads: {e}")))
+    }
+}
+
 /// Flags that change where and how, not what: left out of the recorded command line so that
 /// a resumed, re-threaded, sharded or redirected run writes the same manifest.
 const NOT_RECORDED: [(&str, bool); 8] = [
@@ -90,82 +104,46 @@ pub fn recorded_command_line() -> Vec<String> {
     out
 }
 
-pub fn ens_err(e: EnsembleError) -> CliError {
-    match e {
-        EnsembleError::Input(m) => CliError::Input(m),
-        EnsembleError::Io(m) => CliError::Run(m),
-    }
-}
-
-/// Runs `plan` into `out`: prepares the directory (resume and shard checks), runs the missing
-/// units on a pool of `--threads` threads with a progress bar, then (unless a shard) assembles
-/// the outputs. Returns `None` for a shard.
-pub fn execute(
-    plan: &Plan,
-    a: &EnsembleArgs,
-    out: &Path,
-    keep_outcomes: bool,
-) -> Result<Option<Assembled>> {
+/// Runs `plan` into `out` on a pool of `--threads` threads with a progress bar: resume and
+/// shard as the flags say, then (unless a shard) the outputs are assembled. Returns `None`
+/// when there is nothing more to say (a shard, or a finished run resumed).
+pub fn execute(plan: Plan, a: &EnsembleArgs, out: &Path) -> Result<Option<Results>> {
     if a.mpi {
         #[cfg(feature = "mpi")]
-        return super::mpi::execute(plan, a, out, keep_outcomes);
+        return super::mpi::execute(plan, a, out);
         #[cfg(not(feature = "mpi"))]
-        return Err(input(
+        return Err(super::error::input(
             "--mpi: this impunity was built without MPI (cargo build --profile mpi --features mpi)",
         ));
     }
-    let shard = a
-        .shard
-        .as_deref()
-        .map(Shard::parse)
-        .transpose()
-        .map_err(input)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(a.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| CliError::Run(format!("cannot start worker threads: {e}")))?;
-    let command_line = a.command_line.clone().unwrap_or_else(recorded_command_line);
-    ensemble::claim_dir(out, a.resume, a.force).map_err(ens_err)?;
-    let state = prepare(plan, out, shard, a.resume, command_line.clone()).map_err(ens_err)?;
-    if state == Prepared::Complete {
-        say_nothing_to_do(out);
-        return Ok(None);
-    }
-    let (count, todo) = ensemble::pending_units(plan, out, shard).map_err(ens_err)?;
-    if count.already > 0 {
-        eprintln!(
-            "resuming: {} of {} units already on disk",
-            count.already, count.owned
-        );
-    }
-    let bar = Bar::new(todo.len() as u64, plan.ticks, a.quiet);
-    pool.install(|| ensemble::run_these(plan, out, &todo, &|p| bar.progress(p)))
-        .map_err(ens_err)?;
-    bar.finish();
-    if let Some(s) = shard {
-        eprintln!(
-            "shard {s}: {} units in {}; combine the shards with `impunity merge DIR... --out OUT`",
-            count.owned,
-            out.display()
-        );
-        return Ok(None);
-    }
-    assemble_in_place(plan, out, keep_outcomes, command_line).map(Some)
-}
-
-/// Writes the final outputs of a run whose parts are all in `out` (one process, or MPI rank 0).
-pub fn assemble_in_place(
-    plan: &Plan,
-    out: &Path,
-    keep_outcomes: bool,
-    command_line: Vec<String>,
-) -> Result<Assembled> {
-    let opts = Options {
-        keep_outcomes,
-        command_line,
-        ..Options::default()
+    let shard = a.shard.as_deref().map(Shard::parse).transpose()?;
+    let pool = a.pool()?;
+    let opts = DirOptions {
+        resume: a.resume,
+        force: a.force,
+        shard,
+        command_line: a.command_line(),
+        keep_parts: false,
     };
-    assemble(plan, &[out.to_path_buf()], out, &opts).map_err(ens_err)
+    let bar = Bar::new(plan.ticks(), a.quiet);
+    let ensemble = Ensemble::new(plan);
+    let run = pool.install(|| ensemble.run_in(out, &opts, &|p| bar.progress(p)));
+    bar.finish();
+    match run? {
+        DirRun::Done(results) => Ok(Some(results)),
+        DirRun::Shard { units } => {
+            eprintln!(
+                "shard {}: {units} units in {}; combine the shards with `impunity merge DIR... --out OUT`",
+                shard.expect("a shard ran"),
+                out.display()
+            );
+            Ok(None)
+        }
+        DirRun::AlreadyComplete => {
+            say_nothing_to_do(out);
+            Ok(None)
+        }
+    }
 }
 
 /// Says that `out` already holds this very run (a `--resume` of a finished run).
@@ -174,85 +152,6 @@ pub fn say_nothing_to_do(out: &Path) {
         "{} already holds the finished outputs of this run; nothing to do",
         out.display()
     );
-}
-
-/// The progress bar of an ensemble on stderr: ticks run (over every replicate), replicates
-/// done, rate and time left. Hidden with `--quiet` or when stderr is not a terminal; otherwise
-/// it appears once the run has lasted a second, so that short runs print nothing.
-pub struct Bar {
-    bar: indicatif::ProgressBar,
-    live: bool,
-    shown: AtomicBool,
-    units: u64,
-    units_done: AtomicU64,
-    #[cfg_attr(not(feature = "mpi"), allow(dead_code))]
-    ticks: u64,
-}
-
-impl Bar {
-    /// A bar for `units` replicates of `ticks` ticks each.
-    pub fn new(units: u64, ticks: u32, quiet: bool) -> Bar {
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(units * u64::from(ticks)),
-            indicatif::ProgressDrawTarget::hidden(),
-        );
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "[{bar:20}] {human_pos}/{human_len} ticks, {msg}, {per_sec}, {eta} left",
-            )
-            .expect("valid template")
-            .progress_chars("=> "),
-        );
-        let b = Bar {
-            bar,
-            live: !quiet && std::io::stderr().is_terminal(),
-            shown: AtomicBool::new(false),
-            units,
-            units_done: AtomicU64::new(0),
-            ticks: u64::from(ticks),
-        };
-        b.bar.set_message(b.replicates(0));
-        b
-    }
-
-    fn replicates(&self, done: u64) -> String {
-        format!("{done}/{} reps", self.units)
-    }
-
-    fn show_if_slow(&self) {
-        if self.live
-            && !self.shown.load(Ordering::Relaxed)
-            && self.bar.elapsed() >= std::time::Duration::from_secs(1)
-            && !self.shown.swap(true, Ordering::Relaxed)
-        {
-            self.bar
-                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        }
-    }
-
-    /// What [`ensemble::run_these`] reports.
-    pub fn progress(&self, p: Progress) {
-        match p {
-            Progress::Tick => self.bar.inc(1),
-            Progress::Unit => {
-                let done = self.units_done.fetch_add(1, Ordering::Relaxed) + 1;
-                self.bar.set_message(self.replicates(done));
-            }
-        }
-        self.show_if_slow();
-    }
-
-    /// A unit run elsewhere (another MPI rank) has arrived whole.
-    #[cfg_attr(not(feature = "mpi"), allow(dead_code))]
-    pub fn remote_unit(&self) {
-        self.bar.inc(self.ticks);
-        self.progress(Progress::Unit);
-    }
-
-    /// Clears the bar.
-    pub fn finish(&self) {
-        self.bar.finish_and_clear();
-    }
 }
 
 #[derive(clap::Args)]
@@ -273,27 +172,16 @@ pub struct MergeArgs {
 
 /// `impunity merge`.
 pub fn merge(a: MergeArgs) -> Result<()> {
-    let plan = ensemble::read_plan(&a.dirs[0]).map_err(ens_err)?;
-    // Writing into one of the shard directories is allowed (it holds only part files).
-    let same = |d: &PathBuf| match (d.canonicalize(), a.out.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
+    let opts = MergeOptions {
+        force: a.force,
+        keep_parts: a.keep,
     };
-    if !a.dirs.iter().any(same) {
-        ensemble::claim_dir(&a.out, false, a.force).map_err(ens_err)?;
-    }
-    let command_line = ensemble::recorded_command_line(&a.dirs[0]).map_err(ens_err)?;
-    let opts = Options {
-        command_line,
-        remove_parts: !a.keep,
-        ..Options::default()
-    };
-    let done = assemble(&plan, &a.dirs, &a.out, &opts).map_err(ens_err)?;
+    let done = Ensemble::merge(&a.dirs, &a.out, &opts)?;
     println!(
         "merged {} shard(s), {} units; wrote {}",
         a.dirs.len(),
-        plan.units(),
-        list(&done.files)
+        done.plan().units(),
+        list(done.files())
     );
     Ok(())
 }

@@ -1,8 +1,9 @@
 //! Turning a SCENARIO argument (a preset name or a file path) and `--set` overrides into a
 //! validated scenario. Every subcommand that takes a scenario goes through [`load_scenario`].
 
-use super::{CliError, Result, input};
-use impunity::scenario::{ScenarioError, keys};
+use super::error::{CliError, Result, input};
+use super::scenario_api::{check_key, nearest, with_values};
+use impunity::scenario::ScenarioError;
 use impunity::{Scenario, presets};
 use std::path::Path;
 
@@ -28,7 +29,7 @@ pub fn unknown_preset(spec: &str, or_file: bool) -> CliError {
     if or_file {
         m.push_str(" and no such file");
     }
-    if let Some(best) = impunity::scenario::nearest(spec, names.iter().map(|s| s.as_str())) {
+    if let Some(best) = nearest(spec, names.iter().map(|s| s.as_str())) {
         m.push_str(&format!("; did you mean `{best}`?"));
     }
     m.push_str(" (`impunity presets` lists the presets)");
@@ -47,14 +48,13 @@ pub fn apply_sets(base: Scenario, sets: &[String]) -> Result<Scenario> {
             .split_once('=')
             .ok_or_else(|| input(format!("--set {kv}: expected key.path=value")))?;
         let k = k.trim();
-        keys::check_path(&base, k).map_err(|e| input(format!("--set {kv}: {e}")))?;
-        changes.push((k.to_string(), parse_value(v.trim())));
+        check_key(&base, k).map_err(|e| input(format!("--set {kv}: {e}")))?;
+        changes.push((k.to_string(), v.trim().to_string()));
     }
     for (k, _) in &changes {
         warn_if_timeline_changes(&base, k);
     }
-    base.with_changes(changes.iter().map(|(k, v)| (k.as_str(), v.clone())))
-        .map_err(|e| input(format!("{}: {e}", blame(&e, sets))))
+    with_values(&base, &changes).map_err(|e| input(format!("{}: {e}", blame(&e, sets))))
 }
 
 /// Tells the user (stderr) that a key given on the command line (`--set`, `--vary`,
@@ -101,15 +101,6 @@ fn blame(e: &ScenarioError, sets: &[String]) -> String {
         .join(", ")
 }
 
-/// A command-line value as TOML: a number, boolean, array, inline table or `inf`, else a
-/// plain string (so `--set rules=netlogo` needs no quotes).
-pub fn parse_value(v: &str) -> toml::Value {
-    match format!("x = {v}").parse::<toml::Table>() {
-        Ok(mut t) if t.len() == 1 => t.remove("x").expect("parsed key"),
-        _ => toml::Value::String(v.to_string()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,19 +137,5 @@ mod tests {
             "--set communities.citizens.share=0.5: communities: shares sum to 0.5, not 1"
         );
         assert_eq!(err(&["ticks"]), "--set ticks: expected key.path=value");
-    }
-
-    #[test]
-    fn values_are_toml_or_plain_strings() {
-        assert_eq!(parse_value("0.5"), toml::Value::Float(0.5));
-        assert_eq!(parse_value("inf"), toml::Value::Float(f64::INFINITY));
-        assert_eq!(
-            parse_value("netlogo"),
-            toml::Value::String("netlogo".into())
-        );
-        assert_eq!(
-            parse_value("1\ny = 2"),
-            toml::Value::String("1\ny = 2".into())
-        );
     }
 }

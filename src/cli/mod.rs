@@ -1,32 +1,30 @@
-//! Command-line parsing and the subcommands.
+//! Command-line parsing and the subcommands, built on the library's public API alone.
+//!
+//! `main` parses the command line and calls [`run`]; every error comes back as a [`CliError`]
+//! (`src/cli/error.rs` words the library's errors with the flags and picks the exit code), and
+//! `main` prints it.
 
 mod chart;
+mod compare;
 mod ensemble;
+mod error;
 mod load;
 #[cfg(feature = "mpi")]
 mod mpi;
+mod progress;
+mod report;
 mod run;
+mod scenario_api;
 mod scenario_cmds;
 mod sweep;
+
+use error::Result;
 
 use clap::{Parser, Subcommand};
 use impunity::presets;
 use std::process::ExitCode;
 
-/// What went wrong, and which exit code it deserves.
-pub enum CliError {
-    /// Bad input: usage, scenario, arguments (exit 2).
-    Input(String),
-    /// Failure while running (exit 1).
-    Run(String),
-}
-
-pub type Result<T> = std::result::Result<T, CliError>;
-
-pub fn input(m: impl Into<String>) -> CliError {
-    CliError::Input(m.into())
-}
-
+/// The command line.
 #[derive(Parser)]
 #[command(
     name = "impunity",
@@ -40,7 +38,7 @@ pub fn input(m: impl Into<String>) -> CliError {
         impunity compare central-mali-2018 --variant accountable:policy.impunity=0.2 --replicates 50\n\n\
         Ensembles: docs/ensembles.md (resume, shards and merge, Slurm, MPI).\n\nExit codes: 0 success, 2 bad input, 1 failure while running."
 )]
-struct Cli {
+pub struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -89,7 +87,7 @@ enum Command {
         after_help = "Example:\n  impunity compare central-mali-2018 --variant accountable:policy.impunity=0.2 \
             --replicates 50"
     )]
-    Compare(sweep::CompareArgs),
+    Compare(compare::CompareArgs),
     /// Combine shard directories (written with --shard K/N) into the outputs of one run.
     #[command(
         after_help = "Example:\n  impunity run epstein-run2 --replicates 100 --shard 0/2 --out s0\n  \
@@ -104,38 +102,23 @@ enum Command {
     Init(scenario_cmds::InitArgs),
 }
 
-/// Parses the command line, runs, prints errors, returns the exit code.
-pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match dispatch(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(CliError::Input(m)) => {
-            eprintln!("error: {m}");
-            ExitCode::from(2)
-        }
-        Err(CliError::Run(m)) => {
-            eprintln!("error: {m}");
-            ExitCode::from(1)
-        }
-    }
-}
-
-fn dispatch(cli: Cli) -> Result<()> {
+/// Runs the command; the exit code of success, or the error to report.
+pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Presets => {
             let width = presets::names().map(str::len).max().unwrap_or(0);
             for p in presets::ALL {
                 println!("{:width$}  {}", p.name, p.summary);
             }
-            Ok(())
         }
-        Command::Run(a) => run::run(a),
-        Command::Sweep(a) => sweep::sweep(a),
-        Command::Compare(a) => sweep::compare(a),
-        Command::Merge(a) => ensemble::merge(a),
-        Command::Chart(a) => chart::chart(a),
-        Command::Validate(a) => scenario_cmds::validate(a),
-        Command::Show(a) => scenario_cmds::show(a),
-        Command::Init(a) => scenario_cmds::init(a),
+        Command::Run(a) => run::run(a)?,
+        Command::Sweep(a) => sweep::sweep(a)?,
+        Command::Compare(a) => compare::compare(a)?,
+        Command::Merge(a) => ensemble::merge(a)?,
+        Command::Chart(a) => chart::chart(a)?,
+        Command::Validate(a) => scenario_cmds::validate(a)?,
+        Command::Show(a) => scenario_cmds::show(a)?,
+        Command::Init(a) => scenario_cmds::init(a)?,
     }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,49 +1,50 @@
 //! `--mpi`: an ensemble split across MPI ranks (feature `mpi`).
 //!
-//! Rank 0 prepares the output directory (resume checks included) and broadcasts which units
-//! remain; the k-th remaining unit goes to rank k mod P. Every rank runs its units on its own
-//! rayon pool; ranks other than 0 send each finished part to rank 0 as soon as it is done
-//! (through a bounded channel to their main thread, the only one that calls MPI), and rank 0
-//! stores them beside its own, then assembles the outputs exactly as a single process would.
-//! Parts are the same bytes whichever rank makes them, so the outputs are identical to a
-//! single-process run.
+//! Rank 0 opens the output directory ([`Ensemble::open`]: claim, resume checks) and broadcasts
+//! which units remain; the k-th remaining unit goes to rank k mod P. Every rank runs its units
+//! on its own rayon pool; ranks other than 0 send each finished part ([`Ensemble::run_part`])
+//! to rank 0 as soon as it is done (through a bounded channel to their main thread, the only
+//! one that calls MPI), and rank 0 stores them beside its own ([`Job::store`]), then finishes
+//! the job exactly as a single process would. Parts are the same bytes whichever rank makes
+//! them, so the outputs are identical to a single-process run.
 
-use super::ensemble::{
-    Bar, EnsembleArgs, assemble_in_place, ens_err, recorded_command_line, say_nothing_to_do,
-};
-use super::{CliError, Result, input};
-use impunity::ensemble::{self, Assembled, Plan, Prepared, prepare};
+use super::ensemble::{EnsembleArgs, say_nothing_to_do};
+use super::error::{CliError, Result, failed, input};
+use super::progress::Bar;
+use impunity::ensemble::{DirOptions, DirRun, Ensemble, EnsembleError, Job, Plan, Results};
 use mpi::traits::*;
 use rayon::prelude::*;
 use std::path::Path;
 
-pub fn execute(
-    plan: &Plan,
-    a: &EnsembleArgs,
-    out: &Path,
-    keep_outcomes: bool,
-) -> Result<Option<Assembled>> {
+pub fn execute(plan: Plan, a: &EnsembleArgs, out: &Path) -> Result<Option<Results>> {
     if a.shard.is_some() {
         return Err(input(
             "--mpi and --shard do not mix: MPI ranks are the shards",
         ));
     }
     let (universe, _) = mpi::initialize_with_threading(mpi::Threading::Funneled)
-        .ok_or_else(|| CliError::Run("MPI was already initialised".into()))?;
+        .ok_or_else(|| failed("MPI was already initialised"))?;
     let world = universe.world();
     let rank = world.rank();
     let size = world.size() as u64;
     let root = world.process_at_rank(0);
-    let command_line = a.command_line.clone().unwrap_or_else(recorded_command_line);
+    let ensemble = Ensemble::new(plan);
+    let opts = DirOptions {
+        resume: a.resume,
+        force: a.force,
+        shard: None,
+        command_line: a.command_line(),
+        keep_parts: false,
+    };
 
     // 0: ready, 1: already complete, 2: refused.
     let mut status = [0u8; 1];
-    let mut refused = None;
+    let mut job: Option<Job<'_>> = None;
+    let mut refused: Option<EnsembleError> = None;
     if rank == 0 {
-        let claimed = ensemble::claim_dir(out, a.resume, a.force);
-        match claimed.and_then(|()| prepare(plan, out, None, a.resume, command_line.clone())) {
-            Ok(Prepared::Ready) => {}
-            Ok(Prepared::Complete) => status[0] = 1,
+        match ensemble.open(out, &opts) {
+            Ok(Some(j)) => job = Some(j),
+            Ok(None) => status[0] = 1,
             Err(e) => {
                 status[0] = 2;
                 refused = Some(e);
@@ -58,17 +59,16 @@ pub fn execute(
             }
             return Ok(None);
         }
-        (2, Some(e)) => return Err(ens_err(e)),
+        (2, Some(e)) => return Err(e.into()),
         (2, None) => return Err(input(format!("rank {rank}: rank 0 refused the run"))),
         _ => {}
     }
 
-    let units = plan.units() as usize;
+    let units = ensemble.plan().units() as usize;
     let mut done = vec![0u8; units];
-    if rank == 0 {
-        let (_, todo) = ensemble::pending_units(plan, out, None).map_err(ens_err)?;
+    if let Some(job) = &job {
         done.fill(1);
-        for u in todo {
+        for &u in job.pending() {
             done[u as usize] = 0;
         }
     }
@@ -82,19 +82,16 @@ pub fn execute(
         .filter(|(i, _)| *i as u64 % size == rank as u64)
         .map(|(_, &u)| u)
         .collect();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(a.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| CliError::Run(format!("cannot start worker threads: {e}")))?;
+    let pool = a.pool()?;
 
-    if rank != 0 {
+    let Some(job) = job else {
+        // Ranks other than 0: run, and send each part to rank 0.
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2 * pool.current_num_threads());
         std::thread::scope(|sc| {
             sc.spawn(|| {
                 pool.install(|| {
                     mine.par_iter().with_max_len(1).for_each_with(tx, |tx, &u| {
-                        let (p, r) = plan.unit(u);
-                        tx.send(ensemble::run_part(plan, p, r))
+                        tx.send(ensemble.run_part(u))
                             .expect("the main thread receives until the end");
                     })
                 })
@@ -104,23 +101,26 @@ pub fn execute(
             }
         });
         return Ok(None);
-    }
+    };
 
     let remote = todo.len() - mine.len();
-    let bar = Bar::new(todo.len() as u64, plan.ticks, a.quiet);
+    let bar = Bar::new(ensemble.plan().ticks(), a.quiet);
+    bar.start(todo.len() as u64);
     std::thread::scope(|sc| -> Result<()> {
-        let local = sc
-            .spawn(|| pool.install(|| ensemble::run_these(plan, out, &mine, &|p| bar.progress(p))));
+        let local = sc.spawn(|| pool.install(|| job.run_units(&mine, &|p| bar.progress(p))));
         for _ in 0..remote {
             let (bytes, _) = world.any_process().receive_vec::<u8>();
-            ensemble::store_part(plan, out, &bytes).map_err(ens_err)?;
+            job.store(&bytes)?;
             bar.remote_unit();
         }
         local
             .join()
-            .map_err(|_| CliError::Run("a worker thread panicked".into()))?
-            .map_err(ens_err)
+            .map_err(|_| CliError::Run("a worker thread panicked".into()))??;
+        Ok(())
     })?;
     bar.finish();
-    assemble_in_place(plan, out, keep_outcomes, command_line).map(Some)
+    match job.finish()? {
+        DirRun::Done(results) => Ok(Some(results)),
+        DirRun::Shard { .. } | DirRun::AlreadyComplete => Ok(None),
+    }
 }

@@ -1,10 +1,11 @@
 //! `impunity run`.
 
 use super::ensemble::{EnsembleArgs, execute, list};
+use super::error::{Result, input};
 use super::load::load_scenario;
-use super::{Result, input};
+use super::report::ConflictReport;
 use impunity::Scenario;
-use impunity::ensemble::{Assembled, Plan};
+use impunity::ensemble::{Plan, Results};
 use impunity::output::Manifest;
 use std::path::{Path, PathBuf};
 
@@ -50,13 +51,12 @@ pub fn run(mut a: RunArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("out").join(&scenario.name));
-    let plan =
-        Plan::single(scenario.clone(), a.ens.seed, a.ens.replicates, ticks).map_err(input)?;
-    let Some(done) = execute(&plan, &a.ens, &out, false)? else {
+    let plan = Plan::single(scenario.clone(), a.ens.seed, a.ens.replicates, ticks)?;
+    let Some(done) = execute(plan, &a.ens, &out)? else {
         return Ok(());
     };
-    print_report(&scenario, &plan, &done);
-    println!("wrote {}", list(&done.files));
+    print_report(&scenario, &done);
+    println!("wrote {}", list(done.files()));
     // Charts hook (src/cli/chart.rs): snapshots, sparkline summary, charts from the files.
     super::chart::after_run(&out, &scenario, a.ens.seed, ticks, &a.charts)?;
     Ok(())
@@ -98,7 +98,7 @@ fn rerun(path: &Path) -> Result<Rerun> {
     let scenario = Scenario::from_toml_str(&m.scenario_toml, &file.display().to_string())
         .map_err(|e| input(format!("--from: the scenario recorded in {e}")))?;
     if let Some(fp) = &m.fingerprint {
-        let plan = Plan::single(scenario.clone(), m.seed, m.replicates, m.ticks).map_err(input)?;
+        let plan = Plan::single(scenario.clone(), m.seed, m.replicates, m.ticks)?;
         if plan.fingerprint() != *fp {
             return Err(input(format!(
                 "--from {}: written by impunity {}, whose scenario no longer reads back the \
@@ -118,49 +118,38 @@ fn rerun(path: &Path) -> Result<Rerun> {
     })
 }
 
-/// The text summary of a plain run: the conflict report, or one line per replicate of
-/// Epstein's outburst statistics.
-fn print_report(s: &Scenario, plan: &Plan, done: &Assembled) {
-    let p = &done.points[0];
+/// The text summary of a plain run: the conflict report, or one line per replicate (the first
+/// 20; beyond, the first 10 and the mean) of Epstein's outburst statistics.
+fn print_report(s: &Scenario, done: &Results) {
+    let p = &done.points()[0];
+    let n = p.replicates();
     if impunity::model::is_conflict(s) {
-        println!(
-            "{}",
-            impunity::report::ConflictReport::from_sums(
-                s,
-                p.replicates,
-                plan.outcome_names(),
-                &p.outcome_sums
-            )
-        );
+        let names = done.plan().outcome_names();
+        println!("{}", ConflictReport::new(s, names, p));
         return;
     }
-    println!(
-        "{} ({}), {} replicate(s)",
-        s.name,
-        s.rules.label(),
-        p.replicates
-    );
+    println!("{} ({}), {} replicate(s)", s.name, s.rules.label(), n);
     println!(
         "{:>9}  {:>11}  {:>9}  {:>9}",
         "replicate", "peak active", "outbursts", "ticks>50"
     );
     // Outcomes 0..4: peak_active, peak_tick, outbursts, ticks_above_50.
-    let shown = if p.replicates > 20 { 10 } else { p.head.len() };
-    for (r, o) in p.head.iter().take(shown).enumerate() {
+    let shown = if n > 20 { 10 } else { n };
+    for r in 0..shown {
+        let o = p.replicate(r);
         println!(
             "{:>9}  {:>6} @{:<4}  {:>9}  {:>9}",
             r, o[0], o[1], o[2], o[3]
         );
     }
-    if p.replicates > 20 {
+    if n > 20 {
         println!("{:>9}", "…");
-        let n = p.replicates as f64;
         println!(
             "{:>9}  {:>11.1}  {:>9.2}  {:>9.1}",
             "mean",
-            p.outcome_sums[0] / n,
-            p.outcome_sums[2] / n,
-            p.outcome_sums[3] / n
+            p.mean(0),
+            p.mean(2),
+            p.mean(3)
         );
     }
 }

@@ -1,10 +1,11 @@
 //! `impunity validate`, `impunity show` and `impunity init`: the commands around scenario
 //! files.
 
+use super::error::{CliError, Result, input};
 use super::load::{load_scenario, unknown_preset};
-use super::{CliError, Result, input};
+use super::scenario_api::human_bytes;
 use impunity::presets;
-use impunity::scenario::{Scenario, human_bytes};
+use impunity::scenario::Scenario;
 use std::path::{Path, PathBuf};
 
 /// The starter scenario `impunity init` writes (its `name` line is replaced).

@@ -1,40 +1,39 @@
-//! Experimental designs: which scenario variants (points) an ensemble runs.
+//! Experimental designs: which scenario variants (points) a sweep runs.
 //!
-//! A `--vary KEY=SPEC` names a scenario key (checked like `--set`, with a suggestion for a
-//! misspelt key) and its values: a list `0,0.25,0.5` or a range `START:END:COUNT` of COUNT
-//! evenly spaced values including both ends. A full factorial [`grid`] crosses every value of
-//! every key, the first `--vary` varying slowest. A Latin hypercube ([`lhs`]) draws N points in
-//! the box of the ranges `START:END`, one per stratum of each key, from a generator seeded by
-//! the master seed alone ([`crate::rng::design_rng`]).
+//! A [`Vary`] (`--vary KEY=SPEC` on the command line) names a scenario key and its values: a
+//! list `0,0.25,0.5` or a range `START:END:COUNT` of COUNT evenly spaced values including both
+//! ends. A full factorial [`Design::Grid`] crosses every value of every key, the first varying
+//! slowest. A Latin hypercube ([`Design::Lhs`]) draws N points in the box of the ranges
+//! `START:END`, one per stratum of each key, from a generator seeded by the master seed alone
+//! (`src/rng.rs`). [`points`] makes the points of a design from a base scenario.
 //!
 //! ```
-//! use impunity::ensemble::design::{Vary, grid};
-//! let a = Vary::parse("policy.impunity=0,0.5,1").unwrap();
-//! let b = Vary::parse("ticks=10:30:3").unwrap();
-//! assert_eq!(b.labels(), ["10", "20", "30"]);
-//! let points = grid(&[a, b]).unwrap();
-//! assert_eq!(points.len(), 9);
-//! assert_eq!(points[1], vec![("policy.impunity".to_string(), toml::Value::Integer(0)),
-//!                            ("ticks".to_string(), toml::Value::Integer(20))]);
+//! use impunity::ensemble::design::{Design, Vary, points};
+//! let base = impunity::presets::get("central-mali-2018").unwrap();
+//! let vary = [Vary::parse("policy.impunity=0,0.5,1").unwrap(),
+//!             Vary::parse("policy.amnesty.scope=0:1:3").unwrap()];
+//! assert_eq!(vary[1].labels(), ["0", "0.5", "1"]);
+//! let p = points(&base, &vary, Design::Grid, 1).unwrap();
+//! assert_eq!(p.len(), 9);
+//! assert_eq!(p[1].tags, ["0", "0.5"]);
+//! assert_eq!(p[1].scenario.policy.amnesty.scope, 0.5);
 //! ```
 
+use super::Point;
 use crate::output::fmt_value;
-use crate::scenario::{Scenario, keys};
+use crate::scenario::{Scenario, ScenarioError, keys};
 use rand::RngExt;
 
-/// The values one `--vary` gives a key.
+/// The values one [`Vary`] gives a key.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Values {
+enum Values {
     /// An explicit list.
     List(Vec<toml::Value>),
     /// `start:end:count`: `count` evenly spaced values from `start` to `end` (for a Latin
     /// hypercube, `start:end` with no count, the count being ignored if given).
     Range {
-        /// First value.
         start: f64,
-        /// Last value.
         end: f64,
-        /// How many values (None when not given).
         count: Option<u64>,
     },
 }
@@ -42,26 +41,107 @@ pub enum Values {
 /// One varied key and its values.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Vary {
-    /// The key path, e.g. `policy.impunity`.
-    pub key: String,
-    /// Its values.
-    pub values: Values,
+    key: String,
+    values: Values,
 }
 
-/// A point of a design: (key, value) for every varied key, in `--vary` order.
-pub type Setting = Vec<(String, toml::Value)>;
+/// How the points of a sweep are made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Design {
+    /// Every combination of the values (a full factorial), the last key varying fastest.
+    Grid,
+    /// A Latin hypercube of `samples` points over the ranges.
+    Lhs {
+        /// Number of points.
+        samples: u64,
+    },
+}
+
+/// What is wrong with a design.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DesignError {
+    /// A varied key or its values (`spec` is the text given, or the key).
+    #[error("vary {spec}: {reason}")]
+    Vary {
+        /// The `KEY=SPEC` given, or the key.
+        spec: String,
+        /// What is wrong.
+        reason: VaryError,
+    },
+    /// A Latin hypercube of no points.
+    #[error("a Latin hypercube needs at least one sample")]
+    NoSamples,
+    /// A point's scenario is invalid.
+    #[error("point {index} ({setting}): {source}")]
+    Point {
+        /// The point.
+        index: usize,
+        /// Its values, `key=value, …`.
+        setting: String,
+        /// What is wrong with its scenario.
+        #[source]
+        source: Box<ScenarioError>,
+    },
+}
+
+/// What is wrong with one varied key.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VaryError {
+    /// No `=`.
+    #[error("expected key.path=values")]
+    Format,
+    /// Nothing after `=`.
+    #[error("no values")]
+    NoValues,
+    /// A range bound that is not a number.
+    #[error("`{0}` is not a number")]
+    NotANumber(String),
+    /// A range count that is not a whole number.
+    #[error("count `{0}` is not a whole number")]
+    BadCount(String),
+    /// A range of no values.
+    #[error("a range needs a count of at least 1")]
+    NoCount,
+    /// A range with more than three parts.
+    #[error("a range is START:END:COUNT")]
+    BadRange,
+    /// The key is not a key of the scenario.
+    #[error(transparent)]
+    Key(Box<ScenarioError>),
+    /// A grid over a range without a count.
+    #[error("a grid range needs a count (START:END:COUNT)")]
+    GridNeedsCount,
+    /// A Latin hypercube over a list.
+    #[error("a Latin hypercube needs a range START:END")]
+    LhsNeedsRange,
+}
+
+/// A point of a design: (key, value) for every varied key, in order.
+type Setting = Vec<(String, toml::Value)>;
 
 impl Vary {
     /// Parses `KEY=v1,v2,...` or `KEY=START:END:COUNT` (or `KEY=START:END` for a Latin
-    /// hypercube).
-    pub fn parse(spec: &str) -> Result<Vary, String> {
-        let (k, v) = spec
-            .split_once('=')
-            .ok_or_else(|| format!("--vary {spec}: expected key.path=values"))?;
+    /// hypercube). Values are TOML (numbers, booleans, arrays, …) or else plain strings.
+    ///
+    /// ```
+    /// use impunity::ensemble::design::Vary;
+    /// assert_eq!(Vary::parse("a=0:1:5").unwrap().labels(), ["0", "0.25", "0.5", "0.75", "1"]);
+    /// assert_eq!(Vary::parse("rules=paper,mesa").unwrap().labels(), ["paper", "mesa"]);
+    /// assert_eq!(Vary::parse("a=0:1:0").unwrap_err().to_string(),
+    ///            "vary a=0:1:0: a range needs a count of at least 1");
+    /// ```
+    pub fn parse(spec: &str) -> Result<Vary, DesignError> {
+        let err = |reason| DesignError::Vary {
+            spec: spec.to_string(),
+            reason,
+        };
+        let (k, v) = spec.split_once('=').ok_or_else(|| err(VaryError::Format))?;
         let key = k.trim().to_string();
         let v = v.trim();
         if v.is_empty() {
-            return Err(format!("--vary {spec}: no values"));
+            return Err(err(VaryError::NoValues));
         }
         let values = if v.contains(':') && !v.contains(',') {
             let parts: Vec<&str> = v.split(':').map(str::trim).collect();
@@ -69,7 +149,7 @@ impl Vary {
                 x.parse::<f64>()
                     .ok()
                     .filter(|f| f.is_finite())
-                    .ok_or_else(|| format!("--vary {spec}: `{x}` is not a number"))
+                    .ok_or_else(|| err(VaryError::NotANumber(x.to_string())))
             };
             match parts.as_slice() {
                 [a, b] => Values::Range {
@@ -80,11 +160,9 @@ impl Vary {
                 [a, b, c] => {
                     let count: u64 = c
                         .parse()
-                        .map_err(|_| format!("--vary {spec}: count `{c}` is not a whole number"))?;
+                        .map_err(|_| err(VaryError::BadCount(c.to_string())))?;
                     if count == 0 {
-                        return Err(format!(
-                            "--vary {spec}: a range needs a count of at least 1"
-                        ));
+                        return Err(err(VaryError::NoCount));
                     }
                     Values::Range {
                         start: num(a)?,
@@ -92,7 +170,7 @@ impl Vary {
                         count: Some(count),
                     }
                 }
-                _ => return Err(format!("--vary {spec}: a range is START:END:COUNT")),
+                _ => return Err(err(VaryError::BadRange)),
             }
         } else {
             Values::List(v.split(',').map(|x| parse_value(x.trim())).collect())
@@ -100,22 +178,29 @@ impl Vary {
         Ok(Vary { key, values })
     }
 
+    /// The varied key, e.g. `policy.impunity`.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
     /// Checks the key against `s` (an error names the nearest existing key).
-    pub fn check(&self, s: &Scenario) -> Result<(), String> {
-        keys::check_path(s, &self.key).map_err(|e| format!("--vary {}: {e}", self.key))
+    pub fn check(&self, s: &Scenario) -> Result<(), DesignError> {
+        keys::check_path(s, &self.key).map_err(|e| self.error(VaryError::Key(Box::new(e))))
+    }
+
+    fn error(&self, reason: VaryError) -> DesignError {
+        DesignError::Vary {
+            spec: self.key.clone(),
+            reason,
+        }
     }
 
     /// The values of a grid, as TOML (whole numbers of a range become integers).
-    pub fn grid_values(&self) -> Result<Vec<toml::Value>, String> {
+    fn grid_values(&self) -> Result<Vec<toml::Value>, DesignError> {
         match &self.values {
             Values::List(v) => Ok(v.clone()),
             Values::Range { start, end, count } => {
-                let n = count.ok_or_else(|| {
-                    format!(
-                        "--vary {}: a grid range needs a count (START:END:COUNT)",
-                        self.key
-                    )
-                })?;
+                let n = count.ok_or_else(|| self.error(VaryError::GridNeedsCount))?;
                 Ok((0..n)
                     .map(|i| {
                         let x = if n == 1 {
@@ -130,7 +215,8 @@ impl Vary {
         }
     }
 
-    /// The grid values as they appear in output columns.
+    /// The values of a grid as they appear in output columns (empty for a range without a
+    /// count).
     pub fn labels(&self) -> Vec<String> {
         self.grid_values()
             .unwrap_or_default()
@@ -141,7 +227,7 @@ impl Vary {
 }
 
 /// A number as TOML: an integer when whole (so integer keys accept it), else a float.
-pub fn number(x: f64) -> toml::Value {
+fn number(x: f64) -> toml::Value {
     if x.fract() == 0.0 && x.abs() < 9.0e15 {
         toml::Value::Integer(x as i64)
     } else {
@@ -150,7 +236,7 @@ pub fn number(x: f64) -> toml::Value {
 }
 
 /// A value as written in `points.csv`, `outcomes.csv` and `summary.csv`.
-pub fn label(v: &toml::Value) -> String {
+fn label(v: &toml::Value) -> String {
     match v {
         toml::Value::String(s) => s.clone(),
         toml::Value::Float(f) => fmt_value(*f),
@@ -160,15 +246,60 @@ pub fn label(v: &toml::Value) -> String {
 
 /// A command-line value as TOML: a number, boolean, array, inline table or `inf`, else a
 /// plain string (so `rules=netlogo` needs no quotes).
-pub fn parse_value(v: &str) -> toml::Value {
+fn parse_value(v: &str) -> toml::Value {
     match format!("x = {v}").parse::<toml::Table>() {
         Ok(mut t) if t.len() == 1 => t.remove("x").expect("parsed key"),
         _ => toml::Value::String(v.to_string()),
     }
 }
 
+/// The points of `design` over `vary`, each `base` with its values set (and validated), tagged
+/// with the values' labels. A Latin hypercube is drawn from `seed` alone.
+///
+/// ```
+/// use impunity::ensemble::design::{Design, Vary, points};
+/// let base = impunity::presets::get("epstein-run1").unwrap();
+/// let v = [Vary::parse("communities.citizens.legitimacy=0:1").unwrap()];
+/// let p = points(&base, &v, Design::Lhs { samples: 4 }, 7).unwrap();
+/// let mut strata: Vec<i64> = p.iter()
+///     .map(|p| (p.scenario.communities["citizens"].legitimacy * 4.0).floor() as i64).collect();
+/// strata.sort();
+/// assert_eq!(strata, [0, 1, 2, 3]);                                   // one per quarter
+/// assert_eq!(p, points(&base, &v, Design::Lhs { samples: 4 }, 7).unwrap()); // same seed
+/// ```
+pub fn points(
+    base: &Scenario,
+    vary: &[Vary],
+    design: Design,
+    seed: u64,
+) -> Result<Vec<Point>, DesignError> {
+    let settings = match design {
+        Design::Grid => grid(vary)?,
+        Design::Lhs { samples } => lhs(vary, samples, seed)?,
+    };
+    let mut points = Vec::with_capacity(settings.len());
+    for (index, set) in settings.iter().enumerate() {
+        let scenario = base
+            .with_changes(set.iter().map(|(k, v)| (k.as_str(), v.clone())))
+            .map_err(|source| DesignError::Point {
+                index,
+                setting: set
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", label(v)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                source: Box::new(source),
+            })?;
+        points.push(Point {
+            tags: set.iter().map(|(_, v)| label(v)).collect(),
+            scenario,
+        });
+    }
+    Ok(points)
+}
+
 /// The full factorial design: every combination, the last key varying fastest.
-pub fn grid(vary: &[Vary]) -> Result<Vec<Setting>, String> {
+fn grid(vary: &[Vary]) -> Result<Vec<Setting>, DesignError> {
     let mut points: Vec<Setting> = vec![Vec::new()];
     for v in vary {
         let vals = v.grid_values()?;
@@ -188,29 +319,15 @@ pub fn grid(vary: &[Vary]) -> Result<Vec<Setting>, String> {
 /// A Latin hypercube of `samples` points over the ranges of `vary` (each must be a range),
 /// drawn from [`crate::rng::design_rng`]`(seed)`: for each key in order, a random permutation
 /// of the `samples` strata, then for each point a uniform position inside its stratum.
-///
-/// ```
-/// use impunity::ensemble::design::{Vary, lhs};
-/// let v = [Vary::parse("policy.impunity=0:1").unwrap()];
-/// let p = lhs(&v, 4, 7).unwrap();
-/// let mut strata: Vec<i64> = p.iter()
-///     .map(|s| (s[0].1.as_float().unwrap() * 4.0).floor() as i64).collect();
-/// strata.sort();
-/// assert_eq!(strata, [0, 1, 2, 3]);            // one point per quarter
-/// assert_eq!(p, lhs(&v, 4, 7).unwrap());        // same seed, same design
-/// ```
-pub fn lhs(vary: &[Vary], samples: u64, seed: u64) -> Result<Vec<Setting>, String> {
+fn lhs(vary: &[Vary], samples: u64, seed: u64) -> Result<Vec<Setting>, DesignError> {
     if samples == 0 {
-        return Err("--samples must be at least 1".into());
+        return Err(DesignError::NoSamples);
     }
     let mut rng = crate::rng::design_rng(seed);
     let mut cols: Vec<Vec<f64>> = Vec::new();
     for v in vary {
         let Values::Range { start, end, .. } = v.values else {
-            return Err(format!(
-                "--vary {}: a Latin hypercube needs a range START:END",
-                v.key
-            ));
+            return Err(v.error(VaryError::LhsNeedsRange));
         };
         let mut perm: Vec<u64> = (0..samples).collect();
         for i in (1..perm.len()).rev() {
@@ -240,15 +357,43 @@ pub fn lhs(vary: &[Vary], samples: u64, seed: u64) -> Result<Vec<Setting>, Strin
 mod tests {
     use super::*;
 
+    fn reason(spec: &str) -> String {
+        match Vary::parse(spec).unwrap_err() {
+            DesignError::Vary { reason, .. } => reason.to_string(),
+            e => panic!("{e}"),
+        }
+    }
+
     #[test]
     fn bad_specs() {
-        assert!(Vary::parse("a=0:1:0").unwrap_err().contains("at least 1"));
-        assert!(Vary::parse("a").unwrap_err().contains("expected"));
-        assert!(Vary::parse("a=x:1:2").unwrap_err().contains("not a number"));
-        assert_eq!(
-            Vary::parse("a=0:1:5").unwrap().labels(),
-            ["0", "0.25", "0.5", "0.75", "1"]
-        );
+        assert!(reason("a=0:1:0").contains("at least 1"));
+        assert!(reason("a").contains("expected"));
+        assert!(reason("a=x:1:2").contains("not a number"));
         assert_eq!(Vary::parse("a=2:9:1").unwrap().labels(), ["2"]);
+    }
+
+    #[test]
+    fn grids_cross_values_first_key_slowest() {
+        let a = Vary::parse("policy.impunity=0,0.5,1").unwrap();
+        let b = Vary::parse("ticks=10:30:3").unwrap();
+        let g = grid(&[a, b]).unwrap();
+        assert_eq!(g.len(), 9);
+        assert_eq!(
+            g[1],
+            vec![
+                ("policy.impunity".to_string(), toml::Value::Integer(0)),
+                ("ticks".to_string(), toml::Value::Integer(20))
+            ]
+        );
+    }
+
+    #[test]
+    fn values_are_toml_or_plain_strings() {
+        assert_eq!(parse_value("0.5"), toml::Value::Float(0.5));
+        assert_eq!(parse_value("inf"), toml::Value::Float(f64::INFINITY));
+        assert_eq!(
+            parse_value("netlogo"),
+            toml::Value::String("netlogo".into())
+        );
     }
 }

@@ -28,16 +28,18 @@
 //! assert_eq!(v.len(), names.len());
 //! ```
 
-use crate::analysis::ActivitySummary;
 use crate::events::PerpetratorKind;
 use crate::model::{ConflictCounters, is_conflict};
 use crate::report::{ConflictTotals, FATES};
 use crate::run::ReplicateOutput;
 use crate::scenario::Scenario;
+use crate::stats::ActivitySummary;
+
+use super::PlanError;
 
 /// The outcome names of `s`, in column order (an error if its metrics are invalid).
-pub fn names(s: &Scenario) -> Result<Vec<String>, String> {
-    let metrics = crate::metrics::MetricSet::for_scenario(s)?;
+pub fn names(s: &Scenario) -> Result<Vec<String>, PlanError> {
+    let metrics = crate::metrics::MetricSet::for_scenario(s).map_err(PlanError::Metrics)?;
     let mut n: Vec<String> = ["peak_active", "peak_tick", "outbursts", "ticks_above_50"]
         .iter()
         .map(|x| x.to_string())

@@ -77,7 +77,7 @@ impl ArrestTable {
 
 /// P = 1 − exp(−k·f(C/A)).
 ///
-/// ```
+/// ```text
 /// use impunity::mechanisms::activation::arrest_probability;
 /// use impunity::rules::Ratio;
 /// // one cop, one active (oneself): P = 1 − e^−2.3 ≈ 0.9
@@ -196,6 +196,15 @@ mod tests {
         crate::mechanisms::legitimacy::refresh_grievance(&mut griev, &[0.8, 0.8], &[5.0, 0.0], 0.1);
         look_and_decide(&mut a, i, &p, &griev);
         assert_eq!(a.persons[i].status, Status::Active);
+    }
+
+    /// The example of `arrest_probability`'s doc.
+    #[test]
+    fn arrest_probability_example() {
+        // one cop, one active (oneself): P = 1 − e^−2.3 ≈ 0.9
+        assert!((arrest_probability(Ratio::Exact, 2.3, 1, 1) - 0.8997).abs() < 1e-4);
+        // with floor, more actives than cops means no risk at all
+        assert_eq!(arrest_probability(Ratio::Floor, 2.3, 3, 4), 0.0);
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! * the **per-tick scratch**: the tick's counts, the schedule, buffers reused every tick;
 //! * the **output settings**: which metrics it reports.
 //!
-//! The mechanisms live in [`crate::mechanisms`], one file each, as functions whose arguments
+//! The mechanisms live in `src/mechanisms/`, one file each, as functions whose arguments
 //! name what they read and write; [`Model::step`] calls them in order.
 
 mod agents;

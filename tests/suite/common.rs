@@ -33,6 +33,6 @@ pub fn trajectory(s: &Scenario, seed: u64, ticks: u32) -> Vec<impunity::metrics:
 
 /// Mean and standard error of the mean.
 pub fn mean_se(x: &[f64]) -> (f64, f64) {
-    let (m, sd) = impunity::analysis::mean_sd(x).expect("values");
+    let (m, sd) = impunity::stats::mean_sd(x).expect("values");
     (m, sd / (x.len() as f64).sqrt())
 }

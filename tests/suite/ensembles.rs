@@ -466,3 +466,64 @@ fn sweep_and_compare_formats() {
     );
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// The library's driver in memory writes, through `Results::write`, the very bytes the binary
+/// writes for the same comparison (the manifest recording the same command line), and its
+/// paired comparison as values matches `compare.csv`.
+#[test]
+fn a_comparison_in_memory_writes_what_the_binary_writes() {
+    use impunity::ensemble::{Ensemble, Plan, Point, no_progress};
+    let cli = tmpdir("lib-cli");
+    let lib = tmpdir("lib-mem");
+    let args = [
+        "compare",
+        "epstein-run1",
+        "--variant",
+        "low:communities.citizens.legitimacy=0.7",
+        "--ticks",
+        "12",
+        "--replicates",
+        "3",
+        "--seed",
+        "4",
+    ];
+    ok(&with_out(&args, &cli, &[]));
+    let base = impunity::presets::get("epstein-run1").unwrap();
+    let low = crate::common::preset_with(
+        "epstein-run1",
+        &[("communities.citizens.legitimacy", crate::common::f(0.7))],
+    );
+    let points = vec![
+        Point {
+            tags: vec!["baseline".into()],
+            scenario: base.clone(),
+        },
+        Point {
+            tags: vec!["low".into()],
+            scenario: low,
+        },
+    ];
+    let design = "compare --variant low:communities.citizens.legitimacy=0.7".to_string();
+    let plan = Plan::new(base, vec!["variant".into()], points, 4, 3, 12, design).unwrap();
+    let results = Ensemble::new(plan).run(&no_progress).unwrap();
+    let mut command_line = vec!["impunity".to_string()];
+    command_line.extend(args.iter().map(|a| a.to_string()));
+    results.write(&lib, command_line).unwrap();
+    let _ = std::fs::remove_dir_all(cli.join("charts"));
+    same_dirs(&cli, &lib);
+    let rows = results.comparison();
+    let text = std::fs::read_to_string(cli.join("compare.csv")).unwrap();
+    assert_eq!(text.lines().count(), 1 + rows.len());
+    let peak = &rows[results.outcome("peak_active").unwrap()];
+    let line = text.lines().nth(1).unwrap();
+    assert!(
+        line.starts_with(&format!(
+            "low,peak_active,3,{},{},",
+            impunity::output::fmt_value(peak.paired.baseline_mean),
+            impunity::output::fmt_value(peak.paired.variant_mean)
+        )),
+        "{line}"
+    );
+    let _ = std::fs::remove_dir_all(&cli);
+    let _ = std::fs::remove_dir_all(&lib);
+}

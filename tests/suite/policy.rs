@@ -11,7 +11,7 @@
 //! (docs/calibration.md, "Policy effects").
 
 use impunity::events::PerpetratorKind as Perp;
-use impunity::report::ConflictTotals;
+use impunity::run::ConflictTotals;
 use impunity::run::run_replicate;
 use impunity::{Scenario, presets};
 use std::sync::OnceLock;

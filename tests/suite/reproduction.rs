@@ -5,7 +5,7 @@
 //! figures are reported in docs/ODD.md.
 
 use super::common::*;
-use impunity::analysis::{OUTBURST_THRESHOLD, outbursts, waiting_times};
+use impunity::stats::{OUTBURST_THRESHOLD, outbursts, waiting_times};
 use impunity::{Model, presets};
 
 /// Outbursts after a burn-in: the first ticks hold the initial transient (everybody starts
@@ -13,7 +13,7 @@ use impunity::{Model, presets};
 /// stationary process.
 const BURN_IN: usize = 100;
 
-fn outbursts_of(ratio: &str, seed: u64, ticks: u32) -> Vec<impunity::analysis::Outburst> {
+fn outbursts_of(ratio: &str, seed: u64, ticks: u32) -> Vec<impunity::stats::Outburst> {
     let sc = preset_with("epstein-run2", &[("rules.ratio", s(ratio))]);
     let active: Vec<f64> = trajectory(&sc, seed, ticks)
         .iter()
@@ -215,7 +215,7 @@ fn peacekeepers_delay_genocide() {
         "slope {slope} ticks per unit density, only {:.1} standard errors",
         slope / se
     );
-    let sd = |v: &[f64]| impunity::analysis::mean_sd(v).unwrap().1;
+    let sd = |v: &[f64]| impunity::stats::mean_sd(v).unwrap().1;
     assert!(
         sd(&by_density[2]) > sd(&by_density[0]),
         "spread does not rise with peacekeepers"

@@ -1,0 +1,128 @@
+//! `impunity compare`.
+
+use super::ensemble::{EnsembleArgs, execute, list};
+use super::error::{CliError, Result, input};
+use super::load::{apply_sets, load_scenario};
+use impunity::ensemble::{Plan, Point};
+use impunity::output::fmt_value;
+use std::path::Path;
+
+#[derive(clap::Args)]
+pub struct CompareArgs {
+    /// Preset name or scenario file (the baseline).
+    scenario: String,
+    /// A variant: `NAME:KEY=VALUE[,KEY=VALUE...]` (repeatable), run on the baseline's seeds.
+    #[arg(long = "variant", value_name = "NAME:KEY=VALUE,...", required = true)]
+    variant: Vec<String>,
+    #[command(flatten)]
+    ens: EnsembleArgs,
+}
+
+/// Splits `k=v,k=v` on the commas that start a new `key=` (so array values keep theirs).
+fn split_sets(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for piece in s.split(',') {
+        match out.last_mut() {
+            Some(last) if !piece.contains('=') => {
+                last.push(',');
+                last.push_str(piece);
+            }
+            _ => out.push(piece.to_string()),
+        }
+    }
+    out
+}
+
+pub fn compare(a: CompareArgs) -> Result<()> {
+    let base = load_scenario(&a.scenario, &a.ens.set)?;
+    let mut points = vec![Point {
+        tags: vec!["baseline".into()],
+        scenario: base.clone(),
+    }];
+    for v in &a.variant {
+        let (name, sets) = v
+            .split_once(':')
+            .filter(|(n, s)| !n.trim().is_empty() && s.contains('='))
+            .ok_or_else(|| {
+                input(format!(
+                    "--variant {v}: expected NAME:KEY=VALUE[,KEY=VALUE]"
+                ))
+            })?;
+        let name = name.trim();
+        if points.iter().any(|p| p.tags[0] == name) {
+            return Err(input(format!("--variant {v}: the name `{name}` is taken")));
+        }
+        let scenario = apply_sets(base.clone(), &split_sets(sets)).map_err(|e| match e {
+            CliError::Input(m) => input(format!("--variant {name}: {m}")),
+            other => other,
+        })?;
+        points.push(Point {
+            tags: vec![name.to_string()],
+            scenario,
+        });
+    }
+    let design_text = format!("compare --variant {}", a.variant.join(" --variant "));
+    let ticks = a.ens.ticks.unwrap_or(base.ticks);
+    let out = a
+        .ens
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("out").join(format!("{}-compare", base.name)));
+    let plan = Plan::new(
+        base,
+        vec!["variant".into()],
+        points,
+        a.ens.seed,
+        a.ens.replicates,
+        ticks,
+        design_text,
+    )?;
+    let Some(done) = execute(plan, &a.ens, &out)? else {
+        return Ok(());
+    };
+    println!(
+        "Paired differences (variant - baseline), {} replicates on the same seeds; 95% t-intervals.",
+        done.plan().replicates()
+    );
+    println!(
+        "var ratio = var(b) + var(v) over var(v - b): what pairing saves over independent seeds."
+    );
+    let mut current = String::new();
+    for r in done.comparison() {
+        let p = &r.paired;
+        if p.diff_sd == 0.0 && p.diff_mean == 0.0 {
+            continue;
+        }
+        if r.variant != current {
+            current = r.variant.clone();
+            println!(
+                "\n{:<34} {:>10} {:>10} {:>10} {:>23} {:>6} {:>9}",
+                format!("{current} vs baseline"),
+                "baseline",
+                "variant",
+                "diff",
+                "95% CI",
+                "lower",
+                "var ratio"
+            );
+        }
+        let ratio = if p.diff_sd > 0.0 {
+            fmt_value((p.unpaired_var / (p.diff_sd * p.diff_sd) * 100.0).round() / 100.0)
+        } else {
+            "-".into()
+        };
+        println!(
+            "{:<34} {:>10.3} {:>10.3} {:>10.3} {:>23} {:>5.0}% {:>9}",
+            r.outcome,
+            p.baseline_mean,
+            p.variant_mean,
+            p.diff_mean,
+            format!("[{:.3}, {:.3}]", p.ci_low, p.ci_high),
+            p.share_lower * 100.0,
+            ratio
+        );
+    }
+    println!("\nwrote {}", list(done.files()));
+    super::chart::after_ensemble(&out);
+    Ok(())
+}

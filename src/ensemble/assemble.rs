@@ -1,0 +1,102 @@
+//! Assembly: the final files of a run from the part files of one directory (a run) or of
+//! several (the shards of a merge), read one at a time in unit order, so that neither the
+//! completion order nor the thread, process or machine count reaches the output bytes.
+
+use super::dir::{done_units, parts_dir};
+use super::part::{self, Unit};
+use super::plan_file::PlanFile;
+use super::{EnsembleError, Plan, PointResults, Results};
+use crate::output::RunFiles;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// What an assembly records and keeps.
+pub(crate) struct Assembly {
+    /// The command line the manifest records.
+    pub(crate) command_line: Vec<String>,
+    /// Remove the sources' part files once the outputs are written.
+    pub(crate) remove_parts: bool,
+    /// Memory for the summary's percentiles ([`crate::output::summary`]).
+    pub(crate) block_bytes: usize,
+}
+
+/// Writes the final outputs of `plan` into `out` from the part files of `sources`, each
+/// atomically; every unit must be present exactly once.
+pub(crate) fn assemble(
+    plan: &Plan,
+    sources: &[PathBuf],
+    out: &Path,
+    how: Assembly,
+) -> Result<Results, EnsembleError> {
+    let at = index_sources(plan, sources)?;
+    let mut files = RunFiles::create(plan, out, how.block_bytes)?;
+    let width = plan.outcome_names().len();
+    let mut points = Vec::with_capacity(plan.points().len());
+    for p in 0..plan.points().len() {
+        let mut res = PointResults::new(width, plan.replicates() as usize);
+        for r in 0..plan.replicates() {
+            let u = p as u64 * plan.replicates() + r;
+            let path = parts_dir(&sources[at[u as usize]]).join(part::name(p, r));
+            let bytes = fs::read(&path).map_err(EnsembleError::io(&path))?;
+            let unit = Unit::decode(&bytes, plan, p, r)
+                .ok_or_else(|| EnsembleError::DamagedPart { path: path.clone() })?;
+            files.add(p, r, &unit.rows())?;
+            res.push(unit.outcomes());
+        }
+        points.push(res);
+    }
+    let results = Results::new(plan.clone(), points, Vec::new(), Vec::new());
+    let comparison = plan.is_comparison().then_some(results.comparison());
+    let written = files.finish(comparison, how.command_line)?;
+    if how.remove_parts {
+        for src in sources {
+            let parts = parts_dir(src);
+            fs::remove_dir_all(&parts).map_err(EnsembleError::io(&parts))?;
+        }
+    }
+    Ok(results.with_files(written))
+}
+
+/// Finds the part of every unit of `plan` among the `sources` directories (their `.parts/`),
+/// checking that each unit is there exactly once and that every source holds the same plan.
+fn index_sources(plan: &Plan, sources: &[PathBuf]) -> Result<Vec<usize>, EnsembleError> {
+    const NONE: usize = usize::MAX;
+    let mut at = vec![NONE; plan.units() as usize];
+    for (k, src) in sources.iter().enumerate() {
+        let parts = parts_dir(src);
+        let pf = PlanFile::read(&parts.join("plan.json"))
+            .map_err(|_| EnsembleError::NoPlan { dir: src.clone() })?;
+        if pf.fingerprint != plan.fingerprint() {
+            return Err(EnsembleError::DifferentShards {
+                dir: src.clone(),
+                first: sources[0].clone(),
+                difference: Box::new(pf.difference(plan)),
+            });
+        }
+        for u in done_units(plan, &parts).map_err(EnsembleError::io(&parts))? {
+            let slot = &mut at[u as usize];
+            if *slot != NONE {
+                let (point, replicate) = plan.unit(u);
+                return Err(EnsembleError::DuplicateUnit {
+                    point,
+                    replicate,
+                    first: sources[*slot].clone(),
+                    second: src.clone(),
+                });
+            }
+            *slot = k;
+        }
+    }
+    let missing: Vec<u64> = (0..plan.units())
+        .filter(|&u| at[u as usize] == NONE)
+        .collect();
+    if !missing.is_empty() {
+        return Err(EnsembleError::MissingUnits {
+            count: missing.len(),
+            units: plan.units(),
+            first: missing.iter().take(10).map(|&u| plan.unit(u)).collect(),
+            has_points: plan.has_points(),
+        });
+    }
+    Ok(at)
+}

@@ -1,0 +1,245 @@
+//! The plan: everything that determines an ensemble's results.
+
+use super::PlanError;
+use super::outcomes;
+use crate::scenario::Scenario;
+
+/// One scenario variant of an ensemble.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    /// The value of each tag column ([`Plan::tag_names`]), as written in the outputs.
+    pub tags: Vec<String>,
+    /// The scenario this point runs.
+    pub scenario: Scenario,
+}
+
+/// Everything that determines an ensemble's results: points (a plain run has one; a sweep or
+/// a comparison several), a master seed, a replicate count and a tick count.
+///
+/// Its *units* are the pairs (point, replicate), numbered `point * replicates + replicate`.
+/// Replicate `r` of every point runs on the random streams of `(seed, r)` alone: points share
+/// their seeds (common random numbers).
+///
+/// ```
+/// use impunity::ensemble::Plan;
+/// let s = impunity::presets::get("epstein-run1").unwrap();
+/// let plan = Plan::single(s, 7, 3, 5).unwrap();
+/// assert_eq!((plan.units(), plan.unit(2)), (3, (0, 2)));
+/// assert_eq!(&plan.outcome_names()[..2], ["peak_active", "peak_tick"]);
+/// assert!(Plan::single(plan.base().clone(), 7, 0, 5).is_err()); // no replicates
+/// ```
+#[derive(Clone, Debug)]
+pub struct Plan {
+    base: Scenario,
+    tag_names: Vec<String>,
+    points: Vec<Point>,
+    seed: u64,
+    replicates: u64,
+    ticks: u32,
+    design: String,
+    metrics: Vec<String>,
+    outcomes: Vec<String>,
+}
+
+impl Plan {
+    /// A plain run of `s`: one point, no tag columns (design `run`).
+    pub fn single(s: Scenario, seed: u64, replicates: u64, ticks: u32) -> Result<Plan, PlanError> {
+        let p = Point {
+            tags: vec![],
+            scenario: s.clone(),
+        };
+        Plan::new(s, vec![], vec![p], seed, replicates, ticks, "run".into())
+    }
+
+    /// A comparison: `base` (point 0, tagged `baseline`) and each named variant, on the same
+    /// seeds; its results include the paired comparison of every variant with the baseline
+    /// ([`super::Results::comparison`]). The design is recorded as `compare` and the names.
+    ///
+    /// ```
+    /// use impunity::{ensemble::Plan, presets};
+    /// // Run 3 lowers legitimacy slowly, run 4 at once: compare them on the same seeds.
+    /// let slow = presets::get("epstein-run3").unwrap();
+    /// let sudden = presets::get("epstein-run4").unwrap();
+    /// let plan = Plan::comparison(slow, vec![("sudden".into(), sudden)], 1, 4, 10).unwrap();
+    /// assert!(plan.is_comparison());
+    /// assert_eq!(plan.points()[1].tags, ["sudden"]);
+    /// ```
+    pub fn comparison(
+        base: Scenario,
+        variants: Vec<(String, Scenario)>,
+        seed: u64,
+        replicates: u64,
+        ticks: u32,
+    ) -> Result<Plan, PlanError> {
+        let mut design = String::from("compare");
+        let mut points = vec![Point {
+            tags: vec!["baseline".into()],
+            scenario: base.clone(),
+        }];
+        for (name, scenario) in variants {
+            design.push(' ');
+            design.push_str(&name);
+            points.push(Point {
+                tags: vec![name],
+                scenario,
+            });
+        }
+        Plan::new(
+            base,
+            vec!["variant".into()],
+            points,
+            seed,
+            replicates,
+            ticks,
+            design,
+        )
+    }
+
+    /// A plan. `base` is the scenario the points derive from (the manifest records it),
+    /// `tag_names` the names of the columns that tag a point (the varied keys, or `variant`;
+    /// empty for a plain run, whose outputs then have no `point` column), `design` how the
+    /// points were made (recorded in the manifest; a design starting with `compare` makes a
+    /// comparison, point 0 being the baseline). Every point must report the same metrics and
+    /// outcomes.
+    pub fn new(
+        base: Scenario,
+        tag_names: Vec<String>,
+        points: Vec<Point>,
+        seed: u64,
+        replicates: u64,
+        ticks: u32,
+        design: String,
+    ) -> Result<Plan, PlanError> {
+        if replicates == 0 {
+            return Err(PlanError::NoReplicates);
+        }
+        if points.is_empty() {
+            return Err(PlanError::NoPoints);
+        }
+        let metric_names = |s: &Scenario| {
+            crate::metrics::MetricSet::for_scenario(s)
+                .map(|m| m.names().to_vec())
+                .map_err(PlanError::Metrics)
+        };
+        let metrics = metric_names(&points[0].scenario)?;
+        let outcomes = outcomes::names(&points[0].scenario)?;
+        for (k, p) in points.iter().enumerate() {
+            if p.tags.len() != tag_names.len() {
+                return Err(PlanError::TagCount {
+                    point: k,
+                    tags: p.tags.len(),
+                });
+            }
+            if metric_names(&p.scenario)? != metrics || outcomes::names(&p.scenario)? != outcomes {
+                return Err(PlanError::Columns {
+                    point: k,
+                    tags: p.tags.clone(),
+                });
+            }
+        }
+        Ok(Plan {
+            base,
+            tag_names,
+            points,
+            seed,
+            replicates,
+            ticks,
+            design,
+            metrics,
+            outcomes,
+        })
+    }
+
+    /// The scenario the points derive from (the manifest's scenario).
+    pub fn base(&self) -> &Scenario {
+        &self.base
+    }
+
+    /// Names of the columns that tag a point (empty for a plain run).
+    pub fn tag_names(&self) -> &[String] {
+        &self.tag_names
+    }
+
+    /// The points, in point order.
+    pub fn points(&self) -> &[Point] {
+        &self.points
+    }
+
+    /// Master seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Replicates per point.
+    pub fn replicates(&self) -> u64 {
+        self.replicates
+    }
+
+    /// Ticks per replicate.
+    pub fn ticks(&self) -> u32 {
+        self.ticks
+    }
+
+    /// How the points were made (e.g. `grid --vary policy.impunity=0,1`), for the manifest.
+    pub fn design(&self) -> &str {
+        &self.design
+    }
+
+    /// Number of units (points × replicates).
+    pub fn units(&self) -> u64 {
+        self.points.len() as u64 * self.replicates
+    }
+
+    /// (point, replicate) of a unit.
+    pub fn unit(&self, u: u64) -> (usize, u64) {
+        ((u / self.replicates) as usize, u % self.replicates)
+    }
+
+    /// The metric columns of `timeseries.csv` (and `summary.csv`).
+    pub fn metrics(&self) -> &[String] {
+        &self.metrics
+    }
+
+    /// The outcome columns ([`super::outcomes`]).
+    pub fn outcome_names(&self) -> &[String] {
+        &self.outcomes
+    }
+
+    /// Whether this is a comparison: point 0 is the baseline, the others variants, and the
+    /// results include the paired comparison (`compare.csv`).
+    pub fn is_comparison(&self) -> bool {
+        self.design.starts_with("compare")
+    }
+
+    /// Whether outputs carry point columns (a sweep or comparison).
+    pub fn has_points(&self) -> bool {
+        !self.tag_names.is_empty()
+    }
+
+    /// A fingerprint of everything that determines the results (crate version, every point's
+    /// resolved scenario, seed, replicates, ticks, design): 16 hex digits of FNV-1a 64. Resume
+    /// and merge refuse directories whose fingerprint differs.
+    pub fn fingerprint(&self) -> String {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |s: &str| {
+            for b in s.bytes().chain([0xff]) {
+                h ^= b as u64;
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        eat(env!("CARGO_PKG_VERSION"));
+        eat(&format!("{} {} {}", self.seed, self.replicates, self.ticks));
+        eat(&self.design);
+        eat(&self.base.to_toml_string());
+        for t in &self.tag_names {
+            eat(t);
+        }
+        for p in &self.points {
+            for t in &p.tags {
+                eat(t);
+            }
+            eat(&p.scenario.to_toml_string());
+        }
+        format!("{h:016x}")
+    }
+}

@@ -1,0 +1,102 @@
+//! `manifest.json`: everything needed to rerun a run exactly (`impunity run --from`).
+
+use super::{fmt_value, write_atomic};
+use crate::scenario::Scenario;
+use serde::{Deserialize, Serialize};
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Everything needed to rerun a run exactly: `manifest.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Version of this crate that produced the outputs.
+    pub impunity_version: String,
+    /// Scenario (or preset) name.
+    pub scenario: String,
+    /// Rule-set label (`paper`, `paper+ratio=floor`, …).
+    pub rules: String,
+    /// Every rule switch in force.
+    pub rule_switches: serde_json::Value,
+    /// Every parameter of the scenario, as JSON (infinite values as the string `"inf"`).
+    pub parameters: serde_json::Value,
+    /// Master seed.
+    pub seed: u64,
+    /// Number of replicates.
+    pub replicates: u64,
+    /// Ticks per replicate.
+    pub ticks: u32,
+    /// The command line that produced the outputs.
+    pub command_line: Vec<String>,
+    /// The resolved scenario, as TOML text that reads back to the same scenario.
+    pub scenario_toml: String,
+    /// How many people one agent stands for (multiply counts by it).
+    pub people_per_agent: f64,
+    /// Fingerprint of everything that determines the results (see
+    /// [`crate::ensemble::Plan::fingerprint`]); `--resume` compares it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// How the points of a sweep or comparison were made (`run` for a plain run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design: Option<String>,
+    /// Number of points of a sweep or comparison.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<u64>,
+}
+
+impl Manifest {
+    /// The manifest of a run of `s`; `command_line` is what the caller records (the binary
+    /// passes its own, without the flags that change where but not what).
+    pub fn new(
+        s: &Scenario,
+        seed: u64,
+        replicates: u64,
+        ticks: u32,
+        command_line: Vec<String>,
+    ) -> Manifest {
+        let tree = toml::Value::try_from(s).expect("a scenario always serialises");
+        Manifest {
+            impunity_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: s.name.clone(),
+            rules: s.rules.label(),
+            rule_switches: serde_json::to_value(s.rules()).expect("rules serialise"),
+            parameters: toml_to_json(&tree),
+            seed,
+            replicates,
+            ticks,
+            command_line,
+            scenario_toml: s.to_toml_string(),
+            people_per_agent: s.world.people_per_agent,
+            fingerprint: None,
+            design: None,
+            points: None,
+        }
+    }
+
+    /// Writes the manifest as pretty JSON (atomically).
+    pub fn write(&self, path: &Path) -> io::Result<()> {
+        write_atomic(path, |w| {
+            serde_json::to_writer_pretty(&mut *w, self)?;
+            writeln!(w)
+        })
+    }
+}
+
+/// TOML to JSON, keeping infinite and NaN floats as strings ("inf", "-inf", "nan").
+pub(crate) fn toml_to_json(v: &toml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        toml::Value::String(s) => J::String(s.clone()),
+        toml::Value::Integer(i) => J::from(*i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map(J::Number)
+            .unwrap_or_else(|| J::String(fmt_value(*f))),
+        toml::Value::Boolean(b) => J::Bool(*b),
+        toml::Value::Datetime(d) => J::String(d.to_string()),
+        toml::Value::Array(a) => J::Array(a.iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => J::Object(
+            t.iter()
+                .map(|(k, v)| (k.clone(), toml_to_json(v)))
+                .collect(),
+        ),
+    }
+}
