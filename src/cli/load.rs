@@ -2,8 +2,8 @@
 //! validated scenario. Every subcommand that takes a scenario goes through [`load_scenario`].
 
 use super::error::{CliError, Result, input};
-use super::scenario_api::{check_key, nearest, with_values};
-use impunity::scenario::ScenarioError;
+use super::human::nearest;
+use impunity::scenario::{ScenarioError, Value};
 use impunity::{Scenario, presets};
 use std::path::Path;
 
@@ -48,13 +48,16 @@ pub fn apply_sets(base: Scenario, sets: &[String]) -> Result<Scenario> {
             .split_once('=')
             .ok_or_else(|| input(format!("--set {kv}: expected key.path=value")))?;
         let k = k.trim();
-        check_key(&base, k).map_err(|e| input(format!("--set {kv}: {e}")))?;
+        base.check_key(k)
+            .map_err(|e| input(format!("--set {kv}: {e}")))?;
         changes.push((k.to_string(), v.trim().to_string()));
     }
     for (k, _) in &changes {
         warn_if_timeline_changes(&base, k);
     }
-    with_values(&base, &changes).map_err(|e| input(format!("{}: {e}", blame(&e, sets))))
+    // each value read as TOML, or else as plain text (`rules=netlogo` needs no quotes)
+    base.with_changes(changes.iter().map(|(k, v)| (k.as_str(), Value::parse(v))))
+        .map_err(|e| input(format!("{}: {e}", blame(&e, sets))))
 }
 
 /// Tells the user (stderr) that a key given on the command line (`--set`, `--vary`,
@@ -112,6 +115,15 @@ mod tests {
             Err(CliError::Run(m)) => panic!("run error {m}"),
             Ok(_) => panic!("accepted {sets:?}"),
         }
+    }
+
+    /// What `--set key=value` reads: TOML, or else the text itself.
+    #[test]
+    fn values_are_toml_or_plain_strings() {
+        assert_eq!(Value::parse("0.5"), Value::from(0.5));
+        assert_eq!(Value::parse("inf"), Value::from(f64::INFINITY));
+        assert_eq!(Value::parse("netlogo"), Value::from("netlogo"));
+        assert_eq!(Value::parse("1\ny = 2"), Value::from("1\ny = 2"));
     }
 
     #[test]

@@ -8,13 +8,13 @@ mod chart;
 mod compare;
 mod ensemble;
 mod error;
+mod human;
 mod load;
 #[cfg(feature = "mpi")]
 mod mpi;
 mod progress;
 mod report;
 mod run;
-mod scenario_api;
 mod scenario_cmds;
 mod sweep;
 

@@ -2,10 +2,10 @@
 //! files.
 
 use super::error::{CliError, Result, input};
+use super::human::human_bytes;
 use super::load::{load_scenario, unknown_preset};
-use super::scenario_api::human_bytes;
 use impunity::presets;
-use impunity::scenario::Scenario;
+use impunity::scenario::{Scenario, Value};
 use std::path::{Path, PathBuf};
 
 /// The starter scenario `impunity init` writes (its `name` line is replaced).
@@ -136,7 +136,7 @@ fn starter(name: &str) -> String {
     debug_assert!(STARTER.contains(STARTER_NAME_LINE));
     STARTER.replacen(
         STARTER_NAME_LINE,
-        &format!("name = {}", toml::Value::String(name.to_string())),
+        &format!("name = {}", Value::from(name)),
         1,
     )
 }
