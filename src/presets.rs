@@ -9,7 +9,7 @@
 //! assert!(impunity::presets::get("no-such-preset").is_none());
 //! ```
 
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Value};
 
 /// A shipped scenario.
 #[derive(Clone, Copy, Debug)]
@@ -119,11 +119,11 @@ pub fn get(name: &str) -> Option<Scenario> {
 /// assert_eq!(s.world.people_per_agent, 1.0);
 /// assert_eq!(s.world.width as u64 * s.world.height as u64, 2904 * 1980);
 /// ```
-pub fn full_scale() -> [(&'static str, toml::Value); 3] {
+pub fn full_scale() -> [(&'static str, Value); 3] {
     [
-        ("world.width", toml::Value::Integer(2904)),
-        ("world.height", toml::Value::Integer(1980)),
-        ("world.people_per_agent", toml::Value::Float(1.0)),
+        ("world.width", 2904.into()),
+        ("world.height", 1980.into()),
+        ("world.people_per_agent", 1.0.into()),
     ]
 }
 

@@ -21,14 +21,14 @@
 
 use super::Point;
 use crate::output::fmt_value;
-use crate::scenario::{Scenario, ScenarioError, keys};
+use crate::scenario::{Scenario, ScenarioError, Value};
 use rand::RngExt;
 
 /// The values one [`Vary`] gives a key.
 #[derive(Clone, Debug, PartialEq)]
 enum Values {
     /// An explicit list.
-    List(Vec<toml::Value>),
+    List(Vec<Value>),
     /// `start:end:count`: `count` evenly spaced values from `start` to `end` (for a Latin
     /// hypercube, `start:end` with no count, the count being ignored if given).
     Range {
@@ -119,7 +119,7 @@ pub enum VaryError {
 }
 
 /// A point of a design: (key, value) for every varied key, in order.
-type Setting = Vec<(String, toml::Value)>;
+type Setting = Vec<(String, Value)>;
 
 impl Vary {
     /// Parses `KEY=v1,v2,...` or `KEY=START:END:COUNT` (or `KEY=START:END` for a Latin
@@ -173,7 +173,7 @@ impl Vary {
                 _ => return Err(err(VaryError::BadRange)),
             }
         } else {
-            Values::List(v.split(',').map(|x| parse_value(x.trim())).collect())
+            Values::List(v.split(',').map(|x| Value::parse(x.trim())).collect())
         };
         Ok(Vary { key, values })
     }
@@ -185,7 +185,8 @@ impl Vary {
 
     /// Checks the key against `s` (an error names the nearest existing key).
     pub fn check(&self, s: &Scenario) -> Result<(), DesignError> {
-        keys::check_path(s, &self.key).map_err(|e| self.error(VaryError::Key(Box::new(e))))
+        s.check_key(&self.key)
+            .map_err(|e| self.error(VaryError::Key(Box::new(e))))
     }
 
     fn error(&self, reason: VaryError) -> DesignError {
@@ -195,8 +196,8 @@ impl Vary {
         }
     }
 
-    /// The values of a grid, as TOML (whole numbers of a range become integers).
-    fn grid_values(&self) -> Result<Vec<toml::Value>, DesignError> {
+    /// The values of a grid (whole numbers of a range become integers).
+    fn grid_values(&self) -> Result<Vec<Value>, DesignError> {
         match &self.values {
             Values::List(v) => Ok(v.clone()),
             Values::Range { start, end, count } => {
@@ -226,30 +227,23 @@ impl Vary {
     }
 }
 
-/// A number as TOML: an integer when whole (so integer keys accept it), else a float.
-fn number(x: f64) -> toml::Value {
+/// A number of a range: an integer when whole (so integer keys accept it), else a float.
+fn number(x: f64) -> Value {
     if x.fract() == 0.0 && x.abs() < 9.0e15 {
-        toml::Value::Integer(x as i64)
+        Value::from(x as i64)
     } else {
-        toml::Value::Float(x)
+        Value::from(x)
     }
 }
 
-/// A value as written in `points.csv`, `outcomes.csv` and `summary.csv`.
-fn label(v: &toml::Value) -> String {
-    match v {
-        toml::Value::String(s) => s.clone(),
-        toml::Value::Float(f) => fmt_value(*f),
-        other => other.to_string(),
-    }
-}
-
-/// A command-line value as TOML: a number, boolean, array, inline table or `inf`, else a
-/// plain string (so `rules=netlogo` needs no quotes).
-fn parse_value(v: &str) -> toml::Value {
-    match format!("x = {v}").parse::<toml::Table>() {
-        Ok(mut t) if t.len() == 1 => t.remove("x").expect("parsed key"),
-        _ => toml::Value::String(v.to_string()),
+/// A value as written in `points.csv`, `outcomes.csv` and `summary.csv` (and hashed into the
+/// plan's fingerprint): a string as itself, a float as every other number of the outputs
+/// ([`fmt_value`]), anything else (integers, booleans, lists, dates) as TOML writes it.
+fn label(v: &Value) -> String {
+    match (v.as_str(), v.as_i64(), v.as_f64()) {
+        (Some(s), _, _) => s.to_string(),
+        (None, None, Some(float)) => fmt_value(float),
+        _ => v.to_string(),
     }
 }
 
@@ -347,7 +341,7 @@ fn lhs(vary: &[Vary], samples: u64, seed: u64) -> Result<Vec<Setting>, DesignErr
         .map(|i| {
             vary.iter()
                 .zip(&cols)
-                .map(|(v, c)| (v.key.clone(), toml::Value::Float(c[i])))
+                .map(|(v, c)| (v.key.clone(), Value::from(c[i])))
                 .collect()
         })
         .collect())
@@ -381,19 +375,25 @@ mod tests {
         assert_eq!(
             g[1],
             vec![
-                ("policy.impunity".to_string(), toml::Value::Integer(0)),
-                ("ticks".to_string(), toml::Value::Integer(20))
+                ("policy.impunity".to_string(), Value::from(0)),
+                ("ticks".to_string(), Value::from(20))
             ]
         );
     }
 
     #[test]
     fn values_are_toml_or_plain_strings() {
-        assert_eq!(parse_value("0.5"), toml::Value::Float(0.5));
-        assert_eq!(parse_value("inf"), toml::Value::Float(f64::INFINITY));
+        let v = Vary::parse("k=0.5, inf, netlogo, 2, true").unwrap();
         assert_eq!(
-            parse_value("netlogo"),
-            toml::Value::String("netlogo".into())
+            v.values,
+            Values::List(vec![
+                Value::from(0.5),
+                Value::from(f64::INFINITY),
+                Value::from("netlogo"),
+                Value::from(2),
+                Value::from(true),
+            ])
         );
+        assert_eq!(v.labels(), ["0.5", "inf", "netlogo", "2", "true"]);
     }
 }
