@@ -25,10 +25,7 @@ const WARMUP: u32 = 50;
 fn sized(preset: &str, side: u32) -> Scenario {
     presets::get(preset)
         .expect("preset exists")
-        .with_changes([
-            ("world.width", toml::Value::Integer(side as i64)),
-            ("world.height", toml::Value::Integer(side as i64)),
-        ])
+        .with_changes([("world.width", side), ("world.height", side)])
         .expect("resized scenario is valid")
 }
 

@@ -59,7 +59,7 @@ fn main() {
     let out = Path::new("out/examples/amnesty_scope");
     let mut base = presets::get("central-mali-2018")
         .expect("preset")
-        .with_changes([("world.people_per_agent", toml::Value::Float(ppa))])
+        .with_changes([("world.people_per_agent", ppa)])
         .expect("valid");
     base.timeline
         .retain(|e| !e.set.keys().any(|k| k == "policy.impunity"));

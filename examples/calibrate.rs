@@ -14,6 +14,7 @@
 //! 100 people, to check that it still runs.
 
 use impunity::calibration::Comparison;
+use impunity::scenario::Value;
 use impunity::{presets, run::run_replicates};
 
 fn main() {
@@ -21,7 +22,7 @@ fn main() {
     let quick = std::env::var_os("IMPUNITY_QUICK").is_some();
     let mut replicates = if quick { 2 } else { 20 };
     let mut seed = 1;
-    let mut sets: Vec<(String, toml::Value)> = Vec::new();
+    let mut sets: Vec<(String, Value)> = Vec::new();
     while let Some(a) = args.next() {
         match a.as_str() {
             "--replicates" => {
@@ -34,17 +35,14 @@ fn main() {
             "--set" => {
                 let kv = args.next().expect("--set key=value");
                 let (k, v) = kv.split_once('=').expect("key=value");
-                let value = format!("x = {v}")
-                    .parse::<toml::Table>()
-                    .map(|mut t| t.remove("x").unwrap())
-                    .unwrap_or(toml::Value::String(v.into()));
-                sets.push((k.to_string(), value));
+                // read as the command line's --set reads it
+                sets.push((k.to_string(), Value::parse(v)));
             }
             other => panic!("unknown argument {other}"),
         }
     }
     if quick {
-        sets.push(("world.people_per_agent".into(), toml::Value::Float(100.0)));
+        sets.push(("world.people_per_agent".into(), 100.0.into()));
     }
     let s = presets::get("central-mali-2018")
         .expect("preset")

@@ -28,6 +28,7 @@
 
 use impunity::charts::{self, ChartOptions};
 use impunity::presets;
+use impunity::scenario::Value;
 
 #[path = "common/paired.rs"]
 mod paired;
@@ -49,25 +50,26 @@ fn main() {
     let base = {
         let mut s = presets::get("central-mali-2018")
             .expect("preset")
-            .with_changes([("world.people_per_agent", toml::Value::Float(ppa))])
+            .with_changes([("world.people_per_agent", ppa)])
             .expect("valid");
         s.timeline
             .retain(|e| !e.set.keys().any(|k| k.starts_with("policy.disarmament")));
         s
     };
-    let f = toml::Value::Float;
-    let st = |v: &str| toml::Value::String(v.into());
-    let variants: Vec<(&str, Vec<(&str, toml::Value)>)> = vec![
-        ("no arming", vec![("policy.militia_arming", f(0.0))]),
-        ("arming 0.3 (2018)", vec![("policy.militia_arming", f(0.3))]),
-        ("arming 0.6", vec![("policy.militia_arming", f(0.6))]),
+    let variants: Vec<(&str, Vec<(&str, Value)>)> = vec![
+        ("no arming", vec![("policy.militia_arming", 0.0.into())]),
+        (
+            "arming 0.3 (2018)",
+            vec![("policy.militia_arming", 0.3.into())],
+        ),
+        ("arming 0.6", vec![("policy.militia_arming", 0.6.into())]),
         (
             "arming 0.3 + disarming Peul households",
             vec![
-                ("policy.militia_arming", f(0.3)),
-                ("policy.disarmament.target", st("civilians")),
-                ("policy.disarmament.community", st("peul")),
-                ("policy.disarmament.rate", f(0.01)),
+                ("policy.militia_arming", 0.3.into()),
+                ("policy.disarmament.target", "civilians".into()),
+                ("policy.disarmament.community", "peul".into()),
+                ("policy.disarmament.rate", 0.01.into()),
             ],
         ),
     ];

@@ -25,6 +25,7 @@
 
 use impunity::charts::{self, ChartOptions};
 use impunity::presets;
+use impunity::scenario::Value;
 
 #[path = "common/paired.rs"]
 mod paired;
@@ -49,17 +50,17 @@ fn main() {
     let out = Path::new("out/examples/oversight_gap");
     let base = presets::get("central-mali-2018")
         .expect("preset")
-        .with_changes([("world.people_per_agent", toml::Value::Float(ppa))])
+        .with_changes([("world.people_per_agent", ppa)])
         .expect("valid");
-    let variants: Vec<(&str, Vec<(&str, toml::Value)>)> = vec![
+    let variants: Vec<(&str, Vec<(&str, Value)>)> = vec![
         (
             "no training",
-            vec![("missions.eutm.throughput", toml::Value::Float(0.0))],
+            vec![("missions.eutm.throughput", 0.0.into())],
         ),
         ("training, no field oversight (2018)", vec![]),
         (
             "training with field oversight",
-            vec![("policy.field_oversight", toml::Value::Boolean(true))],
+            vec![("policy.field_oversight", true.into())],
         ),
     ];
     println!(

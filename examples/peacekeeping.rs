@@ -38,7 +38,7 @@ fn main() {
     let scenario = |d: f64| {
         presets::get("epstein-run8")
             .expect("preset")
-            .with_changes([("forces.peacekeepers.density", toml::Value::Float(d))])
+            .with_changes([("forces.peacekeepers.density", d)])
             .expect("valid density")
     };
     // every (density, replicate) in parallel; collected in input order, so the output does not

@@ -23,14 +23,15 @@
 //! are within the noise).
 
 use impunity::run::ConflictTotals;
+use impunity::scenario::Value;
 use impunity::{Scenario, presets, run::run_replicate};
 use rayon::prelude::*;
 
 /// One comparison: a knob change and the outcome it should move.
 struct Lever {
     name: &'static str,
-    baseline: Vec<(&'static str, toml::Value)>,
-    variant: Vec<(&'static str, toml::Value)>,
+    baseline: Vec<(&'static str, Value)>,
+    variant: Vec<(&'static str, Value)>,
     outcome: &'static str,
     observe: fn(&Scenario, &ConflictTotals) -> f64,
     /// The sign the difference (variant − baseline) must have.
@@ -38,16 +39,13 @@ struct Lever {
 }
 
 fn levers() -> Vec<Lever> {
-    use toml::Value::{Boolean as B, Float as F};
+    let no_timeline = || ("timeline", Value::parse("[]"));
     vec![
         Lever {
             // without the timeline, which sets impunity to 0.8 in June, in both arms
             name: "impunity 0.95 → 0.2",
-            baseline: vec![("timeline", toml::Value::Array(vec![]))],
-            variant: vec![
-                ("timeline", toml::Value::Array(vec![])),
-                ("policy.impunity", F(0.2)),
-            ],
+            baseline: vec![no_timeline()],
+            variant: vec![no_timeline(), ("policy.impunity", 0.2.into())],
             outcome: "abuses (people)",
             observe: |s, t| t.counters.abuses as f64 * s.world.people_per_agent,
             sign: -1.0,
@@ -55,7 +53,7 @@ fn levers() -> Vec<Lever> {
         Lever {
             name: "amnesty scope 0.7 → 1",
             baseline: vec![],
-            variant: vec![("policy.amnesty.scope", F(1.0))],
+            variant: vec![("policy.amnesty.scope", 1.0.into())],
             outcome: "Peul legitimacy at year end",
             observe: |s, t| t.legitimacy_end[s.communities.get_index_of("peul").unwrap()],
             sign: -1.0,
@@ -63,7 +61,7 @@ fn levers() -> Vec<Lever> {
         Lever {
             name: "militia arming 0.3 → 0.7",
             baseline: vec![],
-            variant: vec![("policy.militia_arming", F(0.7))],
+            variant: vec![("policy.militia_arming", 0.7.into())],
             outcome: "civilians killed by militias (people)",
             observe: |s, t| {
                 t.counters.killed_by[impunity::events::PerpetratorKind::Militia as usize] as f64
@@ -74,7 +72,7 @@ fn levers() -> Vec<Lever> {
         Lever {
             name: "field oversight off → on",
             baseline: vec![],
-            variant: vec![("policy.field_oversight", B(true))],
+            variant: vec![("policy.field_oversight", true.into())],
             outcome: "abuses by trained units (people)",
             observe: |s, t| t.counters.abuses_trained as f64 * s.world.people_per_agent,
             sign: -1.0,
@@ -107,7 +105,7 @@ fn main() {
     }
     let base = presets::get("central-mali-2018")
         .expect("preset")
-        .with_changes([("world.people_per_agent", toml::Value::Float(ppa))])
+        .with_changes([("world.people_per_agent", ppa)])
         .expect("valid");
     println!(
         "central-mali-2018, {replicates} paired replicates of {ticks} ticks, 1 agent = {ppa} people\n"

@@ -24,10 +24,7 @@ fn main() {
     let seed: u64 = a.get(5).map(|s| s.parse().unwrap()).unwrap_or(42);
     let s = presets::get(&a[1])
         .expect("known preset")
-        .with_changes([
-            ("world.width", toml::Value::Integer(w)),
-            ("world.height", toml::Value::Integer(h)),
-        ])
+        .with_changes([("world.width", w), ("world.height", h)])
         .expect("valid size");
     let t0 = Instant::now();
     let mut m = Model::new(&s, seed, 0).unwrap();

@@ -5,6 +5,7 @@
 
 use impunity::Scenario;
 use impunity::ensemble::{CompareRow, Ensemble, Plan, Results, no_progress};
+use impunity::scenario::Value;
 use impunity::stats::Paired;
 use std::path::Path;
 
@@ -26,7 +27,7 @@ pub struct Study {
 /// depend on the thread count).
 pub fn run(
     base: &Scenario,
-    variants: &[(&str, Vec<(&str, toml::Value)>)],
+    variants: &[(&str, Vec<(&str, Value)>)],
     replicates: u64,
     seed: u64,
 ) -> Study {
