@@ -1,23 +1,17 @@
 //! Helpers shared by the test modules.
 
+use impunity::scenario::Value;
 use impunity::{Model, Scenario, presets};
 
-/// A preset with some keys changed (`("rules.ratio", "floor")`-style TOML values).
-pub fn preset_with(name: &str, changes: &[(&str, toml::Value)]) -> Scenario {
+/// A preset with some keys changed (`[("rules.ratio", "floor")]`).
+pub fn preset_with<'a, V: Into<Value>>(
+    name: &str,
+    changes: impl IntoIterator<Item = (&'a str, V)>,
+) -> Scenario {
     presets::get(name)
         .expect("preset exists")
-        .with_changes(changes.iter().map(|(k, v)| (*k, v.clone())))
+        .with_changes(changes)
         .expect("changes are valid")
-}
-
-/// A TOML string value.
-pub fn s(v: &str) -> toml::Value {
-    toml::Value::String(v.into())
-}
-
-/// A TOML float value.
-pub fn f(v: f64) -> toml::Value {
-    toml::Value::Float(v)
 }
 
 /// Runs `ticks` ticks and returns every tick's statistics (tick 0 included).

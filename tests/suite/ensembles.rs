@@ -489,10 +489,8 @@ fn a_comparison_in_memory_writes_what_the_binary_writes() {
     ];
     ok(&with_out(&args, &cli, &[]));
     let base = impunity::presets::get("epstein-run1").unwrap();
-    let low = crate::common::preset_with(
-        "epstein-run1",
-        &[("communities.citizens.legitimacy", crate::common::f(0.7))],
-    );
+    let low =
+        crate::common::preset_with("epstein-run1", [("communities.citizens.legitimacy", 0.7)]);
     let points = vec![
         Point {
             tags: vec!["baseline".into()],

@@ -3,6 +3,7 @@
 use super::common::*;
 use impunity::model::{FOREVER, Status};
 use impunity::rules::Countdown;
+use impunity::scenario::Value;
 use impunity::{Model, presets};
 
 /// Every preset, a few hundred ticks: the lattice agrees with the agents (no agent on two
@@ -55,7 +56,7 @@ fn jail_terms_run_out_as_drawn() {
         ("netlogo-rebellion", 30),
         ("mesa-epstein", 12),
     ] {
-        let sc = preset_with(name, &[("policing.max_jail_term", f(jmax as f64))]);
+        let sc = preset_with(name, [("policing.max_jail_term", jmax as f64)]);
         let rules = sc.rules();
         let mut m = Model::new(&sc, 5, 0).unwrap();
         let n = m.persons().len();
@@ -194,19 +195,15 @@ fn fighters_never_look_beyond_the_halo() {
 #[test]
 fn a_force_given_in_people_is_placed_under_both_placements() {
     for placement in ["exact_counts", "per_cell"] {
+        // epstein-run2's cops (density 0.04, vision 7) given in people instead: the whole
+        // table is replaced, as density and people are exclusive
         let sc = preset_with(
             "epstein-run2",
-            &[
-                ("rules.placement", s(placement)),
-                ("forces.cops.density", toml::Value::Float(0.0)),
+            [
+                ("rules.placement", Value::from(placement)),
+                ("forces.cops", Value::parse("{ people = 64.0, vision = 7 }")),
             ],
         );
-        // density and people are exclusive: rebuild the force with people only
-        let mut tree = toml::Value::try_from(&sc).unwrap();
-        let cops = tree["forces"]["cops"].as_table_mut().unwrap();
-        cops.remove("density");
-        cops.insert("people".into(), toml::Value::Float(64.0));
-        let sc = impunity::Scenario::from_toml_value(tree).unwrap();
         let m = Model::new(&sc, 7, 0).unwrap();
         let n = m.units().len() as f64;
         assert!(

@@ -10,8 +10,8 @@
 use impunity::events::Perpetrator;
 use impunity::model::Fate;
 use impunity::run::run_replicate;
+use impunity::scenario::Value;
 use impunity::{Model, Scenario};
-use toml::Value;
 
 /// Two communities, one counter-insurgency force that abuses often, fast justice.
 const BASE: &str = r#"
@@ -74,20 +74,8 @@ vision = 6
 fn scenario(extra: &str, changes: &[(&str, Value)]) -> Scenario {
     Scenario::from_toml_str(&format!("{BASE}{extra}"), "tiny")
         .expect("the tiny scenario is valid")
-        .with_changes(changes.iter().map(|(k, v)| (*k, v.clone())))
+        .with_changes(changes.iter().cloned())
         .expect("changes are valid")
-}
-
-fn f(v: f64) -> Value {
-    Value::Float(v)
-}
-
-fn b(v: bool) -> Value {
-    Value::Boolean(v)
-}
-
-fn s(v: &str) -> Value {
-    Value::String(v.into())
 }
 
 /// Runs `ticks` ticks; the model at the end.
@@ -107,7 +95,7 @@ fn cases(m: &Model) -> &[impunity::model::Case] {
 #[test]
 fn with_impunity_0_every_case_is_investigated_and_with_1_none() {
     for seed in 1..=3 {
-        let open = scenario("", &[("policy.impunity", f(0.0))]);
+        let open = scenario("", &[("policy.impunity", 0.0.into())]);
         let m = run(&open, seed, 40);
         let due: Vec<_> = cases(&m).iter().filter(|c| c.opened + 3 <= 40).collect();
         assert!(due.len() > 20, "abuses happen: {}", due.len());
@@ -117,7 +105,7 @@ fn with_impunity_0_every_case_is_investigated_and_with_1_none() {
                 "impunity 0 left a case uninvestigated: {c:?}"
             );
         }
-        let closed = scenario("", &[("policy.impunity", f(1.0))]);
+        let closed = scenario("", &[("policy.impunity", 1.0.into())]);
         let m = run(&closed, seed, 40);
         let due: Vec<_> = cases(&m).iter().filter(|c| c.opened + 3 <= 40).collect();
         assert!(due.len() > 20);
@@ -156,7 +144,10 @@ fn convictions_are_served_for_the_sentence_then_punished() {
     // impunity 0, conviction 1: investigated at +3, convicted at +3+5, punished 10 ticks on
     let sc = scenario(
         "",
-        &[("policy.impunity", f(0.0)), ("policy.conviction", f(1.0))],
+        &[
+            ("policy.impunity", 0.0.into()),
+            ("policy.conviction", 1.0.into()),
+        ],
     );
     let m = run(&sc, 5, 40);
     for c in cases(&m) {
@@ -179,15 +170,15 @@ fn an_amnestied_case_costs_the_victims_legitimacy_and_a_conviction_restores_it()
     // investigated and convicted; with the amnesty law in force over its whole scope it is
     // amnestied instead. Legitimacy moves only by justice outcomes here.
     let common = [
-        ("policy.impunity", f(0.0)),
-        ("policy.conviction", f(1.0)),
-        ("legitimacy.amnesty", f(0.01)),
-        ("legitimacy.conviction", f(0.01)),
+        ("policy.impunity", 0.0.into()),
+        ("policy.conviction", 1.0.into()),
+        ("legitimacy.amnesty", 0.01.into()),
+        ("legitimacy.conviction", 0.01.into()),
     ];
     let convicted = scenario("", &common);
     let mut with_law = common.to_vec();
-    with_law.push(("policy.amnesty.in_force", b(true)));
-    with_law.push(("policy.amnesty.scope", f(1.0)));
+    with_law.push(("policy.amnesty.in_force", true.into()));
+    with_law.push(("policy.amnesty.scope", 1.0.into()));
     let amnestied = scenario("", &with_law);
     for seed in 1..=3 {
         let a = run(&amnestied, seed, 40);
@@ -213,11 +204,11 @@ fn the_amnesty_never_covers_the_excluded_crimes() {
     let sc = scenario(
         "",
         &[
-            ("policy.impunity", f(0.0)),
-            ("policy.conviction", f(1.0)),
-            ("policy.amnesty.in_force", b(true)),
-            ("policy.amnesty.scope", f(1.0)),
-            ("justice.excluded_min_victims", Value::Integer(1)),
+            ("policy.impunity", 0.0.into()),
+            ("policy.conviction", 1.0.into()),
+            ("policy.amnesty.in_force", true.into()),
+            ("policy.amnesty.scope", 1.0.into()),
+            ("justice.excluded_min_victims", 1.into()),
         ],
     );
     let m = run(&sc, 6, 40);
@@ -230,11 +221,11 @@ fn the_amnesty_never_covers_the_excluded_crimes() {
 fn forces_learn_the_punishment_they_see() {
     // learning on: E starts at 0.5; never investigated → E falls; always convicted at full
     // severity → E rises; and abuse falls as E rises.
-    let learn = [("abuse.learning_rate", f(0.2))];
+    let learn = [("abuse.learning_rate", 0.2.into())];
     let impune = scenario("", &learn);
     let mut punish = learn.to_vec();
-    punish.push(("policy.impunity", f(0.0)));
-    punish.push(("policy.conviction", f(1.0)));
+    punish.push(("policy.impunity", 0.0.into()));
+    punish.push(("policy.conviction", 1.0.into()));
     let punished = scenario("", &punish);
     let (mut more, mut fewer) = (0, 0);
     for seed in 1..=3 {
@@ -258,8 +249,8 @@ fn profiling_shifts_abuse_toward_the_suspected_community() {
     let sc = scenario(
         "",
         &[
-            ("abuse.suspected", Value::Array(vec![s("peul")])),
-            ("policy.profiling", f(4.0)),
+            ("abuse.suspected", vec!["peul"].into()),
+            ("policy.profiling", 4.0.into()),
         ],
     );
     let (mut peul, mut dogon) = (0u64, 0u64);
@@ -284,8 +275,8 @@ side = "international"
 density = 0.02
 vision = 4
 "#;
-    let without = scenario(pk, &[("violence.peacekeeper_deterrence", f(0.0))]);
-    let with = scenario(pk, &[("violence.peacekeeper_deterrence", f(2.0))]);
+    let without = scenario(pk, &[("violence.peacekeeper_deterrence", 0.0.into())]);
+    let with = scenario(pk, &[("violence.peacekeeper_deterrence", 2.0.into())]);
     let (mut a, mut b2) = (0, 0);
     for seed in 1..=3 {
         a += run_replicate(&without, seed, 0, 30)
@@ -304,7 +295,7 @@ vision = 4
 
 /// Civilians of each community killed by the militia over `seeds`, paired.
 fn militia_kills(changes: &[(&str, Value)], seeds: std::ops::RangeInclusive<u64>) -> Vec<f64> {
-    let mut ch = vec![("abuse.base_rate", f(0.0))];
+    let mut ch = vec![("abuse.base_rate", 0.0.into())];
     ch.extend_from_slice(changes);
     let sc = scenario(MILITIA, &ch);
     seeds
@@ -327,15 +318,15 @@ fn paired(a: &[f64], b: &[f64]) -> (f64, f64) {
 #[test]
 fn one_sided_disarmament_raises_the_victims_losses() {
     let armed = [
-        ("communities.peul.household_arms", f(0.8)),
-        ("communities.dogon.household_arms", f(0.8)),
-        ("violence.household_defence", f(0.8)),
+        ("communities.peul.household_arms", 0.8.into()),
+        ("communities.dogon.household_arms", 0.8.into()),
+        ("violence.household_defence", 0.8.into()),
     ];
     let base = militia_kills(&armed, 1..=8);
     let mut disarm = armed.to_vec();
-    disarm.push(("policy.disarmament.target", s("civilians")));
-    disarm.push(("policy.disarmament.community", s("peul")));
-    disarm.push(("policy.disarmament.rate", f(0.5)));
+    disarm.push(("policy.disarmament.target", "civilians".into()));
+    disarm.push(("policy.disarmament.community", "peul".into()));
+    disarm.push(("policy.disarmament.rate", 0.5.into()));
     let exposed = militia_kills(&disarm, 1..=8);
     let (d, se) = paired(&base, &exposed);
     // three standard errors: a one-sided 0.1% error rate under no effect
@@ -344,10 +335,10 @@ fn one_sided_disarmament_raises_the_victims_losses() {
 
 #[test]
 fn arming_the_militia_raises_its_killings() {
-    let backed = [("groups.dozo.state_backed", b(true))];
+    let backed = [("groups.dozo.state_backed", true.into())];
     let base = militia_kills(&backed, 1..=8);
     let mut armed = backed.to_vec();
-    armed.push(("policy.militia_arming", f(0.4)));
+    armed.push(("policy.militia_arming", 0.4.into()));
     let more = militia_kills(&armed, 1..=8);
     let (d, se) = paired(&base, &more);
     assert!(d > 3.0 * se, "Peul killed: +{d:.1} ± {se:.1}");
@@ -363,8 +354,8 @@ throughput = 1.0
 proficiency_gain = 0.3
 discipline_gain = 0.9
 "#;
-    let watched = scenario(mission, &[("policy.field_oversight", b(true))]);
-    let unwatched = scenario(mission, &[("policy.field_oversight", b(false))]);
+    let watched = scenario(mission, &[("policy.field_oversight", true.into())]);
+    let unwatched = scenario(mission, &[("policy.field_oversight", false.into())]);
     let (mut w, mut u) = (0, 0);
     for seed in 1..=3 {
         let m = run(&watched, seed, 5);

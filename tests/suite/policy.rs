@@ -13,9 +13,9 @@
 use impunity::events::PerpetratorKind as Perp;
 use impunity::run::ConflictTotals;
 use impunity::run::run_replicate;
+use impunity::scenario::Value;
 use impunity::{Scenario, presets};
 use std::sync::OnceLock;
-use toml::Value;
 
 const REPLICATES: u64 = 4;
 /// t(0.99, 3): one-sided 1% quantile of Student's t with 3 degrees of freedom.
@@ -39,9 +39,9 @@ fn year(s: &Scenario) -> Vec<ConflictTotals> {
 /// amnesty's scope at 0; plus `changes`.
 fn variant(changes: &[(&str, Value)]) -> Scenario {
     let mut all = vec![
-        ("abuse.base_rate", Value::Float(0.0005)),
-        ("missions.eutm.discipline_gain", Value::Float(0.9)),
-        ("policy.amnesty.scope", Value::Float(0.0)),
+        ("abuse.base_rate", 0.0005.into()),
+        ("missions.eutm.discipline_gain", 0.9.into()),
+        ("policy.amnesty.scope", 0.0.into()),
     ];
     all.extend(changes.iter().cloned());
     presets::get("central-mali-2018")
@@ -83,11 +83,11 @@ fn assert_effect(
 #[test]
 fn lower_impunity_means_fewer_abuses() {
     // the preset's timeline sets impunity to 0.8 in June: both arms go without it
-    let no_timeline = ("timeline", Value::Array(vec![]));
+    let no_timeline = ("timeline", Value::parse("[]"));
     let base = year(&variant(std::slice::from_ref(&no_timeline)));
     let var = year(&variant(&[
         no_timeline.clone(),
-        ("policy.impunity", Value::Float(0.0)),
+        ("policy.impunity", 0.0.into()),
     ]));
     assert_effect(
         &base,
@@ -102,7 +102,7 @@ fn lower_impunity_means_fewer_abuses() {
 fn broader_amnesty_scope_lowers_the_victims_legitimacy() {
     // the law enters into force on the preset's timeline (1 July); communities are in
     // declaration order: the Peul first
-    let var = year(&variant(&[("policy.amnesty.scope", Value::Float(1.0))]));
+    let var = year(&variant(&[("policy.amnesty.scope", 1.0.into())]));
     assert_effect(
         baseline(),
         &var,
@@ -114,8 +114,8 @@ fn broader_amnesty_scope_lowers_the_victims_legitimacy() {
 
 #[test]
 fn more_militia_arming_means_more_civilians_killed_by_militias() {
-    let base = year(&variant(&[("policy.militia_arming", Value::Float(0.0))]));
-    let var = year(&variant(&[("policy.militia_arming", Value::Float(1.0))]));
+    let base = year(&variant(&[("policy.militia_arming", 0.0.into())]));
+    let var = year(&variant(&[("policy.militia_arming", 1.0.into())]));
     assert_effect(
         &base,
         &var,
@@ -127,10 +127,7 @@ fn more_militia_arming_means_more_civilians_killed_by_militias() {
 
 #[test]
 fn field_oversight_means_fewer_abuses_by_trained_units() {
-    let var = year(&variant(&[(
-        "policy.field_oversight",
-        Value::Boolean(true),
-    )]));
+    let var = year(&variant(&[("policy.field_oversight", true.into())]));
     assert_effect(
         baseline(),
         &var,

@@ -14,7 +14,7 @@ use impunity::{Model, presets};
 const BURN_IN: usize = 100;
 
 fn outbursts_of(ratio: &str, seed: u64, ticks: u32) -> Vec<impunity::stats::Outburst> {
-    let sc = preset_with("epstein-run2", &[("rules.ratio", s(ratio))]);
+    let sc = preset_with("epstein-run2", [("rules.ratio", ratio)]);
     let active: Vec<f64> = trajectory(&sc, seed, ticks)
         .iter()
         .map(|t| t.active as f64)
@@ -56,7 +56,7 @@ fn run2_floor_and_round_give_punctuated_equilibrium() {
 #[test]
 fn run2_exact_ratio_gives_no_outbursts() {
     for seed in 0..10 {
-        let sc = preset_with("epstein-run2", &[("rules.ratio", s("exact"))]);
+        let sc = preset_with("epstein-run2", [("rules.ratio", "exact")]);
         let peak = trajectory(&sc, seed, 3000)
             .iter()
             .skip(BURN_IN)
@@ -180,7 +180,7 @@ fn peacekeepers_delay_genocide() {
     let mut ys = Vec::new();
     let mut by_density = Vec::new();
     for &d in &densities {
-        let sc = preset_with("epstein-run8", &[("forces.peacekeepers.density", f(d))]);
+        let sc = preset_with("epstein-run8", [("forces.peacekeepers.density", d)]);
         let times: Vec<f64> = (0..24)
             .map(|seed| {
                 let (t, g) = time_to_genocide(&sc, seed, 5000);

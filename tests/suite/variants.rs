@@ -3,93 +3,79 @@
 //! the baseline measures that one policy. The base file may change (recalibration); the
 //! variants must follow, and this test says so when they do not.
 
-use impunity::presets;
-use toml::Value;
+use impunity::{Scenario, presets};
 
-/// The resolved scenario as a TOML tree, without its name and description.
-fn tree(name: &str) -> toml::Table {
-    let s = presets::get(name).unwrap_or_else(|| panic!("preset {name} exists"));
-    let mut t: toml::Table = s
-        .to_toml_string()
-        .parse()
-        .expect("scenario TOML reads back");
-    t.remove("name");
-    t.remove("description");
-    t
+fn preset(name: &str) -> Scenario {
+    presets::get(name).unwrap_or_else(|| panic!("preset {name} exists"))
 }
 
-fn set(t: &mut toml::Table, path: &str, v: Value) {
-    let mut keys: Vec<&str> = path.split('.').collect();
-    let last = keys.pop().unwrap();
-    let mut cur = t;
-    for k in keys {
-        cur = cur
-            .get_mut(k)
-            .and_then(Value::as_table_mut)
-            .unwrap_or_else(|| panic!("{path}: no table {k}"));
-    }
-    assert!(cur.contains_key(last), "{path} is not set in the baseline");
-    cur.insert(last.into(), v);
+/// The preset, named as `like` (name and description are the variant's own).
+fn named_as(name: &str, like: &Scenario) -> Scenario {
+    let mut s = preset(name);
+    s.name.clone_from(&like.name);
+    s.description.clone_from(&like.description);
+    s
 }
 
-/// Removes the baseline's timeline entries that set `key`, returning how many there were.
-fn drop_timeline_setting(t: &mut toml::Table, key: &str) -> usize {
-    let tl = t
-        .get_mut("timeline")
-        .and_then(Value::as_array_mut)
-        .expect("the baseline has a timeline");
-    let before = tl.len();
-    tl.retain(|e| {
-        e.get("set")
-            .and_then(Value::as_table)
-            .is_none_or(|s| !s.contains_key(key))
-    });
-    before - tl.len()
+/// The baseline with `key` set to `value`, for comparing with `variant`.
+fn baseline_with(variant: &Scenario, key: &str, value: f64) -> Scenario {
+    named_as("central-mali-2018", variant)
+        .with_changes([(key, value)])
+        .unwrap_or_else(|e| panic!("{key}: {e}"))
 }
 
-fn assert_same(variant: &str, expected: toml::Table) {
-    let got = tree(variant);
+/// Removes the timeline entries that set `key`, returning how many there were.
+fn drop_timeline_setting(s: &mut Scenario, key: &str) -> usize {
+    let before = s.timeline.len();
+    s.timeline.retain(|e| !e.set.contains_key(key));
+    before - s.timeline.len()
+}
+
+fn assert_same(variant: &Scenario, expected: &Scenario) {
     assert!(
-        got == expected,
-        "{variant} differs from central-mali-2018 by more than its announced change:\n\
+        variant == expected,
+        "{} differs from central-mali-2018 by more than its announced change:\n\
          variant:  {}\nexpected: {}",
-        toml::to_string(&got).unwrap(),
-        toml::to_string(&expected).unwrap()
+        variant.name,
+        variant.to_toml_string(),
+        expected.to_toml_string()
     );
 }
 
 #[test]
 fn prosecution_changes_only_impunity() {
-    let mut t = tree("central-mali-2018");
-    set(&mut t, "policy.impunity", Value::Float(0.0));
+    let v = preset("central-mali-2018-prosecution");
+    let mut t = baseline_with(&v, "policy.impunity", 0.0);
     assert_eq!(drop_timeline_setting(&mut t, "policy.impunity"), 1);
-    assert_same("central-mali-2018-prosecution", t);
+    assert_same(&v, &t);
 }
 
 #[test]
 fn no_arming_changes_only_militia_arming() {
-    let mut t = tree("central-mali-2018");
-    set(&mut t, "policy.militia_arming", Value::Float(0.0));
-    assert_same("central-mali-2018-no-arming", t);
+    let v = preset("central-mali-2018-no-arming");
+    assert_same(&v, &baseline_with(&v, "policy.militia_arming", 0.0));
 }
 
 #[test]
 fn narrow_amnesty_changes_only_its_scope() {
-    let mut t = tree("central-mali-2018");
-    set(&mut t, "policy.amnesty.scope", Value::Float(0.0));
-    assert_same("central-mali-2018-narrow-amnesty", t);
+    let v = preset("central-mali-2018-narrow-amnesty");
+    assert_same(&v, &baseline_with(&v, "policy.amnesty.scope", 0.0));
 }
 
 /// The variants really are different scenarios: the change reaches the model (a variant that
 /// parsed to the baseline would make every comparison with it a no-op).
 #[test]
 fn variants_differ_from_the_baseline() {
-    let base = tree("central-mali-2018");
     for v in [
         "central-mali-2018-prosecution",
         "central-mali-2018-no-arming",
         "central-mali-2018-narrow-amnesty",
     ] {
-        assert!(tree(v) != base, "{v} is the baseline");
+        let v = preset(v);
+        assert!(
+            v != named_as("central-mali-2018", &v),
+            "{} is the baseline",
+            v.name
+        );
     }
 }
