@@ -71,6 +71,6 @@ impl Scenario {
     /// The value at a key path (`None` when the scenario has no such key).
     pub fn get(&self, path: &str) -> Option<Value> {
         let tree = toml::Value::try_from(self).ok()?;
-        get_path(&tree, path).cloned().map(Value::from)
+        get_path(&tree, path).cloned().map(Value::from_toml)
     }
 }

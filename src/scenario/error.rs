@@ -108,7 +108,11 @@ pub(crate) fn line_col(text: &str, at: usize) -> (usize, usize) {
 }
 
 /// The candidate closest to `name` by edit distance, if it is close enough to be a typo.
-pub fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+/// (The binary words its own hints with a copy of this rule, in src/cli/human.rs.)
+pub(crate) fn nearest<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .map(|c| (strsim::damerau_levenshtein(name, c), c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3))

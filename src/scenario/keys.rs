@@ -2,9 +2,6 @@
 //! whether a path names one ([`check_path`], behind [`Scenario::check_key`]), and whether
 //! the timeline may change it (`dynamic_key`).
 //!
-//! Public (and hidden) only for the command line, which calls `check_path` until it moves to
-//! [`Scenario::check_key`].
-//!
 //! Paths are dotted; `<name>` stands for the names of a table by name
 //! (`communities.<name>.share`), `[]` for the entries of an array of tables
 //! (`timeline[].at`).

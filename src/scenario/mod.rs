@@ -55,8 +55,7 @@ mod date;
 mod error;
 mod forces;
 mod groups;
-#[doc(hidden)]
-pub mod keys;
+mod keys;
 mod policy;
 mod population;
 mod reference;
@@ -87,13 +86,6 @@ pub(crate) use changes::{get_path, set_path};
 pub(crate) use checks::unknown;
 pub(crate) use keys::dynamic_key;
 pub(crate) use timeline::TimelineRuntime;
-
-// Reached by the command line (src/cli) at these paths until it moves to `check_key` and
-// keeps its own helpers; hidden, and not part of the library's API.
-#[doc(hidden)]
-pub use error::nearest;
-#[doc(hidden)]
-pub use size::human_bytes;
 
 use crate::rules::Rules;
 use indexmap::IndexMap;
@@ -255,12 +247,7 @@ impl Scenario {
 
     /// Deserialises and validates a TOML tree: the path [`Scenario::with_changes`] and the
     /// [`ScenarioBuilder`] take. Errors name the key path (there are no lines to name).
-    ///
-    /// Hidden: it takes the `toml` crate's type, which is not part of the library's API
-    /// (build with [`ScenarioBuilder`], or change keys with [`Scenario::with_changes`]); a
-    /// test of another module still calls it.
-    #[doc(hidden)]
-    pub fn from_toml_value(tree: toml::Value) -> Result<Scenario, ScenarioError> {
+    pub(crate) fn from_toml_value(tree: toml::Value) -> Result<Scenario, ScenarioError> {
         let s = source::deserialize_value(tree)?;
         s.validate()?;
         Ok(s)

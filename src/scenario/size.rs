@@ -206,7 +206,7 @@ fn model_bytes(s: &Scenario, w: u128, h: u128, persons: f64, units: f64, exact: 
 }
 
 /// `12.3 MiB`-style sizes.
-pub fn human_bytes(b: u64) -> String {
+pub(crate) fn human_bytes(b: u64) -> String {
     let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
     let mut x = b as f64;
     let mut u = 0;

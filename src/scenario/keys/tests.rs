@@ -378,11 +378,7 @@ proptest! {
     ) {
         let s = presets::get(presets::ALL[preset].name).unwrap();
         let path = rows()[key].path.replace("<name>", name).replace("[]", "");
-        let v = format!("v = {}", ODD[odd])
-            .parse::<toml::Table>()
-            .ok()
-            .and_then(|mut t| t.remove("v"))
-            .unwrap_or_else(|| toml::Value::String(ODD[odd].into()));
+        let v = crate::scenario::Value::parse(ODD[odd]);
         let _ = check_path(&s, &path);
         let _ = dynamic_key(&path);
         if let Ok(changed) = s.with_changes([(path.as_str(), v)]) {
