@@ -241,23 +241,57 @@ pub struct MetricSet {
     metrics: Vec<Metric>,
 }
 
+/// What is wrong with a scenario's `outputs.metrics` (the scenario's validation reports it at
+/// that key path).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MetricError {
+    /// A column listed twice.
+    #[error("`{0}` is listed twice")]
+    Twice(String),
+    /// A name that is no column of this scenario; the message suggests the nearest, or lists
+    /// them all.
+    #[error("{}", crate::scenario::unknown("metric", .name, .known.iter()))]
+    Unknown {
+        /// The name given.
+        name: String,
+        /// Every column this scenario can report.
+        known: Vec<String>,
+    },
+}
+
 impl MetricSet {
     /// The columns for a scenario: `outputs.metrics`, or the default set.
-    pub fn for_scenario(s: &Scenario) -> Result<MetricSet, String> {
+    ///
+    /// ```
+    /// use impunity::metrics::{MetricError, MetricSet};
+    /// let s = impunity::presets::get("epstein-run1").unwrap();
+    /// assert_eq!(MetricSet::for_scenario(&s).unwrap().names(), ["quiescent", "active", "jailed", "cops"]);
+    /// let mut t = s.clone();
+    /// t.outputs.metrics = vec!["activ".into()];
+    /// let e = MetricSet::for_scenario(&t).unwrap_err();
+    /// assert!(matches!(e, MetricError::Unknown { .. }));
+    /// assert_eq!(e.to_string(), "unknown metric `activ`; did you mean `active`?");
+    /// ```
+    pub fn for_scenario(s: &Scenario) -> Result<MetricSet, MetricError> {
         let names: Vec<String> = if s.outputs.metrics.is_empty() {
             default_names(s)
         } else {
             s.outputs.metrics.clone()
         };
-        let known = all_names(s);
         let mut metrics = Vec::new();
         for (i, n) in names.iter().enumerate() {
             if names[..i].contains(n) {
-                return Err(format!("`{n}` is listed twice"));
+                return Err(MetricError::Twice(n.clone()));
             }
             match parse(s, n) {
                 Some(m) => metrics.push(m),
-                None => return Err(crate::scenario::unknown("metric", n, known.iter())),
+                None => {
+                    return Err(MetricError::Unknown {
+                        name: n.clone(),
+                        known: all_names(s),
+                    });
+                }
             }
         }
         Ok(MetricSet { names, metrics })

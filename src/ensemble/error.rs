@@ -3,6 +3,7 @@
 //! and says nothing of command-line flags (the binary words them with its flags).
 
 use super::Shard;
+use crate::metrics::MetricError;
 use crate::scenario::ScenarioError;
 use std::fmt;
 use std::io;
@@ -40,8 +41,8 @@ pub enum PlanError {
         tags: Vec<String>,
     },
     /// A point's scenario has no valid metrics.
-    #[error("{0}")]
-    Metrics(String),
+    #[error(transparent)]
+    Metrics(#[from] MetricError),
 }
 
 /// What differs between the plan recorded in a directory and another plan (resume, merge).

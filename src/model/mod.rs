@@ -125,7 +125,7 @@ impl Model {
             Box::new(Conflict::new(cp, n, scenario.abuse.prior_punishment))
         });
         let metrics = MetricSet::for_scenario(scenario)
-            .map_err(|m| ScenarioError::new("outputs.metrics", m))?;
+            .map_err(|e| ScenarioError::new("outputs.metrics", e.to_string()).caused_by(e))?;
         let mut m = Model {
             scenario: scenario.clone(),
             timeline: TimelineRuntime::new(scenario),

@@ -401,7 +401,7 @@ checks! {
     fn metrics(s) {
         crate::metrics::MetricSet::for_scenario(s)
             .map(|_| ())
-            .map_err(|m| ScenarioError::new("outputs.metrics", m))
+            .map_err(|e| ScenarioError::new("outputs.metrics", e.to_string()).caused_by(e))
     }
 
     /// a timeline entry gives both a tick and a date for the same moment, a date without
