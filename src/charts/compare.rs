@@ -125,7 +125,7 @@ impl Draw for Forest {
 /// Draws a forest plot per outcome of `compare.csv` into `out` (`forest-<outcome>`): each
 /// variant's mean paired difference from the baseline as a dot with its 95 % interval as a
 /// bar, a dashed line at zero. A `compare.csv` with no rows draws nothing.
-pub fn forest_plot(
+pub(crate) fn forest_plot(
     compare: &Path,
     out: &Path,
     opts: &ChartOptions,

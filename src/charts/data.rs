@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// A CSV file as a header and rows of text fields.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Csv {
+pub(crate) struct Csv {
     /// Column names.
     pub header: Vec<String>,
     /// Rows (each as long as the header).
@@ -77,7 +77,7 @@ fn split(line: &str) -> Vec<String> {
 }
 
 /// Parses a number as written by [`crate::output::fmt_value`] (`inf`, `nan` included).
-pub fn num(s: &str) -> f64 {
+pub(crate) fn num(s: &str) -> f64 {
     match s.trim() {
         "inf" => f64::INFINITY,
         "-inf" => f64::NEG_INFINITY,
@@ -242,7 +242,7 @@ impl Bands {
 }
 
 /// Running sum (for flows shown cumulatively); `NaN` counts as 0.
-pub fn cumulative(x: &[f64]) -> Vec<f64> {
+pub(crate) fn cumulative(x: &[f64]) -> Vec<f64> {
     let mut acc = 0.0;
     x.iter()
         .map(|&v| {
@@ -314,7 +314,7 @@ impl RunInfo {
     }
 
     /// The unit counts are shown in: `people` when one agent stands for several, else `agents`.
-    pub fn count_unit(&self) -> &'static str {
+    pub(crate) fn count_unit(&self) -> &'static str {
         if self.people_per_agent == 1.0 {
             "agents"
         } else {

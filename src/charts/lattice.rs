@@ -191,7 +191,7 @@ impl Draw for LatticeChart<'_> {
 /// (empty white, quiescent persons light, actives vermillion, fighters dark purple, force units
 /// black or dark), with a legend naming communities and forces when the scenario is known.
 /// Lattices larger than the picture are shown in blocks (the commonest occupant of each).
-pub fn snapshot_chart(
+pub(crate) fn snapshot_chart(
     shot: &Snapshot,
     scenario: Option<&Scenario>,
     out: &Path,
@@ -408,7 +408,7 @@ impl Draw for RegionMap {
 /// replicates of the fatalities of `violence against civilians` and `abuses` events in
 /// `events` (the rows of `events.csv`), in people, each region shaded on a sequential scale
 /// and labelled. Returns nothing when the scenario has no regions.
-pub fn region_map(
+pub(crate) fn region_map(
     events: &Csv,
     s: &Scenario,
     info: &RunInfo,

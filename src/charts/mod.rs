@@ -39,13 +39,18 @@ mod spark;
 mod style;
 mod sweep;
 
-pub use compare::forest_plot;
-pub use data::{Bands, Csv, RunInfo, Timeseries, cumulative, num};
+// Public: what a study needs besides `draw_dir` (a histogram of its own values, one sweep
+// chart, the terminal summary, the files read back). The single charts `draw_dir` draws and
+// the CSV reading behind them are the module's own.
+pub use data::{Bands, RunInfo, Timeseries};
 pub use histogram::{Reference, histogram};
-pub use lattice::{region_map, snapshot_chart};
-pub use series::{KeyGroup, fan_charts, key_groups, replicate_chart};
-pub use spark::{sparkline, summary};
-pub use sweep::{sweep_columns, sweep_heatmap};
+pub use spark::summary;
+pub use sweep::sweep_heatmap;
+
+use compare::forest_plot;
+use data::{Csv, cumulative, num};
+use lattice::{region_map, snapshot_chart};
+use series::{fan_charts, replicate_chart};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;

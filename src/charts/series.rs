@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// A group of metrics drawn on one chart (e.g. civilians killed, one series per perpetrator).
 #[derive(Clone, Debug, PartialEq)]
-pub struct KeyGroup {
+pub(crate) struct KeyGroup {
     /// File name stem (`fan-<stem>`).
     pub stem: String,
     /// Chart title.
@@ -27,19 +27,7 @@ pub struct KeyGroup {
 /// civilians killed by perpetrator (cumulative), by community of the victims, legitimacy per
 /// community, fighters per group; for Epstein's Model I actives and jailed; for Model II the
 /// living per community and the killed (cumulative).
-///
-/// ```
-/// use impunity::charts::key_groups;
-/// let m = ["quiescent", "active", "jailed", "cops"].map(String::from);
-/// let g = key_groups(&m);
-/// assert_eq!(g.iter().map(|g| g.stem.as_str()).collect::<Vec<_>>(), ["active", "jailed"]);
-/// let m = ["killed_civilians_state", "legitimacy_peul", "fighters_jnim", "active"].map(String::from);
-/// let g = key_groups(&m);
-/// assert_eq!(g.iter().map(|g| g.stem.as_str()).collect::<Vec<_>>(),
-///            ["killed-civilians", "legitimacy", "fighters"]);
-/// assert!(g[0].cumulative && g[0].counts && !g[1].counts);
-/// ```
-pub fn key_groups(metrics: &[String]) -> Vec<KeyGroup> {
+pub(crate) fn key_groups(metrics: &[String]) -> Vec<KeyGroup> {
     let with = |prefix: &str, skip: &str| -> Vec<(String, String)> {
         metrics
             .iter()
@@ -243,7 +231,7 @@ impl Draw for FanChart {
 /// replicates as a line, the 50 % and 90 % bands (25th–75th and 5th–95th percentiles, exact
 /// per tick) shaded. Series that are zero throughout in every replicate are left out (unless
 /// all are). Draws nothing for a file with no rows.
-pub fn fan_charts(
+pub(crate) fn fan_charts(
     ts: &Timeseries,
     info: &RunInfo,
     out: &Path,
@@ -348,7 +336,7 @@ impl Draw for ReplicateChart {
 /// Draws one replicate's own time series (`replicate-<r>`): the first two key groups, one panel
 /// each (for Epstein's Model I, actives and jailed: the punctuated equilibrium of the paper's
 /// figures 3 and 4). Returns `None` if the file has no such replicate.
-pub fn replicate_chart(
+pub(crate) fn replicate_chart(
     ts: &Timeseries,
     info: &RunInfo,
     replicate: u64,
@@ -398,4 +386,34 @@ pub fn replicate_chart(
         &out.join(format!("replicate-{replicate}")),
         opts,
     )?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_groups;
+
+    fn stems(metrics: &[&str]) -> Vec<String> {
+        let m: Vec<String> = metrics.iter().map(|s| s.to_string()).collect();
+        key_groups(&m).into_iter().map(|g| g.stem).collect()
+    }
+
+    #[test]
+    fn key_groups_follow_the_columns_present() {
+        assert_eq!(
+            stems(&["quiescent", "active", "jailed", "cops"]),
+            ["active", "jailed"]
+        );
+        assert_eq!(
+            stems(&[
+                "killed_civilians_state",
+                "legitimacy_peul",
+                "fighters_jnim",
+                "active"
+            ]),
+            ["killed-civilians", "legitimacy", "fighters"]
+        );
+        let m = ["killed_civilians_state", "legitimacy_peul"].map(String::from);
+        let g = key_groups(&m);
+        assert!(g[0].cumulative && g[0].counts && !g[1].counts);
+    }
 }

@@ -8,15 +8,7 @@ const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█']
 
 /// A sparkline of `values` in at most `width` characters (each the mean of its slice of
 /// ticks), scaled from the smallest to the largest value; `NaN`s are skipped.
-///
-/// ```
-/// use impunity::charts::sparkline;
-/// assert_eq!(sparkline(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], 8), "▁▂▃▄▅▆▇█");
-/// assert_eq!(sparkline(&[3.0, 3.0], 10), "▁▁");
-/// assert_eq!(sparkline(&[], 10), "");
-/// assert_eq!(sparkline(&(0..100).map(f64::from).collect::<Vec<_>>(), 10).chars().count(), 10);
-/// ```
-pub fn sparkline(values: &[f64], width: usize) -> String {
+pub(crate) fn sparkline(values: &[f64], width: usize) -> String {
     let width = width.max(1);
     let n = values.len();
     if n == 0 {
@@ -59,8 +51,8 @@ pub fn sparkline(values: &[f64], width: usize) -> String {
         .collect()
 }
 
-/// A compact summary of a run for the terminal: for each key metric (see
-/// [`super::key_groups`]), a sparkline of its median across replicates over time, and its
+/// A compact summary of a run for the terminal: for each key metric (the groups of the fan
+/// charts, listed in docs/charts.md), a sparkline of its median across replicates over time, and its
 /// range and final value (in people when `people_per_agent` ≠ 1; flows summed over time).
 /// Series that stay zero are left out. Empty for a file with no rows.
 ///
@@ -133,4 +125,21 @@ pub fn summary(ts: &Timeseries, info: &RunInfo) -> String {
         out.push_str(&format!("  {name}{}  {spark}  {range}\n", " ".repeat(pad)));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sparkline;
+
+    #[test]
+    fn sparklines_scale_from_the_smallest_to_the_largest_value() {
+        assert_eq!(
+            sparkline(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], 8),
+            "▁▂▃▄▅▆▇█"
+        );
+        assert_eq!(sparkline(&[3.0, 3.0], 10), "▁▁");
+        assert_eq!(sparkline(&[], 10), "");
+        let long: Vec<f64> = (0..100).map(f64::from).collect();
+        assert_eq!(sparkline(&long, 10).chars().count(), 10);
+    }
 }

@@ -10,15 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// The varied keys and outcomes of an `outcomes.csv` header: the columns between `point` and
 /// `replicate`, and those after `replicate`.
-///
-/// ```
-/// use impunity::charts::Csv;
-/// let c = Csv::parse("point,policy.impunity,policy.amnesty.scope,replicate,killed\n", "x").unwrap();
-/// let (keys, outcomes) = impunity::charts::sweep_columns(&c).unwrap();
-/// assert_eq!(keys, ["policy.impunity", "policy.amnesty.scope"]);
-/// assert_eq!(outcomes, ["killed"]);
-/// ```
-pub fn sweep_columns(c: &Csv) -> Result<(Vec<String>, Vec<String>), ChartError> {
+pub(crate) fn sweep_columns(c: &Csv) -> Result<(Vec<String>, Vec<String>), ChartError> {
     let p = c.need("point", "outcomes.csv")?;
     let r = c.need("replicate", "outcomes.csv")?;
     if r <= p {
@@ -316,4 +308,21 @@ pub fn sweep_heatmap(
         }
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sweep_columns_are_between_point_and_replicate() {
+        let c = Csv::parse(
+            "point,policy.impunity,policy.amnesty.scope,replicate,killed\n",
+            "x",
+        )
+        .unwrap();
+        let (keys, outcomes) = sweep_columns(&c).unwrap();
+        assert_eq!(keys, ["policy.impunity", "policy.amnesty.scope"]);
+        assert_eq!(outcomes, ["killed"]);
+    }
 }
