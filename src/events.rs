@@ -11,8 +11,9 @@
 //! | `victim_community` | the victims' community, if any |
 //! | `fatalities` | deaths, in agents (multiply by the manifest's `people_per_agent` for people) |
 //!
-//! Events are built by one constructor per kind ([`Event::battle`], [`Event::killings`], …), so
-//! that the sub-type, the type it belongs to and the parties always agree. Who did something
+//! Events are built inside the crate by one constructor per kind (`Event::battle`,
+//! `Event::killings`, …), so that the sub-type, the type it belongs to and the parties always
+//! agree; a study reads them ([`crate::Model::events`]). Who did something
 //! is a [`Perpetrator`] (a force or an armed group); the columns that count killings by kind
 //! of perpetrator use its [`PerpetratorKind`], derived from the force's side or the group's
 //! kind.
@@ -203,7 +204,7 @@ impl PerpetratorKind {
     }
 
     /// The kind of a group.
-    pub fn of_group(k: GroupKind) -> PerpetratorKind {
+    pub(crate) fn of_group(k: GroupKind) -> PerpetratorKind {
         match k {
             GroupKind::Jihadist => PerpetratorKind::Jihadist,
             GroupKind::Militia => PerpetratorKind::Militia,
@@ -265,7 +266,7 @@ pub struct Position {
 
 impl Position {
     /// The cell (x, y).
-    pub fn new(x: usize, y: usize) -> Position {
+    pub(crate) fn new(x: usize, y: usize) -> Position {
         Position {
             x: x as u16,
             y: y as u16,
@@ -273,13 +274,22 @@ impl Position {
     }
 }
 
-/// One event.
+/// One event: a model's events of the last tick are [`crate::Model::events`].
 ///
 /// ```
-/// use impunity::events::{Actor, Event, EventType, Position};
-/// let e = Event::battle(3, None, Position::new(4, 5), Actor::Group(0), Actor::State, 2);
-/// assert_eq!(e.event_type(), EventType::Battles);
-/// assert_eq!(e.sub_event_type.name(), "armed clash");
+/// use impunity::events::{EventType, SubEventType};
+/// let s = impunity::presets::get("central-mali-2018").unwrap()
+///     .with_changes([("world.people_per_agent", 100.0)]).unwrap();
+/// let mut m = impunity::Model::new(&s, 1, 0).unwrap();
+/// let mut events = Vec::new();
+/// for _ in 0..40 {
+///     m.step();
+///     events.extend_from_slice(m.events());
+/// }
+/// let attack = events.iter().find(|e| e.sub_event_type == SubEventType::Attack).unwrap();
+/// assert_eq!(attack.event_type(), EventType::ViolenceAgainstCivilians);
+/// assert!(attack.position.is_some());
+/// assert!(!attack.actor1.name(&s).is_empty()); // the armed group's name
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Event {
@@ -308,7 +318,7 @@ impl Event {
     }
 
     /// A battle (`armed clash`) started by `actor1` against `actor2`.
-    pub fn battle(
+    pub(crate) fn battle(
         tick: u32,
         region: Option<u8>,
         at: Position,
@@ -329,7 +339,7 @@ impl Event {
     }
 
     /// A strike by force `force` on a fighter of group `group` at `at`.
-    pub fn strike(
+    pub(crate) fn strike(
         tick: u32,
         region: Option<u8>,
         at: Position,
@@ -350,7 +360,12 @@ impl Event {
     }
 
     /// An attack on civilians by group `group` that killed nobody.
-    pub fn attack_without_deaths(tick: u32, region: Option<u8>, at: Position, group: u8) -> Event {
+    pub(crate) fn attack_without_deaths(
+        tick: u32,
+        region: Option<u8>,
+        at: Position,
+        group: u8,
+    ) -> Event {
         Event {
             tick,
             region,
@@ -366,7 +381,7 @@ impl Event {
     /// Killings of civilians grouped into one event: `victims` of mostly `community`, by
     /// `by`, the first of them at `at`. `sub` says which kind (`attack`, `mass killing`,
     /// `strike casualties`, `extrajudicial killing`).
-    pub fn killings(
+    pub(crate) fn killings(
         tick: u32,
         region: Option<u8>,
         at: Position,
@@ -389,7 +404,7 @@ impl Event {
 
     /// A step of a case against `by` for abuses of `community`'s civilians (investigation
     /// opened or not, acquittal, conviction, amnesty).
-    pub fn case_step(
+    pub(crate) fn case_step(
         tick: u32,
         region: Option<u8>,
         sub: SubEventType,
@@ -409,7 +424,7 @@ impl Event {
     }
 
     /// The amnesty law enters into force.
-    pub fn amnesty_law(tick: u32) -> Event {
+    pub(crate) fn amnesty_law(tick: u32) -> Event {
         Event {
             tick,
             region: None,
@@ -423,7 +438,7 @@ impl Event {
     }
 
     /// The disarmament campaign reaches group `group`.
-    pub fn group_disarmed(tick: u32, group: u8) -> Event {
+    pub(crate) fn group_disarmed(tick: u32, group: u8) -> Event {
         Event {
             tick,
             region: None,
@@ -437,7 +452,7 @@ impl Event {
     }
 
     /// Civilians of `community` lose arms to the disarmament campaign.
-    pub fn civilians_disarmed(tick: u32, community: u8) -> Event {
+    pub(crate) fn civilians_disarmed(tick: u32, community: u8) -> Event {
         Event {
             tick,
             region: None,
@@ -451,7 +466,13 @@ impl Event {
     }
 
     /// A civilian of `community` at `at` joins group `group`.
-    pub fn joined(tick: u32, region: Option<u8>, at: Position, group: u8, community: u8) -> Event {
+    pub(crate) fn joined(
+        tick: u32,
+        region: Option<u8>,
+        at: Position,
+        group: u8,
+        community: u8,
+    ) -> Event {
         Event {
             tick,
             region,
@@ -466,7 +487,7 @@ impl Event {
 }
 
 /// The header of `events.csv`.
-pub const HEADER: &str = "event_id,replicate,tick,date,region,x,y,event_type,sub_event_type,actor1,actor2,victim_community,fatalities";
+pub(crate) const HEADER: &str = "event_id,replicate,tick,date,region,x,y,event_type,sub_event_type,actor1,actor2,victim_community,fatalities";
 
 /// The date of tick `tick` under `s`'s calendar, empty without one.
 fn date(s: &Scenario, tick: u32) -> String {
@@ -479,7 +500,7 @@ fn date(s: &Scenario, tick: u32) -> String {
 }
 
 /// Writes events as CSV rows (numbered from `first_id`).
-pub fn write_rows<W: std::io::Write>(
+pub(crate) fn write_rows<W: std::io::Write>(
     w: &mut W,
     s: &Scenario,
     replicate: u64,
@@ -517,10 +538,10 @@ pub fn write_rows<W: std::io::Write>(
 }
 
 /// The header of `cases.csv`.
-pub const CASES_HEADER: &str = "case_id,replicate,opened_tick,opened_date,perpetrator,victim_community,region,victims,excluded,fate";
+pub(crate) const CASES_HEADER: &str = "case_id,replicate,opened_tick,opened_date,perpetrator,victim_community,region,victims,excluded,fate";
 
 /// Writes one replicate's justice cases (numbered from 0 within the replicate).
-pub fn write_cases<W: std::io::Write>(
+pub(crate) fn write_cases<W: std::io::Write>(
     w: &mut W,
     s: &Scenario,
     replicate: u64,
@@ -549,4 +570,27 @@ pub fn write_cases<W: std::io::Write>(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constructors_keep_the_type_and_the_sub_type_together() {
+        let e = Event::battle(
+            3,
+            None,
+            Position::new(4, 5),
+            Actor::Group(0),
+            Actor::State,
+            2,
+        );
+        assert_eq!(e.event_type(), EventType::Battles);
+        assert_eq!(e.sub_event_type.name(), "armed clash");
+        assert_eq!(e.position, Some(Position { x: 4, y: 5 }));
+        let law = Event::amnesty_law(7);
+        assert_eq!(law.event_type(), EventType::Amnesties);
+        assert_eq!(law.position, None);
+    }
 }

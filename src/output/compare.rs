@@ -6,10 +6,11 @@ use crate::ensemble::CompareRow;
 use std::io::{self, Write};
 
 /// The header of `compare.csv`.
-pub const COMPARE_HEADER: &str =
+pub(crate) const COMPARE_HEADER: &str =
     "variant,outcome,n,baseline_mean,variant_mean,diff_mean,diff_sd,ci_low,ci_high,share_lower";
 
-/// Writes `compare.csv` ([`COMPARE_HEADER`], then one line per row).
+/// Writes `compare.csv`: its header (`variant,outcome,n,baseline_mean,…`, the columns of
+/// [`crate::stats::Paired`]), then one line per row.
 ///
 /// ```
 /// use impunity::ensemble::CompareRow;

@@ -46,7 +46,7 @@ pub struct Manifest {
 impl Manifest {
     /// The manifest of a run of `s`; `command_line` is what the caller records (the binary
     /// passes its own, without the flags that change where but not what).
-    pub fn new(
+    pub(crate) fn new(
         s: &Scenario,
         seed: u64,
         replicates: u64,
@@ -73,7 +73,7 @@ impl Manifest {
     }
 
     /// Writes the manifest as pretty JSON (atomically).
-    pub fn write(&self, path: &Path) -> io::Result<()> {
+    pub(crate) fn write(&self, path: &Path) -> io::Result<()> {
         write_atomic(path, |w| {
             serde_json::to_writer_pretty(&mut *w, self)?;
             writeln!(w)

@@ -6,11 +6,11 @@
 //! | file | columns | writer |
 //! |---|---|---|
 //! | `timeseries.csv` | `[point,]replicate,tick[,date],<metrics>` | [`write_timeseries_header`], [`write_timeseries_rows`] |
-//! | `events.csv`, `cases.csv` (conflict model) | `[point,]` + [`crate::events::HEADER`], [`CASES_HEADER`] | [`crate::events::write_rows`], [`write_cases`] |
+//! | `events.csv`, `cases.csv` (conflict model) | `[point,]` + the columns of [`crate::events`] | `events.rs` (next to the types) |
 //! | `outcomes.csv` | `[point,<tags>,]replicate,<outcomes>` | `outcomes.rs` |
 //! | `summary.csv` | `[point,<tags>,]tick[,date],metric,n,mean,sd,p5,p25,p50,p75,p95` | `summary.rs` |
 //! | `points.csv` (sweeps, comparisons) | `point,<tags>` | `points.rs` |
-//! | `compare.csv` (comparisons) | [`COMPARE_HEADER`] | [`write_compare`] |
+//! | `compare.csv` (comparisons) | `variant,outcome,n,baseline_mean,variant_mean,diff_mean,diff_sd,ci_low,ci_high,share_lower` | [`write_compare`] |
 //! | `manifest.json` | scenario, rules, parameters, seed, … | [`Manifest`] |
 //!
 //! Each file is written under a temporary name and renamed when whole ([`write_atomic`]), so an
@@ -31,8 +31,8 @@ mod run_files;
 pub(crate) mod summary;
 mod timeseries;
 
-pub use crate::events::{CASES_HEADER, write_cases};
-pub use compare::{COMPARE_HEADER, write_compare};
+pub(crate) use crate::events::{CASES_HEADER, write_cases};
+pub use compare::write_compare;
 pub use manifest::Manifest;
 pub(crate) use run_files::{RunFiles, UnitRows};
 pub use timeseries::{write_timeseries_header, write_timeseries_rows};
@@ -44,7 +44,7 @@ use std::path::{Path, PathBuf};
 
 /// Every file and folder impunity writes into an output directory: what `--force` (and
 /// [`crate::ensemble::Results::write`]) may replace. Anything else there is left alone.
-pub const FILES: [&str; 11] = [
+pub(crate) const FILES: [&str; 11] = [
     "timeseries.csv",
     "outcomes.csv",
     "summary.csv",
