@@ -63,11 +63,6 @@ pub struct TickStats {
 }
 
 impl TickStats {
-    /// The statistics of `m`'s current state.
-    pub fn of(m: &Model) -> TickStats {
-        m.stats()
-    }
-
     /// Overwrites `self` with the statistics of `m`'s current state, reusing its vectors.
     pub(crate) fn fill(&mut self, m: &Model) {
         let s = m.scenario();
@@ -138,7 +133,7 @@ pub enum MetricKind {
 
 /// One column.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Metric {
+pub(crate) enum Metric {
     /// `quiescent`
     Quiescent,
     /// `active`
@@ -189,18 +184,13 @@ pub enum Metric {
 
 impl Metric {
     /// Flow or stock.
-    pub fn kind(&self) -> MetricKind {
+    pub(crate) fn kind(&self) -> MetricKind {
         use Metric::*;
         match self {
             Quiescent | Active | Jailed | Cops | Alive(_) | Fighters(_) | Legitimacy(_)
             | Unresolved(_) => MetricKind::Stock,
             _ => MetricKind::Flow,
         }
-    }
-
-    /// Whether the values are whole counts (formatted without decimals).
-    pub fn is_count(&self) -> bool {
-        !matches!(self, Metric::Legitimacy(_) | Metric::Unresolved(_))
     }
 
     fn value(&self, st: &TickStats) -> f64 {
@@ -302,18 +292,22 @@ impl MetricSet {
         &self.names
     }
 
-    /// The columns.
-    pub fn metrics(&self) -> &[Metric] {
-        &self.metrics
-    }
-
     /// Flow or stock, per column.
+    ///
+    /// ```
+    /// use impunity::metrics::{MetricKind, MetricSet};
+    /// let mali = impunity::presets::get("central-mali-2018").unwrap();
+    /// let m = MetricSet::for_scenario(&mali).unwrap();
+    /// let kind = |name: &str| m.kinds()[m.names().iter().position(|n| n == name).unwrap()];
+    /// assert_eq!(kind("killed_civilians_state"), MetricKind::Flow);
+    /// assert_eq!(kind("legitimacy_peul"), MetricKind::Stock);
+    /// ```
     pub fn kinds(&self) -> Vec<MetricKind> {
         self.metrics.iter().map(Metric::kind).collect()
     }
 
     /// Appends the values of every column for `st`.
-    pub fn values(&self, st: &TickStats, out: &mut Vec<f64>) {
+    pub(crate) fn values(&self, st: &TickStats, out: &mut Vec<f64>) {
         out.extend(self.metrics.iter().map(|m| m.value(st)));
     }
 }
