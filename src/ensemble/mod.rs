@@ -304,6 +304,11 @@ impl Ensemble {
 
 /// A directory prepared for a run ([`Ensemble::open`]): the units still to run, and how to
 /// run them, store those run elsewhere, and finish.
+///
+/// For runs split across processes that share the directory through one of them: the
+/// binary's MPI path (`impunity run --mpi`) opens the job on rank 0, which runs its share with
+/// [`Job::run_units`], stores the parts the other ranks computed with [`Ensemble::run_part`]
+/// ([`Job::store`]), then calls [`Job::finish`]. Everyone else calls [`Ensemble::run_in`].
 #[derive(Debug)]
 pub struct Job<'e> {
     ensemble: &'e Ensemble,
@@ -320,7 +325,7 @@ impl Job<'_> {
     }
 
     /// The units of this run (of its shard, if any), on disk or not.
-    pub fn owned(&self) -> u64 {
+    pub(crate) fn owned(&self) -> u64 {
         self.owned
     }
 

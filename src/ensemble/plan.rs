@@ -212,7 +212,7 @@ impl Plan {
     }
 
     /// Whether outputs carry point columns (a sweep or comparison).
-    pub fn has_points(&self) -> bool {
+    pub(crate) fn has_points(&self) -> bool {
         !self.tag_names.is_empty()
     }
 

@@ -74,7 +74,7 @@ impl Shard {
     }
 
     /// Whether unit `u` belongs to this shard.
-    pub fn owns(&self, u: u64) -> bool {
+    pub(crate) fn owns(&self, u: u64) -> bool {
         u % self.count == self.index
     }
 }
