@@ -99,7 +99,9 @@ pub struct Timeseries {
 }
 
 impl Timeseries {
-    /// Parses `timeseries.csv` (`replicate,tick[,date],metric…`).
+    /// Parses the `timeseries.csv` of a plain run (`replicate,tick[,date],metric…`); a file
+    /// of several points (a sweep's or comparison's) is an error: see
+    /// [`Timeseries::parse_points`].
     ///
     /// ```
     /// use impunity::charts::Timeseries;
@@ -109,21 +111,67 @@ impl Timeseries {
     /// assert_eq!(t.ticks(), 2);
     /// ```
     pub fn parse(text: &str) -> Result<Timeseries, ChartError> {
+        let mut points = Timeseries::parse_points(text)?;
+        match points.len() {
+            0 => Ok(Timeseries::default()),
+            1 => Ok(points.remove(0).1),
+            n => Err(ChartError::Data(format!(
+                "timeseries.csv holds {n} points (a sweep or comparison): read it with \
+                 Timeseries::parse_points"
+            ))),
+        }
+    }
+
+    /// Parses the `timeseries.csv` of a sweep or comparison (`point,replicate,tick[,date],…`)
+    /// into one [`Timeseries`] per point, in file order; a file without a `point` column is
+    /// one point, numbered 0. `point` is a key, never a metric.
+    ///
+    /// ```
+    /// use impunity::charts::Timeseries;
+    /// let text = "point,replicate,tick,active\n0,0,0,1\n0,0,1,5\n1,0,0,2\n1,0,1,9\n";
+    /// let p = Timeseries::parse_points(text).unwrap();
+    /// assert_eq!(p.len(), 2);
+    /// assert_eq!(p[0].0, 0);
+    /// assert_eq!(p[0].1.metrics, ["active"]);
+    /// assert_eq!(p[0].1.series(0, "active").unwrap(), &[1.0, 5.0]);
+    /// assert_eq!(p[1].1.series(0, "active").unwrap(), &[2.0, 9.0]);
+    /// assert!(Timeseries::parse(text).is_err()); // two points are not one time series
+    /// ```
+    pub fn parse_points(text: &str) -> Result<Vec<(u64, Timeseries)>, ChartError> {
         let csv = Csv::parse(text, "timeseries.csv")?;
         if csv.header.is_empty() {
-            return Ok(Timeseries::default());
+            return Ok(Vec::new());
         }
+        let pc = csv.col("point");
         let rc = csv.need("replicate", "timeseries.csv")?;
         let tc = csv.need("tick", "timeseries.csv")?;
         let dc = csv.col("date");
         let metric_cols: Vec<usize> = (0..csv.header.len())
-            .filter(|&i| i != rc && i != tc && Some(i) != dc)
+            .filter(|&i| i != rc && i != tc && Some(i) != dc && Some(i) != pc)
             .collect();
-        let mut ts = Timeseries {
+        let empty = Timeseries {
             metrics: metric_cols.iter().map(|&i| csv.header[i].clone()).collect(),
             ..Default::default()
         };
+        let mut out: Vec<(u64, Timeseries)> = Vec::new();
+        if pc.is_none() {
+            out.push((0, empty.clone()));
+        }
         for row in &csv.rows {
+            let p: u64 = match pc {
+                Some(pc) => row[pc]
+                    .parse()
+                    .map_err(|_| ChartError::Data(format!("bad point `{}`", row[pc])))?,
+                None => 0,
+            };
+            let at = match out.iter().position(|(q, _)| *q == p) {
+                Some(at) => at,
+                None => {
+                    out.push((p, empty.clone()));
+                    out.len() - 1
+                }
+            };
+            let ts = &mut out[at].1;
             let r: u64 = row[rc]
                 .parse()
                 .map_err(|_| ChartError::Data(format!("bad replicate `{}`", row[rc])))?;
@@ -152,13 +200,19 @@ impl Timeseries {
                 ts.dates[t].clone_from(&row[dc]);
             }
         }
-        Ok(ts)
+        Ok(out)
     }
 
-    /// Reads `timeseries.csv`.
+    /// Reads `timeseries.csv` of a plain run.
     pub fn read(path: &Path) -> Result<Timeseries, ChartError> {
         let text = std::fs::read_to_string(path).map_err(|e| ChartError::io(path, e))?;
         Timeseries::parse(&text)
+    }
+
+    /// Reads `timeseries.csv`, one [`Timeseries`] per point.
+    pub fn read_points(path: &Path) -> Result<Vec<(u64, Timeseries)>, ChartError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ChartError::io(path, e))?;
+        Timeseries::parse_points(&text)
     }
 
     /// Number of ticks (rows per replicate), the longest replicate's.
@@ -321,4 +375,39 @@ impl RunInfo {
             "people"
         }
     }
+}
+
+/// The label of each point of a sweep or comparison, from `dir/points.csv`
+/// (`point,<tags>`): a comparison's variant name (`baseline`, …), a sweep's `key=value` pairs
+/// joined by `, `. `point <p>` for a point the file does not name (or without the file).
+pub(crate) fn point_labels(dir: &Path, points: &[u64]) -> Result<Vec<String>, ChartError> {
+    let p = dir.join("points.csv");
+    let csv = if p.exists() {
+        Csv::read(&p)?
+    } else {
+        Csv::default()
+    };
+    let pc = csv.col("point");
+    Ok(points
+        .iter()
+        .map(|&q| {
+            let row = pc.and_then(|pc| csv.rows.iter().find(|r| r[pc] == q.to_string()));
+            match row {
+                Some(r) => {
+                    let tags: Vec<String> = (0..csv.header.len())
+                        .filter(|&i| Some(i) != pc)
+                        .map(|i| {
+                            if csv.header[i] == "variant" {
+                                r[i].clone()
+                            } else {
+                                format!("{}={}", csv.header[i], r[i])
+                            }
+                        })
+                        .collect();
+                    tags.join(", ")
+                }
+                None => format!("point {q}"),
+            }
+        })
+        .collect())
 }

@@ -412,6 +412,7 @@ pub(crate) fn region_map(
     events: &Csv,
     s: &Scenario,
     info: &RunInfo,
+    point: Option<(u64, &str)>,
     out: &Path,
     opts: &ChartOptions,
 ) -> Result<Option<PathBuf>, ChartError> {
@@ -433,7 +434,14 @@ pub(crate) fn region_map(
             events.need("region", what)?,
             events.need("fatalities", what)?,
         );
+        let pc = events.col("point");
+        let wanted = point.map(|(p, _)| p.to_string());
         for row in &events.rows {
+            if let (Some(pc), Some(w)) = (pc, wanted.as_ref()) {
+                if row[pc] != *w {
+                    continue;
+                }
+            }
             if !reps.contains(&row[rc]) {
                 reps.push(row[rc].clone());
             }
@@ -454,8 +462,18 @@ pub(crate) fn region_map(
         .zip(totals)
         .map(|((c, name), t)| (c, name, t / n * info.people_per_agent))
         .collect();
+    let (title, stem) = match point {
+        Some((p, label)) => (
+            format!("{}, {label}: civilians killed per region", s.name),
+            format!("map-killings-p{p}"),
+        ),
+        None => (
+            format!("{}: civilians killed per region", s.name),
+            "map-killings".to_string(),
+        ),
+    };
     let chart = RegionMap {
-        title: format!("{}: civilians killed per region", s.name),
+        title,
         subtitle: format!(
             "violence against civilians and abuses, mean over {} replicate{} ({})",
             n,
@@ -466,5 +484,5 @@ pub(crate) fn region_map(
         regions: regions_v,
         unit: format!("civilians killed ({})", info.count_unit()),
     };
-    Ok(Some(render(&chart, &out.join("map-killings"), opts)?))
+    Ok(Some(render(&chart, &out.join(stem), opts)?))
 }

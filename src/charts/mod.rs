@@ -5,9 +5,9 @@
 //!
 //! | file | charts (in `DIR/charts/`) |
 //! |---|---|
-//! | `timeseries.csv` | a fan chart per key metric (median, 50 % and 90 % bands across replicates; `fan-*.png`), and replicate 0's own time series (`replicate-0.png`) |
+//! | `timeseries.csv` | a fan chart per key metric (median, 50 % and 90 % bands across replicates; `fan-*.png`), and replicate 0's own time series (`replicate-0.png`); for a sweep or comparison, a chart per key group with a panel per metric and one labelled line and 50 % band per point (baseline and variants, or the swept values), and replicate 0 of each point (`replicate-0-p<point>.png`) |
 //! | `snapshots/*.pgm` | the lattice at each captured tick (`lattice-r0-t0100.png`), cells coloured by kind and state |
-//! | `events.csv` + a scenario with regions in `manifest.json` | civilians killed per region, on the scenario's map (`map-killings.png`) |
+//! | `events.csv` + a scenario with regions in `manifest.json` | civilians killed per region, on the scenario's map (`map-killings.png`; one map per point of a sweep or comparison, `map-killings-p<point>.png`, titled with the point) |
 //! | `outcomes.csv` (`impunity sweep`) | per outcome, a heat map of its mean over two varied knobs, or a line with bands over one (`sweep-*.png`) |
 //! | `compare.csv` (`impunity compare`) | a forest plot of each variant's paired difference with its 95 % interval (`forest.png`) |
 //!
@@ -48,9 +48,9 @@ pub use spark::summary;
 pub use sweep::sweep_heatmap;
 
 use compare::forest_plot;
-use data::{Csv, cumulative, num};
+use data::{Csv, cumulative, num, point_labels};
 use lattice::{region_map, snapshot_chart};
-use series::{fan_charts, replicate_chart};
+use series::{fan_charts, fan_charts_points, replicate_chart};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -207,11 +207,36 @@ pub fn draw_dir(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>, ChartEr
     let out = dir.join("charts");
     let info = RunInfo::read(dir)?;
     let mut written = Vec::new();
+    // a sweep's or comparison's files hold several points: each is drawn as its own
+    // (labelled) series or chart, never added to or overwritten by another
     let ts_path = dir.join("timeseries.csv");
+    let mut points: Vec<u64> = Vec::new();
     if ts_path.exists() {
-        let ts = Timeseries::read(&ts_path)?;
-        written.extend(fan_charts(&ts, &info, &out, opts)?);
-        written.extend(replicate_chart(&ts, &info, 0, &out, opts)?);
+        let per_point = Timeseries::read_points(&ts_path)?;
+        points = per_point.iter().map(|(p, _)| *p).collect();
+        if has_points(&ts_path)? {
+            let labels = point_labels(dir, &points)?;
+            let labelled: Vec<(String, Timeseries)> = labels
+                .iter()
+                .cloned()
+                .zip(per_point.into_iter().map(|(_, t)| t))
+                .collect();
+            written.extend(fan_charts_points(&labelled, &info, &out, opts)?);
+            for (k, (label, ts)) in labelled.iter().enumerate() {
+                written.extend(replicate_chart(
+                    ts,
+                    &info,
+                    0,
+                    Some((points[k], label)),
+                    &out,
+                    opts,
+                )?);
+            }
+        } else if let Some((_, ts)) = per_point.into_iter().next() {
+            written.extend(fan_charts(&ts, &info, &out, opts)?);
+            written.extend(replicate_chart(&ts, &info, 0, None, &out, opts)?);
+            points.clear();
+        }
     }
     let scenario = info.scenario();
     for shot in crate::snapshot::read_dir(dir).map_err(|e| ChartError::io(dir, e))? {
@@ -221,7 +246,24 @@ pub fn draw_dir(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>, ChartEr
     if ev.exists() {
         if let Some(s) = scenario.as_ref().filter(|s| s.world.regions.is_some()) {
             let events = Csv::read(&ev)?;
-            written.extend(region_map(&events, s, &info, &out, opts)?);
+            if events.col("point").is_some() {
+                if points.is_empty() {
+                    points = distinct_points(&events)?;
+                }
+                let labels = point_labels(dir, &points)?;
+                for (p, label) in points.iter().zip(&labels) {
+                    written.extend(region_map(
+                        &events,
+                        s,
+                        &info,
+                        Some((*p, label)),
+                        &out,
+                        opts,
+                    )?);
+                }
+            } else {
+                written.extend(region_map(&events, s, &info, None, &out, opts)?);
+            }
         }
     }
     let oc = dir.join("outcomes.csv");
@@ -238,4 +280,32 @@ pub fn draw_dir(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>, ChartEr
         written.extend(forest_plot(&cmp, &out, opts)?);
     }
     Ok(written)
+}
+
+/// Whether a CSV file's header starts with `point` (a sweep's or comparison's file).
+fn has_points(path: &Path) -> Result<bool, ChartError> {
+    use std::io::BufRead;
+    let f = std::fs::File::open(path).map_err(|e| ChartError::io(path, e))?;
+    let mut first = String::new();
+    std::io::BufReader::new(f)
+        .read_line(&mut first)
+        .map_err(|e| ChartError::io(path, e))?;
+    Ok(first.starts_with("point,"))
+}
+
+/// The points of a file with a `point` column, in order of first appearance.
+fn distinct_points(csv: &Csv) -> Result<Vec<u64>, ChartError> {
+    let Some(pc) = csv.col("point") else {
+        return Ok(Vec::new());
+    };
+    let mut out: Vec<u64> = Vec::new();
+    for r in &csv.rows {
+        let p: u64 = r[pc]
+            .parse()
+            .map_err(|_| ChartError::Data(format!("bad point `{}`", r[pc])))?;
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    Ok(out)
 }

@@ -278,6 +278,178 @@ pub(crate) fn fan_charts(
     Ok(written)
 }
 
+/// One panel of a chart comparing points: a metric, and per point its bands.
+struct PointPanel {
+    title: String,
+    series: Vec<Bands>,
+}
+
+/// Small multiples, one panel per metric of a key group, each with one line (median across
+/// replicates) and 50 % band per point of a sweep or comparison.
+struct PointsChart {
+    title: String,
+    subtitle: String,
+    y_desc: String,
+    axis: TimeAxis,
+    labels: Vec<String>,
+    panels: Vec<PointPanel>,
+}
+
+impl Draw for PointsChart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let area = root.titled(&self.title, style::title_font())?;
+        let (sub, area) = area.split_vertically(24);
+        sub.draw_text(
+            &self.subtitle,
+            &style::tick_font().pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Center,
+                plotters::style::text_anchor::VPos::Top,
+            )),
+            ((sub.dim_in_pixel().0 / 2) as i32, 2),
+        )?;
+        let n = self.panels.len().max(1);
+        let cols = (n as f64).sqrt().ceil() as usize;
+        let rows = n.div_ceil(cols);
+        let parts = area.split_evenly((rows, cols));
+        for (p, panel) in self.panels.iter().enumerate() {
+            let y = style::y_range(panel.series.iter().flat_map(|b| b.p25.iter().chain(&b.p75)));
+            let y = style::y_range(
+                panel
+                    .series
+                    .iter()
+                    .flat_map(|b| b.p50.iter())
+                    .chain([&y.0, &y.1]),
+            );
+            let mut chart = ChartBuilder::on(&parts[p])
+                .caption(&panel.title, style::label_font())
+                .margin(8)
+                .margin_right(40)
+                .x_label_area_size(40)
+                .y_label_area_size(70)
+                .build_cartesian_2d(self.axis.range(), y.0..y.1)?;
+            let fx = |x: &f64| self.axis.label(*x);
+            let fy = |v: &f64| fmt_num(*v);
+            chart
+                .configure_mesh()
+                .x_desc(self.axis.desc())
+                .y_desc(&self.y_desc)
+                .axis_desc_style(style::tick_font())
+                .label_style(style::tick_font())
+                .x_labels(4)
+                .y_labels(5)
+                .x_label_formatter(&fx)
+                .y_label_formatter(&fy)
+                .light_line_style(WHITE)
+                .bold_line_style(BLACK.mix(0.08))
+                .draw()?;
+            for (i, b) in panel.series.iter().enumerate() {
+                let x: Vec<f64> = (0..b.len()).map(|t| t as f64).collect();
+                style::band(&mut chart, &x, &b.p25, &b.p75, i, 0.18)?;
+            }
+            for (i, b) in panel.series.iter().enumerate() {
+                let pts: Vec<(f64, f64)> = b
+                    .p50
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| v.is_finite())
+                    .map(|(t, &v)| (t as f64, v))
+                    .collect();
+                let label = (p == 0).then(|| self.labels[i].as_str());
+                style::line(&mut chart, pts, i, 2, label)?;
+            }
+            if p == 0 && !self.labels.is_empty() {
+                style::legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Draws, for a sweep or comparison, one chart per key group (`fan-<stem>`) with a panel per
+/// metric of the group and, in each panel, one line (the median across replicates) and 50 %
+/// band per point, labelled with `labels` (a comparison's baseline and variants, a sweep's
+/// values). Metrics zero throughout at every point are left out (unless all are).
+pub(crate) fn fan_charts_points(
+    points: &[(String, Timeseries)],
+    info: &RunInfo,
+    out: &Path,
+    opts: &ChartOptions,
+) -> Result<Vec<PathBuf>, ChartError> {
+    let mut written = Vec::new();
+    let Some((_, first)) = points.first() else {
+        return Ok(written);
+    };
+    let ticks = points.iter().map(|(_, t)| t.ticks()).max().unwrap_or(0);
+    if ticks == 0 {
+        return Ok(written);
+    }
+    let axis = TimeAxis {
+        ticks,
+        dates: points
+            .iter()
+            .map(|(_, t)| &t.dates)
+            .max_by_key(|d| d.len())
+            .cloned()
+            .unwrap_or_default(),
+    };
+    let reps: Vec<usize> = points.iter().map(|(_, t)| t.replicates.len()).collect();
+    let reps_text = if reps.iter().all(|&r| r == reps[0]) {
+        format!(
+            "{} replicate{} per point",
+            reps[0],
+            if reps[0] == 1 { "" } else { "s" }
+        )
+    } else {
+        format!("{reps:?} replicates per point")
+    };
+    for g in key_groups(&first.metrics) {
+        let mut panels = Vec::new();
+        let mut zero = Vec::new();
+        for (m, label) in &g.metrics {
+            let mut nonzero = false;
+            let series: Vec<Bands> = points
+                .iter()
+                .map(|(_, ts)| {
+                    let per_rep: Vec<Vec<f64>> = (0..ts.replicates.len())
+                        .map(|k| prepared(ts, k, m, &g, info))
+                        .collect();
+                    nonzero |= per_rep.iter().flatten().any(|&v| v != 0.0 && !v.is_nan());
+                    Bands::of(&per_rep)
+                })
+                .collect();
+            let panel = PointPanel {
+                title: label.clone(),
+                series,
+            };
+            if nonzero {
+                panels.push(panel);
+            } else {
+                zero.push(panel);
+            }
+        }
+        if panels.is_empty() {
+            panels = zero;
+        }
+        let chart = PointsChart {
+            title: g.title.clone(),
+            subtitle: format!(
+                "median (line) and 50 % band (shaded) across {reps_text}; one line per {}",
+                if points.iter().any(|(l, _)| l == "baseline") {
+                    "variant"
+                } else {
+                    "point"
+                }
+            ),
+            y_desc: y_desc(&g, info),
+            axis: axis.clone(),
+            labels: points.iter().map(|(l, _)| l.clone()).collect(),
+            panels,
+        };
+        written.push(render(&chart, &out.join(format!("fan-{}", g.stem)), opts)?);
+    }
+    Ok(written)
+}
+
 /// A panel: title, y-axis description, and (label, values) per series.
 type Panel = (String, String, Vec<(String, Vec<f64>)>);
 
@@ -335,11 +507,14 @@ impl Draw for ReplicateChart {
 
 /// Draws one replicate's own time series (`replicate-<r>`): the first two key groups, one panel
 /// each (for Epstein's Model I, actives and jailed: the punctuated equilibrium of the paper's
-/// figures 3 and 4). Returns `None` if the file has no such replicate.
+/// figures 3 and 4). With `point` (its number and label, in a sweep or comparison) the file is
+/// `replicate-<r>-p<point>` and the title names the point. Returns `None` if the file has no
+/// such replicate.
 pub(crate) fn replicate_chart(
     ts: &Timeseries,
     info: &RunInfo,
     replicate: u64,
+    point: Option<(u64, &str)>,
     out: &Path,
     opts: &ChartOptions,
 ) -> Result<Option<PathBuf>, ChartError> {
@@ -373,19 +548,25 @@ pub(crate) fn replicate_chart(
     } else {
         format!("{}: ", info.scenario)
     };
+    let (title, stem) = match point {
+        Some((p, label)) => (
+            format!("{name}{label}, replicate {replicate}"),
+            format!("replicate-{replicate}-p{p}"),
+        ),
+        None => (
+            format!("{name}replicate {replicate}"),
+            format!("replicate-{replicate}"),
+        ),
+    };
     let chart = ReplicateChart {
-        title: format!("{name}replicate {replicate}"),
+        title,
         axis: TimeAxis {
             ticks: ts.ticks(),
             dates: ts.dates.clone(),
         },
         panels,
     };
-    Ok(Some(render(
-        &chart,
-        &out.join(format!("replicate-{replicate}")),
-        opts,
-    )?))
+    Ok(Some(render(&chart, &out.join(stem), opts)?))
 }
 
 #[cfg(test)]

@@ -325,3 +325,109 @@ fn fan_bands_are_exact_percentiles_of_the_replicates() {
     assert_eq!(b.p5[1], 2.0);
     assert_eq!(b.p95[1], 38.0);
 }
+
+/// A comparison's files, written by hand: the baseline's actives reach 500, the variant's 5.
+fn compare_dir(tag: &str) -> PathBuf {
+    let d = tmpdir(tag);
+    let mut ts = String::from("point,replicate,tick,active,jailed\n");
+    for (p, top) in [(0, 500), (1, 5)] {
+        for r in 0..2 {
+            ts.push_str(&format!(
+                "{p},{r},0,0,0\n{p},{r},1,{top},1\n{p},{r},2,{top},2\n"
+            ));
+        }
+    }
+    std::fs::write(d.join("timeseries.csv"), ts).unwrap();
+    std::fs::write(
+        d.join("points.csv"),
+        "point,variant\n0,baseline\n1,accountable\n",
+    )
+    .unwrap();
+    d
+}
+
+#[test]
+fn compare_time_series_charts_draw_every_point_labelled() {
+    // issue 12: `point` was read as a metric and each point's rows overwrote the previous
+    // point's, so the charts showed the last variant alone
+    let d = compare_dir("cmp-points");
+    let w = charts::draw_dir(&d, &ChartOptions::default().svg()).unwrap();
+    assert_eq!(
+        names(&w),
+        [
+            "fan-active.svg",
+            "fan-jailed.svg",
+            "replicate-0-p0.svg",
+            "replicate-0-p1.svg"
+        ]
+    );
+    let fan = std::fs::read_to_string(d.join("charts/fan-active.svg")).unwrap();
+    for label in ["baseline", "accountable"] {
+        assert!(fan.contains(label), "fan-active.svg has no `{label}`");
+    }
+    assert!(!fan.contains(">point<"), "`point` drawn as a metric");
+    // the y axis reaches the baseline's 500, not only the variant's 5
+    assert!(
+        fan.lines().any(|l| l.trim() == "500" || l.trim() == "400"),
+        "fan-active.svg's axis does not reach the baseline's values"
+    );
+    let r0 = std::fs::read_to_string(d.join("charts/replicate-0-p0.svg")).unwrap();
+    assert!(r0.contains("baseline, replicate 0"), "{r0}");
+    let r1 = std::fs::read_to_string(d.join("charts/replicate-0-p1.svg")).unwrap();
+    assert!(r1.contains("accountable, replicate 0"));
+    // a plain run's reader refuses several points rather than mixing them
+    assert!(charts::Timeseries::read(&d.join("timeseries.csv")).is_err());
+    let p = charts::Timeseries::read_points(&d.join("timeseries.csv")).unwrap();
+    assert_eq!(p.len(), 2);
+    assert_eq!(p[0].1.metrics, ["active", "jailed"]);
+    assert_eq!(p[0].1.series(0, "active").unwrap(), &[0.0, 500.0, 500.0]);
+    assert_eq!(p[1].1.series(0, "active").unwrap(), &[0.0, 5.0, 5.0]);
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn compare_region_maps_count_each_point_alone() {
+    // issue 12: map-killings.png added up every point (269 people for a cercle whose
+    // baseline alone had 75)
+    let s = impunity::presets::get("central-mali-2018").unwrap();
+    let region = s
+        .world
+        .regions
+        .as_ref()
+        .unwrap()
+        .legend
+        .values()
+        .next()
+        .unwrap()
+        .clone();
+    let d = compare_dir("cmp-map");
+    let manifest = serde_json::json!({
+        "scenario": s.name,
+        "people_per_agent": 1.0,
+        "replicates": 1,
+        "scenario_toml": s.to_toml_string(),
+    });
+    std::fs::write(d.join("manifest.json"), manifest.to_string()).unwrap();
+    let header = "point,event_id,replicate,tick,date,region,x,y,event_type,sub_event_type,actor1,actor2,victim_community,fatalities";
+    let mut ev = format!("{header}\n");
+    for (p, f) in [(0, 75), (1, 194)] {
+        ev.push_str(&format!(
+            "{p},0,0,1,2018-01-02,{region},1,1,violence against civilians,attack,jnim,dogon civilians,dogon,{f}\n"
+        ));
+    }
+    std::fs::write(d.join("events.csv"), ev).unwrap();
+    let w = charts::draw_dir(&d, &ChartOptions::default().svg()).unwrap();
+    let maps: Vec<String> = names(&w)
+        .into_iter()
+        .filter(|n| n.starts_with("map-"))
+        .collect();
+    assert_eq!(maps, ["map-killings-p0.svg", "map-killings-p1.svg"]);
+    let m0 = std::fs::read_to_string(d.join("charts/map-killings-p0.svg")).unwrap();
+    assert!(m0.contains("baseline"));
+    let has = |svg: &str, text: &str| svg.lines().any(|l| l.trim() == text);
+    assert!(has(&m0, &format!("{region}: 75")), "baseline's own 75");
+    assert!(!has(&m0, &format!("{region}: 269")), "points added up");
+    let m1 = std::fs::read_to_string(d.join("charts/map-killings-p1.svg")).unwrap();
+    assert!(has(&m1, &format!("{region}: 194")));
+    std::fs::remove_dir_all(&d).unwrap();
+}
