@@ -1,5 +1,11 @@
-//! Per-tick metrics: the columns of `timeseries.csv`. Counts are in agents (the manifest's
-//! `people_per_agent` converts them to people).
+//! Per-tick metrics: the columns of `timeseries.csv`.
+//!
+//! **Units.** A conflict scenario's counts of persons are in **people**: the model's agent
+//! counts times `world.people_per_agent`, converted in one place ([`people_per_counted_agent`],
+//! applied to the metric values, the whole-run totals, events' `fatalities` and cases'
+//! `victims`). Epstein's models keep **agents**, as in the paper. The manifest records both
+//! `people_per_agent` and the unit (`count_unit`). Counts of cases, convictions, amnesties and
+//! battles are counts of those, and legitimacy and unresolved injustice are indices.
 //!
 //! | column | kind | meaning |
 //! |---|---|---|
@@ -121,6 +127,38 @@ impl TickStats {
     }
 }
 
+/// How many people one counted agent stands for in every output of `s`: its
+/// `world.people_per_agent` for the conflict model, whose outputs are in people, and 1 for
+/// Epstein's models, whose outputs stay in agents (as in the paper).
+///
+/// This is the one place agent counts become people: the metric values
+/// ([`MetricSet`]'s person counts), the conflict model's whole-run totals, events'
+/// `fatalities` and cases' `victims` are all scaled by it. (When agents carry head counts and
+/// the model counts people itself, it becomes 1 everywhere.)
+///
+/// ```
+/// use impunity::metrics::{count_unit, people_per_counted_agent};
+/// let mali = impunity::presets::get("central-mali-2018").unwrap();
+/// assert_eq!(people_per_counted_agent(&mali), mali.world.people_per_agent);
+/// assert_eq!(count_unit(&mali), "people");
+/// let epstein = impunity::presets::get("epstein-run1").unwrap();
+/// assert_eq!(people_per_counted_agent(&epstein), 1.0);
+/// assert_eq!(count_unit(&epstein), "agents");
+/// ```
+pub fn people_per_counted_agent(s: &Scenario) -> f64 {
+    if is_conflict(s) {
+        s.world.people_per_agent
+    } else {
+        1.0
+    }
+}
+
+/// The unit of every count of persons in `s`'s outputs: `people` for the conflict model,
+/// `agents` for Epstein's models (see [`people_per_counted_agent`]).
+pub fn count_unit(s: &Scenario) -> &'static str {
+    if is_conflict(s) { "people" } else { "agents" }
+}
+
 /// Whether a column counts events during a tick (a flow, summed over a run) or describes the
 /// state at the end of a tick (a stock, read at its end or at its peak).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -193,6 +231,22 @@ impl Metric {
         }
     }
 
+    /// Whether the column counts persons (scaled to people in a conflict scenario), rather
+    /// than cases, battles or an index.
+    pub(crate) fn counts_persons(&self) -> bool {
+        use Metric::*;
+        !matches!(
+            self,
+            CasesOpened
+                | CasesInvestigated
+                | Convictions
+                | Amnesties
+                | Legitimacy(_)
+                | Unresolved(_)
+                | Battles
+        )
+    }
+
     fn value(&self, st: &TickStats) -> f64 {
         use Metric::*;
         let c = &st.conflict;
@@ -229,6 +283,10 @@ impl Metric {
 pub struct MetricSet {
     names: Vec<String>,
     metrics: Vec<Metric>,
+    /// [`people_per_counted_agent`] of the scenario.
+    people: f64,
+    /// [`count_unit`] of the scenario.
+    unit: &'static str,
 }
 
 /// What is wrong with a scenario's `outputs.metrics` (the scenario's validation reports it at
@@ -284,7 +342,12 @@ impl MetricSet {
                 }
             }
         }
-        Ok(MetricSet { names, metrics })
+        Ok(MetricSet {
+            names,
+            metrics,
+            people: people_per_counted_agent(s),
+            unit: count_unit(s),
+        })
     }
 
     /// Column names, in order.
@@ -306,9 +369,28 @@ impl MetricSet {
         self.metrics.iter().map(Metric::kind).collect()
     }
 
-    /// Appends the values of every column for `st`.
+    /// Whether each column counts persons (in [`MetricSet::unit`]), in column order.
+    pub fn counts_persons(&self) -> Vec<bool> {
+        self.metrics.iter().map(Metric::counts_persons).collect()
+    }
+
+    /// The unit of the columns that count persons: `people` or `agents`
+    /// ([`count_unit`]).
+    pub fn unit(&self) -> &'static str {
+        self.unit
+    }
+
+    /// Appends the values of every column for `st`, counts of persons in the scenario's
+    /// unit ([`people_per_counted_agent`]).
     pub(crate) fn values(&self, st: &TickStats, out: &mut Vec<f64>) {
-        out.extend(self.metrics.iter().map(|m| m.value(st)));
+        out.extend(self.metrics.iter().map(|m| {
+            let v = m.value(st);
+            if m.counts_persons() {
+                v * self.people
+            } else {
+                v
+            }
+        }));
     }
 }
 

@@ -313,8 +313,12 @@ pub(crate) fn cumulative(x: &[f64]) -> Vec<f64> {
 pub struct RunInfo {
     /// Scenario name.
     pub scenario: String,
-    /// People per agent (1 without a manifest).
+    /// People per agent (1 without a manifest): for the record only, the files are already
+    /// in [`RunInfo::unit`].
     pub people_per_agent: f64,
+    /// The unit of the files' counts of persons: the manifest's `count_unit` (`people` or
+    /// `agents`; `agents` without a manifest).
+    pub unit: String,
     /// The scenario's TOML (empty without a manifest).
     pub scenario_toml: String,
     /// Master seed.
@@ -328,6 +332,7 @@ impl Default for RunInfo {
         RunInfo {
             scenario: String::new(),
             people_per_agent: 1.0,
+            unit: "agents".into(),
             scenario_toml: String::new(),
             seed: 1,
             replicates: 0,
@@ -353,6 +358,7 @@ impl RunInfo {
             } else {
                 1.0
             },
+            unit: v["count_unit"].as_str().unwrap_or("agents").to_string(),
             scenario_toml: v["scenario_toml"].as_str().unwrap_or("").to_string(),
             seed: v["seed"].as_u64().unwrap_or(1),
             replicates: v["replicates"].as_u64().unwrap_or(0),
@@ -367,13 +373,9 @@ impl RunInfo {
         crate::Scenario::from_toml_str(&self.scenario_toml, "manifest.json").ok()
     }
 
-    /// The unit counts are shown in: `people` when one agent stands for several, else `agents`.
-    pub(crate) fn count_unit(&self) -> &'static str {
-        if self.people_per_agent == 1.0 {
-            "agents"
-        } else {
-            "people"
-        }
+    /// The unit counts are shown in (the files' own: nothing is scaled).
+    pub(crate) fn count_unit(&self) -> &str {
+        &self.unit
     }
 }
 

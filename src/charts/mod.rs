@@ -11,8 +11,8 @@
 //! | `outcomes.csv` (`impunity sweep`) | per outcome, a heat map of its mean over two varied knobs, or a line with bands over one (`sweep-*.png`) |
 //! | `compare.csv` (`impunity compare`) | a forest plot of each variant's paired difference with its 95 % interval (`forest.png`) |
 //!
-//! Every chart has a title, axis labels with units (people, not agents, when
-//! `people_per_agent` ≠ 1: values are scaled), a legend where there is more than one series,
+//! Every chart has a title, axis labels with units (the manifest's `count_unit`: people for the
+//! conflict model, whose files are in people, agents for Epstein's), a legend where there is more than one series,
 //! dates on the time axis for calendar scenarios, and colours from the Okabe-Ito palette (safe
 //! for colour-blind readers) with distinct line styles, so that series stay apart in greyscale.
 //! Text is drawn with DejaVu Sans, embedded in the library (`assets/fonts/`), never a system

@@ -17,7 +17,7 @@ pub(crate) struct KeyGroup {
     pub metrics: Vec<(String, String)>,
     /// Flows summed over time (killings so far) rather than shown per tick.
     pub cumulative: bool,
-    /// Counts of agents (scaled to people), rather than a share or an index.
+    /// Counts of persons (in the run's unit), rather than a share or an index.
     pub counts: bool,
     /// The y-axis description when not counts.
     pub y_desc: String,
@@ -118,18 +118,15 @@ pub(crate) fn key_groups(metrics: &[String]) -> Vec<KeyGroup> {
     out
 }
 
-/// One series of one replicate, as the chart shows it (scaled, cumulated).
-fn prepared(ts: &Timeseries, k: usize, metric: &str, g: &KeyGroup, info: &RunInfo) -> Vec<f64> {
+/// One series of one replicate, as the chart shows it (cumulated for flows; the values are
+/// the file's own, already in the run's unit).
+fn prepared(ts: &Timeseries, k: usize, metric: &str, g: &KeyGroup) -> Vec<f64> {
     let raw = ts.series(k, metric).unwrap_or(&[]);
-    let mut v = if g.cumulative {
+    if g.cumulative {
         cumulative(raw)
     } else {
         raw.to_vec()
-    };
-    if g.counts {
-        v.iter_mut().for_each(|x| *x *= info.people_per_agent);
     }
-    v
 }
 
 fn y_desc(g: &KeyGroup, info: &RunInfo) -> String {
@@ -250,7 +247,7 @@ pub(crate) fn fan_charts(
         let mut series = Vec::new();
         let mut zero = Vec::new();
         for (m, label) in &g.metrics {
-            let per_rep: Vec<Vec<f64>> = (0..n).map(|k| prepared(ts, k, m, &g, info)).collect();
+            let per_rep: Vec<Vec<f64>> = (0..n).map(|k| prepared(ts, k, m, &g)).collect();
             let nonzero = per_rep.iter().flatten().any(|&v| v != 0.0 && !v.is_nan());
             let s = (label.clone(), Bands::of(&per_rep));
             if nonzero {
@@ -411,7 +408,7 @@ pub(crate) fn fan_charts_points(
                 .iter()
                 .map(|(_, ts)| {
                     let per_rep: Vec<Vec<f64>> = (0..ts.replicates.len())
-                        .map(|k| prepared(ts, k, m, &g, info))
+                        .map(|k| prepared(ts, k, m, &g))
                         .collect();
                     nonzero |= per_rep.iter().flatten().any(|&v| v != 0.0 && !v.is_nan());
                     Bands::of(&per_rep)
@@ -527,7 +524,7 @@ pub(crate) fn replicate_chart(
         let series: Vec<(String, Vec<f64>)> = g
             .metrics
             .iter()
-            .map(|(m, l)| (l.clone(), prepared(ts, k, m, g, info)))
+            .map(|(m, l)| (l.clone(), prepared(ts, k, m, g)))
             .filter(|(_, v)| g.metrics.len() == 1 || v.iter().any(|&x| x != 0.0))
             .collect();
         if !series.is_empty() {

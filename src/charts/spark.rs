@@ -53,7 +53,7 @@ pub(crate) fn sparkline(values: &[f64], width: usize) -> String {
 
 /// A compact summary of a run for the terminal: for each key metric (the groups of the fan
 /// charts, listed in docs/charts.md), a sparkline of its median across replicates over time, and its
-/// range and final value (in people when `people_per_agent` ≠ 1; flows summed over time).
+/// range and final value (in the run's unit, [`RunInfo::unit`]; flows summed over time).
 /// Series that stay zero are left out. Empty for a file with no rows.
 ///
 /// ```
@@ -75,15 +75,11 @@ pub fn summary(ts: &Timeseries, info: &RunInfo) -> String {
             let per_rep: Vec<Vec<f64>> = (0..n)
                 .map(|k| {
                     let raw = ts.series(k, m).unwrap_or(&[]);
-                    let mut v = if g.cumulative {
+                    if g.cumulative {
                         cumulative(raw)
                     } else {
                         raw.to_vec()
-                    };
-                    if g.counts {
-                        v.iter_mut().for_each(|x| *x *= info.people_per_agent);
                     }
-                    v
                 })
                 .collect();
             if g.metrics.len() > 1 && !per_rep.iter().flatten().any(|&v| v != 0.0) {

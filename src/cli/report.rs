@@ -57,7 +57,7 @@ impl ConflictReport {
                 .map(|p| {
                     (
                         p.name().to_string(),
-                        mean(&format!("civilians_killed_by_{}", p.name())) * ppa,
+                        mean(&format!("civilians_killed_by_{}", p.name())),
                     )
                 })
                 .collect(),
@@ -67,7 +67,7 @@ impl ConflictReport {
                 .map(|c| {
                     (
                         c.clone(),
-                        mean(&format!("civilians_killed_{c}")) * ppa,
+                        mean(&format!("civilians_killed_{c}")),
                         mean(&format!("legitimacy_start_{c}")),
                         mean(&format!("legitimacy_end_{c}")),
                         mean(&format!("unresolved_end_{c}")),
@@ -80,13 +80,13 @@ impl ConflictReport {
                 .map(|g| {
                     (
                         g.clone(),
-                        mean(&format!("fighters_start_{g}")) * ppa,
-                        mean(&format!("recruits_{g}")) * ppa,
-                        mean(&format!("fighters_end_{g}")) * ppa,
+                        mean(&format!("fighters_start_{g}")),
+                        mean(&format!("recruits_{g}")),
+                        mean(&format!("fighters_end_{g}")),
                     )
                 })
                 .collect(),
-            abuses: mean("abuses") * ppa,
+            abuses: mean("abuses"),
             cases: mean("cases_opened"),
             fates: FATES
                 .iter()
@@ -100,7 +100,7 @@ impl ConflictReport {
             convictions: mean("convictions"),
             amnesties: mean("amnesties"),
             battles: mean("battles"),
-            battle_deaths: mean("battle_deaths") * ppa,
+            battle_deaths: mean("battle_deaths"),
         }
     }
 }
@@ -112,7 +112,11 @@ impl fmt::Display for ConflictReport {
         } else {
             "one replicate".to_string()
         };
-        writeln!(f, "People (1 agent = {} people; {scope})", self.ppa)?;
+        writeln!(
+            f,
+            "People (outputs in people; 1 agent = {} people; {scope})",
+            self.ppa
+        )?;
         writeln!(f, "Civilians killed, by perpetrator")?;
         let total: f64 = self.perpetrators.iter().map(|p| p.1).sum();
         for (name, v) in &self.perpetrators {

@@ -29,8 +29,12 @@ pub struct Manifest {
     pub command_line: Vec<String>,
     /// The resolved scenario, as TOML text that reads back to the same scenario.
     pub scenario_toml: String,
-    /// How many people one agent stands for (multiply counts by it).
+    /// How many people one agent stands for (`world.people_per_agent`). A conflict
+    /// scenario's outputs are already in people; Epstein's stay in agents.
     pub people_per_agent: f64,
+    /// The unit of every count of persons in the outputs: `people` (the conflict model) or
+    /// `agents` (Epstein's models).
+    pub count_unit: String,
     /// Fingerprint of everything that determines the results (see
     /// [`crate::ensemble::Plan::fingerprint`]); `--resume` compares it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,6 +70,7 @@ impl Manifest {
             command_line,
             scenario_toml: s.to_toml_string(),
             people_per_agent: s.world.people_per_agent,
+            count_unit: crate::metrics::count_unit(s).to_string(),
             fingerprint: None,
             design: None,
             points: None,

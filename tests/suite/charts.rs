@@ -282,20 +282,26 @@ fn empty_single_replicate_and_single_tick_outputs_do_not_panic() {
 }
 
 #[test]
-fn calendar_runs_show_dates_and_scale_to_people() {
+fn calendar_runs_show_dates_and_the_files_unit() {
+    // the files of a conflict run are in people already (issue 12): the charts show them as
+    // they are, in the manifest's unit, and never scale them again
     let d = tmpdir("dates");
     std::fs::write(
         d.join("timeseries.csv"),
         "replicate,tick,date,killed_civilians_state,legitimacy_peul\n\
-         0,0,2018-01-01,0,0.8\n0,1,2018-01-02,2,0.7\n1,0,2018-01-01,0,0.8\n1,1,2018-01-02,4,0.6\n",
+         0,0,2018-01-01,0,0.8\n0,1,2018-01-02,20,0.7\n1,0,2018-01-01,0,0.8\n1,1,2018-01-02,40,0.6\n",
     )
     .unwrap();
-    std::fs::write(d.join("manifest.json"), r#"{"people_per_agent": 10.0}"#).unwrap();
+    std::fs::write(
+        d.join("manifest.json"),
+        r#"{"people_per_agent": 10.0, "count_unit": "people"}"#,
+    )
+    .unwrap();
     let info = charts::RunInfo::read(&d).unwrap();
     let ts = charts::Timeseries::read(&d.join("timeseries.csv")).unwrap();
     assert_eq!(ts.dates, ["2018-01-01", "2018-01-02"]);
     let s = charts::summary(&ts, &info);
-    // median of cumulative 2 and 4 agents = 3 agents = 30 people
+    // median of cumulative 20 and 40 people
     assert!(s.contains("end 30"), "{s}");
     let w = charts::draw_dir(&d, &ChartOptions::default().svg()).unwrap();
     let fan = std::fs::read_to_string(d.join("charts/fan-killed-civilians.svg")).unwrap();
