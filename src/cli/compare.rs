@@ -56,6 +56,13 @@ pub fn compare(a: CompareArgs) -> Result<()> {
             CliError::Input(m) => input(format!("--variant {name}: {m}")),
             other => other,
         })?;
+        if scenario == base {
+            eprintln!(
+                "warning: --variant {name}: identical to the baseline ({sets} is what the \
+                 baseline already has), so every difference will be 0; give it a value that \
+                 differs from the baseline's or leave it out"
+            );
+        }
         points.push(Point {
             tags: vec![name.to_string()],
             scenario,

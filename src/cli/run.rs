@@ -133,7 +133,7 @@ fn print_report(s: &Scenario, done: &Results) {
         "{:>9}  {:>11}  {:>9}  {:>9}",
         "replicate", "peak active", "outbursts", "ticks>50"
     );
-    // Outcomes 0..4: peak_active, peak_tick, outbursts, ticks_above_50.
+    // Outcomes 0..4 of Epstein's models: peak_active, peak_tick, outbursts, ticks_above_50.
     let shown = if n > 20 { 10 } else { n };
     for r in 0..shown {
         let o = p.replicate(r);

@@ -209,7 +209,7 @@ impl Vary {
                         } else {
                             start + (end - start) * i as f64 / (n - 1) as f64
                         };
-                        number(x)
+                        number(tidy(x))
                     })
                     .collect())
             }
@@ -225,6 +225,16 @@ impl Vary {
             .map(label)
             .collect()
     }
+}
+
+/// `x` rounded to 12 significant digits: a range's step leaves float noise
+/// (0 + 0.6 · 1/3 = 0.19999999999999998), and a grid value should be the number a person
+/// would type (0.2). Twelve digits keep every value a range of sensible width can mean.
+fn tidy(x: f64) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    format!("{x:.11e}").parse().unwrap_or(x)
 }
 
 /// A number of a range: an integer when whole (so integer keys accept it), else a float.
@@ -364,6 +374,19 @@ mod tests {
         assert!(reason("a").contains("expected"));
         assert!(reason("a=x:1:2").contains("not a number"));
         assert_eq!(Vary::parse("a=2:9:1").unwrap().labels(), ["2"]);
+    }
+
+    #[test]
+    fn grid_values_carry_no_float_noise() {
+        // issue 12: 0:0.6:4 gave 0.19999999999999998 in points.csv, outcomes.csv and the table
+        let v = Vary::parse("policy.impunity=0:0.6:4").unwrap();
+        assert_eq!(v.labels(), ["0", "0.2", "0.4", "0.6"]);
+        assert_eq!(Vary::parse("a=0:1:11").unwrap().labels()[3], "0.3");
+        assert_eq!(Vary::parse("a=-1:0.1:12").unwrap().labels()[1], "-0.9");
+        let base = crate::presets::get("epstein-run1").unwrap();
+        let p = points(&base, &[v], Design::Grid, 1).unwrap();
+        assert_eq!(p[1].tags, ["0.2"]);
+        assert_eq!(p[1].scenario.policy.impunity, 0.2);
     }
 
     #[test]

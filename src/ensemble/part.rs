@@ -41,7 +41,7 @@ impl Unit {
             timeseries: ts,
             events: ev,
             cases: cs,
-            outcomes: outcomes::values(out),
+            outcomes: outcomes::values(s, out),
             values: out.rows.iter().flatten().copied().collect(),
         }
     }

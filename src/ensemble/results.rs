@@ -100,7 +100,7 @@ impl Results {
         let mut points = vec![PointResults::new(width, reps); plan.points().len()];
         for (u, out) in runs.iter().enumerate() {
             let (p, _) = plan.unit(u as u64);
-            points[p].push(&super::outcomes::values(out));
+            points[p].push(&super::outcomes::values(&plan.points()[p].scenario, out));
         }
         Results::new(plan, points, Vec::new(), runs)
     }

@@ -420,7 +420,9 @@ fn sweep_and_compare_formats() {
     );
     let outcomes = read("outcomes.csv");
     let head = outcomes.lines().next().unwrap();
-    assert!(head.starts_with("point,policy.impunity,policy.amnesty.scope,replicate,peak_active,"));
+    assert!(
+        head.starts_with("point,policy.impunity,policy.amnesty.scope,replicate,civilians_killed,")
+    );
     for col in [
         "civilians_killed_by_state",
         "battle_deaths",

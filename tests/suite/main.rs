@@ -9,6 +9,7 @@ mod ensembles;
 mod golden;
 mod invariants;
 mod mechanisms;
+mod outputs;
 mod policy;
 mod reproduction;
 mod scenario_cli;

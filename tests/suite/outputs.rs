@@ -1,0 +1,227 @@
+//! Outputs that say what they mean (issue 12): a conflict scenario's files in people, named by
+//! what each number is.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn tmpdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("impunity-outputs-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn impunity(args: &[&str]) -> std::process::Output {
+    let o = Command::new(env!("CARGO_BIN_EXE_impunity"))
+        .args(args)
+        .output()
+        .expect("binary runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
+/// A CSV file as rows of (column → field).
+fn rows(p: &Path) -> Vec<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(p).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .cloned()
+                .zip(l.split(',').map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+fn num(s: &str) -> f64 {
+    s.parse().unwrap_or_else(|_| panic!("not a number: {s}"))
+}
+
+#[test]
+fn conflict_outcomes_timeseries_events_and_cases_agree_in_people() {
+    // issue 12: outcomes, events' fatalities and cases' victims were in agents while the
+    // printed summary and the charts were in people (a "-2.375 civilians_killed" was -119
+    // people). With 50 people per agent, every file holds people, and the totals agree.
+    let d = tmpdir("people");
+    let out = d.to_str().unwrap();
+    impunity(&[
+        "run",
+        "central-mali-2018",
+        "--ticks",
+        "150",
+        "--replicates",
+        "2",
+        "--set",
+        "world.people_per_agent=50",
+        "--no-charts",
+        "--quiet",
+        "--out",
+        out,
+    ]);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["people_per_agent"], 50.0);
+    assert_eq!(manifest["count_unit"], "people");
+    let outcomes = rows(&d.join("outcomes.csv"));
+    let events = rows(&d.join("events.csv"));
+    let cases = rows(&d.join("cases.csv"));
+    let series = rows(&d.join("timeseries.csv"));
+    let mut killed_any = 0.0;
+    for o in &outcomes {
+        let r = &o["replicate"];
+        let of_rep = |e: &&BTreeMap<String, String>| &e["replicate"] == r;
+        let fatalities = |types: &[&str]| -> f64 {
+            events
+                .iter()
+                .filter(of_rep)
+                .filter(|e| types.contains(&e["event_type"].as_str()))
+                .map(|e| num(&e["fatalities"]))
+                .sum()
+        };
+        let killed = num(&o["civilians_killed"]);
+        killed_any += killed;
+        assert_eq!(
+            killed,
+            fatalities(&["violence against civilians", "abuses"]),
+            "replicate {r}: civilians killed (people) against events.csv's fatalities"
+        );
+        assert_eq!(
+            num(&o["abuses"]),
+            fatalities(&["abuses"]),
+            "replicate {r}: abuses"
+        );
+        let victims: f64 = cases
+            .iter()
+            .filter(of_rep)
+            .map(|c| num(&c["victims"]))
+            .sum();
+        assert_eq!(num(&o["abuses"]), victims, "replicate {r}: cases' victims");
+        // the time series' per-tick counts add up to the outcome
+        let per_tick: f64 = series
+            .iter()
+            .filter(of_rep)
+            .map(|t| {
+                t.iter()
+                    .filter(|(k, _)| k.starts_with("killed_civilians_"))
+                    .map(|(_, v)| num(v))
+                    .sum::<f64>()
+            })
+            .sum();
+        assert_eq!(
+            killed, per_tick,
+            "replicate {r}: time series against outcome"
+        );
+        // in people: multiples of 50
+        assert_eq!(killed % 50.0, 0.0);
+    }
+    assert!(
+        killed_any > 0.0,
+        "the run should kill someone to test anything"
+    );
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn epstein_outputs_stay_in_agents_and_say_so() {
+    let d = tmpdir("agents");
+    impunity(&[
+        "run",
+        "epstein-run1",
+        "--ticks",
+        "3",
+        "--no-charts",
+        "--quiet",
+        "--out",
+        d.to_str().unwrap(),
+    ]);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["count_unit"], "agents");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn outcomes_are_named_by_what_they_are() {
+    // issue 12: `final_killed_civilians_state` (a per-tick count's last value, 0) sat next to
+    // `civilians_killed_by_state` (7), and Epstein's outburst outcomes were printed for the
+    // conflict model, where `ticks_above_50` was the whole run
+    let mali = impunity::presets::get("central-mali-2018").unwrap();
+    let names = impunity::ensemble::outcomes::names(&mali).unwrap();
+    assert_eq!(
+        names[0], "civilians_killed",
+        "the conflict model's headline first"
+    );
+    for epstein in ["peak_active", "peak_tick", "outbursts", "ticks_above_50"] {
+        assert!(
+            !names.iter().any(|n| n == epstein),
+            "{epstein} in {names:?}"
+        );
+    }
+    assert!(
+        !names.iter().any(|n| n.starts_with("final_killed")),
+        "{names:?}"
+    );
+    assert!(
+        !names
+            .iter()
+            .any(|n| n == "final_abuses" || n == "final_battles")
+    );
+    assert!(names.iter().any(|n| n == "final_active"));
+    let run1 = impunity::presets::get("epstein-run1").unwrap();
+    assert_eq!(
+        impunity::ensemble::outcomes::names(&run1).unwrap(),
+        [
+            "peak_active",
+            "peak_tick",
+            "outbursts",
+            "ticks_above_50",
+            "final_quiescent",
+            "final_active",
+            "final_jailed",
+            "final_cops"
+        ]
+    );
+    // a per-tick count is summed over the run, not read at its end
+    let mut s = impunity::presets::get("epstein-run2").unwrap();
+    s.outputs.metrics = vec!["active".into(), "arrests".into()];
+    let names = impunity::ensemble::outcomes::names(&s).unwrap();
+    assert_eq!(&names[4..], ["final_active", "arrests_total"]);
+    let out = impunity::run::run_replicate(&s, 1, 0, 100);
+    let v = impunity::ensemble::outcomes::values(&s, &out);
+    assert_eq!(v.len(), names.len());
+    let arrests: f64 = out.rows.iter().map(|r| r[1]).sum();
+    assert!(arrests > 0.0);
+    assert_eq!(v[5], arrests);
+}
+
+#[test]
+fn a_variant_identical_to_its_baseline_is_warned_about() {
+    let d = tmpdir("same");
+    let o = impunity(&[
+        "compare",
+        "epstein-run1",
+        "--set",
+        "communities.citizens.legitimacy=0.82",
+        "--variant",
+        "same:communities.citizens.legitimacy=0.82",
+        "--variant",
+        "other:communities.citizens.legitimacy=0.9",
+        "--ticks",
+        "2",
+        "--replicates",
+        "1",
+        "--quiet",
+        "--out",
+        d.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--variant same: identical to the baseline"),
+        "{err}"
+    );
+    assert!(!err.contains("--variant other"), "{err}");
+    std::fs::remove_dir_all(&d).unwrap();
+}
