@@ -105,8 +105,8 @@ pub fn init(a: InitArgs) -> Result<()> {
         .file_stem()
         .and_then(|s| s.to_str())
         .ok_or_else(|| input(format!("`{}` is not a usable file name", a.name)))?;
-    let text = starter(name);
     let shown = path.display().to_string();
+    let text = starter(name, &shown);
     Scenario::from_toml_str(&text, &shown).map_err(|e| {
         input(format!(
             "`{name}` cannot name a scenario: {} (use letters, digits, '-', '_' or '.')",
@@ -131,14 +131,20 @@ pub fn init(a: InitArgs) -> Result<()> {
     Ok(())
 }
 
-/// The starter scenario, called `name`.
-fn starter(name: &str) -> String {
+/// The starter scenario, called `name`, written to `file`: its header's commands name that
+/// file and its output directory, not the template's `starter.toml`.
+fn starter(name: &str, file: &str) -> String {
     debug_assert!(STARTER.contains(STARTER_NAME_LINE));
-    STARTER.replacen(
-        STARTER_NAME_LINE,
-        &format!("name = {}", Value::from(name)),
-        1,
-    )
+    let (header, body) = STARTER.split_at(STARTER.find(STARTER_NAME_LINE).unwrap_or(0));
+    let header = header
+        .replace("out/starter/", &format!("out/{name}/"))
+        .replace("starter.toml", file);
+    header
+        + &body.replacen(
+            STARTER_NAME_LINE,
+            &format!("name = {}", Value::from(name)),
+            1,
+        )
 }
 
 /// What `impunity validate` prints about a valid scenario.
@@ -224,6 +230,32 @@ fn summary(s: &Scenario) -> String {
             );
         }
     }
+    if !s.groups.is_empty() {
+        line(&mut rows, "armed groups", s.groups.len().to_string());
+        for (name, g) in &s.groups {
+            line(
+                &mut rows,
+                &format!("  {name}"),
+                format!(
+                    "{} people at the start (about {} agents), arms {}{}",
+                    thousands(g.initial_people),
+                    thousands((g.initial_people / ppa).round()),
+                    g.arms,
+                    if g.state_backed { ", state-backed" } else { "" }
+                ),
+            );
+        }
+    }
+    if !s.missions.is_empty() {
+        line(&mut rows, "missions", s.missions.len().to_string());
+        for (name, m) in &s.missions {
+            line(
+                &mut rows,
+                &format!("  {name}"),
+                format!("staff {}", m.staff),
+            );
+        }
+    }
     if f.max_persons as f64 > f.persons {
         line(
             &mut rows,
@@ -288,8 +320,13 @@ mod tests {
 
     #[test]
     fn the_starter_validates_under_its_new_name() {
-        let s = Scenario::from_toml_str(&starter("my-model"), "my-model.toml").unwrap();
+        let text = starter("my-model", "my-model.toml");
+        let s = Scenario::from_toml_str(&text, "my-model.toml").unwrap();
         assert_eq!(s.name, "my-model");
+        // issue 12: the header told the user to validate `starter.toml`
+        assert!(text.contains("impunity validate my-model.toml"), "{text}");
+        assert!(text.contains("into out/my-model/"), "{text}");
+        assert!(!text.contains("starter.toml"), "{text}");
     }
 
     #[test]

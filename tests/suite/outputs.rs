@@ -225,3 +225,19 @@ fn a_variant_identical_to_its_baseline_is_warned_about() {
     assert!(!err.contains("--variant other"), "{err}");
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn validate_lists_armed_groups_and_missions() {
+    // issue 12: validate listed the forces but not the armed groups or the missions
+    let o = impunity(&["validate", "central-mali-2018"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.lines().any(|l| l.starts_with("armed groups")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("jnim") && l.contains("people at the start")),
+        "{text}"
+    );
+}
