@@ -184,7 +184,9 @@ mod tests {
         let names = results.plan().outcome_names();
         let text = ConflictReport::new(&s, names, &results.points()[0]).to_string();
         assert!(
-            text.starts_with("People (1 agent = 200 people; mean of 2 replicates)"),
+            text.starts_with(
+                "People (outputs in people; 1 agent = 200 people; mean of 2 replicates)"
+            ),
             "{text}"
         );
         assert!(text.contains("Civilians killed, by perpetrator"), "{text}");
