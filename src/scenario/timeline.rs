@@ -22,6 +22,10 @@ use indexmap::IndexMap;
 section! {
     /// One change, or one linear ramp, of the timeline.
     pub struct TimelineEntry: Default {
+        /// A name for the entry, unique in the timeline (letters, digits, `_`, `-`), so that
+        /// it can be changed from outside: `--set timeline.amnesty_law.date=2019-06-24` moves
+        /// the entry named `amnesty_law` (a sweep or a variant may do the same).
+        pub name: String = default example("\"amnesty_law\"") range("unique in the timeline") [sparse];
         /// The tick at which `set` applies.
         pub at: Option<u32> = unset example("77") range("≥ 1") [sparse];
         /// The date at which `set` applies, instead of `at`: it falls on tick
