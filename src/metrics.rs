@@ -1,19 +1,20 @@
-//! Per-tick metrics: the columns of `timeseries.csv`. Counts are in agents (the manifest's
-//! `people_per_agent` converts them to people).
+//! Per-tick metrics: the columns of `timeseries.csv`. In the conflict model every count is in
+//! people (each agent carries its own number of people); in Epstein's models an agent is a
+//! person.
 //!
 //! | column | kind | meaning |
 //! |---|---|---|
 //! | `quiescent`, `active`, `jailed` | stock | civilians in each status (jailed includes captured fighters) |
-//! | `cops` | stock | force units on the lattice |
+//! | `cops` | stock | force units on the lattice (their soldiers, in the conflict model) |
 //! | `alive_<community>` | stock | living persons of a community, jailed and fighters included |
 //! | `killed` | flow | persons killed by persons during the tick (Epstein's Model II) |
-//! | `arrests` | flow | arrests during the tick |
+//! | `arrests` | flow | people arrested during the tick |
 //! | `births`, `deaths_of_age` | flow | demography during the tick |
 //! | `killed_civilians_<perp>` | flow | civilians killed, by perpetrator: `state`, `progov`, `militia`, `jihadist`, `bandit`, `international` |
 //! | `killed_<community>` | flow | civilians of a community killed (any perpetrator) |
 //! | `fighters_<group>` | stock | members of an armed group (not in jail) |
-//! | `recruits_<group>` | flow | persons who joined the group |
-//! | `abuses` | flow | victims of extrajudicial killings |
+//! | `recruits_<group>` | flow | people who joined the group |
+//! | `abuses` | flow | people killed in extrajudicial killings |
 //! | `abuses_trained` | flow | of which by units a training mission trained (not in the default set) |
 //! | `cases_opened`, `cases_investigated`, `convictions`, `amnesties` | flow | the justice pipeline |
 //! | `legitimacy_<community>` | stock | L: the state's legitimacy in the community's eyes |
@@ -75,16 +76,20 @@ impl TickStats {
         self.alive.resize(nc, 0);
         self.fighters.clear();
         self.fighters.resize(ng, 0);
-        self.units = m.units().iter().filter(|u| !u.dead).count() as u64;
-        for p in m.persons() {
+        self.units = (0..m.units().len())
+            .filter(|&u| !m.units()[u].dead)
+            .map(|u| m.soldiers(u) as u64)
+            .sum();
+        for (i, p) in m.persons().iter().enumerate() {
+            let n = m.people(i) as u64;
             match p.status {
-                Status::Quiescent => self.quiescent += 1,
-                Status::Active => self.active += 1,
-                Status::Jailed => self.jailed += 1,
-                Status::Fighter => self.fighters[p.group as usize] += 1,
+                Status::Quiescent => self.quiescent += n,
+                Status::Active => self.active += n,
+                Status::Jailed => self.jailed += n,
+                Status::Fighter => self.fighters[p.group as usize] += n,
                 Status::Dead => continue,
             }
-            self.alive[p.community as usize] += 1;
+            self.alive[p.community as usize] += n;
         }
         let c = m.counters();
         self.killed = c.killed as u64;

@@ -452,7 +452,7 @@ pub(crate) fn region_map(
     let regions_v: Vec<(char, String, f64)> = names
         .into_iter()
         .zip(totals)
-        .map(|((c, name), t)| (c, name, t / n * info.people_per_agent))
+        .map(|((c, name), t)| (c, name, t / n))
         .collect();
     let chart = RegionMap {
         title: format!("{}: civilians killed per region", s.name),

@@ -118,18 +118,15 @@ pub(crate) fn key_groups(metrics: &[String]) -> Vec<KeyGroup> {
     out
 }
 
-/// One series of one replicate, as the chart shows it (scaled, cumulated).
-fn prepared(ts: &Timeseries, k: usize, metric: &str, g: &KeyGroup, info: &RunInfo) -> Vec<f64> {
+/// One series of one replicate, as the chart shows it (cumulated where the chart says so;
+/// counts are in people already: the conflict model counts people).
+fn prepared(ts: &Timeseries, k: usize, metric: &str, g: &KeyGroup, _info: &RunInfo) -> Vec<f64> {
     let raw = ts.series(k, metric).unwrap_or(&[]);
-    let mut v = if g.cumulative {
+    if g.cumulative {
         cumulative(raw)
     } else {
         raw.to_vec()
-    };
-    if g.counts {
-        v.iter_mut().for_each(|x| *x *= info.people_per_agent);
     }
-    v
 }
 
 fn y_desc(g: &KeyGroup, info: &RunInfo) -> String {

@@ -75,14 +75,11 @@ pub fn summary(ts: &Timeseries, info: &RunInfo) -> String {
             let per_rep: Vec<Vec<f64>> = (0..n)
                 .map(|k| {
                     let raw = ts.series(k, m).unwrap_or(&[]);
-                    let mut v = if g.cumulative {
+                    let v = if g.cumulative {
                         cumulative(raw)
                     } else {
                         raw.to_vec()
                     };
-                    if g.counts {
-                        v.iter_mut().for_each(|x| *x *= info.people_per_agent);
-                    }
                     v
                 })
                 .collect();

@@ -57,7 +57,7 @@ impl ConflictReport {
                 .map(|p| {
                     (
                         p.name().to_string(),
-                        mean(&format!("civilians_killed_by_{}", p.name())) * ppa,
+                        mean(&format!("civilians_killed_by_{}", p.name())),
                     )
                 })
                 .collect(),
@@ -67,7 +67,7 @@ impl ConflictReport {
                 .map(|c| {
                     (
                         c.clone(),
-                        mean(&format!("civilians_killed_{c}")) * ppa,
+                        mean(&format!("civilians_killed_{c}")),
                         mean(&format!("legitimacy_start_{c}")),
                         mean(&format!("legitimacy_end_{c}")),
                         mean(&format!("unresolved_end_{c}")),
@@ -80,13 +80,13 @@ impl ConflictReport {
                 .map(|g| {
                     (
                         g.clone(),
-                        mean(&format!("fighters_start_{g}")) * ppa,
-                        mean(&format!("recruits_{g}")) * ppa,
-                        mean(&format!("fighters_end_{g}")) * ppa,
+                        mean(&format!("fighters_start_{g}")),
+                        mean(&format!("recruits_{g}")),
+                        mean(&format!("fighters_end_{g}")),
                     )
                 })
                 .collect(),
-            abuses: mean("abuses") * ppa,
+            abuses: mean("abuses"),
             cases: mean("cases_opened"),
             fates: FATES
                 .iter()
@@ -100,7 +100,7 @@ impl ConflictReport {
             convictions: mean("convictions"),
             amnesties: mean("amnesties"),
             battles: mean("battles"),
-            battle_deaths: mean("battle_deaths") * ppa,
+            battle_deaths: mean("battle_deaths"),
         }
     }
 }

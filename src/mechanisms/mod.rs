@@ -13,13 +13,14 @@
 //! | `policing` | rule C: arrests, jail terms, releases |
 //! | `communal` | Model II: actives kill members of targeted communities |
 //! | `demography` | Model II: births and deaths of age |
-//! | `recruitment` | joining armed groups: grievance- and threat-driven |
-//! | `violence` | fighters' turns, attacks on civilians |
-//! | `grouping` | the tick's killings grouped into events; abuse events open cases |
+//! | `recruitment` | joining armed groups: grievance and protection-seeking |
+//! | `violence` | fighters' turns, raids on settlements |
+//! | `grouping` | the tick's killings grouped into events; abuse and militia events open cases |
 //! | `battles` | battles between organised forces (Lanchester attrition) |
 //! | `operations` | force units by role: policing, counter-insurgency, peacekeeping, strikes |
-//! | `abuse` | extrajudicial killings by state-side forces |
+//! | `abuse` | extrajudicial killings by state-side forces: single killings and reprisals |
 //! | `justice` | cases: investigation, verdict, sentence, amnesty; early release |
+//! | `deterrence` | the sanction forces and groups expect, learned from cases |
 //! | `legitimacy` | legitimacy and unresolved injustice per community |
 //! | `policy` | the policy phase: fading threat and alarm, members per region, then arming and training |
 //! | `arming` | militia arming and disarmament campaigns |
@@ -33,6 +34,7 @@ pub(crate) mod arming;
 pub(crate) mod battles;
 pub(crate) mod communal;
 pub(crate) mod demography;
+pub(crate) mod deterrence;
 pub(crate) mod grouping;
 pub(crate) mod justice;
 pub(crate) mod legitimacy;

@@ -85,7 +85,7 @@ pub(crate) fn arrest_in_vision(
     let i = target.index();
     let (tx, ty) = (a.persons[i].x as usize, a.persons[i].y as usize);
     jail(a, i, p.max_jail, rules, rng);
-    counters.arrests += 1;
+    counters.arrests += a.people(i);
     if rules.cop_after_arrest == CopAfterArrest::MoveToArrestee {
         let id = AgentId::unit(u);
         a.vacate(id);

@@ -282,7 +282,7 @@ fn empty_single_replicate_and_single_tick_outputs_do_not_panic() {
 }
 
 #[test]
-fn calendar_runs_show_dates_and_scale_to_people() {
+fn calendar_runs_show_dates_and_counts_in_people() {
     let d = tmpdir("dates");
     std::fs::write(
         d.join("timeseries.csv"),
@@ -295,8 +295,10 @@ fn calendar_runs_show_dates_and_scale_to_people() {
     let ts = charts::Timeseries::read(&d.join("timeseries.csv")).unwrap();
     assert_eq!(ts.dates, ["2018-01-01", "2018-01-02"]);
     let s = charts::summary(&ts, &info);
-    // median of cumulative 2 and 4 agents = 3 agents = 30 people
-    assert!(s.contains("end 30"), "{s}");
+    // the conflict model counts people: the median of cumulative 2 and 4 people is 3, shown
+    // as it is (not multiplied by people_per_agent)
+    assert!(s.contains("end 3"), "{s}");
+    assert!(!s.contains("end 30"), "{s}");
     let w = charts::draw_dir(&d, &ChartOptions::default().svg()).unwrap();
     let fan = std::fs::read_to_string(d.join("charts/fan-killed-civilians.svg")).unwrap();
     assert!(fan.contains("2018-01-01"), "dates on the time axis");

@@ -8,15 +8,35 @@ use super::super::{Scenario, ScenarioError, Value, dynamic_key};
 pub(crate) const CAN_CHANGE: &str = "communities.<c>.legitimacy, \
     forces.<f>.density|people|vision|movement|arrest_rate|discipline|proficiency, \
     population.vision|movement, activation.*, policing.max_jail_term, demography.birth_rate, \
-    policy.*, groups.<g>.arms|recruit_rate|attack_rate|battle_rate|desertion|state_backed, \
-    abuse.*, violence.*, justice.*, legitimacy.*, \
+    policy.*, \
+    groups.<g>.arms|recruit_rate|protection_rate|attack_rate|battle_rate|desertion|state_backed, \
+    abuse.*, violence.*, justice.*, legitimacy.*, recruitment.*, \
     missions.<m>.throughput|proficiency_gain|discipline_gain";
 
 /// See the check `timeline` in [`super::CHECKS`].
 pub(super) fn check(s: &Scenario) -> Result<(), ScenarioError> {
+    let mut names = std::collections::BTreeSet::new();
     for (i, e) in s.timeline.iter().enumerate() {
         let here = format!("timeline[{i}]");
         let bad = |m: String| Err(ScenarioError::new(here.clone(), m));
+        if !e.name.is_empty() {
+            if !e
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                return bad(format!(
+                    "name `{}`: use letters, digits, `_` and `-` only",
+                    e.name
+                ));
+            }
+            if !names.insert(e.name.as_str()) {
+                return bad(format!(
+                    "name `{}` is already the name of an earlier entry",
+                    e.name
+                ));
+            }
+        }
         if (e.at.is_some() && e.date.is_some())
             || (e.from.is_some() && e.from_date.is_some())
             || (e.to.is_some() && e.to_date.is_some())
