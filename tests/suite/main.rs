@@ -11,6 +11,7 @@ mod invariants;
 mod mechanisms;
 mod policy;
 mod reproduction;
+mod scale;
 mod scenario_cli;
 mod scenario_docs;
 mod scenario_fuzz;
