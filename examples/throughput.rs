@@ -37,11 +37,12 @@ fn main() {
     let wall = t1.elapsed().as_secs_f64();
     let st = m.stats();
     println!(
-        "{{\"impl\":\"impunity\",\"preset\":\"{}\",\"grid\":\"{w}x{h}\",\"agents\":{agents},\"steps\":{steps},\"seed\":{seed},\"setup_s\":{setup:.4},\"wall_s\":{wall:.4},\"agent_steps_per_s\":{:.0},\"quiescent\":{},\"active\":{},\"jailed\":{}}}",
+        "{{\"impl\":\"impunity\",\"preset\":\"{}\",\"grid\":\"{w}x{h}\",\"agents\":{agents},\"steps\":{steps},\"seed\":{seed},\"setup_s\":{setup:.4},\"wall_s\":{wall:.4},\"agent_steps_per_s\":{:.0},\"quiescent\":{},\"active\":{},\"jailed\":{},\"cpu_path\":\"{}\"}}",
         a[1],
         agents as f64 * steps as f64 / wall,
         st.quiescent,
         st.active,
-        st.jailed
+        st.jailed,
+        impunity::cpu_path()
     );
 }

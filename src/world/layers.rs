@@ -138,24 +138,38 @@ impl Layers {
         w >> (b % 64) & 1 == 1
     }
 
-    /// The 64 bits of layer `l` in lattice row `y + dy` starting at column `x − r`, for the
-    /// window of a shape of radius `r` centred on (x, y). Bits beyond `2r` are garbage.
+    /// Where the windows of a shape of radius `r` centred on (x, y) are read.
+    ///
+    /// Window row `dy` of layer `l` is the 64-bit little-endian word at byte
+    /// `base + lut[dy] · stride · 8 + l · wpr · 8`; its bit `shift + i` is column `x − r + i`.
+    /// Rather than shifting each word down, the counting code shifts the shape's row mask up
+    /// by `shift` (once per row, whatever the number of layers): `2r + 1 + shift <= 64`.
     #[inline(always)]
-    fn window(&self, l: LayerId, x: usize, y: usize, r: usize, dy: usize) -> u64 {
-        // virtual row (y - r + dy) + pad
-        let row = self.row_lut[y + self.pad + dy - r] as usize;
+    fn origin(&self, x: usize, y: usize, r: usize, rows: usize) -> Origin<'_> {
         let bit0 = x + self.pad - r;
-        let byte = (row * self.stride + l * self.wpr) * 8 + bit0 / 8;
-        debug_assert!(byte + 8 <= self.data.len() * 8);
-        // SAFETY: `byte + 8` is within `data` (asserted above in debug builds; the spare word
-        // at the end of `data` covers the last row, and `bit0 / 8 + 8 <= wpr * 8 + 8`).
+        Origin {
+            byte: bit0 / 8,
+            shift: (bit0 % 8) as u32,
+            lut: &self.row_lut[y + self.pad - r..][..rows],
+        }
+    }
+
+    /// The word of layer `l` in the physical row `row`, from byte `byte` of the row's layer.
+    #[inline(always)]
+    fn word(&self, row: u32, l: LayerId, byte: usize) -> u64 {
+        let at = (row as usize * self.stride + l * self.wpr) * 8 + byte;
+        debug_assert!(at + 8 <= self.data.len() * 8);
+        // SAFETY: `at + 8` is within `data`: `row <= height` (the sentinel row), `l <
+        // n_layers`, and `byte <= (wpr · 64 − 2r − 1) / 8`, so the read ends at most one word
+        // past the row's last word of the layer, which the next layer, the next row or the
+        // spare word at the end of `data` holds.
         let w = unsafe {
             (self.data.as_ptr() as *const u8)
-                .add(byte)
+                .add(at)
                 .cast::<u64>()
                 .read_unaligned()
         };
-        u64::from_le(w) >> (bit0 % 8)
+        u64::from_le(w)
     }
 
     /// Number of set cells of `N` layers within `shape` around (x, y), in one pass.
@@ -167,11 +181,13 @@ impl Layers {
         y: usize,
         shape: &Shape,
     ) -> [u32; N] {
-        let r = shape.radius() as usize;
+        let masks = shape.masks();
+        let o = self.origin(x, y, shape.radius() as usize, masks.len());
         let mut out = [0u32; N];
-        for (dy, &m) in shape.masks().iter().enumerate() {
+        for (&m, &row) in masks.iter().zip(o.lut) {
+            let m = m << o.shift;
             for k in 0..N {
-                out[k] += (self.window(layers[k], x, y, r, dy) & m).count_ones();
+                out[k] += (self.word(row, layers[k], o.byte) & m).count_ones();
             }
         }
         out
@@ -188,18 +204,19 @@ impl Layers {
         shape: &Shape,
         rows: &mut [u8; MAX_ROWS],
     ) -> u32 {
-        let r = shape.radius() as usize;
+        let masks = shape.masks();
+        let o = self.origin(x, y, shape.radius() as usize, masks.len());
         let mut total = 0;
-        for (dy, &m) in shape.masks().iter().enumerate() {
-            let n = (!self.window(l, x, y, r, dy) & m).count_ones();
-            rows[dy] = n as u8;
+        for ((&m, &row), n_row) in masks.iter().zip(o.lut).zip(rows.iter_mut()) {
+            let n = (!self.word(row, l, o.byte) & m << o.shift).count_ones();
+            *n_row = n as u8;
             total += n;
         }
         total
     }
 
-    /// Like [`Layers::count`] for one layer, also counting the clear cells of `clear` per row
-    /// (a citizen's cops, actives and free cells in one pass).
+    /// Like [`Layers::count`], also counting the clear cells of `clear` per row (a citizen's
+    /// cops, actives and free cells in one pass).
     #[inline(always)]
     pub fn count_with_clear_rows<const N: usize>(
         &self,
@@ -210,15 +227,17 @@ impl Layers {
         shape: &Shape,
         rows: &mut [u8; MAX_ROWS],
     ) -> ([u32; N], u32) {
-        let r = shape.radius() as usize;
+        let masks = shape.masks();
+        let o = self.origin(x, y, shape.radius() as usize, masks.len());
         let mut out = [0u32; N];
         let mut total = 0;
-        for (dy, &m) in shape.masks().iter().enumerate() {
+        for ((&m, &row), n_row) in masks.iter().zip(o.lut).zip(rows.iter_mut()) {
+            let m = m << o.shift;
             for k in 0..N {
-                out[k] += (self.window(layers[k], x, y, r, dy) & m).count_ones();
+                out[k] += (self.word(row, layers[k], o.byte) & m).count_ones();
             }
-            let n = (!self.window(clear, x, y, r, dy) & m).count_ones();
-            rows[dy] = n as u8;
+            let n = (!self.word(row, clear, o.byte) & m).count_ones();
+            *n_row = n as u8;
             total += n;
         }
         (out, total)
@@ -237,11 +256,13 @@ impl Layers {
         mut k: u32,
     ) -> (usize, usize) {
         let r = shape.radius() as usize;
-        for (dy, &m) in shape.masks().iter().enumerate() {
-            let n = rows[dy] as u32;
+        let masks = shape.masks();
+        let o = self.origin(x, y, r, masks.len());
+        for (dy, ((&m, &row), &n)) in masks.iter().zip(o.lut).zip(rows).enumerate() {
+            let n = n as u32;
             if k < n {
-                let bits = !self.window(l, x, y, r, dy) & m;
-                return self.offset(x, y, r, dy, select(bits, k));
+                let bits = !self.word(row, l, o.byte) & m << o.shift;
+                return self.offset(x, y, r, dy, select(bits, k) - o.shift);
             }
             k -= n;
         }
@@ -259,11 +280,13 @@ impl Layers {
         mut k: u32,
     ) -> (usize, usize) {
         let r = shape.radius() as usize;
-        for (dy, &m) in shape.masks().iter().enumerate() {
-            let bits = self.window(l, x, y, r, dy) & m;
+        let masks = shape.masks();
+        let o = self.origin(x, y, r, masks.len());
+        for (dy, (&m, &row)) in masks.iter().zip(o.lut).enumerate() {
+            let bits = self.word(row, l, o.byte) & m << o.shift;
             let n = bits.count_ones();
             if k < n {
-                return self.offset(x, y, r, dy, select(bits, k));
+                return self.offset(x, y, r, dy, select(bits, k) - o.shift);
             }
             k -= n;
         }
@@ -280,11 +303,13 @@ impl Layers {
         mut f: impl FnMut(usize, usize),
     ) {
         let r = shape.radius() as usize;
-        for (dy, &m) in shape.masks().iter().enumerate() {
-            let mut bits = self.window(l, x, y, r, dy) & m;
+        let masks = shape.masks();
+        let o = self.origin(x, y, r, masks.len());
+        for (dy, (&m, &row)) in masks.iter().zip(o.lut).enumerate() {
+            let mut bits = self.word(row, l, o.byte) & m << o.shift;
             while bits != 0 {
                 let b = bits.trailing_zeros();
-                let (tx, ty) = self.offset(x, y, r, dy, b);
+                let (tx, ty) = self.offset(x, y, r, dy, b - o.shift);
                 f(tx, ty);
                 bits &= bits - 1;
             }
@@ -327,6 +352,16 @@ impl Layers {
     pub fn heap_bytes(&self) -> usize {
         self.data.len() * 8 + self.row_lut.len() * 4
     }
+}
+
+/// Where a shape's windows around one cell are read (see [`Layers::origin`]).
+struct Origin<'a> {
+    /// Byte offset of the window's first column within a row's layer.
+    byte: usize,
+    /// Bit of that byte holding the window's first column.
+    shift: u32,
+    /// Physical row of each window row.
+    lut: &'a [u32],
 }
 
 /// Position of the `k`-th set bit (from 0) of `w`; `k < w.count_ones()`.

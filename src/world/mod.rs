@@ -3,9 +3,12 @@
 //! Internal: a researcher reads the lattice through [`crate::Model`] (persons, units,
 //! [`crate::Model::region_at`]) and [`crate::snapshot`].
 
+mod isa;
 mod layers;
 mod shape;
 
+pub(crate) use isa::Isa;
+pub use isa::cpu_path;
 pub(crate) use layers::{LayerId, Layers, MAX_ROWS};
 pub(crate) use shape::{MAX_RADIUS, Shape};
 
