@@ -164,7 +164,9 @@ fn person_turn(
             );
         }
     }
-    demography::maybe_give_birth(a, i, t.tick, p, rng.get(Stream::Demography), counters);
+    if p.birth_rate > 0.0 {
+        demography::maybe_give_birth(a, i, t.tick, p, rng.get(Stream::Demography), counters);
+    }
 }
 
 /// Counts, per layer, the occupants sharing cells (NetLogo's rules) within `shape` of (x, y).
@@ -293,8 +295,10 @@ unsafe fn turns_neon(
 
 /// How many turns ahead agent records are prefetched: at a million agents the records no
 /// longer fit in cache and the shuffled order makes every access a miss. The cell an agent
-/// stands on is prefetched half as far ahead, once its record has arrived.
-const PREFETCH: usize = 16;
+/// stands on is prefetched [`PREFETCH_CELL`] turns ahead, once its record has arrived.
+const PREFETCH: usize = 24;
+/// How many turns ahead the cell an agent stands on is prefetched.
+const PREFETCH_CELL: usize = 8;
 
 /// The turn loop itself, inlined into each path above.
 #[inline(always)]
@@ -310,7 +314,7 @@ fn turns(
         if let Some(&ahead) = order.get(j + PREFETCH) {
             prefetch(a, ahead);
         }
-        if let Some(&ahead) = order.get(j + PREFETCH / 2) {
+        if let Some(&ahead) = order.get(j + PREFETCH_CELL) {
             prefetch_cell(a, ahead);
         }
         turn(a, id, t, conflict.as_deref_mut(), rng, counters);
