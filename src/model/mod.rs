@@ -153,6 +153,7 @@ impl Model {
             m.conflict.is_some(),
             m.rng.get(Stream::Init),
         );
+        crate::world::advise_huge_pages(&m.agents.persons);
         Ok(m)
     }
 
