@@ -44,14 +44,14 @@
 //!
 //! Defaults, ranges and their reasons: `docs/scenario.md`.
 
-use super::violence::{kill_civilians, people_in, per_agent};
+use super::violence::{Killers, kill_among, people_in, per_agent};
 use crate::events::Perpetrator;
 use crate::model::{Agents, ConflictParams, ConflictTick, Deterrence, Status, Unit};
 use crate::rng::Rng;
 use crate::scenario::{GroupKind, Side};
 use crate::world::Shape;
 use rand::RngExt;
-use rand_distr::{Distribution, Hypergeometric, StandardNormal};
+use rand_distr::{Distribution, StandardNormal};
 
 /// a, the abuse rate per soldier per tick of a unit that sees civilians:
 /// a₀ · (1 − discipline) · (1 + ρ · alarm) · (1 − E) · exp(−δ_pk · n_pk).
@@ -210,27 +210,8 @@ fn abuse_near(
             people += a.people(j) as u64;
             victims.push(j);
         });
-    let mut to_kill = size.min(people);
-    let mut left = people;
-    let mut killed = 0;
-    for &j in &victims {
-        if to_kill == 0 {
-            break;
-        }
-        let n = a.people(j) as u64;
-        let k = if n >= left {
-            to_kill
-        } else {
-            Hypergeometric::new(left, n, to_kill)
-                .expect("valid hypergeometric")
-                .sample(rng)
-        };
-        left -= n;
-        to_kill -= k;
-        if k > 0 {
-            killed += kill_civilians(a, j, k as u32, by, true, cp, threat, out);
-        }
-    }
+    let killers = Killers { by, abuse: true };
+    let killed = kill_among(a, &victims, people, size, killers, cp, threat, out, rng);
     out.buf.indices = victims;
     killed
 }

@@ -390,27 +390,19 @@ fn raid(
             0
         };
         // the toll drawn from the people in sight, each person equally likely
-        let mut left = seen;
-        let mut to_kill = toll;
-        for &j in &victims {
-            if to_kill == 0 {
-                break;
-            }
-            let n = a.people(j) as u64;
-            let k = if n >= left {
-                to_kill
-            } else {
-                Hypergeometric::new(left, n, to_kill)
-                    .expect("valid hypergeometric")
-                    .sample(rng)
-            };
-            left -= n;
-            to_kill -= k;
-            if k > 0 {
-                let by = Perpetrator::Group(g as u8);
-                killed += kill_civilians(a, j, k as u32, by, false, cp, &mut state.threat, out);
-            }
-        }
+        let by = Perpetrator::Group(g as u8);
+        let killing = Killers { by, abuse: false };
+        killed = kill_among(
+            a,
+            &victims,
+            seen,
+            toll,
+            killing,
+            cp,
+            &mut state.threat,
+            out,
+            rng,
+        );
     }
     out.buf.indices = victims;
     if killed == 0 {
@@ -422,6 +414,53 @@ fn raid(
             g as u8,
         ));
     }
+}
+
+/// Who kills, and whether it is an abuse.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Killers {
+    pub by: Perpetrator,
+    pub abuse: bool,
+}
+
+/// Kills `toll` of the `people` the civilian agents `victims` stand for, each person equally
+/// likely (the agents' shares drawn one after another from hypergeometric laws), with the
+/// bookkeeping of [`kill_civilians`]; how many died.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn kill_among(
+    a: &mut Agents,
+    victims: &[usize],
+    people: u64,
+    toll: u64,
+    killers: Killers,
+    cp: &ConflictParams,
+    threat: &mut [f64],
+    out: &mut ConflictTick,
+    rng: &mut Rng,
+) -> u32 {
+    let mut left = people;
+    let mut to_kill = toll.min(people);
+    let mut killed = 0;
+    for &j in victims {
+        if to_kill == 0 {
+            break;
+        }
+        let n = a.people(j) as u64;
+        let k = if n >= left {
+            to_kill
+        } else {
+            Hypergeometric::new(left, n, to_kill)
+                .expect("valid hypergeometric")
+                .sample(rng)
+        };
+        left -= n;
+        to_kill -= k;
+        if k > 0 {
+            let Killers { by, abuse } = killers;
+            killed += kill_civilians(a, j, k as u32, by, abuse, cp, threat, out);
+        }
+    }
+    killed
 }
 
 /// D, what lowers a raid's toll: (1 − d_h·armed share of the settlement)·e^(−δ_pk·n_pk −
