@@ -75,18 +75,23 @@ pub(crate) fn recruitment(
     let k = p.community as usize;
     let nc = state.legitimacy.len();
     let (x, y) = (p.x as usize, p.y as usize);
+    // group g's fighters in sight, in people (agents in sight times the people an agent
+    // stands for at the start)
+    let fighters_in_sight = |g: usize| {
+        let [n] = a
+            .world
+            .layers
+            .count([cp.group_layer[g]], x, y, person_shape);
+        n as f64 * a.nominal as f64
+    };
     for g in 0..cp.groups.len() {
         let gp = &cp.groups[g];
         let chance = match p.status {
             Status::Active if gp.recruits >> k & 1 == 1 && gp.recruit_rate > 0.0 => {
-                let [n] = a
-                    .world
-                    .layers
-                    .count([cp.group_layer[g]], x, y, person_shape);
-                if n == 0 {
+                let f = fighters_in_sight(g);
+                if f == 0.0 {
                     continue;
                 }
-                let f = n as f64 * a.nominal as f64;
                 gp.recruit_rate * presence(f, cp.presence)
             }
             Status::Quiescent if gp.protects >> k & 1 == 1 && gp.protection_rate > 0.0 => {
@@ -95,16 +100,13 @@ pub(crate) fn recruitment(
                 if state.threat[at] <= 0.0 {
                     continue;
                 }
-                let [n] = a
-                    .world
-                    .layers
-                    .count([cp.group_layer[g]], x, y, person_shape);
-                if n == 0 {
+                let f = fighters_in_sight(g);
+                if f == 0.0 {
                     continue;
                 }
                 let theta = 1000.0 * state.threat[at] / out.members[at].max(1.0);
                 let m = cp.arms_effect(g, state.disarm_factor[g]);
-                let f = n as f64 * a.nominal as f64 * m;
+                let f = f * m;
                 let trust = state.legitimacy[k].clamp(0.0, 1.0);
                 gp.protection_rate * -libm::expm1(-theta) * (1.0 - trust) * presence(f, cp.presence)
             }
