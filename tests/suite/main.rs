@@ -10,6 +10,7 @@ mod golden;
 mod invariants;
 mod mechanisms;
 mod policy;
+mod reliability;
 mod reproduction;
 mod scenario_cli;
 mod scenario_docs;
