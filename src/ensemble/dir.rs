@@ -404,24 +404,92 @@ mod tests {
     use super::*;
 
     #[test]
-    fn force_removes_only_impunitys_files() {
+    fn force_removes_only_what_a_manifest_lists() {
         let dir = std::env::temp_dir().join(format!("impunity-claim-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         claim(&dir, false, false).unwrap(); // does not exist yet: fine
         fs::create_dir_all(dir.join("charts")).unwrap();
         fs::write(dir.join("timeseries.csv"), "replicate,tick\n").unwrap();
+        fs::write(dir.join("outcomes.csv"), "replicate\n").unwrap();
         fs::write(dir.join(".summary.csv.partial"), "half").unwrap();
         fs::write(dir.join("notes.txt"), "mine").unwrap();
+        fs::write(dir.join(LOCK_NAME), "").unwrap();
         let e = claim(&dir, false, false).unwrap_err();
-        assert!(matches!(&e, EnsembleError::NotEmpty { entries, .. } if entries.len() == 4));
+        assert!(matches!(&e, EnsembleError::NotEmpty { entries, .. } if entries.len() == 5));
         claim(&dir, true, false).unwrap(); // resume: checked later
+        // No manifest: nothing shows the outputs are impunity's; nothing is removed.
+        let e = claim(&dir, false, true).unwrap_err();
+        assert!(
+            matches!(&e, EnsembleError::NotOurs { entries, .. }
+                if entries == &["charts", "outcomes.csv", "timeseries.csv"]),
+            "{e:?}"
+        );
+        assert!(dir.join(".summary.csv.partial").exists());
+        // A manifest listing timeseries.csv only: outcomes.csv is still not ours.
+        let mut text = format!(
+            "{{\n  \"files\": [\"timeseries.csv\"],\n  \"checksum\": \"{}\"\n}}\n",
+            super::super::checksum::PLACEHOLDER
+        );
+        text = super::super::checksum::seal_json(&text);
+        fs::write(dir.join("manifest.json"), &text).unwrap();
+        let e = claim(&dir, false, true).unwrap_err();
+        assert!(
+            matches!(&e, EnsembleError::NotOurs { entries, .. } if entries == &["outcomes.csv"])
+        );
+        fs::remove_file(dir.join("outcomes.csv")).unwrap();
         claim(&dir, false, true).unwrap();
         let mut left: Vec<_> = fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         left.sort();
-        assert_eq!(left, ["notes.txt"]);
+        assert_eq!(left, [LOCK_NAME, "notes.txt"]);
+        // A damaged manifest is not trusted.
+        fs::write(dir.join("timeseries.csv"), "x").unwrap();
+        fs::write(
+            dir.join("manifest.json"),
+            text.replace("timeseries", "timeseriez"),
+        )
+        .unwrap();
+        let e = claim(&dir, false, true).unwrap_err();
+        assert!(matches!(e, EnsembleError::DamagedManifest { .. }), "{e:?}");
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn paths_resolve_as_the_system_will_reach_them() {
+        let base = std::env::temp_dir()
+            .canonicalize()
+            .unwrap()
+            .join(format!("impunity-resolve-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&base);
+        fs::create_dir_all(base.join("real")).unwrap();
+        assert_eq!(
+            resolve(&base.join("ghost/../real")).unwrap(),
+            base.join("real")
+        );
+        assert_eq!(
+            resolve(&base.join("a/b/../../c/./d")).unwrap(),
+            base.join("c/d")
+        );
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(base.join("real"), base.join("link")).unwrap();
+            assert_eq!(resolve(&base.join("link/x")).unwrap(), base.join("real/x"));
+            // `..` after a link leaves the link's target, as the system does.
+            fs::create_dir_all(base.join("real/inner")).unwrap();
+            std::os::unix::fs::symlink(base.join("real/inner"), base.join("in")).unwrap();
+            assert_eq!(resolve(&base.join("in/../y")).unwrap(), base.join("real/y"));
+            std::os::unix::fs::symlink(base.join("none"), base.join("dangling")).unwrap();
+            assert!(matches!(
+                resolve(&base.join("dangling")),
+                Err(EnsembleError::DanglingLink { .. })
+            ));
+        }
+        assert!(matches!(
+            resolve(Path::new("/")),
+            Err(EnsembleError::Forbidden { .. })
+        ));
+        fs::remove_dir_all(&base).unwrap();
     }
 }

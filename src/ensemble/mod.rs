@@ -34,7 +34,9 @@
 //! # Inside
 //! One file per responsibility: `plan.rs` ([`Plan`], its fingerprint), `plan_file.rs` (its
 //! record `.parts/plan.json`), [`design`] (grid, Latin hypercube), `shard.rs` ([`Shard`]),
-//! `dir.rs` (claiming the output directory, resume), `part.rs` (the part-file format),
+//! `dir.rs` (resolving and claiming the output directory, resume), `lock.rs` (one process
+//! per directory), `checksum.rs` (CRC-32 of parts and manifests), `part.rs` (the part-file
+//! format),
 //! `assemble.rs` (reading the parts in unit order), `compare.rs` (the paired comparison),
 //! [`outcomes`], `results.rs` ([`Results`]), `error.rs`, and the driver here. The files
 //! themselves are written by [`crate::output`].

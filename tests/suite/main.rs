@@ -15,4 +15,5 @@ mod reproduction;
 mod scenario_cli;
 mod scenario_docs;
 mod scenario_fuzz;
+mod valid_scenarios;
 mod variants;

@@ -505,3 +505,208 @@ fn zero_sentence_severity_runs() {
     }
     std::fs::remove_dir_all(&w).unwrap();
 }
+
+/// Waits for `child` at most `secs` seconds; kills it and fails if it takes longer.
+fn wait_at_most(mut child: std::process::Child, secs: u64, what: &str) -> Output {
+    let t0 = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if t0.elapsed().as_secs() >= secs {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("{what}: still running after {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Runs the binary in `cwd`, failing if it takes more than 60 s (a limit checked before
+/// allocation answers at once; one checked after would allocate, abort or spin).
+fn quick(cwd: &Path, args: &[&str]) -> Output {
+    let child = bin()
+        .current_dir(cwd)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_at_most(child, 60, &format!("{args:?}"))
+}
+
+/// Defect 9: `--ticks 4294967295` allocated 103 GB and aborted (the file's limit, 10,000,000,
+/// did not apply to the flag); `--replicates` near u64::MAX aborted, and a count whose
+/// bookkeeping alone exceeds the machine's memory started anyway; `--threads 100000` spent
+/// 35 s creating threads. Each is refused before anything is allocated, with the estimate.
+#[test]
+fn ticks_replicates_and_threads_are_limited_before_allocation() {
+    let w = tmpdir("limits");
+    let base = [
+        "run",
+        "epstein-run1",
+        "--quiet",
+        "--no-charts",
+        "--out",
+        "d",
+    ];
+    let with = |extra: &[&'static str]| {
+        let mut v = base.to_vec();
+        v.extend(extra);
+        v
+    };
+    refused(
+        &quick(&w, &with(&["--ticks", "4294967295"])),
+        "--ticks 4294967295: 4294967295 ticks is more than the 10000000 a run may have (each \
+         replicate would hold about",
+    );
+    refused(
+        &quick(&w, &with(&["--replicates", "18446744073709551615"])),
+        "--replicates 18446744073709551615: 1 points × 18446744073709551615 replicates is more \
+         than the 1000000000000 units",
+    );
+    // 10^11 replicates: within the unit limit, but about 7 TB of bookkeeping.
+    let o = quick(&w, &with(&["--replicates", "100000000000", "--ticks", "5"]));
+    refused(&o, "of memory");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("TiB") && err.contains("--allow-large"),
+        "{err}"
+    );
+    refused(
+        &quick(&w, &with(&["--threads", "100000"])),
+        "--threads 100000: at most 1024",
+    );
+    assert!(!w.join("d").exists(), "a refused run wrote something");
+    std::fs::remove_dir_all(&w).unwrap();
+}
+
+/// Defect 9: a 65,535 × 32,768 world validated, then aborted when the run allocated it. The
+/// run is refused with the memory it would need (unless `--allow-large`).
+#[test]
+fn a_world_larger_than_memory_is_refused() {
+    let w = tmpdir("world");
+    let o = quick(
+        &w,
+        &[
+            "run",
+            "epstein-run1",
+            "--set",
+            "world.width=65535",
+            "--set",
+            "world.height=32768",
+            "--ticks",
+            "1",
+            "--quiet",
+            "--out",
+            "d",
+        ],
+    );
+    refused(&o, "more than this machine's");
+    assert!(!w.join("d").exists());
+    std::fs::remove_dir_all(&w).unwrap();
+}
+
+/// Defect 9: `sweep --vary K=0:1:18446744073709551615` and `--design lhs --samples
+/// 18446744073709551615` panicked with "capacity overflow"; a million points wrote a 635 MB
+/// plan. More than 100,000 points are refused before any is made.
+#[test]
+fn sweep_points_are_limited_before_allocation() {
+    let w = tmpdir("points");
+    let sweep = |vary: &'static str, extra: &[&'static str]| {
+        let mut v = vec![
+            "sweep",
+            "epstein-run1",
+            "--vary",
+            vary,
+            "--ticks",
+            "2",
+            "--quiet",
+            "--out",
+            "d",
+        ];
+        v.extend(extra);
+        quick(&w, &v)
+    };
+    let o = sweep(
+        "communities.citizens.legitimacy=0:1:18446744073709551615",
+        &[],
+    );
+    refused(&o, "more than the limit of 100000");
+    let o = sweep(
+        "communities.citizens.legitimacy=0:1",
+        &["--design", "lhs", "--samples", "18446744073709551615"],
+    );
+    refused(&o, "more than the limit of 100000");
+    let o = sweep("communities.citizens.legitimacy=0:1:1000000", &[]);
+    refused(&o, "--allow-large lifts the limit");
+    assert!(!w.join("d").exists());
+    std::fs::remove_dir_all(&w).unwrap();
+}
+
+/// Defect 9: `--chart-width 40000 --chart-height 40000` aborted, 100000 panicked in plotters
+/// (after the CSVs were written); `impunity chart` on a timeseries.csv with tick 4294967295
+/// aborted, with u64::MAX panicked. Defect 10: a compare.csv with `ci_low=-1e308,
+/// ci_high=1e308` made `impunity chart` spin forever.
+#[test]
+fn charts_survive_extreme_sizes_ticks_and_values() {
+    let w = tmpdir("charts");
+    for size in ["40000", "100000", "0"] {
+        let o = quick(
+            &w,
+            &[
+                "run",
+                "epstein-run1",
+                "--ticks",
+                "2",
+                "--quiet",
+                "--chart-width",
+                size,
+            ],
+        );
+        assert_eq!(o.status.code(), Some(2), "{size}");
+    }
+    assert!(!w.join("out").exists());
+    std::fs::create_dir(w.join("t")).unwrap();
+    for tick in ["4294967295", "18446744073709551615"] {
+        let csv = format!("replicate,tick,active\n0,0,1\n0,{tick},2\n");
+        std::fs::write(w.join("t/timeseries.csv"), csv).unwrap();
+        let o = quick(&w, &["chart", "t"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(err.contains("bad tick"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    ok_in(
+        &w,
+        &[
+            "compare",
+            "epstein-run3",
+            "--variant",
+            "low:communities.citizens.legitimacy=0.7",
+            "--ticks",
+            "10",
+            "--replicates",
+            "3",
+            "--quiet",
+            "--out",
+            "c",
+        ],
+    );
+    let path = w.join("c/compare.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let head: Vec<&str> = lines[0].split(',').collect();
+    let (lo, hi) = (
+        head.iter().position(|h| *h == "ci_low").unwrap(),
+        head.iter().position(|h| *h == "ci_high").unwrap(),
+    );
+    for l in lines.iter_mut().skip(1) {
+        let mut f: Vec<String> = l.split(',').map(String::from).collect();
+        f[lo] = "-1e308".into();
+        f[hi] = "1e308".into();
+        *l = f.join(",");
+    }
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let o = quick(&w, &["chart", "c"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::remove_dir_all(&w).unwrap();
+}

@@ -91,7 +91,7 @@ pub(super) fn check(s: &Scenario) -> Result<(), ScenarioError> {
         }
         let keys: Vec<&String> = e.set.keys().chain(e.ramp.keys()).collect();
         for k in keys {
-            s.check_key(k)
+            bare.check_key(k)
                 .map_err(|err| ScenarioError::new(format!("{here}.{}", err.path), err.message))?;
             if !dynamic_key(k) {
                 return bad(format!(
