@@ -475,6 +475,45 @@ fn ramp_from_or_to_infinity_is_refused() {
         ],
     );
     refused(&o, "a ramp needs a finite start");
+    // Found by the valid-scenario fuzz test: under NetLogo's rules J_max must be whole, and a
+    // ramp between two whole values passed through fractions and panicked mid-run.
+    let o = run_in(
+        &w,
+        &[
+            "run",
+            "netlogo-rebellion",
+            "--ticks",
+            "20",
+            "--quiet",
+            "--set",
+            r#"timeline=[{from=4,to=26,ramp={"policing.max_jail_term"=100}}]"#,
+        ],
+    );
+    refused(
+        &o,
+        "cannot ramp: on the way from 30 to 100 it would be 30.5",
+    );
+    // Also found by it: a vision the timeline widens mid-run fell outside the lattice's halo
+    // (a segmentation fault); the halo now covers every vision of the run.
+    for change in [
+        r#"timeline=[{from=5,to=17,ramp={"population.vision"=9.3}}]"#,
+        r#"timeline=[{at=5,set={"population.vision"=9.3}}]"#,
+    ] {
+        let o = run_in(
+            &w,
+            &[
+                "run",
+                "epstein-run3",
+                "--ticks",
+                "20",
+                "--quiet",
+                "--no-charts",
+                "--set",
+                change,
+            ],
+        );
+        assert!(o.status.success(), "{change}: {:?}", o.status);
+    }
     assert!(!w.join("d").exists());
     std::fs::remove_dir_all(&w).unwrap();
 }

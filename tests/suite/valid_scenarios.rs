@@ -267,7 +267,8 @@ fn random_valid_scenarios_step_without_panicking() {
         env("IMPUNITY_FUZZ_CASES", 300),
         Duration::from_secs(20),
     );
-    assert!(cases >= 50, "only {cases} cases in the time budget");
+    eprintln!("{cases} valid scenarios run, {changes} changes kept, no panic");
+    assert!(cases >= 20, "only {cases} cases in the time budget");
     assert!(
         changes >= cases as usize,
         "{changes} changes kept over {cases} cases"

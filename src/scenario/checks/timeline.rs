@@ -154,6 +154,22 @@ pub(super) fn check(s: &Scenario) -> Result<(), ScenarioError> {
                      finite value, or use `at` with `set`"
                 ));
             }
+            // Between two whole numbers a ramp passes through fractions: refused where the
+            // key must be whole (a jail term under rules that draw whole-tick terms).
+            if let Some(v0) = bare.get(k).and_then(|v| v.as_f64())
+                && v0.fract() == 0.0
+                && target.fract() == 0.0
+                && v0 != *target
+            {
+                let between = v0 + 0.5 * (target - v0).signum();
+                if let Err(err) = bare.with_changes([(k.as_str(), Value::from(between))]) {
+                    return bad(format!(
+                        "`{k}` cannot ramp: on the way from {v0} to {target} it would be \
+                         {between}, and {}; use `at` entries with `set` instead",
+                        err.message
+                    ));
+                }
+            }
             if let Some(j) = set_non_finite.get(k.as_str()) {
                 return bad(format!(
                     "`{k}` ramps here, and timeline[{j}] sets it to a value that is not a \
