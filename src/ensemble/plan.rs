@@ -251,7 +251,7 @@ impl Plan {
     /// ```
     /// let s = impunity::presets::get("epstein-run1").unwrap();
     /// let small = impunity::ensemble::Plan::single(s.clone(), 1, 10, 100).unwrap();
-    /// let large = impunity::ensemble::Plan::single(s, 1, 10_000_000, 100).unwrap();
+    /// let large = impunity::ensemble::Plan::single(s, 1, 100_000_000, 100).unwrap();
     /// assert!(small.memory_estimate(2) < 10 << 20);
     /// assert!(large.memory_estimate(2) > 1 << 30);
     /// ```
