@@ -495,9 +495,12 @@ fn ramp_from_or_to_infinity_is_refused() {
     );
     // Also found by it: a vision the timeline widens mid-run fell outside the lattice's halo
     // (a segmentation fault); the halo now covers every vision of the run.
-    for change in [
-        r#"timeline=[{from=5,to=17,ramp={"population.vision"=9.3}}]"#,
-        r#"timeline=[{at=5,set={"population.vision"=9.3}}]"#,
+    for (change, out) in [
+        (
+            r#"timeline=[{from=5,to=17,ramp={"population.vision"=9.3}}]"#,
+            "v1",
+        ),
+        (r#"timeline=[{at=5,set={"population.vision"=9.3}}]"#, "v2"),
     ] {
         let o = run_in(
             &w,
@@ -510,6 +513,8 @@ fn ramp_from_or_to_infinity_is_refused() {
                 "--no-charts",
                 "--set",
                 change,
+                "--out",
+                out,
             ],
         );
         assert!(o.status.success(), "{change}: {:?}", o.status);
