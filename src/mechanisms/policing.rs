@@ -106,6 +106,9 @@ pub(crate) fn jail(a: &mut Agents, i: usize, max_jail: f64, rules: &Rules, rng: 
                 (j.ceil() as u32).max(1)
             }
         }
+        // J_max below 1 (J_max × sentence_severity): no whole term below it but 0, drawn
+        // without a random number (NetLogo's `random 0` is 0 too).
+        JailTerm::BelowMax if (jmax as u32) == 0 => 0,
         JailTerm::BelowMax => rng.random_range(0..jmax as u32),
         JailTerm::UpToMax => rng.random_range(0..=jmax as u32),
     };

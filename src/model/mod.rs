@@ -117,7 +117,7 @@ impl Model {
             scenario.world.width as usize,
             scenario.world.height as usize,
             scenario.world.torus,
-            scenario.max_radius().max(1),
+            scenario.max_radius_during_run().max(1),
             params.extra_layers,
         );
         let conflict = conflict.map(|cp| {

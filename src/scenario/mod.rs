@@ -198,6 +198,10 @@ const NAME: Range<String> = Range {
     test: |name| {
         if name.trim().is_empty() {
             Err("must not be empty".into())
+        } else if name == "." || name == ".." {
+            Err(format!(
+                "{name:?} names no directory of its own (it names output directories)"
+            ))
         } else if !name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')

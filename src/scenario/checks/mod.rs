@@ -169,15 +169,15 @@ checks! {
         Ok(())
     }
 
-    /// a vision does not fit a torus (2·floor(v) + 1 cells across, more than the width or
-    /// height)
+    /// a vision does not fit a torus (2·max(floor(v), 1) + 1 cells across, more than the
+    /// width or height: the lattice's halo is at least one cell wide)
     fn visions_fit(s) {
         let visions = std::iter::once(("population.vision".to_string(), s.population.vision))
             .chain(s.forces.iter().map(|(n, f)| (format!("forces.{n}.vision"), f.vision)))
             .chain(s.groups.iter().map(|(n, g)| (format!("groups.{n}.vision"), g.vision)));
         let w = &s.world;
         for (path, v) in visions {
-            let r = v.floor() as u32;
+            let r = (v.floor() as u32).max(1);
             if w.torus && (2 * r + 1 > w.width || 2 * r + 1 > w.height) {
                 return Err(ScenarioError::new(
                     path,
