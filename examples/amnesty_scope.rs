@@ -91,12 +91,8 @@ fn main() {
         .map(|(name, _)| results.outcome(name).expect("an outcome"))
         .collect();
     let at = |p: usize, o: usize| -> Vec<f64> {
-        let v = results.points()[p].column(columns[o]);
-        if OUTCOMES[o].1 {
-            v.iter().map(|x| x * ppa).collect()
-        } else {
-            v
-        }
+        // outcomes are in people already
+        results.points()[p].column(columns[o])
     };
 
     std::fs::create_dir_all(out).expect("output directory");

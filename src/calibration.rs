@@ -9,10 +9,9 @@
 //! Rerun with `cargo run --release --example calibrate -- --replicates 20`
 //! (docs/calibration.md describes the method and the current result).
 
-use crate::events::PerpetratorKind;
 use crate::events::{Actor, EventType};
 use crate::run::ReplicateOutput;
-use crate::scenario::{GroupKind, Scenario};
+use crate::scenario::{GroupKind, Scenario, Side};
 
 /// One calibration target.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -25,75 +24,108 @@ pub struct Target {
     pub low: f64,
     /// Highest value counted as a hit.
     pub high: f64,
+    /// Whether the scenario meets it by construction rather than by what the mechanisms do
+    /// (reported apart, never counted as a hit).
+    pub by_construction: bool,
 }
 
-/// The targets, in the order of [`observe`]'s values.
-pub const TARGETS: [Target; 10] = [
+const fn target(name: &'static str, source: &'static str, low: f64, high: f64) -> Target {
     Target {
-        name: "civilians killed by militias (people)",
-        source: "HRW: over 200 in 2018; MINUSMA: at least 209 by Dozo, Jan-Nov; UN: about 500 in Peul-Dogon violence (top)",
-        low: 200.0,
-        high: 500.0,
-    },
-    Target {
-        name: "share of militia victims who are Peul",
-        source: "HRW: most of them Peul",
-        low: 0.5,
-        high: 1.0,
-    },
-    Target {
-        name: "militia attacks on civilians (events)",
-        source: "MINUSMA: 60 attacks by Dozo on Peul villages, Jan-Nov (Mopti and Segou); HRW: 42 villages or hamlets",
-        low: 40.0,
-        high: 90.0,
-    },
-    Target {
-        name: "largest militia attack (people killed)",
-        source: "one Dozo attack near Djenne killed at least 32 Peul (activists: over 50)",
-        low: 30.0,
-        high: f64::INFINITY,
-    },
-    Target {
-        name: "civilians killed by state forces (people)",
-        source: "Nantaka/Kobaka 25, Boulikessi 12, >30 around 13 June (country), ~60 in graves 2017-mid 2018 (HRW)",
-        low: 50.0,
-        high: 150.0,
-    },
-    Target {
-        name: "battle events",
-        source: "ACLED, Mopti region, June 2017-June 2018: 74",
-        low: 55.0,
-        high: 95.0,
-    },
-    Target {
-        name: "battle fatalities (people)",
-        source: "ACLED, same period: 287",
-        low: 200.0,
-        high: 380.0,
-    },
-    Target {
-        name: "share of battles in Koro, Douentza, Djenne",
-        source: "ACLED: 26 + 16 + 15 of 74 = 0.77",
-        low: 0.6,
-        high: 0.9,
-    },
-    Target {
-        name: "share of battles initiated by jihadists",
-        source: "ACLED: JNIM initiated 30 of 74 = 0.41",
-        low: 0.25,
-        high: 0.55,
-    },
+        name,
+        source,
+        low,
+        high,
+        by_construction: false,
+    }
+}
+
+/// The targets, in the order of [`observe`]'s values. Each is counted the way its source
+/// counts: militia attacks are attacks that killed somebody; battles per cercle and per
+/// initiator are separate targets, not one pooled share.
+pub const TARGETS: [Target; 13] = [
+    target(
+        "civilians killed by militias (people)",
+        "HRW: over 200 in 2018; MINUSMA: at least 209 by Dozo, Jan-Nov; UN: about 500 in Peul-Dogon violence (top)",
+        200.0,
+        500.0,
+    ),
+    target(
+        "share of militia victims who are Peul",
+        "HRW: most of them Peul",
+        0.5,
+        1.0,
+    ),
+    target(
+        "militia attacks on civilians that killed (events)",
+        "MINUSMA: 60 attacks by Dozo on Peul villages, Jan-Nov (Mopti and Segou); HRW: 42 villages or hamlets",
+        40.0,
+        90.0,
+    ),
+    target(
+        "largest militia attack (people killed)",
+        "one Dozo attack near Djenne killed at least 32 Peul (activists: over 50)",
+        30.0,
+        f64::INFINITY,
+    ),
+    target(
+        "civilians killed by state forces (people)",
+        "Nantaka/Kobaka 25, Boulikessi 12, >30 around 13 June (country), ~60 in graves 2017-mid 2018 (HRW)",
+        50.0,
+        150.0,
+    ),
+    target(
+        "battle events",
+        "ACLED, Mopti region, June 2017-June 2018: 74",
+        55.0,
+        95.0,
+    ),
+    target(
+        "battle fatalities (people)",
+        "ACLED, same period: 287",
+        200.0,
+        380.0,
+    ),
+    target(
+        "share of battles in Koro",
+        "ACLED: 26 of 74 = 0.35",
+        0.25,
+        0.45,
+    ),
+    target(
+        "share of battles in Douentza",
+        "ACLED: 16 of 74 = 0.22",
+        0.12,
+        0.32,
+    ),
+    target(
+        "share of battles in Djenne",
+        "ACLED: 15 of 74 = 0.20",
+        0.10,
+        0.30,
+    ),
+    target(
+        "share of battles initiated by jihadists",
+        "ACLED: JNIM initiated 30 of 74 = 0.41",
+        0.25,
+        0.55,
+    ),
+    target(
+        "share of battles initiated by state forces",
+        "ACLED: FAMa initiated 6 of 74 = 0.08",
+        0.0,
+        0.15,
+    ),
     Target {
         name: "soldiers convicted in the year",
-        source: "no soldier convicted for the 2012 or 2013 killings by mid-2018",
+        source: "no soldier convicted for the 2012 or 2013 killings by mid-2018; met by construction: justice.trial_delay (365) leaves no time for a verdict within the year",
         low: 0.0,
         high: 0.0,
+        by_construction: true,
     },
 ];
 
 /// The observables of one replicate (first year), in [`TARGETS`] order.
-pub fn observe(s: &Scenario, out: &ReplicateOutput) -> [f64; 10] {
-    let ppa = s.world.people_per_agent;
+pub fn observe(s: &Scenario, out: &ReplicateOutput) -> Vec<f64> {
     let year = s
         .start_date
         .map(|_| 365 / s.days_per_tick.max(1))
@@ -117,25 +149,37 @@ pub fn observe(s: &Scenario, out: &ReplicateOutput) -> [f64; 10] {
         .filter(|e| e.victim_community.map(|c| c as usize) == peul)
         .map(|e| e.fatalities as f64)
         .sum();
-    let largest = militia_vac.iter().map(|e| e.fatalities).max().unwrap_or(0) as f64 * ppa;
+    let fatal_attacks = militia_vac.iter().filter(|e| e.fatalities > 0).count();
+    let largest = militia_vac.iter().map(|e| e.fatalities).max().unwrap_or(0) as f64;
     let battles: Vec<_> = events
         .iter()
         .filter(|e| e.event_type() == EventType::Battles)
         .collect();
     let regions = s.region_names();
-    let hot: Vec<usize> = ["koro", "douentza", "djenne"]
-        .iter()
-        .filter_map(|r| regions.iter().position(|n| n == r))
-        .collect();
     let share = |n: usize, of: usize| if of == 0 { 0.0 } else { n as f64 / of as f64 };
-    let in_hot = battles
-        .iter()
-        .filter(|e| e.region.is_some_and(|r| hot.contains(&(r as usize))))
-        .count();
+    let in_region = |name: &str| {
+        let r = regions.iter().position(|n| n == name);
+        share(
+            battles
+                .iter()
+                .filter(|e| r.is_some() && e.region.map(|x| x as usize) == r)
+                .count(),
+            battles.len(),
+        )
+    };
     let by_jihadists = battles
         .iter()
         .filter(|e| kind(e.actor1) == Some(GroupKind::Jihadist))
         .count();
+    let state_side = |a: Actor| match a {
+        Actor::Force(f) => s
+            .forces
+            .get_index(f as usize)
+            .is_some_and(|(_, spec)| spec.side == Side::State),
+        Actor::State => true,
+        _ => false,
+    };
+    let by_state = battles.iter().filter(|e| state_side(e.actor1)).count();
     let state_killed = events
         .iter()
         .filter(|e| e.event_type() == EventType::Abuses && matches!(e.actor1, Actor::Force(_)))
@@ -147,21 +191,23 @@ pub fn observe(s: &Scenario, out: &ReplicateOutput) -> [f64; 10] {
             e.event_type() == EventType::Convictions && matches!(e.actor2, Some(Actor::Force(_)))
         })
         .count() as f64;
-    let _ = PerpetratorKind::State;
-    [
-        militia_killed * ppa,
+    vec![
+        militia_killed,
         if militia_killed > 0.0 {
             militia_peul / militia_killed
         } else {
             0.0
         },
-        militia_vac.len() as f64,
+        fatal_attacks as f64,
         largest,
-        state_killed * ppa,
+        state_killed,
         battles.len() as f64,
-        battles.iter().map(|e| e.fatalities as f64).sum::<f64>() * ppa,
-        share(in_hot, battles.len()),
+        battles.iter().map(|e| e.fatalities as f64).sum::<f64>(),
+        in_region("koro"),
+        in_region("douentza"),
+        in_region("djenne"),
         share(by_jihadists, battles.len()),
+        share(by_state, battles.len()),
         convictions,
     ]
 }
@@ -176,7 +222,7 @@ pub struct Comparison {
 impl Comparison {
     /// Compares the replicates `outs` of scenario `s`.
     pub fn new(s: &Scenario, outs: &[ReplicateOutput]) -> Comparison {
-        let obs: Vec<[f64; 10]> = outs.iter().map(|o| observe(s, o)).collect();
+        let obs: Vec<Vec<f64>> = outs.iter().map(|o| observe(s, o)).collect();
         let rows = TARGETS
             .iter()
             .enumerate()
@@ -191,11 +237,20 @@ impl Comparison {
         Comparison { rows }
     }
 
-    /// Targets whose ensemble mean falls inside the band.
+    /// Targets the mechanisms reproduce: ensemble mean inside the band (targets met by
+    /// construction are not counted).
     pub fn hits(&self) -> usize {
         self.rows
             .iter()
-            .filter(|(t, m, _, _)| *m >= t.low && *m <= t.high)
+            .filter(|(t, m, _, _)| !t.by_construction && *m >= t.low && *m <= t.high)
+            .count()
+    }
+
+    /// Targets that can be missed (all but those met by construction).
+    pub fn testable(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|(t, ..)| !t.by_construction)
             .count()
     }
 
@@ -213,12 +268,16 @@ impl Comparison {
                 format!("{}–{}", t.low, t.high)
             };
             let hit = *mean >= t.low && *mean <= t.high;
+            let verdict = match (t.by_construction, hit) {
+                (true, _) => "by construction",
+                (false, true) => "yes",
+                (false, false) => "**no**",
+            };
             s.push_str(&format!(
-                "| {} ({}) | {band} | {mean:.2} ± {sd:.2} | {:.0} % | {} |\n",
+                "| {} ({}) | {band} | {mean:.2} ± {sd:.2} | {:.0} % | {verdict} |\n",
                 t.name,
                 t.source,
                 inside * 100.0,
-                if hit { "yes" } else { "**no**" }
             ));
         }
         s

@@ -9,7 +9,7 @@
 //! | `sub_event_type` | e.g. `armed clash`, `strike`, `attack`, `mass killing`, `extrajudicial killing`, `never investigated` ([`SubEventType`]) |
 //! | `actor1`, `actor2` | group, force or community names |
 //! | `victim_community` | the victims' community, if any |
-//! | `fatalities` | deaths, in people (the model's agents times `world.people_per_agent`: [`crate::metrics::people_per_counted_agent`]) |
+//! | `fatalities` | deaths, in people |
 //!
 //! Events are built inside the crate by one constructor per kind (`Event::battle`,
 //! `Event::killings`, …), so that the sub-type, the type it belongs to and the parties always
@@ -508,7 +508,6 @@ pub(crate) fn write_rows<W: std::io::Write>(
     events: &[Event],
 ) -> std::io::Result<()> {
     let regions = s.region_names();
-    let people = crate::metrics::people_per_counted_agent(s);
     for (k, e) in events.iter().enumerate() {
         let date = date(s, e.tick);
         let region = e
@@ -532,7 +531,7 @@ pub(crate) fn write_rows<W: std::io::Write>(
             e.event_type().name(),
             e.sub_event_type.name(),
             e.actor1.name(s),
-            crate::output::fmt_value(f64::from(e.fatalities) * people)
+            e.fatalities
         )?;
     }
     Ok(())
@@ -549,7 +548,6 @@ pub(crate) fn write_cases<W: std::io::Write>(
     cases: &[crate::model::Case],
 ) -> std::io::Result<()> {
     let regions = s.region_names();
-    let people = crate::metrics::people_per_counted_agent(s);
     for (k, c) in cases.iter().enumerate() {
         let date = date(s, c.opened);
         let who = c.perpetrator.name(s);
@@ -566,7 +564,7 @@ pub(crate) fn write_cases<W: std::io::Write>(
             w,
             "{k},{replicate},{},{date},{who},{community},{region},{},{},{}",
             c.opened,
-            crate::output::fmt_value(f64::from(c.victims) * people),
+            c.victims,
             c.excluded,
             c.fate.name()
         )?;

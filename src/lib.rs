@@ -70,6 +70,7 @@ mod world;
 pub use ensemble::Ensemble;
 pub use model::Model;
 pub use scenario::Scenario;
+pub use world::cpu_path;
 
 /// The README's Rust examples, compiled and run as doctests so that they cannot rot.
 #[doc = include_str!("../README.md")]

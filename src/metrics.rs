@@ -1,25 +1,20 @@
-//! Per-tick metrics: the columns of `timeseries.csv`.
-//!
-//! **Units.** A conflict scenario's counts of persons are in **people**: the model's agent
-//! counts times `world.people_per_agent`, converted in one place ([`people_per_counted_agent`],
-//! applied to the metric values, the whole-run totals, events' `fatalities` and cases'
-//! `victims`). Epstein's models keep **agents**, as in the paper. The manifest records both
-//! `people_per_agent` and the unit (`count_unit`). Counts of cases, convictions, amnesties and
-//! battles are counts of those, and legitimacy and unresolved injustice are indices.
+//! Per-tick metrics: the columns of `timeseries.csv`. In the conflict model every count is in
+//! people (each agent carries its own number of people); in Epstein's models an agent is a
+//! person.
 //!
 //! | column | kind | meaning |
 //! |---|---|---|
 //! | `quiescent`, `active`, `jailed` | stock | civilians in each status (jailed includes captured fighters) |
-//! | `cops` | stock | force units on the lattice |
+//! | `cops` | stock | force units on the lattice (their soldiers, in the conflict model) |
 //! | `alive_<community>` | stock | living persons of a community, jailed and fighters included |
 //! | `killed` | flow | persons killed by persons during the tick (Epstein's Model II) |
-//! | `arrests` | flow | arrests during the tick |
+//! | `arrests` | flow | people arrested during the tick |
 //! | `births`, `deaths_of_age` | flow | demography during the tick |
 //! | `killed_civilians_<perp>` | flow | civilians killed, by perpetrator: `state`, `progov`, `militia`, `jihadist`, `bandit`, `international` |
 //! | `killed_<community>` | flow | civilians of a community killed (any perpetrator) |
 //! | `fighters_<group>` | stock | members of an armed group (not in jail) |
-//! | `recruits_<group>` | flow | persons who joined the group |
-//! | `abuses` | flow | victims of extrajudicial killings |
+//! | `recruits_<group>` | flow | people who joined the group |
+//! | `abuses` | flow | people killed in extrajudicial killings |
 //! | `abuses_trained` | flow | of which by units a training mission trained (not in the default set) |
 //! | `cases_opened`, `cases_investigated`, `convictions`, `amnesties` | flow | the justice pipeline |
 //! | `legitimacy_<community>` | stock | L: the state's legitimacy in the community's eyes |
@@ -81,16 +76,20 @@ impl TickStats {
         self.alive.resize(nc, 0);
         self.fighters.clear();
         self.fighters.resize(ng, 0);
-        self.units = m.units().iter().filter(|u| !u.dead).count() as u64;
-        for p in m.persons() {
+        self.units = (0..m.units().len())
+            .filter(|&u| !m.units()[u].dead)
+            .map(|u| m.soldiers(u) as u64)
+            .sum();
+        for (i, p) in m.persons().iter().enumerate() {
+            let n = m.people(i) as u64;
             match p.status {
-                Status::Quiescent => self.quiescent += 1,
-                Status::Active => self.active += 1,
-                Status::Jailed => self.jailed += 1,
-                Status::Fighter => self.fighters[p.group as usize] += 1,
+                Status::Quiescent => self.quiescent += n,
+                Status::Active => self.active += n,
+                Status::Jailed => self.jailed += n,
+                Status::Fighter => self.fighters[p.group as usize] += n,
                 Status::Dead => continue,
             }
-            self.alive[p.community as usize] += 1;
+            self.alive[p.community as usize] += n;
         }
         let c = m.counters();
         self.killed = c.killed as u64;
@@ -127,34 +126,17 @@ impl TickStats {
     }
 }
 
-/// How many people one counted agent stands for in every output of `s`: its
-/// `world.people_per_agent` for the conflict model, whose outputs are in people, and 1 for
-/// Epstein's models, whose outputs stay in agents (as in the paper).
-///
-/// This is the one place agent counts become people: the metric values
-/// ([`MetricSet`]'s person counts), the conflict model's whole-run totals, events'
-/// `fatalities` and cases' `victims` are all scaled by it. (When agents carry head counts and
-/// the model counts people itself, it becomes 1 everywhere.)
+/// The unit of every count of persons in `s`'s outputs: `people` for the conflict model
+/// (whose agents carry head counts, so that it counts people itself), `agents` for Epstein's
+/// models (where, as in the paper, an agent is one person and the outputs say `agents`).
 ///
 /// ```
-/// use impunity::metrics::{count_unit, people_per_counted_agent};
+/// use impunity::metrics::count_unit;
 /// let mali = impunity::presets::get("central-mali-2018").unwrap();
-/// assert_eq!(people_per_counted_agent(&mali), mali.world.people_per_agent);
 /// assert_eq!(count_unit(&mali), "people");
 /// let epstein = impunity::presets::get("epstein-run1").unwrap();
-/// assert_eq!(people_per_counted_agent(&epstein), 1.0);
 /// assert_eq!(count_unit(&epstein), "agents");
 /// ```
-pub fn people_per_counted_agent(s: &Scenario) -> f64 {
-    if is_conflict(s) {
-        s.world.people_per_agent
-    } else {
-        1.0
-    }
-}
-
-/// The unit of every count of persons in `s`'s outputs: `people` for the conflict model,
-/// `agents` for Epstein's models (see [`people_per_counted_agent`]).
 pub fn count_unit(s: &Scenario) -> &'static str {
     if is_conflict(s) { "people" } else { "agents" }
 }
@@ -231,7 +213,7 @@ impl Metric {
         }
     }
 
-    /// Whether the column counts persons (scaled to people in a conflict scenario), rather
+    /// Whether the column counts persons (in [`count_unit`]), rather
     /// than cases, battles or an index.
     pub(crate) fn counts_persons(&self) -> bool {
         use Metric::*;
@@ -283,8 +265,6 @@ impl Metric {
 pub struct MetricSet {
     names: Vec<String>,
     metrics: Vec<Metric>,
-    /// [`people_per_counted_agent`] of the scenario.
-    people: f64,
     /// [`count_unit`] of the scenario.
     unit: &'static str,
 }
@@ -345,7 +325,6 @@ impl MetricSet {
         Ok(MetricSet {
             names,
             metrics,
-            people: people_per_counted_agent(s),
             unit: count_unit(s),
         })
     }
@@ -380,17 +359,9 @@ impl MetricSet {
         self.unit
     }
 
-    /// Appends the values of every column for `st`, counts of persons in the scenario's
-    /// unit ([`people_per_counted_agent`]).
+    /// Appends the values of every column for `st` (counts of persons in [`MetricSet::unit`]).
     pub(crate) fn values(&self, st: &TickStats, out: &mut Vec<f64>) {
-        out.extend(self.metrics.iter().map(|m| {
-            let v = m.value(st);
-            if m.counts_persons() {
-                v * self.people
-            } else {
-                v
-            }
-        }));
+        out.extend(self.metrics.iter().map(|m| m.value(st)));
     }
 }
 

@@ -21,9 +21,6 @@ pub struct ConflictTotals {
     /// Cases per fate at the end ([`Fate`] order: pending, investigating, serving, punished,
     /// never investigated, acquitted, amnestied).
     pub fates: [u64; 7],
-    /// People per counted agent ([`crate::metrics::people_per_counted_agent`]): the counts of
-    /// persons above are in agents; [`ConflictTotals::people`] converts them.
-    pub people_per_agent: f64,
 }
 
 /// Every case fate, in the order of [`ConflictTotals::fates`].
@@ -50,13 +47,7 @@ impl ConflictTotals {
             fighters_start: st.fighters.clone(),
             fighters_end: st.fighters,
             fates: [0; 7],
-            people_per_agent: crate::metrics::people_per_counted_agent(s),
         }
-    }
-
-    /// `agents` counted persons, in people.
-    pub fn people(&self, agents: u64) -> f64 {
-        agents as f64 * self.people_per_agent
     }
 
     /// Adds the tick just run.

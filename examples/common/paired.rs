@@ -45,7 +45,8 @@ pub fn run(
     Study {
         results,
         names: variants.iter().map(|(n, _)| n.to_string()).collect(),
-        ppa: base.world.people_per_agent,
+        // the conflict model's outcomes are in people already
+        ppa: 1.0,
     }
 }
 

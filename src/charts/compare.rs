@@ -23,7 +23,8 @@ impl Draw for Forest {
             .iter()
             .flat_map(|r| [r.2, r.3, r.4])
             .chain([0.0])
-            .filter(|v| v.is_finite());
+            .filter(|v| v.is_finite())
+            .map(|v| v.clamp(-style::AXIS_LIMIT, style::AXIS_LIMIT));
         let (mut lo, mut hi) = vals.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
             (l.min(v), h.max(v))
         });

@@ -177,7 +177,17 @@ impl Timeseries {
                 .map_err(|_| ChartError::Data(format!("bad replicate `{}`", row[rc])))?;
             let t: usize = row[tc]
                 .parse()
-                .map_err(|_| ChartError::Data(format!("bad tick `{}`", row[tc])))?;
+                .ok()
+                // A replicate has one row per tick from 0: a tick beyond the row count is
+                // not a run's (and would make the series that long in memory).
+                .filter(|&t| t < csv.rows.len())
+                .ok_or_else(|| {
+                    ChartError::Data(format!(
+                        "bad tick `{}` (the file has {} rows, one per replicate and tick from 0)",
+                        row[tc],
+                        csv.rows.len()
+                    ))
+                })?;
             let k = match ts.replicates.iter().position(|&x| x == r) {
                 Some(k) => k,
                 None => {

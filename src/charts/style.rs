@@ -146,8 +146,8 @@ pub(crate) fn y_range<'a>(values: impl IntoIterator<Item = &'a f64>) -> (f64, f6
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for &v in values {
         if v.is_finite() {
-            lo = lo.min(v);
-            hi = hi.max(v);
+            lo = lo.min(v.clamp(-AXIS_LIMIT, AXIS_LIMIT));
+            hi = hi.max(v.clamp(-AXIS_LIMIT, AXIS_LIMIT));
         }
     }
     if !lo.is_finite() {
@@ -162,6 +162,11 @@ pub(crate) fn y_range<'a>(values: impl IntoIterator<Item = &'a f64>) -> (f64, f6
     let pad = (hi - lo) * 0.05;
     (if lo < 0.0 { lo - pad } else { lo }, hi + pad)
 }
+
+/// The largest magnitude an axis reaches: values beyond are drawn at the edge, so that an
+/// axis's span and padding stay finite (a span of 2e308 is infinite, and plotters then never
+/// finishes placing its labels).
+pub(crate) const AXIS_LIMIT: f64 = 1e300;
 
 /// Formats an axis number compactly: 1200 → "1,200", 0.25 → "0.25".
 pub(crate) fn fmt_num(v: f64) -> String {

@@ -28,11 +28,14 @@ pub struct FormatArgs {
     /// Draw SVG instead of PNG.
     #[arg(long)]
     svg: bool,
-    /// Chart width in pixels.
-    #[arg(long, default_value_t = 1000, value_name = "PX")]
+    /// Chart width in pixels (100 to 10000: a picture is drawn in memory whole, 3 bytes a
+    /// pixel).
+    #[arg(long, default_value_t = 1000, value_name = "PX",
+          value_parser = clap::value_parser!(u32).range(100..=10_000))]
     chart_width: u32,
-    /// Chart height in pixels.
-    #[arg(long, default_value_t = 600, value_name = "PX")]
+    /// Chart height in pixels (100 to 10000).
+    #[arg(long, default_value_t = 600, value_name = "PX",
+          value_parser = clap::value_parser!(u32).range(100..=10_000))]
     chart_height: u32,
 }
 

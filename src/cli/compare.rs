@@ -1,6 +1,6 @@
 //! `impunity compare`.
 
-use super::ensemble::{EnsembleArgs, execute, list};
+use super::ensemble::{EnsembleArgs, execute, list, out_dir};
 use super::error::{CliError, Result, input};
 use super::load::{apply_sets, load_scenario};
 use impunity::ensemble::{Plan, Point};
@@ -70,11 +70,9 @@ pub fn compare(a: CompareArgs) -> Result<()> {
     }
     let design_text = format!("compare --variant {}", a.variant.join(" --variant "));
     let ticks = a.ens.ticks.unwrap_or(base.ticks);
-    let out = a
-        .ens
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("out").join(format!("{}-compare", base.name)));
+    let out = out_dir(a.ens.out.as_ref(), || {
+        Path::new("out").join(format!("{}-compare", base.name))
+    })?;
     let plan = Plan::new(
         base,
         vec!["variant".into()],
@@ -85,6 +83,10 @@ pub fn compare(a: CompareArgs) -> Result<()> {
         design_text,
     )?;
     let Some(done) = execute(plan, &a.ens, &out)? else {
+        if a.ens.resume && a.ens.shard.is_none() {
+            // A finished run resumed: it may have been killed before its charts were drawn.
+            super::chart::after_ensemble(&out);
+        }
         return Ok(());
     };
     println!(

@@ -1,7 +1,8 @@
 //! What `run`, `sweep` and `compare` share: the ensemble flags, the thread pool, the recorded
 //! command line, and running a plan into its directory; and `impunity merge`.
 
-use super::error::{Result, failed};
+use super::error::{Result, failed, input};
+use super::human::human_bytes;
 use super::progress::Bar;
 use impunity::ensemble::{DirOptions, DirRun, Ensemble, MergeOptions, Plan, Results, Shard};
 use std::path::{Path, PathBuf};
@@ -42,6 +43,10 @@ pub struct EnsembleArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run even if the estimated memory exceeds this machine's, or a sweep has more than
+    /// 100,000 points (both checked before anything runs).
+    #[arg(long)]
+    pub allow_large: bool,
     /// Split the replicates across the MPI ranks of `mpirun -n P impunity ... --mpi`; rank 0
     /// gathers them and writes the outputs (needs a build with `--features mpi`).
     #[arg(long)]
@@ -71,8 +76,9 @@ impl EnsembleArgs {
 
 /// Flags that change where and how, not what: left out of the recorded command line so that
 /// a resumed, re-threaded, sharded or redirected run writes the same manifest.
-const NOT_RECORDED: [(&str, bool); 8] = [
+const NOT_RECORDED: [(&str, bool); 9] = [
     ("--resume", false),
+    ("--allow-large", false),
     ("--force", false),
     ("--mpi", false),
     ("--quiet", false),
@@ -117,6 +123,7 @@ pub fn execute(plan: Plan, a: &EnsembleArgs, out: &Path) -> Result<Option<Result
         ));
     }
     let shard = a.shard.as_deref().map(Shard::parse).transpose()?;
+    check_resources(&plan, a)?;
     let pool = a.pool()?;
     let opts = DirOptions {
         resume: a.resume,
@@ -144,6 +151,47 @@ pub fn execute(plan: Plan, a: &EnsembleArgs, out: &Path) -> Result<Option<Result
             Ok(None)
         }
     }
+}
+
+/// The output directory: `--out`, or else `default`, resolved
+/// ([`impunity::ensemble::output_path`]) before anything looks at it.
+pub fn out_dir(given: Option<&PathBuf>, default: impl FnOnce() -> PathBuf) -> Result<PathBuf> {
+    let p = given.cloned().unwrap_or_else(default);
+    Ok(impunity::ensemble::output_path(&p)?)
+}
+
+/// The most worker threads `--threads` may ask for.
+const MAX_THREADS: usize = 1024;
+
+/// Refuses, before anything is allocated or started, more threads than [`MAX_THREADS`] and a
+/// run whose estimated memory ([`Plan::memory_estimate`]) exceeds the machine's (unless
+/// `--allow-large`).
+fn check_resources(plan: &Plan, a: &EnsembleArgs) -> Result<()> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if let Some(t) = a.threads.filter(|&t| t > MAX_THREADS) {
+        return Err(input(format!(
+            "--threads {t}: at most {MAX_THREADS} (this machine has {cores} cores; threads \
+             beyond the cores only slow a run down)"
+        )));
+    }
+    let threads = a.threads.filter(|&t| t > 0).unwrap_or(cores) as u64;
+    let threads = threads.min(plan.units());
+    let need = plan.memory_estimate(threads);
+    if let Some(total) = super::scenario_cmds::machine_memory()
+        && need > total
+        && !a.allow_large
+    {
+        return Err(input(format!(
+            "this run needs about {} of memory ({threads} replicate(s) in flight, {} ticks \
+             each, {} units in all), more than this machine's {}; use fewer --threads, \
+             --replicates, --ticks or a smaller world, or --allow-large to run anyway",
+            human_bytes(need),
+            plan.ticks(),
+            plan.units(),
+            human_bytes(total)
+        )));
+    }
+    Ok(())
 }
 
 /// Says that `out` already holds this very run (a `--resume` of a finished run).

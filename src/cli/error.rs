@@ -42,6 +42,10 @@ impl From<PlanError> for CliError {
     fn from(e: PlanError) -> Self {
         match e {
             PlanError::NoReplicates => input("--replicates must be at least 1"),
+            PlanError::TooManyTicks { ticks, .. } => input(format!("--ticks {ticks}: {e}")),
+            PlanError::TooManyUnits { replicates, .. } => {
+                input(format!("--replicates {replicates}: {e}"))
+            }
             e => input(e.to_string()),
         }
     }
@@ -58,6 +62,9 @@ impl From<DesignError> for CliError {
         match e {
             DesignError::Vary { spec, reason } => input(format!("--vary {spec}: {reason}")),
             DesignError::NoSamples => input("--samples must be at least 1"),
+            DesignError::TooManyPoints { .. } => input(format!(
+                "{e} (each point's scenario is kept and recorded); --allow-large lifts the limit"
+            )),
             e => input(e.to_string()),
         }
     }
@@ -68,6 +75,9 @@ impl From<EnsembleError> for CliError {
         let message = match &e {
             EnsembleError::Plan(PlanError::NoReplicates) => {
                 "--replicates must be at least 1".to_string()
+            }
+            EnsembleError::Plan(PlanError::TooManyTicks { ticks, .. }) => {
+                format!("--ticks {ticks}: {e}")
             }
             EnsembleError::NotADirectory { .. } => format!("{e}; choose another --out"),
             EnsembleError::NotEmpty { .. } => format!(
@@ -89,6 +99,24 @@ impl From<EnsembleError> for CliError {
                 "--resume: {} holds the outputs of a different run ({found}; this one: {this})",
                 dir.display()
             ),
+            EnsembleError::Locked { .. } => {
+                format!("{e} (or choose another --out); a process that died leaves no lock behind")
+            }
+            EnsembleError::DanglingLink { .. } => {
+                format!("{e}; create its target or choose another --out")
+            }
+            EnsembleError::Forbidden { .. } => format!("{e}; choose another --out"),
+            EnsembleError::NotOurs { .. } => format!(
+                "{e} (--force replaces only the files an impunity manifest lists); move them \
+                 away or choose another --out"
+            ),
+            EnsembleError::NothingToResume { .. } => format!(
+                "--resume: {e}; --resume continues a run in the directory it was started in \
+                 (choose another --out for a new run)"
+            ),
+            EnsembleError::DamagedPart { .. } => {
+                format!("{e}; run the command that wrote it again, with --resume")
+            }
             EnsembleError::DifferentShards { .. } => format!(
                 "{e}: shards must share scenario, --set, seed, replicates, ticks and design"
             ),

@@ -12,6 +12,10 @@ use std::path::Path;
 pub fn load_scenario(spec: &str, sets: &[String]) -> Result<Scenario> {
     let base = if let Some(s) = presets::get(spec) {
         s
+    } else if let Some(what) = not_a_file(Path::new(spec)) {
+        return Err(input(format!(
+            "{spec} is {what}, not a scenario file (give a preset name or a TOML file)"
+        )));
     } else if Path::new(spec).is_file() {
         let text =
             std::fs::read_to_string(spec).map_err(|e| input(format!("cannot read {spec}: {e}")))?;
@@ -20,6 +24,18 @@ pub fn load_scenario(spec: &str, sets: &[String]) -> Result<Scenario> {
         return Err(unknown_preset(spec, true));
     };
     apply_sets(base, sets)
+}
+
+/// What `path` is, if it exists and is not a regular file (a directory, a device, …).
+fn not_a_file(path: &Path) -> Option<&'static str> {
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.is_file() {
+        None
+    } else if meta.is_dir() {
+        Some("a directory")
+    } else {
+        Some("not a regular file")
+    }
 }
 
 /// "unknown preset `x`; did you mean `y`?"

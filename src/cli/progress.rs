@@ -80,6 +80,11 @@ impl Bar {
                 let done = self.units_done.fetch_add(1, Ordering::Relaxed) + 1;
                 self.bar.set_message(self.replicates(done));
             }
+            Progress::Damaged { point, replicate } => eprintln!(
+                "warning: the part file of point {point} replicate {replicate} is damaged (its \
+                 checksum does not match); set aside as .parts/p{point}-r{replicate}.part.damaged \
+                 and run again"
+            ),
             _ => {}
         }
         self.show_if_slow();

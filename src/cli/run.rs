@@ -1,11 +1,11 @@
 //! `impunity run`.
 
-use super::ensemble::{EnsembleArgs, execute, list};
+use super::ensemble::{EnsembleArgs, execute, list, out_dir};
 use super::error::{Result, input};
 use super::load::load_scenario;
 use super::report::ConflictReport;
 use impunity::Scenario;
-use impunity::ensemble::{Plan, Results};
+use impunity::ensemble::{EnsembleError, Plan, Results};
 use impunity::output::Manifest;
 use std::path::{Path, PathBuf};
 
@@ -46,13 +46,13 @@ pub fn run(mut a: RunArgs) -> Result<()> {
         }
         (None, None) => return Err(input("give a scenario or --from MANIFEST")),
     };
-    let out = a
-        .ens
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("out").join(&scenario.name));
+    let out = out_dir(a.ens.out.as_ref(), || Path::new("out").join(&scenario.name))?;
     let plan = Plan::single(scenario.clone(), a.ens.seed, a.ens.replicates, ticks)?;
     let Some(done) = execute(plan, &a.ens, &out)? else {
+        if a.ens.resume && a.ens.shard.is_none() {
+            // A finished run resumed: it may have been killed before its charts were drawn.
+            super::chart::after_run(&out, &scenario, a.ens.seed, ticks, &a.charts)?;
+        }
         return Ok(());
     };
     print_report(&scenario, &done);
@@ -79,13 +79,15 @@ fn rerun(path: &Path) -> Result<Rerun> {
     } else {
         path.to_path_buf()
     };
-    let text = std::fs::read_to_string(&file)
-        .map_err(|e| input(format!("--from {}: {e}", file.display())))?;
-    let m: Manifest = serde_json::from_str(&text).map_err(|e| {
-        input(format!(
-            "--from {}: not an impunity manifest: {e}",
+    let m: Manifest = impunity::ensemble::read_manifest(&file).map_err(|e| match e {
+        EnsembleError::BadManifest { source, .. } => input(format!(
+            "--from {}: not an impunity manifest: {source}",
             file.display()
-        ))
+        )),
+        EnsembleError::DamagedManifest { .. } => {
+            input(format!("--from {e}: it would not rerun what was run"))
+        }
+        e => input(format!("--from {e}")),
     })?;
     if let Some(d) = m.design.as_deref().filter(|d| *d != "run") {
         return Err(input(format!(
@@ -97,17 +99,29 @@ fn rerun(path: &Path) -> Result<Rerun> {
     }
     let scenario = Scenario::from_toml_str(&m.scenario_toml, &file.display().to_string())
         .map_err(|e| input(format!("--from: the scenario recorded in {e}")))?;
-    if let Some(fp) = &m.fingerprint {
-        let plan = Plan::single(scenario.clone(), m.seed, m.replicates, m.ticks)?;
-        if plan.fingerprint() != *fp {
-            return Err(input(format!(
-                "--from {}: written by impunity {}, whose scenario no longer reads back the \
-                 same in impunity {}; the rerun would not reproduce it",
-                file.display(),
-                m.impunity_version,
-                env!("CARGO_PKG_VERSION")
-            )));
-        }
+    let Some(fp) = &m.fingerprint else {
+        return Err(input(format!(
+            "--from {}: the manifest has no fingerprint, so nothing shows that its scenario, \
+             seed, replicates and ticks are those that were run; rerun with the command line \
+             it records instead: {}",
+            file.display(),
+            m.command_line.join(" ")
+        )));
+    };
+    let plan = Plan::single(scenario.clone(), m.seed, m.replicates, m.ticks)?;
+    if plan.fingerprint() != *fp {
+        let why = if m.checksum.is_none() {
+            "it was edited since it was written, or written by another impunity"
+        } else {
+            "its scenario no longer reads back the same in this impunity"
+        };
+        return Err(input(format!(
+            "--from {}: written by impunity {}, and {why} ({}); the rerun would not \
+             reproduce it",
+            file.display(),
+            m.impunity_version,
+            env!("CARGO_PKG_VERSION")
+        )));
     }
     Ok(Rerun {
         scenario,

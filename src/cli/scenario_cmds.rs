@@ -131,6 +131,22 @@ pub fn init(a: InitArgs) -> Result<()> {
     Ok(())
 }
 
+/// `text` on one line (newlines as spaces), cut to `max` characters with the count of those
+/// left out: `validate` prints a summary, not a 100 MB description.
+fn shorten(text: &str, max: usize) -> String {
+    let one_line: String = text
+        .chars()
+        .take(max + 1)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if one_line.chars().count() <= max {
+        return one_line;
+    }
+    let kept: String = one_line.chars().take(max).collect();
+    let more = text.chars().count() - max;
+    format!("{kept}… ({more} more characters)")
+}
+
 /// The starter scenario, called `name`, written to `file`: its header's commands name that
 /// file and its output directory, not the template's `starter.toml`.
 fn starter(name: &str, file: &str) -> String {
@@ -155,7 +171,7 @@ fn summary(s: &Scenario) -> String {
     let mut rows: Vec<(String, String)> = Vec::new();
     let line = |rows: &mut Vec<(String, String)>, k: &str, v: String| rows.push((k.to_string(), v));
     if !s.description.is_empty() {
-        line(&mut rows, "description", s.description.clone());
+        line(&mut rows, "description", shorten(&s.description, 400));
     }
     line(&mut rows, "rules", s.rules.label());
     line(&mut rows, "ticks", thousands(s.ticks as f64));
@@ -307,7 +323,7 @@ fn thousands(x: f64) -> String {
 }
 
 /// Physical memory, where the system says (Linux).
-fn machine_memory() -> Option<u64> {
+pub(super) fn machine_memory() -> Option<u64> {
     let text = std::fs::read_to_string(Path::new("/proc/meminfo")).ok()?;
     let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
@@ -327,6 +343,16 @@ mod tests {
         assert!(text.contains("impunity validate my-model.toml"), "{text}");
         assert!(text.contains("into out/my-model/"), "{text}");
         assert!(!text.contains("starter.toml"), "{text}");
+    }
+
+    #[test]
+    fn long_descriptions_are_shortened() {
+        assert_eq!(shorten("short\ntext", 400), "short text");
+        let long = "x".repeat(1000);
+        assert_eq!(
+            shorten(&long, 400),
+            format!("{}… (600 more characters)", "x".repeat(400))
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `impunity sweep`.
 
-use super::ensemble::{EnsembleArgs, execute, list};
+use super::ensemble::{EnsembleArgs, execute, list, out_dir};
 use super::error::{Result, input};
 use super::load::{load_scenario, warn_if_timeline_changes};
 use impunity::ensemble::Plan;
@@ -58,7 +58,12 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
             return Err(input(format!("--design {d}: expected `grid` or `lhs`")));
         }
     };
-    let points = design::points(&base, &vary, how, a.ens.seed)?;
+    let limit = if a.ens.allow_large {
+        u64::MAX
+    } else {
+        design::MAX_POINTS
+    };
+    let points = design::points_up_to(&base, &vary, how, a.ens.seed, limit)?;
     let mut design_text = a.design.clone();
     if let Some(n) = a.samples {
         design_text.push_str(&format!(" samples={n}"));
@@ -67,11 +72,9 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
         design_text.push_str(&format!(" --vary {v}"));
     }
     let ticks = a.ens.ticks.unwrap_or(base.ticks);
-    let out = a
-        .ens
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("out").join(format!("{}-sweep", base.name)));
+    let out = out_dir(a.ens.out.as_ref(), || {
+        Path::new("out").join(format!("{}-sweep", base.name))
+    })?;
     let tag_names = vary.iter().map(|v| v.key().to_string()).collect();
     let plan = Plan::new(
         base,
@@ -83,6 +86,10 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
         design_text,
     )?;
     let Some(done) = execute(plan, &a.ens, &out)? else {
+        if a.ens.resume && a.ens.shard.is_none() {
+            // A finished run resumed: it may have been killed before its charts were drawn.
+            super::chart::after_ensemble(&out);
+        }
         return Ok(());
     };
     // A table of point means of the headline outcomes.

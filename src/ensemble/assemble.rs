@@ -2,7 +2,7 @@
 //! several (the shards of a merge), read one at a time in unit order, so that neither the
 //! completion order nor the thread, process or machine count reaches the output bytes.
 
-use super::dir::{done_units, parts_dir};
+use super::dir::{done_units, parts_dir, remove_parts};
 use super::part::{self, Unit};
 use super::plan_file::PlanFile;
 use super::{EnsembleError, Plan, PointResults, Results};
@@ -50,8 +50,7 @@ pub(crate) fn assemble(
     let written = files.finish(comparison, how.command_line)?;
     if how.remove_parts {
         for src in sources {
-            let parts = parts_dir(src);
-            fs::remove_dir_all(&parts).map_err(EnsembleError::io(&parts))?;
+            remove_parts(&parts_dir(src))?;
         }
     }
     Ok(results.with_files(written))
@@ -59,7 +58,7 @@ pub(crate) fn assemble(
 
 /// Finds the part of every unit of `plan` among the `sources` directories (their `.parts/`),
 /// checking that each unit is there exactly once and that every source holds the same plan.
-fn index_sources(plan: &Plan, sources: &[PathBuf]) -> Result<Vec<usize>, EnsembleError> {
+pub(crate) fn index_sources(plan: &Plan, sources: &[PathBuf]) -> Result<Vec<usize>, EnsembleError> {
     const NONE: usize = usize::MAX;
     let mut at = vec![NONE; plan.units() as usize];
     for (k, src) in sources.iter().enumerate() {
@@ -99,4 +98,22 @@ fn index_sources(plan: &Plan, sources: &[PathBuf]) -> Result<Vec<usize>, Ensembl
         });
     }
     Ok(at)
+}
+
+/// Reads every part `at` points to ([`index_sources`]) and checks it (checksum, unit, shape):
+/// the first damaged one is named.
+pub(crate) fn check_parts(
+    plan: &Plan,
+    sources: &[PathBuf],
+    at: &[usize],
+) -> Result<(), EnsembleError> {
+    for (u, &k) in at.iter().enumerate() {
+        let (p, r) = plan.unit(u as u64);
+        let path = parts_dir(&sources[k]).join(part::name(p, r));
+        let bytes = fs::read(&path).map_err(EnsembleError::io(&path))?;
+        if Unit::decode(&bytes, plan, p, r).is_none() {
+            return Err(EnsembleError::DamagedPart { path });
+        }
+    }
+    Ok(())
 }

@@ -72,6 +72,17 @@ pub enum DesignError {
     /// A Latin hypercube of no points.
     #[error("a Latin hypercube needs at least one sample")]
     NoSamples,
+    /// More points than the limit ([`MAX_POINTS`] unless another is given).
+    #[error(
+        "the design has {} points, more than the limit of {limit}",
+        points.map_or("more than 18446744073709551615".to_string(), |n| n.to_string())
+    )]
+    TooManyPoints {
+        /// Points (`None`: past `u64::MAX`).
+        points: Option<u64>,
+        /// The limit.
+        limit: u64,
+    },
     /// A point's scenario is invalid.
     #[error("point {index} ({setting}): {source}")]
     Point {
@@ -277,6 +288,41 @@ pub fn points(
     design: Design,
     seed: u64,
 ) -> Result<Vec<Point>, DesignError> {
+    points_up_to(base, vary, design, seed, MAX_POINTS)
+}
+
+/// The most points [`points`] makes: more would take minutes to validate and a plan file of
+/// hundreds of megabytes; [`points_up_to`] takes another limit.
+pub const MAX_POINTS: u64 = 100_000;
+
+/// The number of points `vary` and `design` make, counted without making them (`None` past
+/// `u64::MAX`).
+pub fn count(vary: &[Vary], design: Design) -> Option<u64> {
+    match design {
+        Design::Lhs { samples } => Some(samples),
+        Design::Grid => vary.iter().try_fold(1u64, |n, v| {
+            let k = match &v.values {
+                Values::List(l) => l.len() as u64,
+                Values::Range { count, .. } => count.unwrap_or(1),
+            };
+            n.checked_mul(k)
+        }),
+    }
+}
+
+/// [`points`], refusing more than `limit` points ([`DesignError::TooManyPoints`]) before
+/// anything is made.
+pub fn points_up_to(
+    base: &Scenario,
+    vary: &[Vary],
+    design: Design,
+    seed: u64,
+    limit: u64,
+) -> Result<Vec<Point>, DesignError> {
+    match count(vary, design) {
+        Some(n) if n <= limit => {}
+        n => return Err(DesignError::TooManyPoints { points: n, limit }),
+    }
     let settings = match design {
         Design::Grid => grid(vary)?,
         Design::Lhs { samples } => lhs(vary, samples, seed)?,

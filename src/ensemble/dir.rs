@@ -1,28 +1,166 @@
-//! The output directory of an ensemble: claiming it (earlier results are never overwritten by
-//! accident), recording the plan in it, resuming from the part files it holds.
+//! The output directory of an ensemble: resolving the path asked for (before anything is
+//! checked or written), claiming it (earlier results are never overwritten by accident),
+//! recording the plan in it, resuming from the part files it holds.
 //!
 //! Layout while a run is in progress: `DIR/.parts/plan.json` ([`super::plan_file`]) and one
 //! part file per finished unit ([`super::part`]); once assembled, the files of
-//! [`crate::output`]. (Path resolution before checks, an advisory lock and checksums belong
-//! here.)
+//! [`crate::output`], listed by `manifest.json`. The directory is locked meanwhile
+//! ([`super::lock`]).
 
+use super::lock::LOCK_NAME;
 use super::plan_file::PlanFile;
 use super::{EnsembleError, Plan, Recorded, Shard, part};
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// The folder of part files.
 pub(crate) fn parts_dir(dir: &Path) -> PathBuf {
     dir.join(".parts")
 }
 
+/// The absolute path the operating system will reach through `dir` once the missing folders
+/// on the way are created: symbolic links followed, `.` and `..` applied where they will act
+/// (a `..` after a folder that does not exist yet goes back out of that folder, as it will
+/// once the folder is created). Refuses a dangling symbolic link, the file system's root and
+/// the user's home directory (`$HOME`), where a run's files have no business.
+pub(crate) fn resolve(dir: &Path) -> Result<PathBuf, EnsembleError> {
+    let abs = if dir.is_absolute() {
+        dir.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(EnsembleError::io(Path::new(".")))?
+            .join(dir)
+    };
+    let mut out = PathBuf::new();
+    // How many trailing components of `out` do not exist yet (0: `out` exists, canonical).
+    let mut missing = 0usize;
+    for c in abs.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => out.push(c.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+                missing = missing.saturating_sub(1);
+            }
+            Component::Normal(name) => {
+                out.push(name);
+                if missing > 0 {
+                    missing += 1;
+                    continue;
+                }
+                match fs::symlink_metadata(&out) {
+                    Ok(meta) => match fs::canonicalize(&out) {
+                        Ok(real) => out = real,
+                        Err(_) if meta.file_type().is_symlink() => {
+                            let target = fs::read_link(&out).unwrap_or_default();
+                            return Err(EnsembleError::DanglingLink { link: out, target });
+                        }
+                        Err(e) => return Err(EnsembleError::io(&out)(e)),
+                    },
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => missing = 1,
+                    Err(e) => return Err(EnsembleError::io(&out)(e)),
+                }
+            }
+        }
+    }
+    if out.parent().is_none() {
+        return Err(EnsembleError::Forbidden {
+            dir: out,
+            what: "the root of the file system",
+        });
+    }
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .and_then(|h| fs::canonicalize(h).ok());
+    if home.as_deref() == Some(out.as_path()) {
+        return Err(EnsembleError::Forbidden {
+            dir: out,
+            what: "your home directory",
+        });
+    }
+    Ok(out)
+}
+
+/// Where to work for a requested `dir` that [`resolve`]s to `real`: `dir` itself when the
+/// operating system reaches `real` through it with no `..` (so that messages and listed files
+/// keep the path the user gave), else `real`.
+pub(crate) fn working_path(dir: &Path, real: PathBuf) -> PathBuf {
+    if dir.components().any(|c| c == Component::ParentDir) || dir.as_os_str().is_empty() {
+        real
+    } else {
+        dir.to_path_buf()
+    }
+}
+
+/// The names in `dir` (sorted), without the lock file.
+fn entries(dir: &Path) -> Result<Vec<String>, EnsembleError> {
+    let mut entries: Vec<String> = fs::read_dir(dir)
+        .map_err(EnsembleError::io(dir))?
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.as_ref().map_or(true, |n| n != LOCK_NAME))
+        .collect::<io::Result<_>>()
+        .map_err(EnsembleError::io(dir))?;
+    entries.sort();
+    Ok(entries)
+}
+
+/// Whether `name` is a temporary file impunity writes and renames (never a result).
+fn is_temporary(name: &str) -> bool {
+    name == ".summary-values.tmp"
+        || name
+            .strip_prefix('.')
+            .and_then(|n| n.strip_suffix(".partial"))
+            .is_some_and(|n| crate::output::FILES.contains(&n))
+}
+
+/// The files the verified `manifest.json` of `dir` lists, if it has one; an error if it is
+/// damaged. A manifest written before manifests listed their files lists every output name.
+pub(crate) fn manifest_files(dir: &Path) -> Result<Option<Vec<String>>, EnsembleError> {
+    let mf = dir.join("manifest.json");
+    if !mf.is_file() {
+        return Ok(None);
+    }
+    let m = read_manifest(&mf)?;
+    Ok(Some(match m["files"].as_array() {
+        Some(a) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect(),
+        None => crate::output::FILES.iter().map(|s| s.to_string()).collect(),
+    }))
+}
+
+/// Reads a `manifest.json` as JSON, checking its checksum if it carries one.
+pub(crate) fn read_manifest(mf: &Path) -> Result<serde_json::Value, EnsembleError> {
+    let text = fs::read_to_string(mf).map_err(EnsembleError::io(mf))?;
+    let m: serde_json::Value =
+        serde_json::from_str(&text).map_err(|source| EnsembleError::BadManifest {
+            path: mf.to_path_buf(),
+            source,
+        })?;
+    if let Some(sum) = m.get("checksum") {
+        let ok = sum
+            .as_str()
+            .is_some_and(|v| super::checksum::json_matches(&text, v));
+        if !ok {
+            return Err(EnsembleError::DamagedManifest {
+                path: mf.to_path_buf(),
+            });
+        }
+    }
+    Ok(m)
+}
+
 /// Claims `dir` for a new run, so that earlier results are never overwritten by accident.
 ///
-/// A missing or empty directory is fine. A directory holding anything else is refused unless
-/// `force`, in which case impunity's earlier outputs ([`crate::output::FILES`] and their
-/// unfinished `.NAME.partial` files) are removed and any other file is kept. With `resume`
-/// nothing is checked here: [`prepare`] decides whether the directory holds the same run.
+/// A missing or empty directory is fine (the lock file aside). A directory holding anything
+/// else is refused unless `force`; with `force`, impunity removes what is provably its own:
+/// the files its `manifest.json` (checksum verified) lists, with the manifest and the charts
+/// and snapshots drawn from them; an unfinished run's `.parts` (it holds `plan.json`); its
+/// temporary files. Anything else is kept, and if something else bears the name of a file the
+/// run would write, nothing is removed and the directory is refused. With `resume` nothing is
+/// checked here: [`prepare`] decides whether the directory holds the same run.
 pub(crate) fn claim(dir: &Path, resume: bool, force: bool) -> Result<(), EnsembleError> {
     if resume || !dir.exists() {
         return Ok(());
@@ -32,33 +170,40 @@ pub(crate) fn claim(dir: &Path, resume: bool, force: bool) -> Result<(), Ensembl
             dir: dir.to_path_buf(),
         });
     }
-    let mut entries: Vec<String> = fs::read_dir(dir)
-        .map_err(EnsembleError::io(dir))?
-        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
-        .collect::<io::Result<_>>()
-        .map_err(EnsembleError::io(dir))?;
+    let entries = entries(dir)?;
     if entries.is_empty() {
         return Ok(());
     }
-    entries.sort();
     if !force {
         return Err(EnsembleError::NotEmpty {
             dir: dir.to_path_buf(),
             entries,
         });
     }
-    for name in entries {
-        let ours = crate::output::FILES.iter().any(|o| {
-            name == *o
-                || name
-                    .strip_prefix('.')
-                    .and_then(|n| n.strip_suffix(".partial"))
-                    == Some(*o)
+    let listed = manifest_files(dir)?;
+    let ours = |name: &str| {
+        is_temporary(name)
+            || (name == ".parts" && parts_dir(dir).join("plan.json").is_file())
+            || listed.as_ref().is_some_and(|l| {
+                name == "manifest.json"
+                    || name == "charts"
+                    || name == "snapshots"
+                    || (l.iter().any(|f| f == name) && crate::output::FILES.contains(&name))
+            })
+    };
+    let foreign: Vec<String> = entries
+        .iter()
+        .filter(|n| crate::output::FILES.contains(&n.as_str()) && !ours(n))
+        .cloned()
+        .collect();
+    if !foreign.is_empty() {
+        return Err(EnsembleError::NotOurs {
+            dir: dir.to_path_buf(),
+            entries: foreign,
         });
-        if !ours {
-            continue;
-        }
-        let p = dir.join(&name);
+    }
+    for name in entries.iter().filter(|n| ours(n)) {
+        let p = dir.join(name);
         let res = if p.is_dir() {
             fs::remove_dir_all(&p)
         } else {
@@ -67,6 +212,27 @@ pub(crate) fn claim(dir: &Path, resume: bool, force: bool) -> Result<(), Ensembl
         res.map_err(EnsembleError::io(&p))?;
     }
     Ok(())
+}
+
+/// Removes the part files of `parts`, then its `plan.json`, then the folder: a run killed
+/// meanwhile keeps its plan as long as any part remains, so that it still resumes.
+pub(crate) fn remove_parts(parts: &Path) -> Result<(), EnsembleError> {
+    if !parts.exists() {
+        return Ok(());
+    }
+    let plan = parts.join("plan.json");
+    for e in fs::read_dir(parts).map_err(EnsembleError::io(parts))? {
+        let p = e.map_err(EnsembleError::io(parts))?.path();
+        if p != plan {
+            let res = if p.is_dir() {
+                fs::remove_dir_all(&p)
+            } else {
+                fs::remove_file(&p)
+            };
+            res.map_err(EnsembleError::io(&p))?;
+        }
+    }
+    fs::remove_dir_all(parts).map_err(EnsembleError::io(parts))
 }
 
 /// Where the state of a directory stands for a plan.
@@ -112,13 +278,10 @@ pub(crate) fn prepare(
         }
         let mf = dir.join("manifest.json");
         if mf.is_file() {
-            let text = fs::read_to_string(&mf).map_err(EnsembleError::io(&mf))?;
-            let m: serde_json::Value =
-                serde_json::from_str(&text).map_err(|source| EnsembleError::BadManifest {
-                    path: mf.clone(),
-                    source,
-                })?;
+            let m = read_manifest(&mf)?;
             if m["fingerprint"].as_str() == Some(fp.as_str()) && shard.is_none() {
+                // Finished; a run killed while it removed its parts left some behind.
+                remove_parts(&parts)?;
                 return Ok(Prepared::Complete);
             }
             return Err(EnsembleError::DifferentOutputs {
@@ -137,10 +300,17 @@ pub(crate) fn prepare(
                 }),
             });
         }
+        if dir.is_dir() {
+            let entries = entries(dir)?;
+            if !entries.is_empty() {
+                return Err(EnsembleError::NothingToResume {
+                    dir: dir.to_path_buf(),
+                    entries,
+                });
+            }
+        }
     }
-    if parts.exists() {
-        fs::remove_dir_all(&parts).map_err(EnsembleError::io(&parts))?;
-    }
+    remove_parts(&parts)?;
     fs::create_dir_all(&parts).map_err(EnsembleError::io(&parts))?;
     PlanFile::new(plan, shard, command_line).write(&pf)?;
     Ok(Prepared::Ready)
@@ -162,16 +332,56 @@ pub(crate) fn done_units(plan: &Plan, parts: &Path) -> io::Result<Vec<u64>> {
     Ok(done)
 }
 
-/// The units of `plan` (of `shard`, if given) and those of them not yet done in `dir`.
+/// Reads the parts of `units` in `parts` and checks them (checksum, unit, shape); sets each
+/// damaged one aside (renamed `NAME.damaged`, so that it is no longer a part) and returns
+/// the damaged units.
+pub(crate) fn set_aside_damaged(
+    plan: &Plan,
+    parts: &Path,
+    units: &[u64],
+) -> Result<Vec<u64>, EnsembleError> {
+    let mut damaged = Vec::new();
+    for &u in units {
+        let (p, r) = plan.unit(u);
+        let path = parts.join(part::name(p, r));
+        let bytes = fs::read(&path).map_err(EnsembleError::io(&path))?;
+        if part::Unit::decode(&bytes, plan, p, r).is_none() {
+            let aside = parts.join(format!("{}.damaged", part::name(p, r)));
+            fs::rename(&path, &aside).map_err(EnsembleError::io(&path))?;
+            damaged.push(u);
+        }
+    }
+    Ok(damaged)
+}
+
+/// What a directory holds of a plan: see [`pending`].
+#[derive(Debug)]
+pub(crate) struct Pending {
+    /// Units of the plan (of its shard).
+    pub(crate) owned: u64,
+    /// Those not on disk, in unit order (damaged parts included).
+    pub(crate) todo: Vec<u64>,
+    /// Units whose part was damaged (set aside; they are in `todo`).
+    pub(crate) damaged: Vec<u64>,
+}
+
+/// The units of `plan` (of `shard`, if given) and those of them not yet done in `dir`; every
+/// part on disk is read and checked ([`set_aside_damaged`]): a damaged one is run again.
 pub(crate) fn pending(
     plan: &Plan,
     dir: &Path,
     shard: Option<Shard>,
-) -> Result<(u64, Vec<u64>), EnsembleError> {
+) -> Result<Pending, EnsembleError> {
     let parts = parts_dir(dir);
-    let done = done_units(plan, &parts).map_err(EnsembleError::io(&parts))?;
+    let mut done = done_units(plan, &parts).map_err(EnsembleError::io(&parts))?;
     let owns = |u: u64| shard.is_none_or(|s| s.owns(u));
-    let owned = (0..plan.units()).filter(|&u| owns(u)).count() as u64;
+    done.retain(|&u| owns(u));
+    let damaged = set_aside_damaged(plan, &parts, &done)?;
+    done.retain(|u| damaged.binary_search(u).is_err());
+    let owned = match shard {
+        None => plan.units(),
+        Some(s) => plan.units() / s.count + u64::from(plan.units() % s.count > s.index),
+    };
     let mut todo = Vec::new();
     let mut k = 0;
     for u in (0..plan.units()).filter(|&u| owns(u)) {
@@ -182,7 +392,11 @@ pub(crate) fn pending(
             todo.push(u);
         }
     }
-    Ok((owned, todo))
+    Ok(Pending {
+        owned,
+        todo,
+        damaged,
+    })
 }
 
 #[cfg(test)]
@@ -190,24 +404,92 @@ mod tests {
     use super::*;
 
     #[test]
-    fn force_removes_only_impunitys_files() {
+    fn force_removes_only_what_a_manifest_lists() {
         let dir = std::env::temp_dir().join(format!("impunity-claim-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         claim(&dir, false, false).unwrap(); // does not exist yet: fine
         fs::create_dir_all(dir.join("charts")).unwrap();
         fs::write(dir.join("timeseries.csv"), "replicate,tick\n").unwrap();
+        fs::write(dir.join("outcomes.csv"), "replicate\n").unwrap();
         fs::write(dir.join(".summary.csv.partial"), "half").unwrap();
         fs::write(dir.join("notes.txt"), "mine").unwrap();
+        fs::write(dir.join(LOCK_NAME), "").unwrap();
         let e = claim(&dir, false, false).unwrap_err();
-        assert!(matches!(&e, EnsembleError::NotEmpty { entries, .. } if entries.len() == 4));
+        assert!(matches!(&e, EnsembleError::NotEmpty { entries, .. } if entries.len() == 5));
         claim(&dir, true, false).unwrap(); // resume: checked later
+        // No manifest: nothing shows the outputs are impunity's; nothing is removed.
+        let e = claim(&dir, false, true).unwrap_err();
+        assert!(
+            matches!(&e, EnsembleError::NotOurs { entries, .. }
+                if entries == &["charts", "outcomes.csv", "timeseries.csv"]),
+            "{e:?}"
+        );
+        assert!(dir.join(".summary.csv.partial").exists());
+        // A manifest listing timeseries.csv only: outcomes.csv is still not ours.
+        let mut text = format!(
+            "{{\n  \"files\": [\"timeseries.csv\"],\n  \"checksum\": \"{}\"\n}}\n",
+            super::super::checksum::PLACEHOLDER
+        );
+        text = super::super::checksum::seal_json(&text);
+        fs::write(dir.join("manifest.json"), &text).unwrap();
+        let e = claim(&dir, false, true).unwrap_err();
+        assert!(
+            matches!(&e, EnsembleError::NotOurs { entries, .. } if entries == &["outcomes.csv"])
+        );
+        fs::remove_file(dir.join("outcomes.csv")).unwrap();
         claim(&dir, false, true).unwrap();
         let mut left: Vec<_> = fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         left.sort();
-        assert_eq!(left, ["notes.txt"]);
+        assert_eq!(left, [LOCK_NAME, "notes.txt"]);
+        // A damaged manifest is not trusted.
+        fs::write(dir.join("timeseries.csv"), "x").unwrap();
+        fs::write(
+            dir.join("manifest.json"),
+            text.replace("timeseries", "timeseriez"),
+        )
+        .unwrap();
+        let e = claim(&dir, false, true).unwrap_err();
+        assert!(matches!(e, EnsembleError::DamagedManifest { .. }), "{e:?}");
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn paths_resolve_as_the_system_will_reach_them() {
+        let base = std::env::temp_dir()
+            .canonicalize()
+            .unwrap()
+            .join(format!("impunity-resolve-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&base);
+        fs::create_dir_all(base.join("real")).unwrap();
+        assert_eq!(
+            resolve(&base.join("ghost/../real")).unwrap(),
+            base.join("real")
+        );
+        assert_eq!(
+            resolve(&base.join("a/b/../../c/./d")).unwrap(),
+            base.join("c/d")
+        );
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(base.join("real"), base.join("link")).unwrap();
+            assert_eq!(resolve(&base.join("link/x")).unwrap(), base.join("real/x"));
+            // `..` after a link leaves the link's target, as the system does.
+            fs::create_dir_all(base.join("real/inner")).unwrap();
+            std::os::unix::fs::symlink(base.join("real/inner"), base.join("in")).unwrap();
+            assert_eq!(resolve(&base.join("in/../y")).unwrap(), base.join("real/y"));
+            std::os::unix::fs::symlink(base.join("none"), base.join("dangling")).unwrap();
+            assert!(matches!(
+                resolve(&base.join("dangling")),
+                Err(EnsembleError::DanglingLink { .. })
+            ));
+        }
+        assert!(matches!(
+            resolve(Path::new("/")),
+            Err(EnsembleError::Forbidden { .. })
+        ));
+        fs::remove_dir_all(&base).unwrap();
     }
 }

@@ -40,6 +40,30 @@ pub enum PlanError {
         /// Its tags.
         tags: Vec<String>,
     },
+    /// More ticks than [`super::MAX_TICKS`].
+    #[error(
+        "{ticks} ticks is more than the {} a run may have (each replicate would hold about \
+         {} of time series)",
+        super::MAX_TICKS,
+        human_bytes(*bytes)
+    )]
+    TooManyTicks {
+        /// Ticks asked for.
+        ticks: u32,
+        /// Bytes one replicate would hold, roughly.
+        bytes: u64,
+    },
+    /// More units (points × replicates) than [`super::MAX_UNITS`].
+    #[error(
+        "{points} points × {replicates} replicates is more than the {} units a plan may have",
+        super::MAX_UNITS
+    )]
+    TooManyUnits {
+        /// Points.
+        points: u64,
+        /// Replicates per point.
+        replicates: u64,
+    },
     /// A point's scenario has no valid metrics.
     #[error(transparent)]
     Metrics(#[from] MetricError),
@@ -255,8 +279,64 @@ pub enum EnsembleError {
         /// Whether the plan has points (they are then named).
         has_points: bool,
     },
-    /// A part file is damaged (a power loss while it was written).
-    #[error("{}: damaged part file (remove it and resume)", path.display())]
+    /// Another process holds the lock of the output directory ([`super::Ensemble::run_in`],
+    /// [`super::Ensemble::merge`]).
+    #[error(
+        "{} is in use by another impunity process (it holds {}/.impunity.lock); wait for it \
+         to finish",
+        dir.display(),
+        dir.display()
+    )]
+    Locked {
+        /// The directory.
+        dir: PathBuf,
+    },
+    /// The output path is a symbolic link to nothing.
+    #[error("{} is a symbolic link to {}, which does not exist", link.display(), target.display())]
+    DanglingLink {
+        /// The link.
+        link: PathBuf,
+        /// What it points to.
+        target: PathBuf,
+    },
+    /// The output path is one where outputs have no business (the root, the home directory).
+    #[error("refusing to write outputs into {}: it is {what}", dir.display())]
+    Forbidden {
+        /// The directory, resolved.
+        dir: PathBuf,
+        /// What it is.
+        what: &'static str,
+    },
+    /// Files bearing the names of outputs are in the directory, and no manifest of impunity's
+    /// there lists them: replacing them could destroy someone's data, even with `force`.
+    #[error(
+        "{} holds {} that no impunity manifest there lists; refusing to replace {}",
+        dir.display(),
+        entries.join(", "),
+        if entries.len() == 1 { "it" } else { "them" }
+    )]
+    NotOurs {
+        /// The directory.
+        dir: PathBuf,
+        /// The files, sorted by name.
+        entries: Vec<String>,
+    },
+    /// Resuming a non-empty directory that holds no run (no `.parts/plan.json`, no manifest).
+    #[error("cannot resume: {} holds no impunity run ({})", dir.display(), first_entries(entries))]
+    NothingToResume {
+        /// The directory.
+        dir: PathBuf,
+        /// What it holds, sorted by name.
+        entries: Vec<String>,
+    },
+    /// A `manifest.json` whose checksum does not match its contents (damaged or edited).
+    #[error("{}: damaged or edited since it was written (its checksum does not match)", path.display())]
+    DamagedManifest {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A part file is damaged (its checksum, unit or shape does not match).
+    #[error("{}: damaged part file (a resume sets it aside and runs its unit again)", path.display())]
     DamagedPart {
         /// The part file.
         path: PathBuf,
@@ -328,4 +408,20 @@ fn missing_text(count: usize, units: u64, first: &[(usize, u64)], has_points: bo
         shown.join(", "),
         if count > first.len() { ", …" } else { "" }
     )
+}
+
+/// Bytes in KiB, MiB, GiB or TiB, one decimal.
+pub(crate) fn human_bytes(b: u64) -> String {
+    let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    let mut v = b as f64;
+    let mut k = 0;
+    while v >= 1024.0 && k + 1 < units.len() {
+        v /= 1024.0;
+        k += 1;
+    }
+    if k == 0 {
+        format!("{b} bytes")
+    } else {
+        format!("{v:.1} {}", units[k])
+    }
 }

@@ -34,7 +34,9 @@
 //! # Inside
 //! One file per responsibility: `plan.rs` ([`Plan`], its fingerprint), `plan_file.rs` (its
 //! record `.parts/plan.json`), [`design`] (grid, Latin hypercube), `shard.rs` ([`Shard`]),
-//! `dir.rs` (claiming the output directory, resume), `part.rs` (the part-file format),
+//! `dir.rs` (resolving and claiming the output directory, resume), `lock.rs` (one process
+//! per directory), `checksum.rs` (CRC-32 of parts and manifests), `part.rs` (the part-file
+//! format),
 //! `assemble.rs` (reading the parts in unit order), `compare.rs` (the paired comparison),
 //! [`outcomes`], `results.rs` ([`Results`]), `error.rs`, and the driver here. The files
 //! themselves are written by [`crate::output`].
@@ -57,10 +59,12 @@
 //! ```
 
 mod assemble;
+pub(crate) mod checksum;
 mod compare;
 pub mod design;
 mod dir;
 mod error;
+mod lock;
 pub mod outcomes;
 mod part;
 mod plan;
@@ -70,13 +74,14 @@ mod shard;
 
 pub use compare::CompareRow;
 pub use error::{Difference, EnsembleError, PlanError, PlanFileError, Recorded};
-pub use plan::{Plan, Point};
+pub use plan::{MAX_TICKS, MAX_UNITS, Plan, Point};
 pub use results::{PointResults, Results};
 pub use shard::{Shard, ShardError, ShardReason};
 
 use crate::run::ReplicateOutput;
 use assemble::{Assembly, assemble};
 use dir::{Prepared, parts_dir};
+use lock::DirLock;
 use part::Unit;
 use plan_file::PlanFile;
 use rayon::prelude::*;
@@ -99,10 +104,61 @@ pub enum Progress {
     Tick,
     /// One unit (point, replicate) finished (and, in a directory, is on disk).
     Unit,
+    /// A resume found the part of this unit damaged (its checksum, unit or shape does not
+    /// match): it was set aside (`.parts/p<P>-r<R>.part.damaged`) and the unit runs again.
+    /// Told before [`Progress::Start`].
+    Damaged {
+        /// The point.
+        point: usize,
+        /// The replicate.
+        replicate: u64,
+    },
 }
 
 /// A progress callback: called from the worker threads; [`ControlFlow::Break`] stops the run.
 pub type ProgressFn<'a> = dyn Fn(Progress) -> ControlFlow<()> + Sync + 'a;
+
+/// The path an output directory `dir` is written through: `dir` itself, or, if it holds a
+/// `..`, the absolute path the operating system would reach (a `..` after a folder that does
+/// not exist yet goes back out of it); refuses a dangling symbolic link, the file system's
+/// root and the home directory. [`Ensemble::run_in`] and [`Ensemble::merge`] apply it
+/// themselves; a caller that reads the outputs afterwards (charts) uses the same path.
+///
+/// ```
+/// use impunity::ensemble::output_path;
+/// assert_eq!(output_path("out/run2".as_ref()).unwrap(), std::path::Path::new("out/run2"));
+/// let here = std::env::current_dir().unwrap().canonicalize().unwrap();
+/// assert_eq!(output_path("no-such-dir/../out".as_ref()).unwrap(), here.join("out"));
+/// assert!(output_path("/".as_ref()).is_err());
+/// ```
+pub fn output_path(dir: &Path) -> Result<PathBuf, EnsembleError> {
+    Ok(dir::working_path(dir, dir::resolve(dir)?))
+}
+
+/// Reads a run's `manifest.json`, checking its checksum (a manifest written before manifests
+/// carried one is read unchecked): a damaged or edited file is
+/// [`EnsembleError::DamagedManifest`].
+///
+/// ```
+/// use impunity::ensemble::{read_manifest, DirOptions, Ensemble, Plan, no_progress};
+/// let s = impunity::presets::get("epstein-run1").unwrap();
+/// let dir = std::env::temp_dir().join(format!("impunity-doc-manifest-{}", std::process::id()));
+/// Ensemble::new(Plan::single(s, 7, 2, 3).unwrap())
+///     .run_in(&dir, &DirOptions::default(), &no_progress).unwrap();
+/// let path = dir.join("manifest.json");
+/// assert_eq!(read_manifest(&path).unwrap().seed, 7);
+/// let text = std::fs::read_to_string(&path).unwrap();
+/// std::fs::write(&path, text.replace("\"seed\": 7", "\"seed\": 8")).unwrap();
+/// assert!(read_manifest(&path).is_err()); // edited: the checksum no longer matches
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn read_manifest(path: &Path) -> Result<crate::output::Manifest, EnsembleError> {
+    let value = dir::read_manifest(path)?;
+    serde_json::from_value(value).map_err(|source| EnsembleError::BadManifest {
+        path: path.to_path_buf(),
+        source,
+    })
+}
 
 /// The progress callback that shows nothing and never stops.
 pub fn no_progress(_: Progress) -> ControlFlow<()> {
@@ -212,7 +268,12 @@ impl Ensemble {
             return Ok(DirRun::AlreadyComplete);
         };
         let todo = job.pending().to_vec();
-        Stop::new(progress).tell(Progress::Start {
+        let stop = Stop::new(progress);
+        for &u in &job.damaged {
+            let (point, replicate) = self.plan.unit(u);
+            stop.tell(Progress::Damaged { point, replicate })?;
+        }
+        stop.tell(Progress::Start {
             units: todo.len() as u64,
             already: job.owned() - todo.len() as u64,
         })?;
@@ -221,9 +282,19 @@ impl Ensemble {
     }
 
     /// The first half of [`Ensemble::run_in`], for callers that run some units elsewhere
-    /// (MPI ranks): claims and prepares `dir`, and returns the job of running what remains,
-    /// or `None` if the directory already holds this run's finished outputs.
+    /// (MPI ranks): resolves `dir` (symbolic links, `..`; the root and the home directory are
+    /// refused), takes its lock (held by the job until it is finished or dropped; another
+    /// process holding it is [`EnsembleError::Locked`]), claims and prepares it, checks the
+    /// parts already there, and returns the job of running what remains, or `None` if the
+    /// directory already holds this run's finished outputs.
     pub fn open(&self, dir: &Path, opts: &DirOptions) -> Result<Option<Job<'_>>, EnsembleError> {
+        let dir = dir::working_path(dir, dir::resolve(dir)?);
+        let dir = dir.as_path();
+        // Checked before the lock (a refused directory gets no lock file), then again under it.
+        if !opts.force {
+            dir::claim(dir, opts.resume, false)?;
+        }
+        let lock = DirLock::acquire(dir)?;
         dir::claim(dir, opts.resume, opts.force)?;
         let state = dir::prepare(
             &self.plan,
@@ -235,13 +306,15 @@ impl Ensemble {
         if state == Prepared::Complete {
             return Ok(None);
         }
-        let (owned, todo) = dir::pending(&self.plan, dir, opts.shard)?;
+        let pending = dir::pending(&self.plan, dir, opts.shard)?;
         Ok(Some(Job {
             ensemble: self,
             dir: dir.to_path_buf(),
             opts: opts.clone(),
-            owned,
-            todo,
+            owned: pending.owned,
+            todo: pending.todo,
+            damaged: pending.damaged,
+            _lock: lock,
         }))
     }
 
@@ -266,14 +339,34 @@ impl Ensemble {
         opts: &MergeOptions,
     ) -> Result<Results, EnsembleError> {
         let first = sources.first().ok_or(EnsembleError::NothingToMerge)?;
+        let real_out = dir::resolve(out)?;
+        let out = dir::working_path(out, real_out.clone());
+        let mut real_sources = Vec::with_capacity(sources.len());
+        for d in sources {
+            real_sources.push(dir::resolve(d)?);
+        }
+        let out_is_source = real_sources.contains(&real_out);
+        if !opts.force && !out_is_source {
+            dir::claim(&out, false, false)?;
+        }
+        // Every directory is locked: the output, and the sources whose parts are read (and
+        // then removed), so that no shard still being filled is merged half-way.
+        let mut locks: Vec<(PathBuf, DirLock)> = Vec::new();
+        for (d, real) in sources.iter().zip(real_sources) {
+            if !locks.iter().any(|(p, _)| *p == real) && real.is_dir() {
+                locks.push((real, DirLock::acquire(d)?));
+            }
+        }
         let plan = plan_file::read_plan(first)?;
+        // Every shard is checked, every part read, before the destination is touched.
+        let at = assemble::index_sources(&plan, sources)?;
+        assemble::check_parts(&plan, sources, &at)?;
+        if !out_is_source {
+            locks.push((real_out, DirLock::acquire(&out)?));
+        }
         // Writing into one of the shard directories is allowed (it holds only part files).
-        let same = |d: &PathBuf| match (d.canonicalize(), out.canonicalize()) {
-            (Ok(x), Ok(y)) => x == y,
-            _ => false,
-        };
-        if !sources.iter().any(same) {
-            dir::claim(out, false, opts.force)?;
+        if !out_is_source {
+            dir::claim(&out, false, opts.force)?;
         }
         let command_line = PlanFile::read(&parts_dir(first).join("plan.json"))?.command_line;
         let how = Assembly {
@@ -281,7 +374,9 @@ impl Ensemble {
             remove_parts: !opts.keep_parts,
             block_bytes: crate::output::summary::DEFAULT_BLOCK_BYTES,
         };
-        assemble(&plan, sources, out, how)
+        let done = assemble(&plan, sources, &out, how);
+        drop(locks);
+        done
     }
 
     /// Runs unit `u`, telling `stop` every tick.
@@ -316,12 +411,19 @@ pub struct Job<'e> {
     opts: DirOptions,
     owned: u64,
     todo: Vec<u64>,
+    damaged: Vec<u64>,
+    _lock: DirLock,
 }
 
 impl Job<'_> {
     /// The units not yet on disk, in unit order.
     pub fn pending(&self) -> &[u64] {
         &self.todo
+    }
+
+    /// The units whose part was found damaged (set aside; they are among [`Job::pending`]).
+    pub fn damaged(&self) -> &[u64] {
+        &self.damaged
     }
 
     /// The units of this run (of its shard, if any), on disk or not.
@@ -359,12 +461,14 @@ impl Job<'_> {
             return Ok(DirRun::Shard { units: self.owned });
         }
         let how = Assembly {
-            command_line: self.opts.command_line,
+            command_line: self.opts.command_line.clone(),
             remove_parts: !self.opts.keep_parts,
             block_bytes: self.ensemble.block_bytes,
         };
-        let dir = self.dir;
-        assemble(&self.ensemble.plan, std::slice::from_ref(&dir), &dir, how).map(DirRun::Done)
+        let dir = self.dir.clone();
+        let done = assemble(&self.ensemble.plan, std::slice::from_ref(&dir), &dir, how);
+        drop(self);
+        done.map(DirRun::Done)
     }
 }
 

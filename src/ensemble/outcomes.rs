@@ -7,7 +7,7 @@
 //! * per column of `timeseries.csv`: `final_<metric>` for a level (its value at the last
 //!   tick), `<metric>_total` for a per-tick count (summed over the run).
 //!
-//! The conflict model reports, in people ([`crate::metrics::people_per_counted_agent`]), its
+//! The conflict model reports, in people (its agents carry head counts), its
 //! headline first:
 //! * `civilians_killed`, then `civilians_killed_by_<kind>` for kinds `state`, `progov`,
 //!   `militia`, `jihadist`, `bandit`, `international`;
@@ -129,34 +129,19 @@ pub fn values(s: &Scenario, out: &ReplicateOutput) -> Vec<f64> {
 
 fn conflict_values(t: &ConflictTotals, v: &mut Vec<f64>) {
     let c = &t.counters;
-    let people = |k: u64| t.people(k);
-    v.push(people(c.killed_by.iter().sum::<u64>()));
-    v.extend(c.killed_by.iter().map(|&k| people(k)));
-    v.extend(c.killed_of.iter().map(|&k| people(k)));
+    v.push(c.killed_by.iter().sum::<u64>() as f64);
+    v.extend(c.killed_by.iter().map(|&k| k as f64));
+    v.extend(c.killed_of.iter().map(|&k| k as f64));
     for g in 0..c.recruits.len() {
-        v.push(people(c.recruits[g]));
-        v.push(people(t.fighters_start[g]));
-        v.push(people(t.fighters_end[g]));
+        v.push(c.recruits[g] as f64);
+        v.push(t.fighters_start[g] as f64);
+        v.push(t.fighters_end[g] as f64);
     }
     for k in 0..t.legitimacy_start.len() {
         v.push(t.legitimacy_start[k]);
         v.push(t.legitimacy_end[k]);
         v.push(t.unresolved_end[k]);
     }
-    // abuses, abuses_trained, cases_opened, cases_investigated, convictions, amnesties,
-    // battles, battle_deaths: persons (abuses' victims, battle deaths) in people
-    let persons = ["abuses", "abuses_trained", "battle_deaths"];
-    v.extend(
-        c.scalars()
-            .into_iter()
-            .zip(ConflictCounters::SCALAR_NAMES)
-            .map(|(x, name)| {
-                if persons.contains(&name) {
-                    people(x)
-                } else {
-                    x as f64
-                }
-            }),
-    );
+    v.extend(c.scalars().map(|x| x as f64));
     v.extend(t.fates.iter().map(|&k| k as f64));
 }

@@ -1,19 +1,22 @@
 //! Part files: the rows of one finished unit (point, replicate), `DIR/.parts/p<P>-r<R>.part`.
 //!
-//! A part is written under a temporary name and renamed when complete, so it is whole or
-//! absent. Format: the 16-byte magic `impunity-part-1\n`, point and replicate (u64), then the
-//! `timeseries.csv`, `events.csv` and `cases.csv` rows (CSV text without point columns), the
-//! outcomes and the per-tick metric values (f64), each section preceded by its length; every
-//! number little-endian. The same bytes whichever thread, process or machine made them.
-//! (Checksums belong here.)
+//! A part is written under a temporary name of its own (process and sequence number in it) and
+//! renamed when complete, so it is whole or absent. Format: the 16-byte magic
+//! `impunity-part-2\n`, point and replicate (u64), then the `timeseries.csv`, `events.csv` and
+//! `cases.csv` rows (CSV text without point columns), the outcomes and the per-tick metric
+//! values (f64), each section preceded by its length, and last the CRC-32 of every byte before
+//! it ([`super::checksum`]); every number little-endian. The same bytes whichever thread,
+//! process or machine made them. A part whose checksum, unit or shape does not match is
+//! damaged: never assembled, set aside and run again by a resume.
 
 use super::{EnsembleError, Plan, outcomes};
 use crate::output::{UnitRows, calendar, write_cases, write_timeseries_rows};
 use crate::run::ReplicateOutput;
 use std::fs;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-const MAGIC: &[u8; 16] = b"impunity-part-1\n";
+const MAGIC: &[u8; 16] = b"impunity-part-2\n";
 
 /// The rows of one unit, rendered.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,13 +82,13 @@ impl Unit {
                 b.extend_from_slice(&v.to_le_bytes());
             }
         }
-        b
+        super::checksum::seal(b)
     }
 
-    /// Decodes the part of unit (`point`, `rep`) of `plan`; `None` if it is damaged (cut
-    /// short, another unit's, or of another shape).
+    /// Decodes the part of unit (`point`, `rep`) of `plan`; `None` if it is damaged (a
+    /// checksum that does not match, cut short, another unit's, or of another shape).
     pub(crate) fn decode(b: &[u8], plan: &Plan, point: usize, rep: u64) -> Option<Unit> {
-        let mut c = Cursor(b);
+        let mut c = Cursor(super::checksum::unseal(b)?);
         if c.take(16)? != MAGIC || c.u64()? != point as u64 || c.u64()? != rep {
             return None;
         }
@@ -106,7 +109,7 @@ impl Unit {
 
 /// The (point, replicate) a part's header names, if it is a part of `plan`.
 pub(crate) fn header(b: &[u8], plan: &Plan) -> Option<(usize, u64)> {
-    let mut c = Cursor(b);
+    let mut c = Cursor(super::checksum::unseal(b)?);
     if c.take(16)? != MAGIC {
         return None;
     }
@@ -134,8 +137,10 @@ pub(crate) fn write(
     rep: u64,
     bytes: &[u8],
 ) -> Result<(), EnsembleError> {
+    static SEQ: AtomicU64 = AtomicU64::new(0);
     let name = name(point, rep);
-    let tmp = parts.join(format!(".{name}.tmp"));
+    let seq = SEQ.fetch_add(1, Ordering::Relaxed);
+    let tmp = parts.join(format!(".{name}.{}-{seq}.tmp", std::process::id()));
     let fin = parts.join(&name);
     fs::write(&tmp, bytes)
         .and_then(|_| fs::rename(&tmp, &fin))
@@ -196,5 +201,11 @@ mod tests {
         assert_eq!(Unit::decode(&bytes[..bytes.len() - 1], &plan, 0, 1), None);
         let longer = Plan::single(s, 3, 2, 5).unwrap();
         assert_eq!(Unit::decode(&bytes, &longer, 0, 1), None);
+        // One flipped bit anywhere, in the rows as in the header, is seen.
+        for i in [0, 20, bytes.len() / 2, bytes.len() - 1] {
+            let mut b = bytes.clone();
+            b[i] ^= 0x10;
+            assert_eq!(Unit::decode(&b, &plan, 0, 1), None, "byte {i}");
+        }
     }
 }

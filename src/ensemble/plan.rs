@@ -13,6 +13,18 @@ pub struct Point {
     pub scenario: Scenario,
 }
 
+/// The most ticks a plan may run: the limit a scenario file's `ticks` has.
+pub const MAX_TICKS: u32 = 10_000_000;
+
+/// The most units (points × replicates) a plan may have.
+pub const MAX_UNITS: u64 = 1_000_000_000_000;
+
+/// Bytes one replicate in flight holds for its time series of `ticks` ticks and `metrics`
+/// columns (the values, their CSV text, and the per-tick statistics), roughly.
+pub(crate) fn replicate_bytes(ticks: u32, metrics: usize) -> u64 {
+    (u64::from(ticks) + 1) * (metrics as u64 * 24 + 64)
+}
+
 /// Everything that determines an ensemble's results: points (a plain run has one; a sweep or
 /// a comparison several), a master seed, a replicate count and a tick count.
 ///
@@ -116,6 +128,21 @@ impl Plan {
         if points.is_empty() {
             return Err(PlanError::NoPoints);
         }
+        if ticks > MAX_TICKS {
+            return Err(PlanError::TooManyTicks {
+                ticks,
+                bytes: replicate_bytes(ticks, 16),
+            });
+        }
+        if (points.len() as u64)
+            .checked_mul(replicates)
+            .is_none_or(|u| u > MAX_UNITS)
+        {
+            return Err(PlanError::TooManyUnits {
+                points: points.len() as u64,
+                replicates,
+            });
+        }
         let metric_names = |s: &Scenario| {
             crate::metrics::MetricSet::for_scenario(s)
                 .map(|m| m.names().to_vec())
@@ -214,6 +241,33 @@ impl Plan {
     /// Whether outputs carry point columns (a sweep or comparison).
     pub(crate) fn has_points(&self) -> bool {
         !self.tag_names.is_empty()
+    }
+
+    /// Memory the ensemble needs, roughly, with `threads` replicates in flight at once: each
+    /// replicate's model and time series, and the bookkeeping kept per unit (its outcomes,
+    /// where it is). What the command line checks against the machine's memory before it
+    /// starts.
+    ///
+    /// ```
+    /// let s = impunity::presets::get("epstein-run1").unwrap();
+    /// let small = impunity::ensemble::Plan::single(s.clone(), 1, 10, 100).unwrap();
+    /// let large = impunity::ensemble::Plan::single(s, 1, 100_000_000, 100).unwrap();
+    /// assert!(small.memory_estimate(2) < 10 << 20);
+    /// assert!(large.memory_estimate(2) > 1 << 30);
+    /// ```
+    pub fn memory_estimate(&self, threads: u64) -> u64 {
+        let model = self
+            .points
+            .iter()
+            .map(|p| p.scenario.footprint().model_bytes)
+            .max()
+            .unwrap_or(0);
+        let per_unit = 24 + 8 * self.outcomes.len() as u64;
+        let in_flight = model.saturating_add(replicate_bytes(self.ticks, self.metrics.len()));
+        threads
+            .max(1)
+            .saturating_mul(in_flight)
+            .saturating_add(self.units().saturating_mul(per_unit))
     }
 
     /// A fingerprint of everything that determines the results (crate version, every point's

@@ -1,14 +1,19 @@
 //! Militia arming and disarmament (docs/ODD.md §7.16).
 //!
-//! Arming: a state-backed group's arms level is its own `groups.<g>.arms` plus
-//! `policy.militia_arming`, capped at 1; it raises the success of its attacks and its pull on
-//! recruits ([`crate::mechanisms::recruitment`]).
+//! Arming: the arms level of a group listed in `policy.arming_targets` is its own
+//! `groups.<g>.arms` plus `policy.militia_arming`, capped at 1 (no other group is armed by
+//! it); through the saturating arms effect m(a) = a·(1 + h)/(a + h) it raises its raids' toll
+//! ([`crate::mechanisms::violence`]), its fighters' effectiveness in battle and the pull of
+//! its presence on people seeking protection ([`crate::mechanisms::recruitment`]).
 //!
-//! Disarmament (`policy.disarmament`): each tick, a campaign takes the share `rate` of what is
-//! left:
+//! Disarmament (`policy.disarmament`): each tick, a campaign takes a share of what is left:
 //!
-//! * `target = "militias"`: of every militia's and pro-government group's arms;
-//! * `target = "group"`, `group = "dozo"`: of one group's arms;
+//! * `target = "militias"`: of every militia's and pro-government group's arms, the share
+//!   `rate × enforcement × contact`, contact the mean over the group's fighters (people) of
+//!   min(1, S/φ), S the state's soldiers in a fighter's sight and φ = `recruitment.presence`:
+//!   a campaign acts where units meet fighters, and a vow units do not enforce is a low
+//!   `enforcement`;
+//! * `target = "group"`, `group = "dozo"`: of one group's arms, likewise;
 //! * `target = "civilians"`, `community = "peul"`: each armed household of one community loses
 //!   its arms with probability `rate`: one-sided disarmament, which leaves that community's
 //!   civilians exposed to attack ([`crate::mechanisms::violence`]'s household defence).
@@ -21,6 +26,7 @@
 //! | arming | `policy.militia_arming` |
 //! | target | `policy.disarmament.target` |
 //! | rate | `policy.disarmament.rate` |
+//! | enforcement | `policy.disarmament.enforcement` |
 //! | household arms | `communities.<c>.household_arms` |
 //!
 //! Defaults, ranges and their reasons: `docs/scenario.md`.
@@ -32,7 +38,7 @@ use crate::scenario::{DisarmTarget, DisarmamentSpec};
 use rand::RngExt;
 
 /// One tick of the disarmament campaign `d`, if any: the groups it targets lose the share
-/// `rate` of their arms (`disarm_factor`), and, for a one-sided campaign against
+/// `rate × enforcement × contact[g]` of their arms (`disarm_factor`), and, for a one-sided campaign against
 /// `community`'s civilians, each of their armed households loses its arms with probability
 /// `rate` (policy stream). Records one event when the campaign reaches a group and one per
 /// tick in which civilians lose arms.
@@ -42,6 +48,7 @@ pub(crate) fn disarmament(
     d: &DisarmamentSpec,
     groups: &[GroupParams],
     community: Option<usize>,
+    contact: &[f64],
     disarm_factor: &mut [f64],
     persons: &mut [Person],
     events: &mut Vec<Event>,
@@ -54,9 +61,13 @@ pub(crate) fn disarmament(
         if !gp.disarmed {
             continue;
         }
+        let share = d.rate * d.enforcement * contact.get(g).copied().unwrap_or(0.0);
+        if share <= 0.0 {
+            continue;
+        }
         // one event when the campaign reaches a group, not one a day
         let starts = disarm_factor[g] == 1.0;
-        disarm_factor[g] *= 1.0 - d.rate;
+        disarm_factor[g] *= 1.0 - share;
         if starts {
             events.push(Event::group_disarmed(tick, g as u8));
         }
@@ -91,21 +102,50 @@ mod tests {
         let mut events = Vec::new();
         let mut rng = stream_rng(1, 0, Stream::Policy);
         let d = &cp.policy.disarmament;
+        // half the group's fighters meet state units
         for tick in 1..=2 {
+            let contact = [0.5];
             disarmament(
                 tick,
                 d,
                 &cp.groups,
                 None,
+                &contact,
                 &mut factor,
                 &mut [],
                 &mut events,
                 &mut rng,
             );
         }
-        assert_eq!(factor, [0.75 * 0.75]);
+        assert_eq!(factor, [0.875 * 0.875]);
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].sub_event_type, SubEventType::MilitiaDisarmed);
+    }
+
+    #[test]
+    fn an_unenforced_campaign_or_one_out_of_contact_takes_nothing() {
+        let (_, mut cp, _) =
+            tiny("[policy.disarmament]\ntarget = \"group\"\ngroup = \"jnim\"\nrate = 0.25\n");
+        let mut rng = stream_rng(1, 0, Stream::Policy);
+        let mut events = Vec::new();
+        for (enforcement, contact) in [(0.0, 1.0), (1.0, 0.0)] {
+            cp.policy.disarmament.enforcement = enforcement;
+            let mut factor = [1.0];
+            let d = &cp.policy.disarmament;
+            disarmament(
+                1,
+                d,
+                &cp.groups,
+                None,
+                &[contact],
+                &mut factor,
+                &mut [],
+                &mut events,
+                &mut rng,
+            );
+            assert_eq!(factor, [1.0]);
+        }
+        assert!(events.is_empty());
     }
 
     #[test]
@@ -126,6 +166,7 @@ mod tests {
             d,
             &cp.groups,
             c,
+            &[0.0],
             &mut factor,
             &mut a.persons,
             &mut events,

@@ -1,27 +1,32 @@
-//! Battles between organised forces: Lanchester-style attrition (docs/ODD.md §7.14).
+//! Battles between organised forces: Lanchester-style attrition in people (docs/ODD.md
+//! §7.14).
 //!
-//! A battle starts when a fighter attacks state units or a rival group's fighters it sees, or
-//! when a counter-insurgency unit engages fighters it sees (probability `violence.engage_rate`
-//! per tick). The battlefield is the initiator's vision: the initiator and every fighter of the
-//! two groups (or every state unit) within it take part. With A and B combatants of
-//! effectiveness e_a and e_b (a fighter's is its group's arms level, a unit's 0.5 + proficiency, training included),
-//! Lanchester's square law over one tick gives expected losses
+//! A battle starts when a fighter agent attacks state units or a rival group's fighters it
+//! sees (probability 1 − e^(−n·`groups.<g>.battle_rate`·min(1, E/φ_e)) for an agent of n
+//! people seeing E enemy people, φ_e = `violence.encounter`), or when a counter-insurgency
+//! unit of n soldiers engages fighters it sees (probability 1 − e^(−n·`violence.engage_rate`·
+//! min(1, E/φ_e))). The battlefield is the initiator's vision: the
+//! initiator and every fighter of the two groups (or every state unit) within it take part.
+//! With N_A and N_B people on each side, a fighter's effectiveness its group's arms effect
+//! m(a) ([`crate::mechanisms::violence`]) and a soldier's 0.5 + proficiency (training
+//! included), Lanchester's square law over one tick gives expected losses
 //!
 //! ```text
-//! E[losses of A] = min(|A|, κ · Σ_B e_b),   E[losses of B] = min(|B|, κ · Σ_A e_a)
+//! L_A = min(N_A, κ · Σ_B e),   L_B = min(N_B, κ · Σ_A e)     (sums over people)
 //! ```
 //!
-//! with κ = `violence.attrition`; each combatant of A dies with probability E[losses]/|A|. A
-//! fighter who would die is captured instead (jailed, still a member) with probability
-//! `violence.capture`; its sentence is `justice.max_sentence × policy.sentence_severity`
-//! ticks. State units in a battle take one point of alarm (retaliation memory) plus one per
-//! loss on their side.
+//! with κ = `violence.attrition`; each agent of side A loses Binomial(n, L_A / N_A) of its
+//! people. Each fighter who falls is captured instead of killed with probability
+//! `violence.capture` (jailed, still a member, for `justice.max_sentence ×
+//! policy.detention_severity` ticks). State units in a battle take one point of alarm
+//! (retaliation memory) plus one per soldier their side lost.
 //!
 //! | symbol | key |
 //! |---|---|
 //! | κ | `violence.attrition` |
 //! | engagement | `violence.engage_rate` |
 //! | capture | `violence.capture` |
+//! | detention | `policy.detention_severity` |
 //!
 //! Defaults, ranges and their reasons: `docs/scenario.md`.
 
@@ -30,6 +35,7 @@ use crate::model::{Agents, ConflictParams, ConflictTick, FOREVER, Status};
 use crate::rng::Rng;
 use crate::world::{AgentId, Shape};
 use rand::RngExt;
+use rand_distr::{Binomial, Distribution};
 
 /// One side of a battle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,14 +71,23 @@ fn combatants(
     }
 }
 
-/// A combatant's effectiveness: a fighter's is its group's arms level, a unit's
-/// 0.5 + proficiency (training included).
+/// A combatant agent's effectiveness per person: a fighter's is its group's arms effect, a
+/// soldier's 0.5 + proficiency (training included).
 fn effectiveness(a: &Agents, id: AgentId, cp: &ConflictParams, disarm_factor: &[f64]) -> f64 {
     if id.is_unit() {
         0.5 + cp.proficiency(&a.units[id.index()])
     } else {
         let g = a.persons[id.index()].group as usize;
-        cp.arms(g, disarm_factor[g])
+        cp.arms_effect(g, disarm_factor[g])
+    }
+}
+
+/// The people (soldiers) a combatant agent stands for.
+fn size(a: &Agents, id: AgentId) -> u32 {
+    if id.is_unit() {
+        a.soldiers(id.index())
+    } else {
+        a.people(id.index())
     }
 }
 
@@ -119,24 +134,32 @@ pub(crate) fn fight(
     }
     combatants(a, x, y, shape, pb, cp, &mut side_b);
     if !side_a.is_empty() && !side_b.is_empty() {
-        let eff = |side: &[AgentId]| {
-            side.iter()
-                .map(|&id| effectiveness(a, id, cp, disarm_factor))
-                .sum::<f64>()
+        let sum = |side: &[AgentId], f: &dyn Fn(AgentId) -> f64| {
+            side.iter().map(|&id| f(id)).sum::<f64>()
         };
-        let (ea, eb) = (eff(&side_a), eff(&side_b));
+        let people = |id: AgentId| size(a, id) as f64;
+        let force = |id: AgentId| size(a, id) as f64 * effectiveness(a, id, cp, disarm_factor);
+        let (na, nb) = (sum(&side_a, &people), sum(&side_b, &people));
+        let (ea, eb) = (sum(&side_a, &force), sum(&side_b, &force));
         let kappa = cp.violence.attrition;
-        let loss_a = (kappa * eb).min(side_a.len() as f64) / side_a.len() as f64;
-        let loss_b = (kappa * ea).min(side_b.len() as f64) / side_b.len() as f64;
+        let loss_a = ((kappa * eb).min(na) / na).clamp(0.0, 1.0);
+        let loss_b = ((kappa * ea).min(nb) / nb).clamp(0.0, 1.0);
         let mut dead = 0u32;
         let mut state_losses = 0f32;
         for (side, p) in [(&side_a, loss_a), (&side_b, loss_b)] {
+            if p <= 0.0 {
+                continue;
+            }
             for &id in side.iter() {
-                if rng.random::<f64>() < p {
-                    dead += casualty(a, id, cp, rng) as u32;
-                    if id.is_unit() {
-                        state_losses += 1.0;
-                    }
+                let n = size(a, id);
+                let lost = Binomial::new(n as u64, p).expect("p in [0, 1]").sample(rng) as u32;
+                if lost == 0 {
+                    continue;
+                }
+                let (killed, _captured) = casualties(a, id, lost, cp, rng);
+                dead += killed;
+                if id.is_unit() {
+                    state_losses += lost as f32;
                 }
             }
         }
@@ -164,65 +187,123 @@ pub(crate) fn fight(
     out.buf.side_b = side_b;
 }
 
-/// A combatant falls: a unit is destroyed, a fighter killed or, with probability
+/// `n` people of a combatant agent fall: soldiers of a unit are killed (the unit is
+/// destroyed when none is left); each fighter is killed or, with probability
 /// `violence.capture` (battle stream), captured and jailed for `justice.max_sentence ×
-/// policy.sentence_severity` ticks. Returns whether it died.
-pub(crate) fn casualty(a: &mut Agents, id: AgentId, cp: &ConflictParams, rng: &mut Rng) -> bool {
+/// policy.detention_severity` ticks: the whole agent if all its people are captured, a new
+/// jailed agent of the captured otherwise. Returns (killed, captured).
+pub(crate) fn casualties(
+    a: &mut Agents,
+    id: AgentId,
+    n: u32,
+    cp: &ConflictParams,
+    rng: &mut Rng,
+) -> (u32, u32) {
     if id.is_unit() {
-        let u = id.index();
-        if a.units[u].dead {
-            return false;
-        }
-        a.destroy_unit(u);
-        return true;
+        return (a.take_soldiers(id.index(), n), 0);
     }
     let i = id.index();
     if a.persons[i].status != Status::Fighter {
-        return false;
+        return (0, 0);
     }
+    let have = a.people(i);
+    let n = n.min(have);
     let capture = cp.violence.capture;
-    if capture > 0.0 && rng.random::<f64>() < capture {
-        let term = (cp.justice.max_sentence as f64 * cp.policy.sentence_severity).round();
-        a.persons[i].jail = if term.is_finite() {
-            (term as u32).max(1)
+    let captured = if capture > 0.0 && n > 0 {
+        if n == 1 {
+            (rng.random::<f64>() < capture) as u32
         } else {
-            FOREVER
-        };
-        a.set_status(i, Status::Jailed);
-        false
+            Binomial::new(n as u64, capture)
+                .expect("capture in [0, 1]")
+                .sample(rng) as u32
+        }
     } else {
-        a.set_status(i, Status::Dead);
-        true
+        0
+    };
+    let term = (cp.justice.max_sentence as f64 * cp.policy.detention_severity).round();
+    let term = if term.is_finite() {
+        (term as u32).max(1)
+    } else {
+        FOREVER
+    };
+    if captured == have {
+        a.persons[i].jail = term;
+        a.set_status(i, Status::Jailed);
+        return (0, captured);
     }
+    let killed = n - captured;
+    a.take_people(i, n);
+    if captured > 0 {
+        let mut p = a.persons[i];
+        p.status = Status::Jailed;
+        p.jail = term;
+        a.add_person(p, captured as u16);
+    }
+    (killed, captured)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::ConflictTick;
-    use crate::model::testing::{place_person, place_unit, tiny};
+    use crate::model::testing::{place_person, place_unit, set_people, set_soldiers, tiny};
     use crate::rng::{Stream, stream_rng};
 
     #[test]
     fn a_fighter_who_falls_is_killed_or_captured_and_a_unit_destroyed() {
-        let (_, cp, mut a) = tiny("[violence]\ncapture = 1.0\n[justice]\nmax_sentence = 20\n");
+        let extra = "[violence]\ncapture = 1.0\n[justice]\nmax_sentence = 20\n\
+                     [policy]\ndetention_severity = 0.5\nsentence_severity = 0.1\n";
+        let (_, cp, mut a) = tiny(extra);
         let f = place_person(&mut a, 0, Status::Fighter, 1, 1);
         let u = place_unit(&mut a, 0, 2, 2);
         let mut rng = stream_rng(1, 0, Stream::Battle);
-        assert!(
-            !casualty(&mut a, AgentId::person(f), &cp, &mut rng),
+        assert_eq!(
+            casualties(&mut a, AgentId::person(f), 1, &cp, &mut rng),
+            (0, 1),
             "captured"
         );
         assert_eq!(a.persons[f].status, Status::Jailed);
         assert_eq!(a.persons[f].group, 0, "still a member");
-        assert_eq!(a.persons[f].jail, 20);
-        assert!(casualty(&mut a, AgentId::unit(u), &cp, &mut rng));
+        assert_eq!(
+            a.persons[f].jail, 10,
+            "detention severity, not sentence severity"
+        );
+        assert_eq!(
+            casualties(&mut a, AgentId::unit(u), 1, &cp, &mut rng),
+            (1, 0)
+        );
         assert!(a.units[u].dead && a.any_dead);
         assert!(a.at(2, 2).is_none());
-        assert!(
-            !casualty(&mut a, AgentId::unit(u), &cp, &mut rng),
+        assert_eq!(
+            casualties(&mut a, AgentId::unit(u), 1, &cp, &mut rng),
+            (0, 0),
             "falls once"
         );
+    }
+
+    #[test]
+    fn losses_of_part_of_an_agent_kill_and_capture_people_apart() {
+        let (_, cp, mut a) = tiny("[violence]\ncapture = 0.5\n");
+        let f = place_person(&mut a, 0, Status::Fighter, 1, 1);
+        set_people(&mut a, f, 40);
+        let u = place_unit(&mut a, 0, 3, 3);
+        set_soldiers(&mut a, u, 10);
+        let mut rng = stream_rng(2, 0, Stream::Battle);
+        let (killed, captured) = casualties(&mut a, AgentId::person(f), 30, &cp, &mut rng);
+        assert_eq!(killed + captured, 30);
+        assert!(killed > 0 && captured > 0, "{killed} {captured}");
+        assert_eq!(a.people(f), 10, "the rest fight on");
+        assert_eq!(a.persons[f].status, Status::Fighter);
+        let jailed = a.persons.len() - 1;
+        assert_eq!(a.persons[jailed].status, Status::Jailed);
+        assert_eq!(a.people(jailed), captured);
+        assert_eq!(a.persons[jailed].group, 0);
+        assert_eq!(
+            casualties(&mut a, AgentId::unit(u), 4, &cp, &mut rng),
+            (4, 0)
+        );
+        assert_eq!(a.soldiers(u), 6);
+        assert!(!a.units[u].dead);
     }
 
     #[test]

@@ -59,18 +59,22 @@ pub(crate) fn maybe_give_birth(
         .world
         .layers
         .nth_clear(layer::OCCUPIED, x, y, &p.moore, &rows, k);
-    a.persons.push(Person {
-        hardship,
-        risk,
-        x: cx as u16,
-        y: cy as u16,
-        jail: 0,
-        dies_at,
-        status: Status::Quiescent,
-        community: parent.community,
-        group: NO_GROUP,
-        flags: parent.flags & ARMED,
-    });
+    let nominal = a.nominal;
+    a.push_person(
+        Person {
+            hardship,
+            risk,
+            x: cx as u16,
+            y: cy as u16,
+            jail: 0,
+            dies_at,
+            status: Status::Quiescent,
+            community: parent.community,
+            group: NO_GROUP,
+            flags: parent.flags & ARMED,
+        },
+        nominal,
+    );
     let id = AgentId::person(a.persons.len() - 1);
     a.occupy(id, cx, cy);
     counters.births += 1;

@@ -6,7 +6,9 @@
 //! its fatalities, at the first killing's cell, naming the most numerous victims' community
 //! (ties: the first declared). Its sub-type is `extrajudicial killing` for abuses, `strike
 //! casualties` for killings by an international force, `mass killing` for more than one
-//! victim, `attack` otherwise. Each abuse event opens a justice case
+//! victim, `attack` otherwise; its fatalities are the people killed. Each abuse event, and
+//! each event of killings by an armed group that answers to the state's justice (militias and
+//! pro-government groups: `policy.militia_impunity` governs their cases), opens a justice case
 //! ([`crate::mechanisms::justice::open_case`]), drawing from the justice stream.
 //!
 //! | symbol | key |
@@ -17,7 +19,7 @@
 
 use super::justice::{JusticeParams, open_case};
 use crate::events::{Event, Perpetrator, PerpetratorKind, Position, SubEventType};
-use crate::model::{Buffers, Case, ConflictCounters, ForceParams, Killing};
+use crate::model::{Buffers, Case, ConflictCounters, ForceParams, GroupParams, Killing};
 use crate::rng::Rng;
 use crate::world::World;
 
@@ -30,6 +32,8 @@ pub(crate) struct GroupingParams<'a> {
     pub forces: &'a [ForceParams],
     /// Communities in the scenario.
     pub communities: usize,
+    /// The armed groups (killings by groups that answer to the state's justice open cases).
+    pub groups: &'a [GroupParams],
 }
 
 fn find(p: &mut [usize], mut i: usize) -> usize {
@@ -99,8 +103,8 @@ pub(crate) fn group_killings(
             per.resize(per.len() + nc, 0);
         }
         let k = slot[r];
-        size[k] += 1;
-        per[k * nc + kills[i].community as usize] += 1;
+        size[k] += kills[i].people;
+        per[k * nc + kills[i].community as usize] += kills[i].people;
     }
     for k in 0..first.len() {
         let lead = kills[first[k]];
@@ -132,7 +136,9 @@ pub(crate) fn group_killings(
             community,
             victims,
         ));
-        if lead.abuse {
+        let answerable = matches!(lead.by, Perpetrator::Group(g)
+            if gp.groups[g as usize].answerable);
+        if lead.abuse || answerable {
             let at = region.unwrap_or(0);
             open_case(
                 tick, jp, lead.by, community, at, victims, cases, counters, rng,
@@ -155,6 +161,7 @@ mod tests {
             x,
             y,
             community,
+            people: 1,
         }
     }
 
@@ -175,6 +182,7 @@ mod tests {
             radius: cp.violence.massacre_radius,
             forces: &cp.forces,
             communities: 2,
+            groups: &cp.groups,
         };
         let jp = cp.justice_params();
         let (mut cases, mut events) = (Vec::new(), Vec::new());

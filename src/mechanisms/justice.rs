@@ -1,42 +1,43 @@
 //! The justice pipeline (docs/ODD.md §7.11).
 //!
-//! Each abuse event opens a case. Three uniform numbers are drawn when it opens and compared
-//! with the knobs in force when each decision falls due, so that changing one knob changes
-//! only the decisions it governs:
+//! Every event of killings of civilians by state forces (an abuse), and by an armed group the
+//! state does not fight (a militia or a pro-government group: the state's proxies), opens a
+//! case. Three uniform numbers are drawn when it opens and compared with the knobs in force
+//! when each decision falls due, so that changing one knob changes only the decisions it
+//! governs:
 //!
 //! 1. **Investigation**, `justice.investigation_delay` ticks later: investigated with
-//!    probability 1 − `policy.impunity`; otherwise *never investigated*.
+//!    probability 1 − `policy.impunity` (cases against state forces) or 1 −
+//!    `policy.militia_impunity` (cases against armed groups); otherwise *never investigated*.
 //! 2. **Verdict**, `justice.trial_delay` ticks after the investigation starts: convicted with
 //!    probability `policy.conviction`, otherwise *acquitted*. A conviction carries a sentence
 //!    of `justice.max_sentence × policy.sentence_severity` ticks.
 //! 3. **Amnesty**: while `policy.amnesty.in_force`, every open case (pending, under
 //!    investigation, or serving its sentence) within the law's scope (probability
 //!    `policy.amnesty.scope`) and outside its excluded categories (events with at least
-//!    `justice.excluded_min_victims` victims, in people: crimes against humanity, war crimes)
-//!    is *amnestied*: the law ends the prosecution, or the sentence, at once. A case that
-//!    would never have been investigated is amnestied too if it is still open when the law
-//!    applies: the victims see the law, not the inaction, close it.
+//!    `justice.excluded_min_victims` people killed: crimes against humanity, war crimes) is
+//!    *amnestied*: the law ends the prosecution, or the sentence, at once. A case that would
+//!    never have been investigated is amnestied too if it is still open when the law applies:
+//!    the victims see the law, not the inaction, close it.
 //!
 //! Every outcome is recorded in the case ([`crate::model::Case`]) and as an event, and feeds
 //! back:
 //!
-//! | outcome | legitimacy of the victims' community | unresolved injustice | what the force learns |
+//! | outcome | legitimacy of the victims' community | unresolved injustice | what the perpetrators learn ([`super::deterrence`]) |
 //! |---|---|---|---|
-//! | investigation opened | — | — | punishment 1 |
-//! | never investigated | − `legitimacy.uninvestigated` | + `legitimacy.unresolved_per_case` | punishment 0 |
-//! | acquitted | — | + `legitimacy.unresolved_per_case` | punishment 0 |
-//! | convicted | + `legitimacy.conviction` | — | punishment min(1, sentence severity) |
-//! | amnestied | − `legitimacy.amnesty` | + `legitimacy.unresolved_per_case` | punishment 0 |
+//! | investigation opened | — | — | investigated |
+//! | never investigated | − `legitimacy.uninvestigated` | + `legitimacy.unresolved_per_case` | not investigated |
+//! | acquitted | — | + `legitimacy.unresolved_per_case` | not convicted |
+//! | convicted | + `legitimacy.conviction` | — | convicted |
+//! | amnestied | − `legitimacy.amnesty` | + `legitimacy.unresolved_per_case` | not investigated, not convicted, or the conviction undone, by the stage the case had reached |
 //!
-//! Expected punishment E moves toward each outcome: E ← E + η (outcome − E), η =
-//! `abuse.learning_rate`. Every state-side force learns from every state-side force's case
-//! (soldiers hear what happens to other units); a pro-government group learns from its own.
-//! Armed-group members in jail are released early with probability
+//! The state's forces learn together from every case against any of them; an armed group
+//! from its own. Armed-group members in jail are released early with probability
 //! `policy.amnesty.early_release` per tick while the law is in force, and rejoin their group.
 //!
 //! | symbol | key |
 //! |---|---|
-//! | impunity | `policy.impunity` |
+//! | impunity | `policy.impunity`, `policy.militia_impunity` |
 //! | conviction | `policy.conviction` |
 //! | sentence severity | `policy.sentence_severity` |
 //! | amnesty in force | `policy.amnesty.in_force` |
@@ -45,13 +46,13 @@
 //! | delays | `justice.investigation_delay`, `justice.trial_delay` |
 //! | excluded | `justice.excluded_min_victims` |
 //! | longest sentence | `justice.max_sentence` |
-//! | η | `abuse.learning_rate` |
 //!
 //! Defaults, ranges and their reasons: `docs/scenario.md`.
 
+use super::deterrence::{DeterrenceParams, Lesson};
 use crate::events::{Event, Perpetrator, SubEventType};
 use crate::model::{
-    Agents, Case, ConflictCounters, ExpectedPunishment, Fate, LegitimacyEffects, NO_GROUP, Status,
+    Agents, Case, ConflictCounters, Deterrence, Fate, LegitimacyEffects, NO_GROUP, Status,
 };
 use crate::rng::Rng;
 use crate::rules::Rules;
@@ -60,27 +61,23 @@ use crate::world::Shape;
 use rand::RngExt;
 
 /// What the justice pipeline reads: the knobs of justice and policy, the effects of outcomes
-/// on legitimacy, how fast forces learn, and who learns from whom.
+/// on legitimacy, and how perpetrators learn from them.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct JusticeParams<'a> {
-    /// Impunity, conviction, sentence severity, the amnesty law.
+    /// Impunity (of state forces, of militias), conviction, sentence severity, the amnesty
+    /// law.
     pub policy: &'a PolicySpec,
     /// Delays, longest sentence, excluded categories.
     pub justice: &'a JusticeSpec,
     /// The effects of outcomes on L and U.
     pub legitimacy: &'a LegitimacySpec,
-    /// η: how far expected punishment moves toward each outcome.
-    pub learning_rate: f64,
-    /// Per force: whether it is on the state's side (state-side forces learn from every
-    /// state-side case).
-    pub state_side: &'a [bool],
-    /// People per agent (the excluded categories count people).
-    pub people_per_agent: f64,
+    /// How perpetrators learn from outcomes ([`super::deterrence`]).
+    pub deterrence: &'a DeterrenceParams,
     /// Whether the scenario has regions (events then name the case's).
     pub has_regions: bool,
 }
 
-/// Opens a case for an abuse event of `victims` agents of `community` by `by` in `region`:
+/// Opens a case for an event of `victims` people of `community` killed by `by` in `region`:
 /// three uniforms from the justice stream fix its decisions in advance.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn open_case(
@@ -94,7 +91,7 @@ pub(crate) fn open_case(
     counters: &mut ConflictCounters,
     rng: &mut Rng,
 ) {
-    let excluded = victims as f64 * jp.people_per_agent >= jp.justice.excluded_min_victims as f64;
+    let excluded = victims >= jp.justice.excluded_min_victims;
     let delay = jp.justice.investigation_delay.max(1);
     cases.push(Case {
         opened: tick,
@@ -112,21 +109,33 @@ pub(crate) fn open_case(
     counters.cases_opened += 1;
 }
 
-/// The justice phase: moves every open case whose next step falls on `tick` (or that the
-/// amnesty law closes), adds the outcome's effects on legitimacy and unresolved injustice,
-/// teaches the perpetrators, counts and records it. Draws nothing: the case's uniforms
-/// decide.
+/// The chance that a case against `by` is never investigated: `policy.impunity` for state
+/// forces, `policy.militia_impunity` for armed groups.
+fn impunity(policy: &PolicySpec, by: Perpetrator) -> f64 {
+    match by {
+        Perpetrator::Force(_) => policy.impunity,
+        Perpetrator::Group(_) => policy.militia_impunity,
+    }
+}
+
+/// The justice phase: lessons fade by a tick; then every open case whose next step falls on
+/// `tick` (or that the amnesty law closes) moves on, its outcome adds its effects on
+/// legitimacy and unresolved injustice, teaches the perpetrators' pool ([`Deterrence`]), and
+/// is counted and recorded. Draws nothing: the case's uniforms decide.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn justice_phase(
     tick: u32,
     jp: &JusticeParams,
     cases: &mut [Case],
-    learned: &mut ExpectedPunishment,
+    learned: &mut Deterrence,
     effects: &mut LegitimacyEffects,
     counters: &mut ConflictCounters,
     events: &mut Vec<Event>,
 ) {
-    let (policy, justice, lp, eta) = (jp.policy, jp.justice, jp.legitimacy, jp.learning_rate);
+    let (policy, justice, lp) = (jp.policy, jp.justice, jp.legitimacy);
+    let keep = jp.deterrence.keep;
+    learned.state.forget(keep);
+    learned.groups.iter_mut().for_each(|l| l.forget(keep));
     let amnesty =
         |c: &Case| policy.amnesty.in_force && !c.excluded && c.u_scope < policy.amnesty.scope;
     for case in cases.iter_mut() {
@@ -138,7 +147,7 @@ pub(crate) fn justice_phase(
         }
         match case.fate {
             Fate::Pending if case.next <= tick => {
-                if case.u_investigate >= policy.impunity {
+                if case.u_investigate >= impunity(policy, case.perpetrator) {
                     case.fate = Fate::Investigating;
                     case.next = tick + justice.trial_delay.max(1);
                     counters.cases_investigated += 1;
@@ -165,34 +174,33 @@ pub(crate) fn justice_phase(
             continue;
         }
         let c = case.community as usize;
-        // the event, and the outcome for learning (None: no lesson at this step)
+        // the event, and what the perpetrators' pool learns
         let (sub, lesson) = match case.fate {
-            // being investigated is itself a sanction in a unit's eyes (suspension, arrest
-            // of suspects, scrutiny): what forces see first is whether abuse draws an
-            // investigation at all
-            Fate::Investigating => (SubEventType::InvestigationOpened, Some(1.0)),
+            Fate::Investigating => (SubEventType::InvestigationOpened, Lesson::Investigated),
             Fate::NeverInvestigated => {
                 effects.legitimacy[c] -= lp.uninvestigated;
                 effects.unresolved[c] += lp.unresolved_per_case;
-                (SubEventType::NeverInvestigated, Some(0.0))
+                (SubEventType::NeverInvestigated, Lesson::NotInvestigated)
             }
             Fate::Acquitted => {
                 effects.unresolved[c] += lp.unresolved_per_case;
-                (SubEventType::Acquitted, Some(0.0))
+                (SubEventType::Acquitted, Lesson::NotConvicted)
             }
             Fate::Serving => {
                 counters.convictions += 1;
                 effects.legitimacy[c] += lp.conviction;
-                (
-                    SubEventType::Convicted,
-                    Some(policy.sentence_severity.min(1.0)),
-                )
+                (SubEventType::Convicted, Lesson::Convicted)
             }
             Fate::Amnestied => {
                 counters.amnesties += 1;
                 effects.legitimacy[c] -= lp.amnesty;
                 effects.unresolved[c] += lp.unresolved_per_case;
-                (SubEventType::Amnestied, Some(0.0))
+                let lesson = match before {
+                    Fate::Pending => Lesson::NotInvestigated,
+                    Fate::Investigating => Lesson::NotConvicted,
+                    _ => Lesson::ConvictionUndone,
+                };
+                (SubEventType::Amnestied, lesson)
             }
             Fate::Punished | Fate::Pending => continue,
         };
@@ -203,33 +211,9 @@ pub(crate) fn justice_phase(
             case.perpetrator,
             case.community,
         ));
-        if let Some(outcome) = lesson {
-            learn(learned, case.perpetrator, outcome, eta, jp.state_side);
-        }
-    }
-}
-
-/// E ← E + η (outcome − E) for those who learn from a case against `by`: every state-side
-/// force for a force's case (soldiers hear what happens to other units' cases), the group
-/// itself for a group's.
-fn learn(
-    learned: &mut ExpectedPunishment,
-    by: Perpetrator,
-    outcome: f64,
-    eta: f64,
-    state_side: &[bool],
-) {
-    match by {
-        Perpetrator::Force(_) => {
-            for (e, state) in learned.force.iter_mut().zip(state_side) {
-                if *state {
-                    *e += eta * (outcome - *e);
-                }
-            }
-        }
-        Perpetrator::Group(g) => {
-            let e = &mut learned.group[g as usize];
-            *e += eta * (outcome - *e);
+        match case.perpetrator {
+            Perpetrator::Force(_) => learned.state.learn(lesson),
+            Perpetrator::Group(g) => learned.groups[g as usize].learn(lesson),
         }
     }
 }
@@ -261,6 +245,7 @@ pub(crate) fn early_release(
 mod tests {
     use super::*;
     use crate::events::EventType;
+    use crate::model::Lessons;
     use crate::rng::{Stream, stream_rng};
 
     /// A pending case against force 0 for abuses of community 1, due at tick 5.
@@ -284,6 +269,7 @@ mod tests {
         policy: PolicySpec,
         justice: JusticeSpec,
         legitimacy: LegitimacySpec,
+        deterrence: DeterrenceParams,
     }
 
     impl Knobs {
@@ -305,28 +291,35 @@ mod tests {
                 unresolved_per_case: 1.0,
                 ..Default::default()
             };
+            let deterrence = DeterrenceParams {
+                prior_cases: 0.0,
+                prior_investigated: 0.5,
+                prior_convicted: 0.5,
+                keep: 1.0,
+                investigation_weight: 0.0,
+                severity: 1.0,
+            };
             Knobs {
                 policy,
                 justice,
                 legitimacy,
+                deterrence,
             }
         }
 
-        fn params<'a>(&'a self, state_side: &'a [bool]) -> JusticeParams<'a> {
+        fn params(&self) -> JusticeParams<'_> {
             JusticeParams {
                 policy: &self.policy,
                 justice: &self.justice,
                 legitimacy: &self.legitimacy,
-                learning_rate: 0.5,
-                state_side,
-                people_per_agent: 1.0,
+                deterrence: &self.deterrence,
                 has_regions: false,
             }
         }
     }
 
     struct Out {
-        learned: ExpectedPunishment,
+        learned: Deterrence,
         effects: LegitimacyEffects,
         counters: ConflictCounters,
         events: Vec<Event>,
@@ -334,9 +327,9 @@ mod tests {
 
     fn out() -> Out {
         Out {
-            learned: ExpectedPunishment {
-                force: vec![0.5, 0.5],
-                group: vec![0.5],
+            learned: Deterrence {
+                state: Lessons::prior(&Knobs::new(0.0, 0.0).deterrence),
+                groups: vec![Lessons::prior(&Knobs::new(0.0, 0.0).deterrence)],
             },
             effects: LegitimacyEffects::new(2),
             counters: ConflictCounters::new(2, 1),
@@ -345,7 +338,7 @@ mod tests {
     }
 
     fn step(tick: u32, k: &Knobs, cases: &mut [Case], o: &mut Out) {
-        let jp = k.params(&[true, false]);
+        let jp = k.params();
         let (l, e, c, ev) = (
             &mut o.learned,
             &mut o.effects,
@@ -378,9 +371,15 @@ mod tests {
         // never investigated: L falls, U rises in the victims' community
         assert_eq!(o.effects.legitimacy, [0.0, -0.01]);
         assert_eq!(o.effects.unresolved, [0.0, 1.0]);
-        // lessons: investigated (1), then never investigated (0), η = 0.5, state-side force
-        // 0 only
-        assert_eq!(o.learned.force, [0.5 + 0.5 * 0.5 - 0.75 * 0.5, 0.5]);
+        // lessons of the state's forces: one investigated, one never; groups learn nothing
+        assert_eq!(
+            (
+                o.learned.state.investigated,
+                o.learned.state.not_investigated
+            ),
+            (1.0, 1.0)
+        );
+        assert_eq!(o.learned.groups[0], Lessons::prior(&k.deterrence));
         let subs: Vec<_> = o.events.iter().map(|e| e.sub_event_type).collect();
         assert_eq!(
             subs,
@@ -419,23 +418,39 @@ mod tests {
         assert_eq!(cases[2].fate, Fate::Investigating);
         assert_eq!(o.counters.amnesties, 1);
         assert_eq!(o.effects.legitimacy[1], -0.05);
+        // the amnestied sentence undoes a conviction in forces' eyes
+        assert_eq!(o.learned.state.not_convicted, 1.0);
+    }
+
+    #[test]
+    fn cases_against_armed_groups_follow_militia_impunity() {
+        let mut k = Knobs::new(0.0, 1.0);
+        k.policy.militia_impunity = 1.0;
+        let mut group = case(0.9, 0.1, 0.5);
+        group.perpetrator = Perpetrator::Group(0);
+        let mut cases = [group, case(0.9, 0.1, 0.5)];
+        let mut o = out();
+        step(5, &k, &mut cases, &mut o);
+        assert_eq!(cases[0].fate, Fate::NeverInvestigated);
+        assert_eq!(cases[1].fate, Fate::Investigating);
     }
 
     #[test]
     fn a_group_learns_from_its_own_cases_only() {
-        let k = Knobs::new(0.0, 1.0);
+        let mut k = Knobs::new(0.0, 1.0);
+        k.policy.militia_impunity = 0.0;
         let mut c = case(0.9, 0.1, 0.5);
         c.perpetrator = Perpetrator::Group(0);
         let mut o = out();
         step(5, &k, &mut [c], &mut o);
-        assert_eq!(o.learned.group, [0.75]);
-        assert_eq!(o.learned.force, [0.5, 0.5]);
+        assert_eq!(o.learned.groups[0].investigated, 1.0);
+        assert_eq!(o.learned.state, Lessons::prior(&k.deterrence));
     }
 
     #[test]
     fn opening_a_case_fixes_three_uniforms_and_the_excluded_category() {
         let k = Knobs::new(0.0, 1.0);
-        let jp = k.params(&[true]);
+        let jp = k.params();
         let mut cases = Vec::new();
         let mut counters = ConflictCounters::new(2, 1);
         let mut rng = stream_rng(1, 0, Stream::Justice);

@@ -13,7 +13,7 @@
 //! abuses against c never investigated or amnestied, convictions
 //! ([`crate::mechanisms::violence`], [`crate::mechanisms::justice`]). Grievance then reads
 //! G = H (1 − L_c) + ω U_c, ω = `legitimacy.omega` ([`crate::mechanisms::activation`]).
-//! With `dynamic` off, L_c is the baseline (Epstein) and U_c stays 0.
+//! With `dynamic` off, L_c is the baseline (Epstein) and U_c stays at its initial value.
 //!
 //! | symbol | key |
 //! |---|---|
@@ -23,6 +23,7 @@
 //! | amnesty | `legitimacy.amnesty` (per amnestied case) |
 //! | uninvestigated | `legitimacy.uninvestigated` (per case) |
 //! | failure to protect | `legitimacy.failure_to_protect` (per victim) |
+//! | proxy | `legitimacy.proxy` (per victim of a group the state arms, times its share of the arms) |
 //! | conviction | `legitimacy.conviction` (per conviction) |
 //! | rally | `legitimacy.rally` (per victim of jihadists) |
 //! | unresolved per case | `legitimacy.unresolved_per_case` |

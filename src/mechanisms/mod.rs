@@ -13,13 +13,14 @@
 //! | `policing` | rule C: arrests, jail terms, releases |
 //! | `communal` | Model II: actives kill members of targeted communities |
 //! | `demography` | Model II: births and deaths of age |
-//! | `recruitment` | joining armed groups: grievance- and threat-driven |
-//! | `violence` | fighters' turns, attacks on civilians |
-//! | `grouping` | the tick's killings grouped into events; abuse events open cases |
+//! | `recruitment` | joining armed groups: grievance and protection-seeking |
+//! | `violence` | fighters' turns, raids on settlements |
+//! | `grouping` | the tick's killings grouped into events; abuse and militia events open cases |
 //! | `battles` | battles between organised forces (Lanchester attrition) |
 //! | `operations` | force units by role: policing, counter-insurgency, peacekeeping, strikes |
-//! | `abuse` | extrajudicial killings by state-side forces |
+//! | `abuse` | extrajudicial killings by state-side forces: single killings and reprisals |
 //! | `justice` | cases: investigation, verdict, sentence, amnesty; early release |
+//! | `deterrence` | the sanction forces and groups expect, learned from cases |
 //! | `legitimacy` | legitimacy and unresolved injustice per community |
 //! | `policy` | the policy phase: fading threat and alarm, members per region, then arming and training |
 //! | `arming` | militia arming and disarmament campaigns |
@@ -33,6 +34,7 @@ pub(crate) mod arming;
 pub(crate) mod battles;
 pub(crate) mod communal;
 pub(crate) mod demography;
+pub(crate) mod deterrence;
 pub(crate) mod grouping;
 pub(crate) mod justice;
 pub(crate) mod legitimacy;
@@ -47,7 +49,7 @@ pub(crate) mod violence;
 use crate::model::{Agents, Conflict, Grievance, Params, Status, TickCounters};
 use crate::rng::{Stream, Streams};
 use crate::rules::{Rules, TurnOrder};
-use crate::world::{AgentId, LayerId, Shape};
+use crate::world::{AgentId, Isa, LayerId, Shape};
 
 /// What every turn of a tick reads: the tick, the parameters, the rules, the grievance terms.
 #[derive(Clone, Copy)]
@@ -65,18 +67,30 @@ pub(crate) struct TurnInputs<'a> {
 /// Hints the CPU to fetch agent `id`'s record (no effect on results).
 #[inline(always)]
 fn prefetch(a: &Agents, id: AgentId) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        let p: *const i8 = if id.is_unit() {
-            a.units.as_ptr().wrapping_add(id.index()) as *const i8
-        } else {
-            a.persons.as_ptr().wrapping_add(id.index()) as *const i8
-        };
-        // SAFETY: prefetching is a hint and never faults, whatever the address.
-        unsafe { core::arch::x86_64::_mm_prefetch(p, core::arch::x86_64::_MM_HINT_T0) };
+    if id.is_unit() {
+        prefetch_ptr(a.units.as_ptr().wrapping_add(id.index()));
+    } else {
+        prefetch_ptr(a.persons.as_ptr().wrapping_add(id.index()));
     }
+}
+
+/// Hints the CPU to fetch the lattice cell agent `id` stands on, whose record an earlier
+/// [`prefetch`] brought in (no effect on results).
+#[inline(always)]
+fn prefetch_cell(a: &Agents, id: AgentId) {
+    let (x, y) = a.pos(id);
+    prefetch_ptr(a.world.cells.as_ptr().wrapping_add(a.world.cell(x, y)));
+}
+
+#[inline(always)]
+fn prefetch_ptr<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: prefetching is a hint and never faults, whatever the address.
+    unsafe {
+        core::arch::x86_64::_mm_prefetch(p as *const i8, core::arch::x86_64::_MM_HINT_T0)
+    };
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = (a, id);
+    let _ = p;
 }
 
 /// The turn of agent `id`.
@@ -152,7 +166,9 @@ fn person_turn(
             );
         }
     }
-    demography::maybe_give_birth(a, i, t.tick, p, rng.get(Stream::Demography), counters);
+    if p.birth_rate > 0.0 {
+        demography::maybe_give_birth(a, i, t.tick, p, rng.get(Stream::Demography), counters);
+    }
 }
 
 /// Counts, per layer, the occupants sharing cells (NetLogo's rules) within `shape` of (x, y).
@@ -206,7 +222,8 @@ pub(crate) fn nth_in_vision(
     unreachable!("nth_in_vision: k out of range")
 }
 
-/// Runs every agent's turn in `order`, with hardware popcount when the CPU has it.
+/// Runs every agent's turn in `order`, compiled for the best instruction set the CPU has
+/// ([`Isa::current`]; every path gives the same bits).
 pub(crate) fn dispatch_turns(
     order: &[AgentId],
     a: &mut Agents,
@@ -215,42 +232,79 @@ pub(crate) fn dispatch_turns(
     rng: &mut Streams,
     counters: &mut TickCounters,
 ) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("popcnt") {
-            // SAFETY: the CPU supports popcnt, checked just above.
-            unsafe { turns_popcnt(order, a, t, conflict, rng, counters) };
-            return;
-        }
+    // SAFETY (each arm): `Isa::current` only returns paths the CPU supports.
+    match Isa::current() {
+        #[cfg(target_arch = "x86_64")]
+        Isa::X86V3 => unsafe { turns_x86_v3(order, a, t, conflict, rng, counters) },
+        #[cfg(target_arch = "x86_64")]
+        Isa::Popcnt => unsafe { turns_popcnt(order, a, t, conflict, rng, counters) },
+        #[cfg(target_arch = "aarch64")]
+        Isa::Neon => unsafe { turns_neon(order, a, t, conflict, rng, counters) },
+        Isa::Portable => turns(order, a, t, conflict, rng, counters),
     }
-    turns_portable(order, a, t, conflict, rng, counters);
 }
 
-/// The turn loop compiled with the `popcnt` instruction: `count_ones` in the inlined
-/// lattice code becomes one instruction instead of a dozen.
+/// The turn loop for x86-64-v3 processors (see [`Isa::X86V3`]).
+///
+/// # Safety
+/// The CPU must support every feature enabled here.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "popcnt")]
-fn turns_popcnt(
+#[target_feature(enable = "popcnt,lzcnt,bmi1,bmi2,avx,avx2")]
+unsafe fn turns_x86_v3(
     order: &[AgentId],
     a: &mut Agents,
     t: TurnInputs,
-    mut conflict: Option<&mut Conflict>,
+    conflict: Option<&mut Conflict>,
     rng: &mut Streams,
     counters: &mut TickCounters,
 ) {
-    for (j, &id) in order.iter().enumerate() {
-        if let Some(&ahead) = order.get(j + PREFETCH) {
-            prefetch(a, ahead);
-        }
-        turn(a, id, t, conflict.as_deref_mut(), rng, counters);
-    }
+    turns(order, a, t, conflict, rng, counters)
+}
+
+/// The turn loop with the `popcnt` instruction.
+///
+/// # Safety
+/// The CPU must support `popcnt`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt")]
+unsafe fn turns_popcnt(
+    order: &[AgentId],
+    a: &mut Agents,
+    t: TurnInputs,
+    conflict: Option<&mut Conflict>,
+    rng: &mut Streams,
+    counters: &mut TickCounters,
+) {
+    turns(order, a, t, conflict, rng, counters)
+}
+
+/// The turn loop for AArch64 with NEON.
+///
+/// # Safety
+/// The CPU must support NEON.
+#[cfg(target_arch = "aarch64")]
+#[target_feature(enable = "neon")]
+unsafe fn turns_neon(
+    order: &[AgentId],
+    a: &mut Agents,
+    t: TurnInputs,
+    conflict: Option<&mut Conflict>,
+    rng: &mut Streams,
+    counters: &mut TickCounters,
+) {
+    turns(order, a, t, conflict, rng, counters)
 }
 
 /// How many turns ahead agent records are prefetched: at a million agents the records no
-/// longer fit in cache and the shuffled order makes every access a miss.
-const PREFETCH: usize = 12;
+/// longer fit in cache and the shuffled order makes every access a miss. The cell an agent
+/// stands on is prefetched [`PREFETCH_CELL`] turns ahead, once its record has arrived.
+const PREFETCH: usize = 24;
+/// How many turns ahead the cell an agent stands on is prefetched.
+const PREFETCH_CELL: usize = 8;
 
-fn turns_portable(
+/// The turn loop itself, inlined into each path above.
+#[inline(always)]
+fn turns(
     order: &[AgentId],
     a: &mut Agents,
     t: TurnInputs,
@@ -261,6 +315,9 @@ fn turns_portable(
     for (j, &id) in order.iter().enumerate() {
         if let Some(&ahead) = order.get(j + PREFETCH) {
             prefetch(a, ahead);
+        }
+        if let Some(&ahead) = order.get(j + PREFETCH_CELL) {
+            prefetch_cell(a, ahead);
         }
         turn(a, id, t, conflict.as_deref_mut(), rng, counters);
     }

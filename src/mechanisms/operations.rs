@@ -2,16 +2,21 @@
 //!
 //! * **policing**: Epstein's rule C, with probability `forces.<f>.arrest_rate` per tick (1 in
 //!   Epstein's model), then possibly an abuse ([`crate::mechanisms::abuse`]);
-//! * **counter-insurgency**: engages fighters it sees in a battle with probability
-//!   `violence.engage_rate` ([`crate::mechanisms::battles`]), then policing as above;
+//! * **counter-insurgency**: a unit of n soldiers that sees E fighters (people) of groups the
+//!   state fights engages them in a battle with probability 1 − e^(−n·`violence.engage_rate`·
+//!   min(1, E/φ_e)), φ_e = `violence.encounter` ([`crate::mechanisms::battles`]), then
+//!   policing as above;
 //! * **peacekeeping**: moves and deters: attackers and abusers who see peacekeepers are less
 //!   likely to kill. Never arrests, never abuses;
-//! * **strike**: with probability `violence.strike_rate`, strikes a random jihadist fighter in
-//!   its vision, killing it with probability `violence.strike_lethality`; each civilian on a
-//!   cell next to the target dies with probability `violence.collateral` (civilians killed by
-//!   international forces, or by the state if the striking force is state-side). The strike
-//!   is a battle event whose fatalities are the combatants killed; civilians killed form
-//!   their own violence-against-civilians event.
+//! * **strike**: a unit of n people strikes a random jihadist fighter agent in its vision with
+//!   probability 1 − e^(−n·`violence.strike_rate`·min(1, E/φ_e)), E the jihadist people in
+//!   sight: it hits `violence.strike_size` of the
+//!   agent's people (at most all), each killed (or captured) with probability
+//!   `violence.strike_lethality`; each civilian on a cell next to the target dies with
+//!   probability `violence.collateral` (civilians killed by international forces, or by the
+//!   state if the striking force is state-side). The strike is a battle event whose
+//!   fatalities are the combatants killed; civilians killed form their own
+//!   violence-against-civilians event.
 //!
 //! Every unit moves first (or last, under Mesa's order) to a random free cell in its vision.
 //! A trained unit's proficiency is raised by its mission's `proficiency_gain`; its discipline
@@ -25,25 +30,26 @@
 //! | arrest rate | `forces.<f>.arrest_rate` |
 //! | discipline | `forces.<f>.discipline` |
 //! | proficiency | `forces.<f>.proficiency` |
+//! | engagement rate | `violence.engage_rate` |
 //! | strike rate | `violence.strike_rate` |
+//! | strike size | `violence.strike_size` |
 //! | strike lethality | `violence.strike_lethality` |
 //! | collateral | `violence.collateral` |
 //!
 //! Defaults, ranges and their reasons: `docs/scenario.md`.
 
 use super::TurnInputs;
-use super::battles::{Party, casualty, fight};
+use super::battles::{Party, casualties, fight};
 use super::movement::move_in_vision;
-use super::violence::kill_civilian;
+use super::violence::{encounter, kill_civilians, people_in, per_agent};
 use crate::events::{Event, Perpetrator, Position};
-use crate::model::{
-    Agents, Conflict, ConflictParams, ConflictTick, ExpectedPunishment, TickCounters,
-};
+use crate::model::{Agents, Conflict, ConflictParams, ConflictTick, Deterrence, TickCounters};
 use crate::rng::{Rng, Stream, Streams};
 use crate::rules::TurnOrder;
 use crate::scenario::{GroupKind, Role};
 use crate::world::{AgentId, Shape};
 use rand::RngExt;
+use rand_distr::{Binomial, Distribution};
 
 /// The turn of unit `u` in the conflict model: it moves (first or last, as the rules say)
 /// and acts by its force's role.
@@ -129,7 +135,7 @@ fn police(
     u: usize,
     t: TurnInputs,
     cp: &ConflictParams,
-    learned: &ExpectedPunishment,
+    learned: &Deterrence,
     threat: &mut [f64],
     out: &mut ConflictTick,
     rng: &mut Streams,
@@ -159,8 +165,9 @@ fn hostile(cp: &ConflictParams, g: usize) -> bool {
     cp.groups[g].group_kind != GroupKind::ProGovernment && !cp.groups[g].state_backed
 }
 
-/// A counter-insurgency unit (seeing with `shape`) engages the fighters it sees, with
-/// probability `violence.engage_rate`: a battle (battle stream).
+/// A counter-insurgency unit of n soldiers (seeing with `shape`) engages the fighters it
+/// sees, E people of groups the state fights, with probability 1 − e^(−n·
+/// `violence.engage_rate`·min(1, E/φ_e)): a battle (battle stream).
 #[allow(clippy::too_many_arguments)]
 fn engage(
     a: &mut Agents,
@@ -179,7 +186,16 @@ fn engage(
         .filter(|&g| hostile(cp, g))
         .map(|g| seen(a, g))
         .sum();
-    if total == 0 || rng.random::<f64>() >= cp.violence.engage_rate {
+    if total == 0 {
+        return;
+    }
+    let layers = |g: usize| [cp.group_layer[g]];
+    let enemies: f64 = (0..cp.groups.len())
+        .filter(|&g| hostile(cp, g) && seen(a, g) > 0)
+        .map(|g| people_in(a, &layers(g), x, y, shape))
+        .sum();
+    let rate = cp.violence.engage_rate * encounter(enemies, cp.violence.encounter);
+    if rng.random::<f64>() >= per_agent(a.soldiers(u) as f64 * rate) {
         return;
     }
     let mut k = rng.random_range(0..total);
@@ -194,9 +210,10 @@ fn engage(
     }
 }
 
-/// A strike unit (seeing with `shape`) strikes a jihadist fighter it sees, with probability
-/// `violence.strike_rate`; civilians on the cells of `moore` around the target may die
-/// (battle stream).
+/// A strike unit of n people (seeing with `shape`) strikes a jihadist fighter agent it sees
+/// (E jihadist people in sight), with probability 1 − e^(−n·`violence.strike_rate`·
+/// min(1, E/φ_e)), hitting `violence.strike_size` of its
+/// people; civilians on the cells of `moore` around the target may die (battle stream).
 #[allow(clippy::too_many_arguments)]
 fn strike(
     a: &mut Agents,
@@ -221,7 +238,13 @@ fn strike(
         return;
     }
     let v = &cp.violence;
-    if rng.random::<f64>() >= v.strike_rate {
+    let enemies: f64 = (0..cp.groups.len())
+        .filter(jihadist)
+        .filter(|&g| seen(a, g) > 0)
+        .map(|g| people_in(a, &[cp.group_layer[g]], x, y, shape))
+        .sum();
+    let rate = v.strike_rate * encounter(enemies, v.encounter);
+    if rng.random::<f64>() >= per_agent(a.soldiers(u) as f64 * rate) {
         return;
     }
     let mut k = rng.random_range(0..total);
@@ -237,10 +260,15 @@ fn strike(
     let (tx, ty) = target.expect("k < total");
     let id = a.at(tx, ty);
     let group = a.persons[id.index()].group;
-    let mut dead = 0;
-    if rng.random::<f64>() < v.strike_lethality && casualty(a, id, cp, rng) {
-        dead += 1;
-    }
+    let hit = (v.strike_size.round() as u64).clamp(1, a.people(id.index()) as u64);
+    let falls = Binomial::new(hit, v.strike_lethality)
+        .expect("lethality in [0, 1]")
+        .sample(rng) as u32;
+    let dead = if falls > 0 {
+        casualties(a, id, falls, cp, rng).0 as u64
+    } else {
+        0
+    };
     // civilians on the cells around the target
     let mut around = std::mem::take(&mut out.buf.cells);
     around.clear();
@@ -254,9 +282,15 @@ fn strike(
     // against the striking force's side)
     let by = Perpetrator::Force(unit.force);
     for &(cx, cy) in &around {
-        if v.collateral > 0.0 && rng.random::<f64>() < v.collateral {
+        if v.collateral > 0.0 {
             let c = a.at(cx, cy).index();
-            kill_civilian(a, c, by, false, cp, threat, out);
+            let n = a.people(c) as u64;
+            let k = Binomial::new(n, v.collateral)
+                .expect("collateral in [0, 1]")
+                .sample(rng) as u32;
+            if k > 0 {
+                kill_civilians(a, c, k, by, false, cp, threat, out);
+            }
         }
     }
     out.buf.cells = around;

@@ -85,7 +85,7 @@ pub(crate) fn arrest_in_vision(
     let i = target.index();
     let (tx, ty) = (a.persons[i].x as usize, a.persons[i].y as usize);
     jail(a, i, p.max_jail, rules, rng);
-    counters.arrests += 1;
+    counters.arrests += a.people(i);
     if rules.cop_after_arrest == CopAfterArrest::MoveToArrestee {
         let id = AgentId::unit(u);
         a.vacate(id);
@@ -106,6 +106,9 @@ pub(crate) fn jail(a: &mut Agents, i: usize, max_jail: f64, rules: &Rules, rng: 
                 (j.ceil() as u32).max(1)
             }
         }
+        // J_max below 1 (J_max × sentence_severity): no whole term below it but 0, drawn
+        // without a random number (NetLogo's `random 0` is 0 too).
+        JailTerm::BelowMax if (jmax as u32) == 0 => 0,
         JailTerm::BelowMax => rng.random_range(0..jmax as u32),
         JailTerm::UpToMax => rng.random_range(0..=jmax as u32),
     };

@@ -7,7 +7,8 @@
 //!    [`crate::mechanisms::abuse`]) by 1 − `abuse.alarm_decay`.
 //! 2. The living members of each community in each region are counted (θ is read per
 //!    thousand members).
-//! 3. The disarmament campaign takes its share ([`crate::mechanisms::arming`]).
+//! 3. The disarmament campaign takes its share where units meet fighters
+//!    ([`crate::mechanisms::arming`]).
 //! 4. Training missions train units ([`crate::mechanisms::training`]).
 //!
 //! Steps 3 and 4 draw from the policy stream, in that order.
@@ -34,15 +35,44 @@ pub(crate) fn fade(threat: &mut [f64], units: &mut [Unit], threat_decay: f64, al
     }
 }
 
-/// Counts the living members of each of `communities` communities per region into `members`
-/// (`region * communities + c`; cells outside every region count nowhere).
+/// Counts the living members (people) of each of `communities` communities per region into
+/// `members` (`region * communities + c`; cells outside every region count nowhere).
 pub(crate) fn count_members(a: &Agents, communities: usize, members: &mut [f64]) {
     members.fill(0.0);
     let w = &a.world;
-    for p in &a.persons {
+    for (i, p) in a.persons.iter().enumerate() {
         let r = w.region[p.y as usize * w.width + p.x as usize] as usize;
         if let Some(m) = members.get_mut(r * communities + p.community as usize) {
-            *m += 1.0;
+            *m += a.people(i) as f64;
+        }
+    }
+}
+
+/// The contact of each disarmed group with the state's forces, into `contact`: over its
+/// fighters (people), the mean of min(1, S/φ), S the state's soldiers in a fighter's vision
+/// and φ = `recruitment.presence` (a handful of soldiers in sight make contact; per soldier,
+/// so that it does not depend on how many soldiers a unit agent stands for).
+fn in_contact(a: &Agents, cp: &ConflictParams, contact: &mut [f64]) {
+    let mut total = [0f64; 64];
+    for (i, p) in a.persons.iter().enumerate() {
+        if p.status != crate::model::Status::Fighter {
+            continue;
+        }
+        let g = p.group as usize;
+        if g >= contact.len() || !cp.groups[g].disarmed {
+            continue;
+        }
+        let n = a.people(i) as f64;
+        total[g.min(63)] += n;
+        let (x, y) = (p.x as usize, p.y as usize);
+        let soldiers = super::violence::people_in(a, &cp.state_layers, x, y, &cp.groups[g].shape);
+        if soldiers > 0.0 {
+            contact[g] += n * super::recruitment::presence(soldiers, cp.presence);
+        }
+    }
+    for (g, c) in contact.iter_mut().enumerate() {
+        if total[g.min(63)] > 0.0 {
+            *c /= total[g.min(63)];
         }
     }
 }
@@ -63,19 +93,29 @@ pub(crate) fn policy_phase(
         cp.abuse.alarm_decay,
     );
     count_members(a, state.legitimacy.len(), &mut out.members);
+    let d = &cp.policy.disarmament;
+    let mut contact = std::mem::take(&mut out.buf.contact);
+    contact.clear();
+    contact.resize(cp.groups.len(), 0.0);
+    if d.rate > 0.0 && d.enforcement > 0.0 && cp.groups.iter().any(|g| g.disarmed) {
+        in_contact(a, cp, &mut contact);
+    }
     super::arming::disarmament(
         tick,
-        &cp.policy.disarmament,
+        d,
         &cp.groups,
         cp.disarm_community,
+        &contact,
         &mut state.disarm_factor,
         &mut a.persons,
         &mut out.events,
         rng,
     );
+    out.buf.contact = contact;
     super::training::training(
         &cp.missions,
         &mut state.training_carry,
+        a.nominal as f64,
         &mut a.units,
         &mut out.buf.indices,
         rng,

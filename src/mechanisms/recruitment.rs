@@ -1,24 +1,38 @@
 //! Recruitment into armed groups (docs/ODD.md §7.8).
 //!
-//! On its turn, after deciding whether to be active, a civilian may join a group that recruits
-//! from its community:
+//! On its turn, after deciding whether to be active, a civilian agent (n people) may join a
+//! group, all its people at once; every probability below is per person, so the people who
+//! join do not depend on the scale. Two channels, each a mechanism of the record:
 //!
-//! * **grievance-driven** groups (jihadists): an *active* person joins with probability
-//!   `recruit_rate` per tick when at least one member of the group is in its vision;
-//! * **threat-driven** groups (self-defence militias): a *quiescent* person joins with
-//!   probability `recruit_rate · (1 − e^(−θ)) · (1 + γ·a)` where θ is the threat to its
-//!   community in its region: recent killings of its civilians there (fading at
-//!   `violence.threat_decay` a tick) per thousand members of the community in the region;
-//!   a is the group's arms level and γ =
-//!   `policy.arming_recruitment_gain` if the state backs the group (0 otherwise): state arming
-//!   makes joining likelier.
+//! * **grievance** (ideology, anger at abuse): an *active* person of a community the group
+//!   recruits from (`groups.<g>.recruits_from`) joins with probability
+//!   `recruit_rate · min(1, F/φ)`, F the group's fighters (people) in its vision and φ =
+//!   `recruitment.presence`. Abuses raise grievance through legitimacy and unresolved
+//!   injustice ([`crate::mechanisms::legitimacy`]), so the abused community's active grow
+//!   and the group recruits among them;
+//! * **protection** (field studies of young Peul recruits found protection a more common
+//!   motive than ideology): a *quiescent* person of a community a group protects
+//!   (`groups.<g>.protects`) joins with probability
+//!
+//!   ```text
+//!   r_p · (1 − e^(−θ)) · (1 − L) · min(1, m(a)·F/φ)
+//!   ```
+//!
+//!   r_p = `groups.<g>.protection_rate`; θ the threat to the person's community in its region
+//!   (people of it killed there recently, by anybody, the state included, fading at
+//!   `violence.threat_decay` a tick, per thousand members in the region); L the state's
+//!   legitimacy in the community (people who trust the state to protect them do not take up
+//!   arms: the state's failure to protect drives Dogon, Bambara and Peul mobilisation alike);
+//!   F the group's fighters in sight, weighted by its arms effect m(a), which state arming
+//!   raises ([`crate::mechanisms::violence`]).
 //!
 //! | symbol | key |
 //! |---|---|
-//! | recruitment rate | `groups.<g>.recruit_rate` |
-//! | driver | `groups.<g>.driver` |
+//! | grievance rate | `groups.<g>.recruit_rate` |
 //! | communities | `groups.<g>.recruits_from` |
-//! | γ | `policy.arming_recruitment_gain` |
+//! | r_p | `groups.<g>.protection_rate` |
+//! | protected communities | `groups.<g>.protects` |
+//! | φ | `recruitment.presence` |
 //! | threat decay | `violence.threat_decay` |
 //!
 //! Defaults, ranges and their reasons: `docs/scenario.md`.
@@ -29,13 +43,20 @@
 use crate::events::{Event, Position};
 use crate::model::{Agents, Conflict, ConflictParams, ConflictTick, Status};
 use crate::rng::Rng;
-use crate::scenario::Driver;
 use crate::world::Shape;
 use rand::RngExt;
 
+/// min(1, F/φ): how present a group whose fighters in sight count `fighters` people
+/// (weighted) is to a person. Linear in the people seen below φ, so that it is the same in
+/// expectation whether the people in sight come as many small agents or a few large ones.
+#[inline]
+pub(crate) fn presence(fighters: f64, phi: f64) -> f64 {
+    (fighters / phi).min(1.0)
+}
+
 /// Person `i` (a civilian who has just decided, seeing with `person_shape`) may join an armed
-/// group. Reads the groups, the threat to its community and the members counted this tick;
-/// a recruit is counted and recorded as an event.
+/// group. Reads the groups, the threat to its community, the state's legitimacy there and
+/// the members counted this tick; a recruit is counted and recorded as an event.
 #[inline]
 pub(crate) fn recruitment(
     a: &mut Agents,
@@ -53,37 +74,41 @@ pub(crate) fn recruitment(
     let p = a.persons[i];
     let k = p.community as usize;
     let nc = state.legitimacy.len();
+    let (x, y) = (p.x as usize, p.y as usize);
+    // group g's fighters in sight, in people (agents in sight times the people an agent
+    // stands for at the start)
+    let fighters_in_sight = |g: usize| {
+        let [n] = a
+            .world
+            .layers
+            .count([cp.group_layer[g]], x, y, person_shape);
+        n as f64 * a.nominal as f64
+    };
     for g in 0..cp.groups.len() {
         let gp = &cp.groups[g];
-        if gp.recruits >> k & 1 == 0 || gp.recruit_rate <= 0.0 {
-            continue;
-        }
-        let chance = match gp.driver {
-            Driver::Grievance if p.status == Status::Active => {
-                let [n] = a.world.layers.count(
-                    [cp.group_layer[g]],
-                    p.x as usize,
-                    p.y as usize,
-                    person_shape,
-                );
-                if n == 0 {
+        let chance = match p.status {
+            Status::Active if gp.recruits >> k & 1 == 1 && gp.recruit_rate > 0.0 => {
+                let f = fighters_in_sight(g);
+                if f == 0.0 {
                     continue;
                 }
-                gp.recruit_rate
+                gp.recruit_rate * presence(f, cp.presence)
             }
-            Driver::Threat if p.status == Status::Quiescent => {
-                let r = a.world.region[a.world.cell(p.x as usize, p.y as usize)] as usize;
+            Status::Quiescent if gp.protects >> k & 1 == 1 && gp.protection_rate > 0.0 => {
+                let r = a.world.region[a.world.cell(x, y)] as usize;
                 let at = r * nc + k;
                 if state.threat[at] <= 0.0 {
                     continue;
                 }
+                let f = fighters_in_sight(g);
+                if f == 0.0 {
+                    continue;
+                }
                 let theta = 1000.0 * state.threat[at] / out.members[at].max(1.0);
-                let gain = if gp.state_backed {
-                    1.0 + cp.policy.arming_recruitment_gain * cp.arms(g, state.disarm_factor[g])
-                } else {
-                    1.0
-                };
-                (gp.recruit_rate * (1.0 - libm::exp(-theta)) * gain).min(1.0)
+                let m = cp.arms_effect(g, state.disarm_factor[g]);
+                let f = f * m;
+                let trust = state.legitimacy[k].clamp(0.0, 1.0);
+                gp.protection_rate * -libm::expm1(-theta) * (1.0 - trust) * presence(f, cp.presence)
             }
             _ => continue,
         };
@@ -108,7 +133,7 @@ pub(crate) fn join(
     a.set_status(i, Status::Fighter);
     let (x, y) = (a.persons[i].x as usize, a.persons[i].y as usize);
     let region = cp.region_of_cell(&a.world.region, a.world.cell(x, y));
-    out.counters.recruits[g] += 1;
+    out.counters.recruits[g] += a.people(i) as u64;
     out.events
         .push(Event::joined(tick, region, Position::new(x, y), g as u8, c));
 }
@@ -116,31 +141,90 @@ pub(crate) fn join(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::testing::{place_person, tiny};
+    use crate::model::testing::{place_person, set_people, tiny};
     use crate::rng::{Stream, stream_rng};
 
+    const DOZO: &str = "[groups.dozo]\nkind = \"militia\"\nprotects = [\"dogon\"]\n\
+                        protection_rate = 1.0\narms = 1.0\nvision = 2\n\
+                        [recruitment]\npresence = 0.001\n";
+
     #[test]
-    fn threat_drives_the_quiescent_into_a_militia() {
-        let (p, cp, mut a) = tiny(
-            "[groups.dozo]\nkind = \"militia\"\ndriver = \"threat\"\nrecruits_from = [\"dogon\"]\n\
-             recruit_rate = 1.0\narms = 0.5\nvision = 2\n",
-        );
-        let mut c = Conflict::new(cp, 2, 0.5);
+    fn threatened_people_the_state_does_not_protect_join_the_group_that_protects_them() {
+        let (p, mut cp, mut a) = tiny(DOZO);
+        cp.groups[1].protection_rate = 1e3;
+        let mut c = Conflict::new(cp, 2, vec![0.0; 2]);
         let i = place_person(&mut a, 1, Status::Quiescent, 4, 4);
+        set_people(&mut a, i, 10);
         let mut rng = stream_rng(1, 0, Stream::Recruitment);
-        // no threat: nobody joins, nothing is drawn
+        // no threat: nobody joins
         recruitment(&mut a, i, 3, &p.person_shape, &mut c, &mut rng);
         assert_eq!(a.persons[i].status, Status::Quiescent);
-        // a killing among 1 member of the community in the region: θ = 1000, chance 1
+        // a killing among the community's members in the region, but no dozo in sight
         c.state.threat[1] = 1.0;
         c.tick.members[1] = 1.0;
+        c.state.legitimacy[1] = 0.0;
+        recruitment(&mut a, i, 3, &p.person_shape, &mut c, &mut rng);
+        assert_eq!(
+            a.persons[i].status,
+            Status::Quiescent,
+            "no protector present"
+        );
+        // a dozo in sight
+        let d = place_person(&mut a, 1, Status::Fighter, 5, 5);
+        a.persons[d].group = 1;
+        a.set_status(d, Status::Quiescent);
+        a.set_status(d, Status::Fighter);
         recruitment(&mut a, i, 3, &p.person_shape, &mut c, &mut rng);
         assert_eq!(a.persons[i].status, Status::Fighter);
         assert_eq!(a.persons[i].group, 1, "group 1: dozo");
-        assert_eq!(c.tick.counters.recruits, [0, 1]);
+        assert_eq!(c.tick.counters.recruits, [0, 10], "in people");
         assert_eq!(
             c.tick.events[0].event_type(),
             crate::events::EventType::Recruitment
         );
+    }
+
+    #[test]
+    fn people_who_trust_the_state_do_not_seek_protection() {
+        let (p, mut cp, mut a) = tiny(DOZO);
+        cp.groups[1].protection_rate = 1e3;
+        let mut c = Conflict::new(cp, 2, vec![0.0; 2]);
+        let i = place_person(&mut a, 1, Status::Quiescent, 4, 4);
+        let d = place_person(&mut a, 1, Status::Fighter, 5, 5);
+        a.persons[d].group = 1;
+        a.set_status(d, Status::Quiescent);
+        a.set_status(d, Status::Fighter);
+        c.state.threat[1] = 1.0;
+        c.tick.members[1] = 1.0;
+        c.state.legitimacy[1] = 1.0;
+        let mut rng = stream_rng(1, 0, Stream::Recruitment);
+        for _ in 0..100 {
+            recruitment(&mut a, i, 3, &p.person_shape, &mut c, &mut rng);
+        }
+        assert_eq!(a.persons[i].status, Status::Quiescent, "L = 1: (1 − L) = 0");
+    }
+
+    #[test]
+    fn the_active_join_the_grievance_group_only_where_it_is_present() {
+        let (p, mut cp, mut a) = tiny("[recruitment]\npresence = 0.001\n");
+        cp.groups[0].recruit_rate = 1.0;
+        let mut c = Conflict::new(cp, 2, vec![0.0; 2]);
+        let i = place_person(&mut a, 0, Status::Active, 1, 1);
+        let quiet = place_person(&mut a, 0, Status::Quiescent, 1, 2);
+        let mut rng = stream_rng(1, 0, Stream::Recruitment);
+        recruitment(&mut a, i, 3, &p.person_shape, &mut c, &mut rng);
+        assert_eq!(a.persons[i].status, Status::Active, "no jihadist in sight");
+        place_person(&mut a, 1, Status::Fighter, 2, 2);
+        recruitment(&mut a, quiet, 3, &p.person_shape, &mut c, &mut rng);
+        assert_eq!(
+            a.persons[quiet].status,
+            Status::Quiescent,
+            "only the active"
+        );
+        recruitment(&mut a, i, 3, &p.person_shape, &mut c, &mut rng);
+        assert_eq!(a.persons[i].status, Status::Fighter);
+        assert_eq!(a.persons[i].group, 0);
+        assert_eq!(presence(10.0, 100.0), 0.1);
+        assert_eq!(presence(250.0, 100.0), 1.0);
     }
 }

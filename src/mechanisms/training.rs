@@ -1,8 +1,8 @@
 //! Training missions (docs/ODD.md §7.17), such as the EU Training Mission in Mali.
 //!
 //! Trainers = `staff − protection − administration` (EUTM: 600 − 400 − 50 = 150). Each tick a
-//! mission trains `trainers × throughput` units (fractions carry over) of the forces it
-//! trains (`missions.<m>.trains`), chosen uniformly among the untrained. A trained unit's
+//! mission trains `trainers × throughput` soldiers, that is that many over the soldiers a unit
+//! agent stands for in units (fractions carry over), of the forces it trains (`missions.<m>.trains`), chosen uniformly among the untrained. A trained unit's
 //! proficiency rises by `proficiency_gain` (battles); its discipline rises by
 //! `discipline_gain` only while `policy.field_oversight` is on, that is, while trainers may
 //! follow the units they trained into the field. Without oversight training raises tactical
@@ -23,18 +23,20 @@
 use crate::model::{MissionParams, Unit};
 use crate::rng::Rng;
 
-/// One tick of every training mission: each adds `trainers × throughput` to its `carry` and
-/// trains the whole part of it in units of the forces it trains, chosen uniformly among the
+/// One tick of every training mission: each adds `trainers × throughput / per_unit` to its
+/// `carry` (`per_unit`: the soldiers one unit agent stands for) and trains the whole part of
+/// it in units of the forces it trains, chosen uniformly among the
 /// untrained (policy stream). `untrained` is a reusable buffer.
 pub(crate) fn training(
     missions: &[MissionParams],
     carry: &mut [f64],
+    per_unit: f64,
     units: &mut [Unit],
     untrained: &mut Vec<usize>,
     rng: &mut Rng,
 ) {
     for (m, mission) in missions.iter().enumerate() {
-        carry[m] += mission.trainers * mission.throughput;
+        carry[m] += mission.trainers * mission.throughput / per_unit;
         let n = carry[m].floor();
         carry[m] -= n;
         let n = n as usize;
@@ -84,12 +86,12 @@ mod tests {
         let mut carry = [0.0];
         let mut buf = Vec::new();
         let mut rng = stream_rng(5, 0, Stream::Policy);
-        training(&missions, &mut carry, &mut units, &mut buf, &mut rng);
+        training(&missions, &mut carry, 1.0, &mut units, &mut buf, &mut rng);
         assert_eq!(units.iter().filter(|u| u.trained).count(), 1);
         assert_eq!(carry[0], 0.5);
-        training(&missions, &mut carry, &mut units, &mut buf, &mut rng);
+        training(&missions, &mut carry, 1.0, &mut units, &mut buf, &mut rng);
         assert_eq!(units.iter().filter(|u| u.trained).count(), 3);
-        training(&missions, &mut carry, &mut units, &mut buf, &mut rng);
+        training(&missions, &mut carry, 1.0, &mut units, &mut buf, &mut rng);
         // only four units of force 0 exist; force 1's is never trained
         assert_eq!(units.iter().filter(|u| u.trained).count(), 4);
         assert!(!units[1].trained);

@@ -1,41 +1,62 @@
-//! Armed and communal violence (docs/ODD.md §7.13): fighters' turns, attacks on civilians,
+//! Armed and communal violence (docs/ODD.md §7.13): fighters' turns, raids on settlements,
 //! and killings grouped into events.
 //!
-//! On its turn a fighter of group g first may leave the group (probability
+//! Every agent stands for n people (the scenario's `world.people_per_agent` at the start,
+//! fewer after losses); rates are per person, so that outcomes in people do not depend on
+//! the scale.
+//!
+//! On its turn a fighter agent of group g first may leave the group (probability
 //! `groups.<g>.desertion`), then moves: with probability `groups.<g>.cohesion` to a free cell
 //! within two cells of a fellow fighter it sees (bands form), otherwise to a random free cell
-//! in its vision (radius `groups.<g>.vision`). Then, if it sees civilians it targets, it
-//! attacks with probability `groups.<g>.attack_rate`, and each fellow fighter in its vision
-//! joins the raid with probability `violence.raid_join` (one attack each); if it sees
-//! organised forces it targets, it attacks them with probability `groups.<g>.battle_rate`
-//! (state units if `targets.state`, fighters of the groups in `targets.groups`, drawn in
-//! proportion to what it sees): a battle ([`crate::mechanisms::battles`]). An
-//! attack on a civilian kills with probability
+//! in its vision (radius `groups.<g>.vision`). Then, if it sees civilians it targets, it raids
+//! with probability 1 − e^(−n·r_a·(1 − E_g)), r_a = `groups.<g>.attack_rate` per person and
+//! E_g the sanction the group expects if it answers to the state's justice (militias and
+//! pro-government groups: [`crate::mechanisms::deterrence`]); if it sees organised forces it
+//! targets, E people of them, it fights with probability 1 − e^(−n·`groups.<g>.battle_rate`·
+//! min(1, E/φ_e)), φ_e = `violence.encounter` (state units if
+//! `targets.state`, fighters of the groups in `targets.groups`, drawn in proportion to what it
+//! sees): a battle ([`crate::mechanisms::battles`]).
+//!
+//! A **raid**: each fellow fighter agent in the raider's vision joins with probability
+//! `violence.raid_join`, making a party of P people. The settlement raided holds S people:
+//! the targeted communities' people per cell in the raider's vision times the cells within
+//! `violence.settlement_radius`. The raid kills
 //!
 //! ```text
-//! p = λ · a_g · (1 − d_h · armed) · exp(−δ_pk · n_pk − δ_s · n_s)
+//! K ~ Binomial(S, 1 − exp(−β · P · m(a) · D / S)),    m(a) = a (1 + h) / (a + h),
+//! D = (1 − d_h · armed share) · exp(−δ_pk · n_pk − δ_s · n_s)
 //! ```
 //!
-//! λ = `violence.lethality`, a_g the group's arms level (its own, plus `policy.militia_arming`
-//! if the state backs it, times what disarmament has left), d_h = `violence.household_defence`
-//! if the victim's household is armed, n_pk and n_s the peacekeeping and state units in the
-//! attacker's vision, δ_pk = `violence.peacekeeper_deterrence`, δ_s =
-//! `violence.state_deterrence`.
+//! about β·P·m(a)·D people when the settlement is large, all of it when the party overwhelms
+//! it (a village destroyed, as at Ogossagou). a is the group's arms level (its own, plus
+//! `policy.militia_arming` if it is in `policy.arming_targets`, times what disarmament has
+//! left); m saturates (the first weapons count most); the armed share is that of the
+//! settlement's people whose households are armed, 0 when the state disarmed them first
+//! (with probability `policy.collusion`, for a group it arms); n_pk and n_s are the
+//! peacekeepers and the state's soldiers (people) in the raider's sight. The victims are
+//! drawn from the targeted people in sight, each person equally likely.
 //!
 //! | symbol | key |
 //! |---|---|
-//! | λ | `violence.lethality` |
+//! | r_a | `groups.<g>.attack_rate` |
+//! | β | `violence.lethality` |
+//! | h | `violence.arms_saturation` |
+//! | settlement radius | `violence.settlement_radius` |
+//! | raid joining | `violence.raid_join` |
 //! | d_h | `violence.household_defence` |
 //! | δ_pk | `violence.peacekeeper_deterrence` |
 //! | δ_s | `violence.state_deterrence` |
+//! | collusion | `policy.collusion` |
 //! | r_m | `violence.massacre_radius` ([`crate::mechanisms::grouping`]) |
 //!
 //! Defaults, ranges and their reasons: `docs/scenario.md`.
 //!
-//! Every killing of a civilian updates the threat to the victim's community in its region
-//! (threat-driven recruitment), and, with dynamic legitimacy, costs the state legitimacy in the
-//! victim's community (`legitimacy.failure_to_protect` for killings by non-state actors,
-//! `legitimacy.abuse` for abuses; killings by jihadists also add `legitimacy.rally`).
+//! Every person killed adds one to the threat to the victims' community in their region
+//! (protection-seeking recruitment), and, with dynamic legitimacy, costs the state
+//! legitimacy in the victims' community: `legitimacy.abuse` for an abuse,
+//! `legitimacy.failure_to_protect` for a killing by anybody else, plus `legitimacy.proxy`
+//! times the state's share of the killers' arms for a group the state arms, minus
+//! `legitimacy.rally` for killings by jihadists.
 //!
 //! At the end of the tick, killings by the same actor within `violence.massacre_radius` cells
 //! of each other (directly or through a chain) form one event, as massacres appear in the
@@ -49,6 +70,7 @@ use crate::model::{
 use crate::rng::{Rng, Stream, Streams};
 use crate::world::{AgentId, MAX_ROWS, Shape, layer};
 use rand::RngExt;
+use rand_distr::{Binomial, Distribution, Hypergeometric};
 
 /// The turn of fighter `i`: desertion (recruitment stream), movement, next to a fellow
 /// within `near` of it with the group's cohesion (movement stream), attacks on civilians
@@ -107,15 +129,18 @@ pub(crate) fn fighter_turn(
         a,
         i,
         cp,
-        &state.learned.group,
+        &state.learned,
         &mut state.threat,
         out,
         rng.get(Stream::Abuse),
     );
 }
 
-/// Fighter `i` may attack civilians it sees (probability `attack_rate`, violence stream)
-/// and organised forces it sees (probability `battle_rate`, battle stream), independently.
+/// Fighter `i` may attack civilians it sees and organised forces it sees, independently: an
+/// agent of n people raids with probability 1 − e^(−n·`attack_rate`·(1 − E_g)) (violence
+/// stream), E_g the sanction its group expects if it answers to the state's justice, and
+/// fights with probability 1 − e^(−n·`battle_rate`·min(1, E/φ_e)), E the enemy people in
+/// sight (battle stream).
 fn attack(
     a: &mut Agents,
     i: usize,
@@ -130,29 +155,47 @@ fn attack(
     if gp.attack_rate <= 0.0 && gp.battle_rate <= 0.0 {
         return;
     }
+    let n = a.people(i) as f64;
     let (x, y) = (a.persons[i].x as usize, a.persons[i].y as usize);
     let shape = &gp.shape;
-    let n_state: u32 =
-        if gp.target_state || (gp.attack_rate > 0.0 && cp.violence.state_deterrence > 0.0) {
-            count(a, &cp.state_layers, x, y, shape)
-        } else {
-            0
-        };
     if gp.attack_rate > 0.0 && !gp.target_communities.is_empty() {
         let n_civ: u32 = gp
             .target_communities
             .iter()
             .map(|&c| a.world.layers.count([cp.community_layer[c]], x, y, shape)[0])
             .sum();
-        if n_civ > 0 && rng.get(Stream::Violence).random::<f64>() < gp.attack_rate {
-            raid(a, g, x, y, tick, cp, state, out, rng.get(Stream::Violence));
+        if n_civ > 0 {
+            let sanction = if gp.answerable {
+                state.learned.groups[g].sanction(&cp.deterrence)
+            } else {
+                0.0
+            };
+            let p = per_agent(n * gp.attack_rate * (1.0 - sanction));
+            if rng.get(Stream::Violence).random::<f64>() < p {
+                raid(
+                    a,
+                    i,
+                    g,
+                    x,
+                    y,
+                    tick,
+                    cp,
+                    state,
+                    out,
+                    rng.get(Stream::Violence),
+                );
+            }
         }
     }
     // organised forces (only civilians died in the raid: the fighter is still there)
     if gp.battle_rate <= 0.0 {
         return;
     }
-    let n_state_target = if gp.target_state { n_state } else { 0 };
+    let n_state_target = if gp.target_state {
+        count(a, &cp.state_layers, x, y, shape)
+    } else {
+        0
+    };
     let mut enemy = [0u32; 16];
     let mut n_enemy = 0;
     for (k, &h) in gp.target_groups.iter().enumerate() {
@@ -160,14 +203,28 @@ fn attack(
         n_enemy += enemy[k];
     }
     let total = n_state_target + n_enemy;
+    if total == 0 {
+        return;
+    }
+    // the enemy people in sight, for the encounter
+    let mut enemies = 0.0;
+    if n_state_target > 0 {
+        enemies += people_in(a, &cp.state_layers, x, y, shape);
+    }
+    for (k, &h) in gp.target_groups.iter().enumerate() {
+        if enemy[k] > 0 {
+            enemies += people_in(a, &[cp.group_layer[h]], x, y, shape);
+        }
+    }
     let rng = rng.get(Stream::Battle);
-    if total == 0 || rng.random::<f64>() >= gp.battle_rate {
+    let p = per_agent(n * gp.battle_rate * encounter(enemies, cp.violence.encounter));
+    if rng.random::<f64>() >= p {
         return;
     }
     let mut k = rng.random_range(0..total);
     let at = (x, y);
+    let df = &state.disarm_factor;
     if k < n_state_target {
-        let df = &state.disarm_factor;
         battles::fight(
             a,
             tick,
@@ -186,7 +243,6 @@ fn attack(
     for (t, &h) in gp.target_groups.iter().enumerate() {
         if k < enemy[t] {
             let b = Party::Group(h);
-            let df = &state.disarm_factor;
             battles::fight(a, tick, at, shape, Party::Group(g), b, cp, df, out, rng);
             return;
         }
@@ -194,7 +250,24 @@ fn attack(
     }
 }
 
-/// The occupants of `layers` within `shape` of (x, y).
+/// min(1, E/φ_e): how sure an encounter is with `enemies` people in sight.
+#[inline]
+pub(crate) fn encounter(enemies: f64, phi: f64) -> f64 {
+    (enemies / phi).min(1.0)
+}
+
+/// The chance that an agent acts in a tick when each of its people would at a combined rate
+/// `rate` (events per agent per tick): 1 − e^(−rate).
+#[inline]
+pub(crate) fn per_agent(rate: f64) -> f64 {
+    if rate <= 0.0 {
+        0.0
+    } else {
+        -libm::expm1(-rate)
+    }
+}
+
+/// The occupants of `layers` within `shape` of (x, y), in agents.
 #[inline]
 pub(crate) fn count(a: &Agents, layers: &[usize], x: usize, y: usize, shape: &Shape) -> u32 {
     layers
@@ -203,12 +276,39 @@ pub(crate) fn count(a: &Agents, layers: &[usize], x: usize, y: usize, shape: &Sh
         .sum()
 }
 
-/// A fighter of group `g` at (x, y) attacks a civilian in its vision; each fellow fighter in
-/// its vision joins with probability `violence.raid_join`, each attacking a civilian in the
-/// attacker's vision. A raid that kills nobody is still an event.
+/// The people (soldiers, for units) of `layers` within `shape` of (x, y): exact, summed over
+/// the agents in sight.
+pub(crate) fn people_in(a: &Agents, layers: &[usize], x: usize, y: usize, shape: &Shape) -> f64 {
+    let mut n = 0u64;
+    for &l in layers {
+        if a.world.layers.count([l], x, y, shape)[0] == 0 {
+            continue;
+        }
+        a.world.layers.for_each_set(l, x, y, shape, |cx, cy| {
+            let id = a.at(cx, cy);
+            n += if id.is_unit() {
+                a.soldiers(id.index())
+            } else {
+                a.people(id.index())
+            } as u64;
+        });
+    }
+    n as f64
+}
+
+/// A raid by the fighter agent `i` of group `g` at (x, y) on the settlement it sees. Each
+/// fellow fighter agent in its vision joins with probability `violence.raid_join`, with all
+/// its people: a party of P people. The settlement's S people are the targeted communities'
+/// people per cell in the raider's vision times the cells within `violence.settlement_radius`
+/// (at most the people in sight). It kills Binomial(S, 1 − e^(−β·P·m(a)·D/S)) of them,
+/// D = (1 − d_h·armed share)·e^(−δ_pk·peacekeepers − δ_s·soldiers in sight), the armed
+/// share 0 when the state colluded in disarming the victims first (`policy.collusion`, for
+/// a group the state arms). The victims are drawn from the people in sight, each person
+/// equally likely. A raid that kills nobody is still an event.
 #[allow(clippy::too_many_arguments)]
 fn raid(
     a: &mut Agents,
+    i: usize,
     g: usize,
     x: usize,
     y: usize,
@@ -218,10 +318,11 @@ fn raid(
     out: &mut ConflictTick,
     rng: &mut Rng,
 ) {
-    let join = cp.violence.raid_join;
-    let shape = &cp.groups[g].shape;
-    let mut attackers = 1;
-    if join > 0.0 {
+    let gp = &cp.groups[g];
+    let v = &cp.violence;
+    let shape = &gp.shape;
+    let mut party = a.people(i) as f64;
+    if v.raid_join > 0.0 {
         let mut fellows = std::mem::take(&mut out.buf.cells);
         fellows.clear();
         a.world
@@ -229,17 +330,81 @@ fn raid(
             .for_each_set(cp.group_layer[g], x, y, shape, |fx, fy| {
                 fellows.push((fx, fy))
             });
-        attackers += fellows
-            .iter()
-            .filter(|&&(fx, fy)| (fx, fy) != (x, y))
-            .filter(|_| rng.random::<f64>() < join)
-            .count();
+        for &(fx, fy) in fellows.iter().filter(|&&c| c != (x, y)) {
+            if rng.random::<f64>() < v.raid_join {
+                party += a.people(a.at(fx, fy).index()) as f64;
+            }
+        }
         out.buf.cells = fellows;
     }
-    let mut killed = 0;
-    for _ in 0..attackers {
-        killed += attack_civilian(a, g, x, y, shape, cp, state, out, rng) as u32;
+    // the people in sight
+    let mut victims = std::mem::take(&mut out.buf.indices);
+    victims.clear();
+    let (mut seen, mut armed) = (0u64, 0u64);
+    for &c in &gp.target_communities {
+        a.world
+            .layers
+            .for_each_set(cp.community_layer[c], x, y, shape, |cx, cy| {
+                let j = a.at(cx, cy).index();
+                let n = a.people(j) as u64;
+                seen += n;
+                if a.persons[j].flags & ARMED != 0 {
+                    armed += n;
+                }
+                victims.push(j);
+            });
     }
+    let mut killed = 0;
+    if seen > 0 {
+        let settlement = ((seen as f64 / shape.cells().max(1) as f64 * cp.settlement_cells).round()
+            as u64)
+            .clamp(1, seen);
+        let colluded = gp.armed_by_state
+            && cp.policy.collusion > 0.0
+            && rng.random::<f64>() < cp.policy.collusion;
+        let armed_share = if colluded {
+            0.0
+        } else {
+            armed as f64 / seen as f64
+        };
+        let n_pk = if v.peacekeeper_deterrence > 0.0 {
+            people_in(a, &cp.peacekeeper_layers, x, y, shape)
+        } else {
+            0.0
+        };
+        let n_s = if v.state_deterrence > 0.0 {
+            people_in(a, &cp.state_layers, x, y, shape)
+        } else {
+            0.0
+        };
+        let force = v.lethality
+            * party
+            * cp.arms_effect(g, state.disarm_factor[g])
+            * defence(cp, armed_share, n_pk, n_s);
+        let p = per_agent(force / settlement as f64);
+        let toll = if p > 0.0 {
+            Binomial::new(settlement, p.min(1.0))
+                .expect("p in [0, 1]")
+                .sample(rng)
+        } else {
+            0
+        };
+        // the toll drawn from the people in sight, each person equally likely
+        let by = Perpetrator::Group(g as u8);
+        let killing = Killers { by, abuse: false };
+        killed = kill_among(
+            a,
+            &victims,
+            seen,
+            toll,
+            killing,
+            cp,
+            &mut state.threat,
+            out,
+            rng,
+        );
+    }
+    out.buf.indices = victims;
     if killed == 0 {
         let region = cp.region_of_cell(&a.world.region, a.world.cell(x, y));
         out.events.push(Event::attack_without_deaths(
@@ -251,117 +416,105 @@ fn raid(
     }
 }
 
-/// The probability that an attack by group `g` kills its victim:
-/// λ · a_g · (1 − d_h · armed) · exp(−δ_pk · n_pk − δ_s · n_s).
-pub(crate) fn lethality(
-    cp: &ConflictParams,
-    g: usize,
-    disarm_factor: f64,
-    armed: bool,
-    n_pk: u32,
-    n_state: u32,
-) -> f64 {
-    let v = &cp.violence;
-    v.lethality
-        * cp.arms(g, disarm_factor)
-        * if armed {
-            1.0 - v.household_defence
-        } else {
-            1.0
-        }
-        * libm::exp(-v.peacekeeper_deterrence * n_pk as f64 - v.state_deterrence * n_state as f64)
+/// Who kills, and whether it is an abuse.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Killers {
+    pub by: Perpetrator,
+    pub abuse: bool,
 }
 
-/// One attack by group `g` on a random targeted civilian within `shape` of (x, y); returns
-/// whether it killed.
+/// Kills `toll` of the `people` the civilian agents `victims` stand for, each person equally
+/// likely (the agents' shares drawn one after another from hypergeometric laws), with the
+/// bookkeeping of [`kill_civilians`]; how many died.
 #[allow(clippy::too_many_arguments)]
-fn attack_civilian(
+pub(crate) fn kill_among(
     a: &mut Agents,
-    g: usize,
-    x: usize,
-    y: usize,
-    shape: &Shape,
+    victims: &[usize],
+    people: u64,
+    toll: u64,
+    killers: Killers,
     cp: &ConflictParams,
-    state: &mut ConflictState,
+    threat: &mut [f64],
     out: &mut ConflictTick,
     rng: &mut Rng,
-) -> bool {
-    let gp = &cp.groups[g];
-    let layers = &a.world.layers;
-    let mut civ = [0u32; 16];
-    let mut n_civ = 0;
-    for (k, &c) in gp.target_communities.iter().enumerate() {
-        civ[k] = layers.count([cp.community_layer[c]], x, y, shape)[0];
-        n_civ += civ[k];
-    }
-    if n_civ == 0 {
-        return false;
-    }
-    let mut k = rng.random_range(0..n_civ);
-    let mut pick = None;
-    for (t, &c) in gp.target_communities.iter().enumerate() {
-        if k < civ[t] {
-            pick = Some(layers.nth_set(cp.community_layer[c], x, y, shape, k));
+) -> u32 {
+    let mut left = people;
+    let mut to_kill = toll.min(people);
+    let mut killed = 0;
+    for &j in victims {
+        if to_kill == 0 {
             break;
         }
-        k -= civ[t];
-    }
-    let (vx, vy) = pick.expect("k < n_civ");
-    let v = a.at(vx, vy).index();
-    let n_pk = count(a, &cp.peacekeeper_layers, x, y, shape);
-    let n_state = if cp.violence.state_deterrence > 0.0 {
-        count(a, &cp.state_layers, x, y, shape)
-    } else {
-        0
-    };
-    let armed = a.persons[v].flags & ARMED != 0;
-    let p = lethality(cp, g, state.disarm_factor[g], armed, n_pk, n_state);
-    let killed = rng.random::<f64>() < p;
-    if killed {
-        kill_civilian(
-            a,
-            v,
-            Perpetrator::Group(g as u8),
-            false,
-            cp,
-            &mut state.threat,
-            out,
-        );
+        let n = a.people(j) as u64;
+        let k = if n >= left {
+            to_kill
+        } else {
+            Hypergeometric::new(left, n, to_kill)
+                .expect("valid hypergeometric")
+                .sample(rng)
+        };
+        left -= n;
+        to_kill -= k;
+        if k > 0 {
+            let Killers { by, abuse } = killers;
+            killed += kill_civilians(a, j, k as u32, by, abuse, cp, threat, out);
+        }
     }
     killed
 }
 
-/// Kills civilian `v` (`by`, an abuse or not) with all the bookkeeping: counts, the threat to
-/// its community in its region, the tick's effect on legitimacy in its community, and a
-/// record for this tick's events.
-pub(crate) fn kill_civilian(
+/// D, what lowers a raid's toll: (1 − d_h·armed share of the settlement)·e^(−δ_pk·n_pk −
+/// δ_s·n_s), n_pk and n_s the peacekeepers and the state's soldiers in the raider's sight.
+pub(crate) fn defence(cp: &ConflictParams, armed_share: f64, n_pk: f64, n_s: f64) -> f64 {
+    let v = &cp.violence;
+    (1.0 - v.household_defence * armed_share)
+        * libm::exp(-v.peacekeeper_deterrence * n_pk - v.state_deterrence * n_s)
+}
+
+/// Kills up to `n` of the people civilian agent `v` stands for (`by`, an abuse or not) with
+/// all the bookkeeping, per person killed: counts, the threat to their community in their
+/// region, the tick's effect on legitimacy in their community (an abuse: `legitimacy.abuse`;
+/// jihadists: `rally − failure_to_protect`; a group the state arms: `failure_to_protect +
+/// proxy · the state's share of its arms`; others: `failure_to_protect`), and a record for
+/// this tick's events. Returns how many died.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn kill_civilians(
     a: &mut Agents,
     v: usize,
+    n: u32,
     by: Perpetrator,
     abuse: bool,
     cp: &ConflictParams,
     threat: &mut [f64],
     out: &mut ConflictTick,
-) {
+) -> u32 {
     let p = a.persons[v];
-    a.set_status(v, Status::Dead);
+    let k = a.take_people(v, n);
+    if k == 0 {
+        return 0;
+    }
     let c = p.community as usize;
     let r = a.world.region[a.world.cell(p.x as usize, p.y as usize)] as usize;
     let lp = &cp.legitimacy;
     let kind = cp.kind_of(by);
     let nc = out.effects.legitimacy.len();
-    out.counters.killed_by[kind as usize] += 1;
-    out.counters.killed_of[c] += 1;
+    let kf = k as f64;
+    out.counters.killed_by[kind as usize] += k as u64;
+    out.counters.killed_of[c] += k as u64;
     if r < threat.len() / nc {
-        threat[r * nc + c] += 1.0;
+        threat[r * nc + c] += kf;
     }
-    out.effects.legitimacy[c] += match kind {
-        PerpetratorKind::State | PerpetratorKind::ProGov if abuse => -lp.abuse,
-        PerpetratorKind::Jihadist => lp.rally - lp.failure_to_protect,
+    let per_person = match (kind, by) {
+        (PerpetratorKind::State | PerpetratorKind::ProGov, _) if abuse => -lp.abuse,
+        (PerpetratorKind::Jihadist, _) => lp.rally - lp.failure_to_protect,
+        (_, Perpetrator::Group(g)) => {
+            -lp.failure_to_protect - lp.proxy * cp.state_share(g as usize)
+        }
         _ => -lp.failure_to_protect,
     };
+    out.effects.legitimacy[c] += per_person * kf;
     if abuse {
-        out.counters.abuses += 1;
+        out.counters.abuses += k as u64;
     }
     out.killings.push(Killing {
         by,
@@ -369,26 +522,29 @@ pub(crate) fn kill_civilian(
         x: p.x,
         y: p.y,
         community: p.community,
+        people: k,
     });
+    k
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::testing::{place_person, tiny};
+    use crate::model::testing::{place_person, place_unit, set_people, set_soldiers, tiny};
 
     fn conflict(extra: &str) -> (crate::model::Params, Conflict, Agents) {
         let (p, cp, a) = tiny(extra);
-        (p, Conflict::new(cp, 2, 0.5), a)
+        (p, Conflict::new(cp, 2, vec![0.0; 2]), a)
     }
 
     #[test]
-    fn an_attack_with_certain_lethality_kills_the_civilian_in_sight() {
+    fn a_raid_that_overwhelms_a_small_settlement_kills_everyone_in_it() {
         let (_, mut c, mut a) = conflict(
             "[violence]\nlethality = 1.0\nraid_join = 0.0\n\
              [legitimacy]\ndynamic = true\nfailure_to_protect = 0.01\nrally = 0.002\n",
         );
-        c.params.groups[0].attack_rate = 1.0;
+        c.params.groups[0].attack_rate = 1e3;
+        c.params.violence.lethality = 1e3;
         c.params.groups[0].battle_rate = 0.0;
         let f = place_person(&mut a, 0, Status::Fighter, 4, 4);
         let v = place_person(&mut a, 1, Status::Quiescent, 4, 5);
@@ -416,21 +572,103 @@ mod tests {
     }
 
     #[test]
-    fn lethality_follows_the_rule() {
-        let (_, mut c, _) = conflict(
-            "[violence]\nlethality = 0.5\nhousehold_defence = 0.5\n\
-             peacekeeper_deterrence = 0.1\nstate_deterrence = 0.2\n",
+    fn a_raid_kills_about_beta_per_raider_in_a_large_settlement() {
+        // β = 0.05, P = 20 raiders at arms 1 (m = 1), no defence: about 1 killed of 5,000
+        // people in sight, whatever the agents' sizes
+        let extra = "[violence]\nlethality = 0.05\nraid_join = 0.0\nsettlement_radius = 2\n";
+        let mut total = [0u64; 2];
+        for (k, (size, agents)) in [(1000u16, 5usize), (500, 10)].into_iter().enumerate() {
+            for seed in 0..400 {
+                let (_, mut c, mut a) = conflict(extra);
+                let f = place_person(&mut a, 0, Status::Fighter, 4, 4);
+                set_people(&mut a, f, 20);
+                let cells = [
+                    (4, 2),
+                    (3, 3),
+                    (4, 3),
+                    (5, 3),
+                    (2, 4),
+                    (3, 4),
+                    (5, 4),
+                    (6, 4),
+                    (3, 5),
+                    (4, 5),
+                    (5, 5),
+                    (4, 6),
+                ];
+                for &(x, y) in &cells[..agents] {
+                    let v = place_person(&mut a, 1, Status::Quiescent, x, y);
+                    set_people(&mut a, v, size);
+                }
+                let mut rng = Streams::new(seed, 0);
+                let Conflict {
+                    params: cp,
+                    state,
+                    tick: out,
+                } = &mut c;
+                raid(
+                    &mut a,
+                    f,
+                    0,
+                    4,
+                    4,
+                    1,
+                    cp,
+                    state,
+                    out,
+                    rng.get(Stream::Violence),
+                );
+                total[k] += out.counters.killed_by.iter().sum::<u64>();
+            }
+        }
+        let per_raid = |t: u64| t as f64 / 400.0;
+        // β·P = 1 person a raid, whatever the agents' sizes (400 raids: sd 0.05)
+        for t in total {
+            assert!((0.8..1.2).contains(&per_raid(t)), "{total:?}");
+        }
+    }
+
+    #[test]
+    fn soldiers_and_armed_households_lower_the_toll_and_collusion_removes_the_defence() {
+        let (_, c, _) = conflict(
+            "[violence]\nhousehold_defence = 0.5\npeacekeeper_deterrence = 0.1\n\
+             state_deterrence = 0.2\n",
         );
-        c.params.groups[0].base_arms = 0.8;
-        let p = lethality(&c.params, 0, 0.5, true, 1, 2);
-        let want = 0.5 * (0.8 * 0.5) * 0.5 * (-0.1f64 - 0.4).exp();
-        assert!((p - want).abs() < 1e-12, "{p} vs {want}");
+        let d = defence(&c.params, 0.5, 1.0, 2.0);
+        let want = (1.0 - 0.5 * 0.5) * (-0.1f64 - 0.4).exp();
+        assert!((d - want).abs() < 1e-12, "{d} vs {want}");
+        assert!((defence(&c.params, 0.0, 0.0, 0.0) - 1.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn killings_by_a_state_armed_militia_cost_the_state_in_proportion_to_its_backing() {
+        let (_, mut c, mut a) = conflict(
+            "[groups.dozo]\nkind = \"militia\"\narms = 0.2\nvision = 2\n\
+             [policy]\nmilitia_arming = 0.6\narming_targets = [\"dozo\"]\n\
+             [legitimacy]\ndynamic = true\nfailure_to_protect = 0.001\nproxy = 0.004\n",
+        );
+        let v = place_person(&mut a, 0, Status::Quiescent, 4, 5);
+        set_people(&mut a, v, 10);
+        let Conflict {
+            params: cp,
+            state,
+            tick: out,
+        } = &mut c;
+        assert!((cp.state_share(1) - 0.75).abs() < 1e-12);
+        assert_eq!(cp.state_share(0), 0.0, "jnim is not armed by the state");
+        let by = Perpetrator::Group(1);
+        let k = kill_civilians(&mut a, v, 3, by, false, cp, &mut state.threat, out);
+        assert_eq!(k, 3);
+        assert_eq!(a.people(v), 7);
+        let want = -3.0 * (0.001 + 0.004 * 0.75);
+        assert!((out.effects.legitimacy[0] - want).abs() < 1e-15);
+        assert_eq!(out.killings[0].people, 3);
     }
 
     #[test]
     fn a_raid_that_kills_nobody_is_still_an_event() {
         let (_, mut c, mut a) = conflict("[violence]\nlethality = 0.0\n");
-        c.params.groups[0].attack_rate = 1.0;
+        c.params.groups[0].attack_rate = 1000.0;
         let f = place_person(&mut a, 0, Status::Fighter, 4, 4);
         place_person(&mut a, 1, Status::Quiescent, 4, 5);
         let mut rng = Streams::new(1, 0);
@@ -447,5 +685,17 @@ mod tests {
         );
         assert_eq!(out.events[0].fatalities, 0);
         assert_eq!(out.events[0].position, Some(Position::new(4, 4)));
+    }
+
+    #[test]
+    fn people_in_sight_sum_the_agents_sizes() {
+        let (_, c, mut a) = conflict("");
+        let u = place_unit(&mut a, 0, 4, 4);
+        set_soldiers(&mut a, u, 12);
+        let u2 = place_unit(&mut a, 0, 5, 4);
+        set_soldiers(&mut a, u2, 3);
+        let shape = &c.params.groups[0].shape;
+        assert_eq!(people_in(&a, &c.params.state_layers, 4, 5, shape), 15.0);
+        assert_eq!(count(&a, &c.params.state_layers, 4, 5, shape), 2);
     }
 }

@@ -23,17 +23,20 @@ pub(crate) struct Conflict {
 }
 
 impl Conflict {
-    /// The state at tick 0 of a scenario with `communities` communities.
-    pub fn new(params: ConflictParams, communities: usize, prior_punishment: f64) -> Conflict {
+    /// The state at tick 0 of a scenario with `communities` communities, whose unresolved
+    /// injustice starts at `unresolved`.
+    pub fn new(params: ConflictParams, communities: usize, unresolved: Vec<f64>) -> Conflict {
         let groups = params.groups.len();
+        debug_assert_eq!(unresolved.len(), communities);
+        let prior = Lessons::prior(&params.deterrence);
         let state = ConflictState {
             legitimacy: params.baseline.clone(),
-            unresolved: vec![0.0; communities],
+            unresolved,
             disarm_factor: vec![1.0; groups],
             threat: vec![0.0; params.n_regions * communities],
-            learned: ExpectedPunishment {
-                force: vec![prior_punishment; params.forces.len()],
-                group: vec![prior_punishment; groups],
+            learned: Deterrence {
+                state: prior,
+                groups: vec![prior; groups],
             },
             cases: Vec::new(),
             training_carry: vec![0.0; params.missions.len()],
@@ -97,7 +100,7 @@ pub struct Case {
     pub community: u8,
     /// Region of the event.
     pub region: u8,
-    /// Victims, in agents.
+    /// Victims, in people.
     pub victims: u32,
     /// In the law's excluded categories (never amnestied).
     pub excluded: bool,
@@ -125,7 +128,7 @@ pub struct ConflictCounters {
     pub killed_of: Vec<u64>,
     /// New recruits, by group.
     pub recruits: Vec<u64>,
-    /// Abuses (victims of extrajudicial killings, agents).
+    /// Abuses (people killed in extrajudicial killings).
     pub abuses: u64,
     /// Abuses by units a training mission has trained (included in `abuses`).
     pub abuses_trained: u64,
@@ -224,14 +227,30 @@ impl ConflictCounters {
     }
 }
 
-/// The punishment forces and pro-government groups expect for abuse, learned from the
-/// outcomes of cases (0: impunity, 1: certain punishment).
+/// What one pool of perpetrators (the state's forces together, or one armed group) has
+/// seen of cases against its own: discounted counts of investigation decisions and verdicts
+/// (the prior included), from which it expects a sanction
+/// ([`crate::mechanisms::deterrence`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Lessons {
+    /// Cases investigated.
+    pub investigated: f64,
+    /// Cases never investigated (amnestied before the decision included).
+    pub not_investigated: f64,
+    /// Investigated cases that ended in a conviction that stuck.
+    pub convicted: f64,
+    /// Investigated cases that ended without one (acquitted, amnestied before the verdict,
+    /// or amnestied while serving).
+    pub not_convicted: f64,
+}
+
+/// The sanction forces and armed groups expect for killing civilians, learned from cases.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct ExpectedPunishment {
-    /// Per force.
-    pub force: Vec<f64>,
-    /// Per group (only pro-government groups' cases teach anything).
-    pub group: Vec<f64>,
+pub(crate) struct Deterrence {
+    /// The state's forces, pooled: soldiers hear what happens to other units' cases.
+    pub state: Lessons,
+    /// Per armed group, from its own cases (only groups the state does not fight have any).
+    pub groups: Vec<Lessons>,
 }
 
 /// What the conflict model carries from one tick to the next.
@@ -245,8 +264,8 @@ pub(crate) struct ConflictState {
     pub disarm_factor: Vec<f64>,
     /// Recent killings of each community's civilians, per region (`region * communities + c`).
     pub threat: Vec<f64>,
-    /// Expected punishment learned by each force and each group.
-    pub learned: ExpectedPunishment,
+    /// What forces and groups have learned from cases.
+    pub learned: Deterrence,
     /// Every case opened so far.
     pub cases: Vec<Case>,
     /// Fractional units each mission will train next.
@@ -282,8 +301,10 @@ pub(crate) struct Killing {
     pub abuse: bool,
     pub x: u16,
     pub y: u16,
-    /// The victim's community.
+    /// The victims' community.
     pub community: u8,
+    /// People killed.
+    pub people: u32,
 }
 
 /// What one tick of the conflict model accumulates, and buffers its phases reuse so that a
@@ -321,6 +342,8 @@ pub(crate) struct Buffers {
     pub cells: Vec<(usize, usize)>,
     pub side_a: Vec<crate::world::AgentId>,
     pub side_b: Vec<crate::world::AgentId>,
+    /// Per group: the share of its fighters in contact with state units.
+    pub contact: Vec<f64>,
 }
 
 impl ConflictTick {

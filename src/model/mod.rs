@@ -25,7 +25,7 @@ pub(crate) mod testing;
 
 pub use agents::{ARMED, FOREVER, NO_GROUP, Person, Status, Unit};
 pub(crate) use conflict::{
-    Buffers, Conflict, ConflictState, ConflictTick, ExpectedPunishment, Killing, LegitimacyEffects,
+    Buffers, Conflict, ConflictState, ConflictTick, Deterrence, Killing, LegitimacyEffects, Lessons,
 };
 pub use conflict::{Case, ConflictCounters, Fate};
 pub use invariants::{AgentRef, InvariantError};
@@ -117,12 +117,17 @@ impl Model {
             scenario.world.width as usize,
             scenario.world.height as usize,
             scenario.world.torus,
-            scenario.max_radius().max(1),
+            scenario.max_radius_during_run().max(1),
             params.extra_layers,
         );
         let conflict = conflict.map(|cp| {
             let n = scenario.communities.len();
-            Box::new(Conflict::new(cp, n, scenario.abuse.prior_punishment))
+            let u0 = scenario
+                .communities
+                .values()
+                .map(|c| c.unresolved)
+                .collect();
+            Box::new(Conflict::new(cp, n, u0))
         });
         let metrics = MetricSet::for_scenario(scenario)
             .map_err(|e| ScenarioError::new("outputs.metrics", e.to_string()).caused_by(e))?;
@@ -148,6 +153,7 @@ impl Model {
             m.conflict.is_some(),
             m.rng.get(Stream::Init),
         );
+        crate::world::advise_huge_pages(&m.agents.persons);
         Ok(m)
     }
 
@@ -186,6 +192,27 @@ impl Model {
     /// All force units.
     pub fn units(&self) -> &[Unit] {
         &self.agents.units
+    }
+
+    /// The people person `i` stands for now: in the conflict model, each agent starts as
+    /// `world.people_per_agent` people and loses the ones killed or captured; 1 in Epstein's
+    /// models.
+    ///
+    /// ```
+    /// use impunity::{Model, presets};
+    /// let s = presets::get("central-mali-2018").unwrap();
+    /// let m = Model::new(&s, 1, 0).unwrap();
+    /// assert_eq!(m.people(0) as f64, s.world.people_per_agent);
+    /// let e = Model::new(&presets::get("epstein-run1").unwrap(), 1, 0).unwrap();
+    /// assert_eq!(e.people(0), 1);
+    /// ```
+    pub fn people(&self, i: usize) -> u32 {
+        self.agents.people(i)
+    }
+
+    /// The soldiers force unit `u` stands for now (1 in Epstein's models).
+    pub fn soldiers(&self, u: usize) -> u32 {
+        self.agents.soldiers(u)
     }
 
     /// Events counted during the last tick.
@@ -247,21 +274,27 @@ impl Model {
         }
     }
 
-    /// The punishment each force expects for abuse, learned from cases (conflict model;
-    /// empty otherwise).
-    pub fn expected_punishment_force(&self) -> &[f64] {
-        match &self.conflict {
-            Some(c) => &c.state.learned.force,
-            None => &[],
-        }
+    /// The sanction the state's forces expect for abuse now, learned from what they have
+    /// seen of cases ([`crate::model`]'s deterrence: P(investigated) · (w + (1 − w) ·
+    /// P(convicted | investigated) · severity)); `None` outside the conflict model.
+    pub fn expected_sanction(&self) -> Option<f64> {
+        self.conflict
+            .as_deref()
+            .map(|c| c.state.learned.state.sanction(&c.params.deterrence))
     }
 
-    /// The punishment each armed group expects for abuse, learned from cases (conflict
-    /// model; empty otherwise).
-    pub fn expected_punishment_group(&self) -> &[f64] {
-        match &self.conflict {
-            Some(c) => &c.state.learned.group,
-            None => &[],
+    /// The sanction each armed group expects for killing civilians now, learned from its own
+    /// cases (empty outside the conflict model).
+    pub fn expected_sanction_group(&self) -> Vec<f64> {
+        match self.conflict.as_deref() {
+            Some(c) => c
+                .state
+                .learned
+                .groups
+                .iter()
+                .map(|l| l.sanction(&c.params.deterrence))
+                .collect(),
+            None => Vec::new(),
         }
     }
 
@@ -372,9 +405,11 @@ impl Model {
     /// 6. **Early release** †: while the amnesty law is in force, jailed armed-group members
     ///    may be released (Justice stream, and Demography for the cell).
     /// 7. **Events** †: the tick's killings of civilians are grouped into events; each abuse
-    ///    event opens a justice case (Justice stream).
-    /// 8. **Justice** †: cases move on (investigation, verdict, sentence, amnesty), with
-    ///    their effects on legitimacy and on what forces expect (no draws).
+    ///    event, and each event of killings by a militia or pro-government group, opens a
+    ///    justice case (Justice stream).
+    /// 8. **Justice** †: what forces and groups learned fades by `abuse.memory`; cases move
+    ///    on (investigation, verdict, sentence, amnesty), with their effects on legitimacy
+    ///    and the lessons forces and groups draw from them (no draws).
     /// 9. **Legitimacy** †: legitimacy relaxes to its baseline and takes the tick's effects;
     ///    unresolved injustice decays and grows; the grievance terms are refreshed (no
     ///    draws).
@@ -447,6 +482,7 @@ impl Model {
                 radius: cp.violence.massacre_radius,
                 forces: &cp.forces,
                 communities: state.legitimacy.len(),
+                groups: &cp.groups,
             };
             grouping::group_killings(
                 tick,

@@ -8,10 +8,11 @@ use super::Unit;
 use super::state::LayerMap;
 use crate::events::{Perpetrator, PerpetratorKind};
 use crate::mechanisms::activation::ArrestTable;
+use crate::mechanisms::deterrence::DeterrenceParams;
 use crate::rules::Rules;
 use crate::scenario::{
-    AbuseSpec, DisarmTarget, Driver, GroupKind, JusticeSpec, LegitimacySpec, PolicySpec, Role,
-    Scenario, Side, ViolenceSpec,
+    AbuseSpec, DisarmTarget, GroupKind, JusticeSpec, LegitimacySpec, PolicySpec, Role, Scenario,
+    Side, ViolenceSpec,
 };
 use crate::world::{LayerId, Shape, layer};
 
@@ -43,9 +44,17 @@ pub(crate) struct Params {
 #[derive(Clone, Debug)]
 pub(crate) struct GroupParams {
     pub group_kind: GroupKind,
-    pub driver: Driver,
-    /// Bit mask of the communities it recruits from.
+    /// Bit mask of the communities it recruits from out of grievance.
     pub recruits: u64,
+    /// Bit mask of the communities whose threatened members join it for protection.
+    pub protects: u64,
+    pub protection_rate: f64,
+    /// Whether the state arms it (`policy.arming_targets`).
+    pub armed_by_state: bool,
+    /// Whether it answers to the state's justice (militias and pro-government groups): its
+    /// killings of civilians open justice cases (`policy.militia_impunity`), and it learns
+    /// what sanction to expect from them.
+    pub answerable: bool,
     pub target_communities: Vec<usize>,
     pub target_state: bool,
     pub target_groups: Vec<usize>,
@@ -102,15 +111,19 @@ pub(crate) struct ConflictParams {
     pub justice: JusticeSpec,
     pub policy: PolicySpec,
     pub legitimacy: LegitimacySpec,
-    pub people_per_agent: f64,
+    /// What forces and groups learn from cases, and how they weigh it.
+    pub deterrence: DeterrenceParams,
+    /// φ: the presence scale of recruitment, in people.
+    pub presence: f64,
+
+    /// Cells of a raid's settlement (a disc of radius `violence.settlement_radius`).
+    pub settlement_cells: f64,
     /// Community whose civilians a one-sided disarmament targets.
     pub disarm_community: Option<usize>,
     /// Layers of every state force (deterrence, battles).
     pub state_layers: Vec<LayerId>,
     /// Layers of every peacekeeping force.
     pub peacekeeper_layers: Vec<LayerId>,
-    /// Per force: whether it is on the state's side.
-    pub state_side: Vec<bool>,
     /// Regions (1 without regions).
     pub n_regions: usize,
     /// Whether the scenario has regions (events then name theirs).
@@ -131,18 +144,41 @@ impl ConflictParams {
             })
     }
 
-    /// The arms level of group `g` now: its own arms plus the state's arming if it backs the
-    /// group, times what disarmament has left.
+    /// The arms level of group `g` now: its own arms plus the state's arming if the state
+    /// arms it, times what disarmament has left, at most 1.
     #[inline]
     pub fn arms(&self, g: usize, disarm_factor: f64) -> f64 {
         let gp = &self.groups[g];
         let armed = gp.base_arms
-            + if gp.state_backed {
+            + if gp.armed_by_state {
                 self.policy.militia_arming
             } else {
                 0.0
             };
         (armed * disarm_factor).clamp(0.0, 1.0)
+    }
+
+    /// m(a) = a·(1 + h)/(a + h): what group `g`'s weapons do (its raids' killing power, its
+    /// fighters' effectiveness, the pull of its presence), saturating in its arms level.
+    #[inline]
+    pub fn arms_effect(&self, g: usize, disarm_factor: f64) -> f64 {
+        let a = self.arms(g, disarm_factor);
+        let h = self.violence.arms_saturation;
+        a * (1.0 + h) / (a + h)
+    }
+
+    /// The state's share of group `g`'s arms: `policy.militia_arming` over its arms level
+    /// before disarmament, for a group the state arms (0 otherwise). Victims hold the state
+    /// responsible for its proxies in this proportion (`legitimacy.proxy`).
+    #[inline]
+    pub fn state_share(&self, g: usize) -> f64 {
+        let gp = &self.groups[g];
+        let given = self.policy.militia_arming;
+        if gp.armed_by_state && given > 0.0 {
+            given / (gp.base_arms + given)
+        } else {
+            0.0
+        }
     }
 
     /// What the justice pipeline reads.
@@ -151,9 +187,7 @@ impl ConflictParams {
             policy: &self.policy,
             justice: &self.justice,
             legitimacy: &self.legitimacy,
-            learning_rate: self.abuse.learning_rate,
-            state_side: &self.state_side,
-            people_per_agent: self.people_per_agent,
+            deterrence: &self.deterrence,
             has_regions: self.has_regions,
         }
     }
@@ -197,6 +231,17 @@ impl ConflictParams {
     pub fn region_of_cell(&self, region: &[u8], c: usize) -> Option<u8> {
         self.has_regions.then(|| region[c])
     }
+}
+
+/// Cells of the lattice within Euclidean distance `r` of a cell, the cell included.
+fn disc_cells(r: f64) -> f64 {
+    let big = r.floor() as i64;
+    (-big..=big)
+        .map(|dy| {
+            let w = (r * r - (dy * dy) as f64).max(0.0).sqrt().floor() as i64;
+            2 * w + 1
+        })
+        .sum::<i64>() as f64
 }
 
 /// Whether a scenario uses any part of the conflict model.
@@ -263,8 +308,12 @@ pub(crate) fn resolve(s: &Scenario, rules: &Rules) -> (Params, LayerMap, Option<
                 .iter()
                 .map(|(name, g)| GroupParams {
                     group_kind: g.kind,
-                    driver: g.driver,
                     recruits: mask(&g.recruits_from),
+                    protects: mask(&g.protects),
+                    protection_rate: g.protection_rate,
+                    armed_by_state: s.policy.arming_targets.contains(name),
+                    answerable: matches!(g.kind, GroupKind::Militia | GroupKind::ProGovernment)
+                        || g.state_backed,
                     target_communities: g.targets.communities.iter().map(idx).collect(),
                     target_state: g.targets.state,
                     target_groups: g
@@ -323,7 +372,6 @@ pub(crate) fn resolve(s: &Scenario, rules: &Rules) -> (Params, LayerMap, Option<
                     .collect::<Vec<_>>()
             };
             let state_layers = layers_where(&|f| f.side == Side::State);
-            let state_side = forces.iter().map(|f| f.side == Side::State).collect();
             let peacekeeper_layers = layers_where(&|f| f.role == Role::Peacekeeping);
             ConflictParams {
                 group_layer,
@@ -331,7 +379,6 @@ pub(crate) fn resolve(s: &Scenario, rules: &Rules) -> (Params, LayerMap, Option<
                 groups,
                 state_layers,
                 peacekeeper_layers,
-                state_side,
                 forces,
                 suspected,
                 baseline: s.communities.values().map(|c| c.legitimacy).collect(),
@@ -353,7 +400,9 @@ pub(crate) fn resolve(s: &Scenario, rules: &Rules) -> (Params, LayerMap, Option<
                 justice: s.justice.clone(),
                 policy: s.policy.clone(),
                 legitimacy: s.legitimacy.clone(),
-                people_per_agent: ppa,
+                deterrence: DeterrenceParams::new(&s.abuse, &s.policy),
+                presence: s.recruitment.presence,
+                settlement_cells: disc_cells(s.violence.settlement_radius),
                 disarm_community: (disarm.target == DisarmTarget::Civilians)
                     .then(|| idx(&disarm.community)),
                 n_regions: s
@@ -408,7 +457,7 @@ pub(crate) fn resolve(s: &Scenario, rules: &Rules) -> (Params, LayerMap, Option<
             unit_moves: s.forces.values().map(|f| f.movement).collect(),
             unit_target,
             threshold: s.activation.threshold,
-            max_jail: s.policing.max_jail_term * s.policy.sentence_severity,
+            max_jail: s.policing.max_jail_term * s.policy.jail_severity,
             kill_layers,
             birth_rate: s.demography.birth_rate,
             max_age: s.demography.max_age,
@@ -417,5 +466,41 @@ pub(crate) fn resolve(s: &Scenario, rules: &Rules) -> (Params, LayerMap, Option<
             extra_layers,
         };
         (params, layers, conflict)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::testing::tiny;
+
+    #[test]
+    fn arming_arms_only_its_targets_and_its_effect_saturates() {
+        let (_, cp, _) = tiny(
+            "[groups.dozo]\nkind = \"militia\"\narms = 0.35\nvision = 2\nstate_backed = true\n\
+             [groups.gatia]\nkind = \"pro_government\"\narms = 0.6\nvision = 2\nstate_backed = true\n\
+             [policy]\nmilitia_arming = 0.3\narming_targets = [\"dozo\"]\n\
+             [violence]\narms_saturation = 0.5\n",
+        );
+        assert!((cp.arms(1, 1.0) - 0.65).abs() < 1e-12, "dozo: 0.35 + 0.3");
+        assert_eq!(
+            cp.arms(2, 1.0),
+            0.6,
+            "gatia is state-backed but not a target"
+        );
+        assert_eq!(cp.arms(0, 1.0), 1.0, "jnim keeps its own");
+        assert!(
+            (cp.arms(1, 0.5) - 0.325).abs() < 1e-12,
+            "disarmament takes its share"
+        );
+        // m(a) = a (1 + h) / (a + h): m(0) = 0, m(1) = 1, concave
+        let m = |a: f64| a * 1.5 / (a + 0.5);
+        assert!((cp.arms_effect(1, 1.0) - m(0.65)).abs() < 1e-12);
+        assert_eq!(cp.arms_effect(0, 1.0), 1.0);
+        assert!(
+            m(0.3) - m(0.0) > m(0.6) - m(0.3),
+            "the first weapons count most"
+        );
+        assert!((cp.state_share(1) - 0.3 / 0.65).abs() < 1e-12);
+        assert_eq!(cp.state_share(2), 0.0);
     }
 }

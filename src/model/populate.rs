@@ -182,6 +182,10 @@ pub(super) fn populate(
     persons.shrink_to_fit();
     a.units = units;
     a.persons = persons;
+    if conflict {
+        // validated: a whole number from 1 to 65,535 in the conflict model
+        a.count_people(s.world.people_per_agent as u16);
+    }
     for i in 0..a.units.len() {
         let u = a.units[i];
         a.occupy(AgentId::unit(i), u.x as usize, u.y as usize);
@@ -237,9 +241,11 @@ fn initial_members(
         if n == 0 {
             continue;
         }
+        // members come from the communities it recruits from or protects
         let comms: Vec<usize> = spec
             .recruits_from
             .iter()
+            .chain(&spec.protects)
             .map(|c| s.communities.get_index_of(c).expect("validated"))
             .collect();
         let regions: Vec<u8> = spec
@@ -336,15 +342,19 @@ pub(super) fn adjust_units(
                 let Some((x, y)) = at else {
                     break;
                 };
-                a.units.push(Unit {
-                    x: x as u16,
-                    y: y as u16,
-                    force: f as u8,
-                    trained: false,
-                    alarm: 0.0,
-                    dead: false,
-                });
-                let id = AgentId::unit(a.units.len() - 1);
+                let nominal = a.nominal;
+                let u = a.push_unit(
+                    Unit {
+                        x: x as u16,
+                        y: y as u16,
+                        force: f as u8,
+                        trained: false,
+                        alarm: 0.0,
+                        dead: false,
+                    },
+                    nominal,
+                );
+                let id = AgentId::unit(u);
                 a.occupy(id, x, y);
             }
         }

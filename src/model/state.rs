@@ -29,6 +29,16 @@ pub(crate) struct Agents {
     pub persons: Vec<Person>,
     /// All force units.
     pub units: Vec<Unit>,
+    /// People each person stands for, in the conflict model (empty in Epstein's models,
+    /// where an agent is one person): every person starts as `nominal` people, and killings
+    /// take them one by one; a person with nobody left is dead.
+    pub person_people: Vec<u16>,
+    /// People (soldiers) each force unit stands for, in the conflict model (empty in
+    /// Epstein's models).
+    pub unit_people: Vec<u16>,
+    /// People one agent stands for at the start (`world.people_per_agent`; 1 in Epstein's
+    /// models).
+    pub nominal: u16,
     /// Which layers each occupant belongs to.
     pub layers: LayerMap,
     /// Somebody died this tick (the bookkeeping phase then removes the dead).
@@ -42,9 +52,105 @@ impl Agents {
             world,
             persons: Vec::new(),
             units: Vec::new(),
+            person_people: Vec::new(),
+            unit_people: Vec::new(),
+            nominal: 1,
             layers,
             any_dead: false,
         }
+    }
+
+    /// The people person `i` stands for (1 in Epstein's models).
+    #[inline(always)]
+    pub fn people(&self, i: usize) -> u32 {
+        self.person_people.get(i).map_or(1, |&n| n as u32)
+    }
+
+    /// The soldiers unit `u` stands for (1 in Epstein's models).
+    #[inline(always)]
+    pub fn soldiers(&self, u: usize) -> u32 {
+        self.unit_people.get(u).map_or(1, |&n| n as u32)
+    }
+
+    /// Whether agents carry their own number of people (the conflict model).
+    #[inline(always)]
+    pub fn counts_people(&self) -> bool {
+        !self.person_people.is_empty() || !self.unit_people.is_empty()
+    }
+
+    /// Gives every person and unit placed so far `nominal` people: the conflict model's
+    /// agents each stand for that many.
+    pub fn count_people(&mut self, nominal: u16) {
+        self.nominal = nominal;
+        self.person_people = vec![nominal; self.persons.len()];
+        self.unit_people = vec![nominal; self.units.len()];
+    }
+
+    /// Adds a person standing for `people` people (recorded only when agents carry their
+    /// own numbers); not yet on the lattice.
+    pub fn push_person(&mut self, p: Person, people: u16) -> usize {
+        self.persons.push(p);
+        if self.counts_people() {
+            self.person_people.push(people);
+        }
+        self.persons.len() - 1
+    }
+
+    /// Adds a person standing for `people` people at its position, on the lattice if its
+    /// status makes it an occupant (sharing the cell if it is taken).
+    pub fn add_person(&mut self, p: Person, people: u16) -> usize {
+        let i = self.push_person(p, people);
+        if self.is_occupant(&p) {
+            self.occupy(AgentId::person(i), p.x as usize, p.y as usize);
+        }
+        i
+    }
+
+    /// Adds a force unit standing for `people` soldiers; not yet on the lattice.
+    pub fn push_unit(&mut self, u: Unit, people: u16) -> usize {
+        self.units.push(u);
+        if self.counts_people() {
+            self.unit_people.push(people);
+        }
+        self.units.len() - 1
+    }
+
+    /// Takes up to `n` people from person `i` (they are killed, or captured); the person is
+    /// dead when nobody is left. Returns how many were taken.
+    pub fn take_people(&mut self, i: usize, n: u32) -> u32 {
+        if self.persons[i].status == Status::Dead || n == 0 {
+            return 0;
+        }
+        let have = self.people(i);
+        let taken = n.min(have);
+        if taken == have {
+            if let Some(p) = self.person_people.get_mut(i) {
+                *p = 0;
+            }
+            self.set_status(i, Status::Dead);
+        } else {
+            self.person_people[i] = (have - taken) as u16;
+        }
+        taken
+    }
+
+    /// Takes up to `n` soldiers from unit `u`; the unit is destroyed when nobody is left.
+    /// Returns how many were taken.
+    pub fn take_soldiers(&mut self, u: usize, n: u32) -> u32 {
+        if self.units[u].dead || n == 0 {
+            return 0;
+        }
+        let have = self.soldiers(u);
+        let taken = n.min(have);
+        if taken == have {
+            if let Some(p) = self.unit_people.get_mut(u) {
+                *p = 0;
+            }
+            self.destroy_unit(u);
+        } else {
+            self.unit_people[u] = (have - taken) as u16;
+        }
+        taken
     }
 
     /// Whether person `p` is an occupant of its cell under the rules.
@@ -256,14 +362,21 @@ impl Agents {
         remap.clear();
         remap.resize(self.units.len(), u32::MAX);
         let mut n = 0;
+        let people = !self.unit_people.is_empty();
         for i in 0..self.units.len() {
             if keep(i, &self.units[i]) {
                 remap[i] = n as u32;
                 self.units[n] = self.units[i];
+                if people {
+                    self.unit_people[n] = self.unit_people[i];
+                }
                 n += 1;
             }
         }
         self.units.truncate(n);
+        if people {
+            self.unit_people.truncate(n);
+        }
         let fix = |id: &mut AgentId| {
             if id.is_agent() && id.is_unit() {
                 *id = AgentId::unit(remap[id.index()] as usize);
@@ -283,14 +396,21 @@ impl Agents {
         remap.clear();
         remap.resize(self.persons.len(), u32::MAX);
         let mut n = 0;
+        let people = !self.person_people.is_empty();
         for i in 0..self.persons.len() {
             if self.persons[i].status != Status::Dead {
                 remap[i] = n as u32;
                 self.persons[n] = self.persons[i];
+                if people {
+                    self.person_people[n] = self.person_people[i];
+                }
                 n += 1;
             }
         }
         self.persons.truncate(n);
+        if people {
+            self.person_people.truncate(n);
+        }
         let fix = |id: &mut AgentId| {
             if id.is_agent() && !id.is_unit() {
                 debug_assert!(

@@ -32,7 +32,6 @@ density = 0.0
 vision = 2
 [groups.jnim]
 kind = "jihadist"
-driver = "none"
 recruits_from = ["peul"]
 targets = { communities = ["dogon"], state = true }
 arms = 1.0
@@ -55,22 +54,25 @@ pub(crate) fn tiny(extra: &str) -> (Params, ConflictParams, Agents) {
 
 /// Places a person of `community` with `status` (a fighter of group 0) at (x, y); its index.
 pub(crate) fn place_person(a: &mut Agents, community: u8, status: Status, x: u16, y: u16) -> usize {
-    a.persons.push(Person {
-        hardship: 0.5,
-        risk: 0.5,
-        x,
-        y,
-        jail: 0,
-        dies_at: u32::MAX,
-        status,
-        community,
-        group: if status == Status::Fighter {
-            0
-        } else {
-            NO_GROUP
+    a.push_person(
+        Person {
+            hardship: 0.5,
+            risk: 0.5,
+            x,
+            y,
+            jail: 0,
+            dies_at: u32::MAX,
+            status,
+            community,
+            group: if status == Status::Fighter {
+                0
+            } else {
+                NO_GROUP
+            },
+            flags: 0,
         },
-        flags: 0,
-    });
+        1,
+    );
     let i = a.persons.len() - 1;
     a.occupy(AgentId::person(i), x as usize, y as usize);
     i
@@ -78,15 +80,37 @@ pub(crate) fn place_person(a: &mut Agents, community: u8, status: Status, x: u16
 
 /// Places a unit of force `force` at (x, y); its index.
 pub(crate) fn place_unit(a: &mut Agents, force: u8, x: u16, y: u16) -> usize {
-    a.units.push(Unit {
-        x,
-        y,
-        force,
-        trained: false,
-        alarm: 0.0,
-        dead: false,
-    });
+    a.push_unit(
+        Unit {
+            x,
+            y,
+            force,
+            trained: false,
+            alarm: 0.0,
+            dead: false,
+        },
+        1,
+    );
     let u = a.units.len() - 1;
     a.occupy(AgentId::unit(u), x as usize, y as usize);
     u
+}
+
+/// Makes person `i` stand for `n` people (agents then carry their own numbers: every other
+/// agent placed so far stands for one).
+pub(crate) fn set_people(a: &mut Agents, i: usize, n: u16) {
+    if !a.counts_people() {
+        a.person_people = vec![1; a.persons.len()];
+        a.unit_people = vec![1; a.units.len()];
+    }
+    a.person_people[i] = n;
+}
+
+/// Makes unit `u` stand for `n` soldiers (see [`set_people`]).
+pub(crate) fn set_soldiers(a: &mut Agents, u: usize, n: u16) {
+    if !a.counts_people() {
+        a.person_people = vec![1; a.persons.len()];
+        a.unit_people = vec![1; a.units.len()];
+    }
+    a.unit_people[u] = n;
 }

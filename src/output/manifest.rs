@@ -45,6 +45,14 @@ pub struct Manifest {
     /// Number of points of a sweep or comparison.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<u64>,
+    /// The files of the run in its directory, beside this manifest: what `--force` may
+    /// replace there (and nothing else).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<String>>,
+    /// `crc32:` and 8 hex digits: the CRC-32 of this file written with
+    /// `crc32:00000000` here, set by the writer; resume, `--force` and `run --from` check it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<String>,
 }
 
 impl Manifest {
@@ -74,15 +82,18 @@ impl Manifest {
             fingerprint: None,
             design: None,
             points: None,
+            files: None,
+            checksum: None,
         }
     }
 
-    /// Writes the manifest as pretty JSON (atomically).
+    /// Writes the manifest as pretty JSON (atomically), with its checksum.
     pub(crate) fn write(&self, path: &Path) -> io::Result<()> {
-        write_atomic(path, |w| {
-            serde_json::to_writer_pretty(&mut *w, self)?;
-            writeln!(w)
-        })
+        let mut m = self.clone();
+        m.checksum = Some(crate::ensemble::checksum::PLACEHOLDER.into());
+        let text = format!("{}\n", serde_json::to_string_pretty(&m)?);
+        let text = crate::ensemble::checksum::seal_json(&text);
+        write_atomic(path, |w| w.write_all(text.as_bytes()))
     }
 }
 

@@ -203,6 +203,13 @@ impl<'p> RunFiles<'p> {
         if plan.has_points() {
             manifest.points = Some(plan.points().len() as u64);
         }
+        manifest.files = Some(
+            files
+                .iter()
+                .filter_map(|f| f.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .collect(),
+        );
         let mf = self.out.join("manifest.json");
         manifest.write(&mf).map_err(EnsembleError::io(&mf))?;
         files.push(mf);

@@ -20,6 +20,25 @@ pub(crate) fn set_path(
         ));
     }
     for (i, part) in parts.iter().enumerate() {
+        // an array of tables is entered by an entry's `name` (`timeline.amnesty_law.date`)
+        if let toml::Value::Array(entries) = cur {
+            if i + 1 == parts.len() {
+                return Err(format!(
+                    "`{}` is an array: set it whole",
+                    parts[..i].join(".")
+                ));
+            }
+            cur = match named_entry(entries, part) {
+                Some(e) => e,
+                None => {
+                    return Err(format!(
+                        "`{}` has no entry named `{part}`",
+                        parts[..i].join(".")
+                    ));
+                }
+            };
+            continue;
+        }
         let table = match cur {
             toml::Value::Table(t) => t,
             _ => {
@@ -40,9 +59,21 @@ pub(crate) fn set_path(
     unreachable!()
 }
 
-/// Reads `path` from a TOML tree.
+/// The entry of an array of tables whose `name` is `name`.
+fn named_entry<'a>(entries: &'a mut [toml::Value], name: &str) -> Option<&'a mut toml::Value> {
+    entries
+        .iter_mut()
+        .find(|e| e.get("name").and_then(|n| n.as_str()) == Some(name))
+}
+
+/// Reads `path` from a TOML tree (entries of an array of tables by their `name`).
 pub(crate) fn get_path<'a>(root: &'a toml::Value, path: &str) -> Option<&'a toml::Value> {
-    path.split('.').try_fold(root, |v, p| v.get(p))
+    path.split('.').try_fold(root, |v, p| match v {
+        toml::Value::Array(entries) => entries
+            .iter()
+            .find(|e| e.get("name").and_then(|n| n.as_str()) == Some(p)),
+        _ => v.get(p),
+    })
 }
 
 impl Scenario {
@@ -72,5 +103,55 @@ impl Scenario {
     pub fn get(&self, path: &str) -> Option<Value> {
         let tree = toml::Value::try_from(self).ok()?;
         get_path(&tree, path).cloned().map(Value::from_toml)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::presets;
+
+    #[test]
+    fn a_named_timeline_entry_is_changed_by_its_name() {
+        let s = presets::get("central-mali-2018").unwrap();
+        let law = |s: &crate::Scenario| {
+            s.timeline
+                .iter()
+                .find(|e| e.name == "amnesty_law")
+                .and_then(|e| e.date)
+                .map(|d| d.to_string())
+        };
+        assert_eq!(law(&s).as_deref(), Some("2018-07-01"));
+        let later = s
+            .with_changes([(
+                "timeline.amnesty_law.date",
+                crate::scenario::Value::parse("2019-06-24"),
+            )])
+            .unwrap();
+        assert_eq!(law(&later).as_deref(), Some("2019-06-24"));
+        assert_eq!(later.timeline.len(), s.timeline.len(), "no entry added");
+        let e = s
+            .with_changes([(
+                "timeline.amnesty_lwa.date",
+                crate::scenario::Value::parse("2019-06-24"),
+            )])
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("no entry named `amnesty_lwa`"),
+            "{e}"
+        );
+        assert!(s.check_key("timeline.amnesty_law.date").is_ok());
+        assert!(s.check_key("timeline.nothing.date").is_err());
+    }
+
+    #[test]
+    fn two_entries_may_not_share_a_name() {
+        let s = presets::get("central-mali-2018").unwrap();
+        let e = s
+            .with_changes([(
+                "timeline.investigations.name",
+                crate::scenario::Value::parse("\"amnesty_law\""),
+            )])
+            .unwrap_err();
+        assert!(e.to_string().contains("already the name"), "{e}");
     }
 }

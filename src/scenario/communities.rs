@@ -14,6 +14,10 @@ section! {
         /// II; none by default: Model I has no killing between groups).
         pub kills: Vec<String> = default example("[\"x\"]")
             range("names of other communities") [sparse];
+        /// U₀: the community's unresolved-injustice index at the start (see
+        /// `legitimacy.unresolved_per_case`): the cases of earlier years that nobody
+        /// investigated (0: none).
+        pub unresolved: f64 = default(0.0) check(nonneg) [sparse];
         /// Share of the community's households that are armed: each person starts armed with
         /// this probability. An armed household is less likely to be killed in an attack
         /// (`violence.household_defence`); disarming civilians takes these arms.

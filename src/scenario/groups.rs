@@ -12,29 +12,32 @@ section! {
         /// against `militias` disarms (militias and pro-government groups); pro-government
         /// fighters may abuse civilians (`abuse.progov_rate`).
         pub kind: GroupKind = required example("\"jihadist\"");
-        /// What makes people join: `grievance`: an active person (G − N > T) who sees a
-        /// member joins with probability `recruit_rate` per tick; `threat`: a quiescent
-        /// person joins with probability `recruit_rate` · (1 − e^(−θ)), θ the recent killings
-        /// of its community in its region per thousand members there (state-backed groups
-        /// pull harder when armed: `policy.arming_recruitment_gain`); `none` (the default):
-        /// nobody joins after the start.
-        pub driver: Driver = default(Driver::None);
-        /// Communities whose members join it, and from which its initial members are drawn
-        /// (empty: initial members from any community).
+        /// Communities whose members join it out of grievance (`recruit_rate`), and from which
+        /// its initial members are drawn (empty: initial members from any community, and no
+        /// grievance recruitment).
         pub recruits_from: Vec<String> = default example("[\"x\"]")
-            range("names of communities; at least one unless `driver = \"none\"`");
+            range("names of communities");
+        /// Communities it protects: their members join it for protection when their
+        /// community is under threat in their region (`protection_rate`). Field studies of
+        /// young recruits in central Mali (ISS 2016; Benjaminsen and Ba 2019) found protection
+        /// a more common motive than ideology. Empty (the default): nobody joins it for
+        /// protection.
+        pub protects: Vec<String> = default example("[\"x\"]")
+            range("names of communities") [sparse];
         /// Whom the group attacks (`targets = { communities = ["dogon"], state = true }`);
         /// nobody when absent.
         pub targets: Targets = default;
-        /// Arms level a: an attack on a civilian kills with probability
-        /// `violence.lethality` · a (less against armed households and with deterrence in
-        /// sight), and a fighter fights in battles with effectiveness a. For a state-backed
-        /// group, plus `policy.militia_arming` (up to 1); disarmament takes a share of it.
+        /// Arms level a of its own, in [0, 1] (plus `policy.militia_arming` if the state arms
+        /// it, `policy.arming_targets`; the sum is capped at 1; disarmament takes a share). Its
+        /// weapons act through m(a) = a (1 + h) / (a + h), h = `violence.arms_saturation`: the
+        /// killing power of its raids and its fighters' effectiveness in battle, and the pull
+        /// of its presence on people who seek protection.
         pub arms: f64 = required example("0.6") check(unit) [timeline];
-        /// Whether the state backs it: it gets `policy.militia_arming`, arming raises its
-        /// threat-driven recruitment, and counter-insurgency units do not engage it.
+        /// Whether the state backs it politically: counter-insurgency units do not engage it.
+        /// Arming is separate (`policy.arming_targets`): while the state arms a group, its
+        /// killings of civilians cost the state legitimacy (`legitimacy.proxy`).
         pub state_backed: bool = default(false) [timeline];
-        /// Members at the start, in people: round(people / `world.people_per_agent`) persons
+        /// Members at the start, in people: round(people / `world.people_per_agent`) agents
         /// of the communities it recruits from (in its regions, if given) are its fighters at
         /// tick 0, chosen at random (fewer if there are not enough).
         pub initial_people: f64 = default(0.0) example("2000.0") check(nonneg);
@@ -42,16 +45,30 @@ section! {
         /// freely, and recruits join wherever they are.
         pub regions: Vec<String> = default example("[\"x\"]")
             range("names of regions (needs `world.regions`)") [sparse];
-        /// Chance per tick that an eligible person joins (see `driver`; 0: nobody joins
-        /// unless the scenario is calibrated to).
+        /// Grievance-driven recruitment: chance per tick that an active person of a community
+        /// in `recruits_from` joins, times the group's presence in its vision, min(1, F/φ)
+        /// (F fighters in sight, in people; φ = `recruitment.presence`). 0 (the default):
+        /// nobody joins out of grievance.
         pub recruit_rate: f64 = default(0.0) check(unit) [timeline];
-        /// Chance per tick that a fighter who sees civilians of a targeted community attacks
-        /// one (fellow fighters in sight may join the raid: `violence.raid_join`).
+        /// Protection-seeking recruitment: chance per tick that a quiescent person of a
+        /// community in `protects` joins, times its community's need for protection in its
+        /// region, 1 − e^(−θ) (θ: recent killings of its members there, by anyone, state
+        /// forces included, per thousand members), times its distrust of the state's
+        /// protection, 1 − L, times the group's presence and strength in its vision,
+        /// min(1, F·m(a)/φ). 0 (the default): nobody joins for protection.
+        pub protection_rate: f64 = default(0.0) check(unit) [timeline];
+        /// Raids per fighter per tick: a fighter agent of n people that sees civilians of a
+        /// targeted community starts a raid with probability 1 − e^(−n·rate) (fellow fighters
+        /// in sight join it: `violence.raid_join`; its toll: `violence.lethality`). Per person,
+        /// so that the number of raids does not depend on how many people an agent stands for.
         pub attack_rate: f64 = default(0.0) check(unit) [timeline];
-        /// Chance per tick that a fighter who sees targeted organised forces (state units
-        /// with `targets.state`, fighters of `targets.groups`) attacks them: a battle.
+        /// Battles started per fighter per tick: a fighter agent of n people that sees
+        /// targeted organised forces (state units with `targets.state`, fighters of
+        /// `targets.groups`), E people of them, attacks them with probability
+        /// 1 − e^(−n·rate·min(1, E/φ_e)), φ_e = `violence.encounter`.
         pub battle_rate: f64 = default(0.0) check(unit) [timeline];
-        /// Chance per tick that a fighter leaves the group and returns to civilian life.
+        /// Chance per tick that a fighter leaves the group and returns to civilian life (the
+        /// agent and all the people it stands for).
         pub desertion: f64 = default(0.0) check(unit) [timeline];
         /// Chance per tick that a fighter moves within two cells of a fellow fighter it sees
         /// rather than to a random cell in vision: bands form, and their attacks become
@@ -102,17 +119,4 @@ impl GroupKind {
             GroupKind::ProGovernment => "progov",
         }
     }
-}
-
-/// What makes people join a group.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Driver {
-    /// Active persons (grievance against the state) join when a member is in vision.
-    Grievance,
-    /// Quiescent persons join when their community suffered killings in their region recently.
-    Threat,
-    /// Nobody joins after the start.
-    #[default]
-    None,
 }

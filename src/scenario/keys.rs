@@ -141,6 +141,34 @@ pub fn check_path(s: &Scenario, path: &str) -> Result<(), ScenarioError> {
                 pattern = join(&pattern, seg);
                 at = find(&pattern).map_or(Shape::Any, |r| r.key.shape.clone());
             }
+            Shape::Array(inner) if i + 1 < segs.len() => {
+                // an entry of an array of tables, by its `name`
+                let names: Vec<String> = tree
+                    .as_ref()
+                    .and_then(|t| super::get_path(t, &before))
+                    .and_then(|v| v.as_array())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|e| e.get("name").and_then(|n| n.as_str()))
+                            .map(String::from)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if !names.iter().any(|n| n == seg) {
+                    let m = if names.is_empty() {
+                        format!(
+                            "`{before}` is an array: set it whole, or give its entries a `name` to change one"
+                        )
+                    } else {
+                        format!(
+                            "`{before}` has no entry named `{seg}` (named: {})",
+                            names.join(", ")
+                        )
+                    };
+                    return Err(ScenarioError::new(here, m));
+                }
+                at = *inner;
+            }
             Shape::Array(_) => {
                 return Err(ScenarioError::new(
                     here,

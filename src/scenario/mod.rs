@@ -68,11 +68,11 @@ mod world;
 
 pub use builder::ScenarioBuilder;
 pub use communities::CommunitySpec;
-pub use conflict::{AbuseSpec, JusticeSpec, LegitimacySpec, ViolenceSpec};
+pub use conflict::{AbuseSpec, JusticeSpec, LegitimacySpec, RecruitmentSpec, ViolenceSpec};
 pub use date::Date;
 pub use error::ScenarioError;
 pub use forces::{ForceSpec, Role, Side};
-pub use groups::{Driver, GroupKind, GroupSpec, Targets};
+pub use groups::{GroupKind, GroupSpec, Targets};
 pub use policy::{AmnestySpec, DisarmTarget, DisarmamentSpec, MissionSpec, PolicySpec};
 pub use population::{ActivationSpec, DemographySpec, PolicingSpec, PopulationSpec};
 pub use reference::reference;
@@ -137,24 +137,27 @@ section! {
         /// Fighters are persons who joined from their community: no longer civilians, they
         /// move, attack and fight as their group says, and may desert.
         pub groups: IndexMap<String, GroupSpec> = default [sparse];
+        /// How the presence of armed groups reaches those who might join them.
+        pub recruitment: RecruitmentSpec = default [timeline sparse];
         /// Legitimacy that moves with events, and unresolved injustice (off when absent: L is
         /// each community's baseline, as in Epstein). Each tick,
         /// L ← clamp(L + λ·(L₀ − L) + ΔL, 0, 1) and U ← U·(1 − μ) + ΔU per community, where
         /// ΔL and ΔU sum the tick's events below; grievance is G = H·(1 − L) + ω·U. Drops and
-        /// rises are in legitimacy units, per agent killed or per case.
+        /// rises are in legitimacy units, per person killed or per case.
         pub legitimacy: LegitimacySpec = default [timeline sparse];
         /// Extrajudicial killings by state forces and pro-government fighters (none when
-        /// absent). A state policing or counter-insurgency unit that sees civilians kills one
-        /// with probability a₀·(1 − discipline)·(1 + ρ·alarm)·(1 − E)·exp(−δ_pk·n_pk) per
-        /// tick, E the punishment its force expects, learned from its earlier cases. Each
-        /// abuse event opens a justice case.
+        /// absent), and the sanction forces expect. A state policing or counter-insurgency
+        /// unit of n soldiers that sees civilians abuses with probability 1 − e^(−n·a),
+        /// a = a₀·(1 − discipline)·(1 + ρ·alarm)·(1 − E)·exp(−δ_pk·n_pk), E the sanction its
+        /// force expects, learned from what it has seen of earlier cases. Each abuse event
+        /// opens a justice case.
         pub abuse: AbuseSpec = default [timeline sparse];
-        /// Attacks on civilians, battles and strikes. An attack kills with probability
-        /// λ·a·(1 − d_h if the household is armed)·exp(−δ_pk·n_pk − δ_s·n_s), a the group's
-        /// arms level, n_pk and n_s the peacekeeping and state units in the attacker's
-        /// vision.
+        /// Raids on civilians, battles and strikes. Rates are per person (a fighter, a
+        /// soldier), so that the number of events does not depend on how many people an agent
+        /// stands for; tolls are in people.
         pub violence: ViolenceSpec = default [timeline sparse];
-        /// Timing and rules of the cases that abuses open: decided, then tried, then served
+        /// Timing and rules of the cases that killings of civilians by state forces and by
+        /// the armed groups the state does not fight open: decided, then tried, then served
         /// or amnestied (the outcomes are set by `policy`).
         pub justice: JusticeSpec = default [timeline sparse];
         /// The knobs researchers turn: justice, amnesty, militia arming and disarmament,
@@ -195,6 +198,10 @@ const NAME: Range<String> = Range {
     test: |name| {
         if name.trim().is_empty() {
             Err("must not be empty".into())
+        } else if name == "." || name == ".." {
+            Err(format!(
+                "{name:?} names no directory of its own (it names output directories)"
+            ))
         } else if !name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')

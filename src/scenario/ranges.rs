@@ -92,6 +92,30 @@ pub(crate) const positive: Range<f64> = Range {
     },
 };
 
+/// A duration that may be endless: > 0, `inf` allowed (NaN refused).
+pub(crate) const positive_or_inf: Range<f64> = Range {
+    text: "> 0, or `inf`",
+    test: |v| {
+        if *v > 0.0 {
+            Ok(())
+        } else {
+            Err(format!("{v} must be a number > 0 (or inf)"))
+        }
+    },
+};
+
+/// A number of people in an event: ≥ 1, finite.
+pub(crate) const at_least_one: Range<f64> = Range {
+    text: "≥ 1, finite",
+    test: |v| {
+        if v.is_finite() && *v >= 1.0 {
+            Ok(())
+        } else {
+            Err(format!("{v} must be a finite number >= 1"))
+        }
+    },
+};
+
 /// Any finite number.
 pub(crate) const finite: Range<f64> = Range {
     text: "finite",

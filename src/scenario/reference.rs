@@ -11,7 +11,7 @@ use super::shape::{Presence, Shape};
 ///
 /// ```
 /// let md = impunity::scenario::reference();
-/// assert!(md.contains("| `violence.lethality` | number | `0.5` | [0, 1] | yes |"));
+/// assert!(md.contains("| `violence.lethality` | number | `0.5` | ≥ 0, finite | yes |"));
 /// ```
 pub fn reference() -> String {
     let rows = rows();

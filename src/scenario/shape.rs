@@ -191,7 +191,6 @@ choices! {
     super::Role,
     super::Side,
     super::GroupKind,
-    super::Driver,
     super::DisarmTarget,
     crate::rules::RuleSet,
     crate::rules::Ratio,

@@ -22,6 +22,10 @@ use indexmap::IndexMap;
 section! {
     /// One change, or one linear ramp, of the timeline.
     pub struct TimelineEntry: Default {
+        /// A name for the entry, unique in the timeline (letters, digits, `_`, `-`), so that
+        /// it can be changed from outside: `--set timeline.amnesty_law.date=2019-06-24` moves
+        /// the entry named `amnesty_law` (a sweep or a variant may do the same).
+        pub name: String = default example("\"amnesty_law\"") range("unique in the timeline") [sparse];
         /// The tick at which `set` applies.
         pub at: Option<u32> = unset example("77") range("≥ 1") [sparse];
         /// The date at which `set` applies, instead of `at`: it falls on tick
@@ -89,6 +93,47 @@ impl Scenario {
                 }
             })
             .collect()
+    }
+}
+
+impl Scenario {
+    /// Largest radius any agent looks at during the whole run: [`Scenario::max_radius`] at
+    /// the start and after each timeline entry that changes a vision or a group's cohesion.
+    /// The lattice's halo is this wide, so that a vision the timeline widens mid-run still
+    /// fits in it.
+    ///
+    /// ```
+    /// use impunity::scenario::Value;
+    /// let s = impunity::presets::get("epstein-run1").unwrap();
+    /// assert_eq!(s.max_radius_during_run(), s.max_radius());
+    /// let wider = s
+    ///     .with_changes([("timeline", Value::parse(r#"[{at=5,set={"population.vision"=9}}]"#))])
+    ///     .unwrap();
+    /// assert_eq!(wider.max_radius_during_run(), 9);
+    /// ```
+    pub fn max_radius_during_run(&self) -> usize {
+        let touches = |k: &String| k.ends_with(".vision") || k.ends_with(".cohesion");
+        let mut bare: Option<Scenario> = None;
+        let mut widest = self.max_radius();
+        for e in &self.timeline {
+            if !e.set.keys().chain(e.ramp.keys()).any(touches) {
+                continue;
+            }
+            let bare = bare.get_or_insert_with(|| {
+                let mut b = self.clone();
+                b.timeline.clear();
+                b
+            });
+            let changes = e
+                .set
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.clone()))
+                .chain(e.ramp.iter().map(|(k, v)| (k.as_str(), Value::from(*v))));
+            if let Ok(changed) = bare.with_changes(changes) {
+                widest = widest.max(changed.max_radius());
+            }
+        }
+        widest
     }
 }
 

@@ -15,8 +15,11 @@ section! {
         /// Whether the edges wrap around (Epstein: yes). On a torus every vision must fit:
         /// 2·floor(v) + 1 ≤ width and height.
         pub torus: bool = default(true);
-        /// Real people one person-agent stands for; outputs report both (1: an agent is a
-        /// person, as in Epstein).
+        /// Real people one agent stands for at the start, in the conflict model a whole number
+        /// (1 to 65,535): each agent carries its own head count from then on, rates are per
+        /// person and outputs count people, so results do not depend on it beyond noise
+        /// (docs/ODD.md §4, "Scale"). In Epstein's models an agent is a person whatever it
+        /// says (1: the default).
         pub people_per_agent: f64 = default(1.0) check(positive);
         /// Named regions drawn on a text map stretched over the lattice (the cercles of a
         /// region, say). Persons are placed region by region; forces and armed groups may be

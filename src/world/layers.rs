@@ -28,12 +28,14 @@ pub struct Layers {
     n_layers: usize,
     fill: Vec<bool>,
     data: Vec<u64>,
-    /// Virtual row `y + pad` (for `y` in `−pad .. height + pad`) → physical row.
-    row_lut: Vec<u32>,
+    /// Virtual row `y + pad` (for `y` in `−pad .. height + pad`) → byte offset of its
+    /// physical row in `data`.
+    row_lut: Vec<usize>,
 }
 
-/// Up to this many rows in a window (2 × 28 + 1).
-pub const MAX_ROWS: usize = 57;
+/// Room for the per-row counts of a window: up to 2 × 28 + 1 = 57 rows, rounded up to whole
+/// 8-byte words (the counts are written eight rows at a time; see [`RowWriter`]).
+pub const MAX_ROWS: usize = 64;
 
 impl Layers {
     /// `n_layers` empty layers; `fill[l]` is layer `l`'s value off a bounded lattice. `pad` must
@@ -50,13 +52,14 @@ impl Layers {
         let row_lut = (0..height + 2 * pad)
             .map(|v| {
                 let y = v as i64 - pad as i64;
-                if torus {
-                    y.rem_euclid(height as i64) as u32
+                let row = if torus {
+                    y.rem_euclid(height as i64) as usize
                 } else if y < 0 || y >= height as i64 {
-                    height as u32
+                    height
                 } else {
-                    y as u32
-                }
+                    y as usize
+                };
+                row * stride * 8
             })
             .collect();
         let mut layers = Layers {
@@ -121,12 +124,16 @@ impl Layers {
         let b = x + self.pad;
         self.raw_set(l, y, b, on);
         if self.torus {
-            if x < self.pad {
-                self.raw_set(l, y, b + self.width, on);
-            }
-            if x + self.pad >= self.width {
-                self.raw_set(l, y, b - self.width, on);
-            }
+            // the halo copies, if the cell has any; else the cell itself again (the same
+            // write): no branch that a random cell would mispredict
+            let left = if x < self.pad { b + self.width } else { b };
+            let right = if x + self.pad >= self.width {
+                b - self.width
+            } else {
+                b
+            };
+            self.raw_set(l, y, left, on);
+            self.raw_set(l, y, right, on);
         }
     }
 
@@ -138,24 +145,39 @@ impl Layers {
         w >> (b % 64) & 1 == 1
     }
 
-    /// The 64 bits of layer `l` in lattice row `y + dy` starting at column `x − r`, for the
-    /// window of a shape of radius `r` centred on (x, y). Bits beyond `2r` are garbage.
+    /// Where the windows of a shape of radius `r` centred on (x, y) are read.
+    ///
+    /// Window row `dy` of layer `l` is the 64-bit little-endian word at byte
+    /// `byte + lut[dy] + l · wpr · 8` of `data`; its bit `shift + i` is column `x − r + i`.
+    /// Rather than shifting each word down, the counting code shifts the shape's row mask up
+    /// by `shift` (once per row, whatever the number of layers): `2r + 1 + shift <= 64`.
     #[inline(always)]
-    fn window(&self, l: LayerId, x: usize, y: usize, r: usize, dy: usize) -> u64 {
-        // virtual row (y - r + dy) + pad
-        let row = self.row_lut[y + self.pad + dy - r] as usize;
+    fn origin(&self, x: usize, y: usize, r: usize, rows: usize) -> Origin<'_> {
         let bit0 = x + self.pad - r;
-        let byte = (row * self.stride + l * self.wpr) * 8 + bit0 / 8;
-        debug_assert!(byte + 8 <= self.data.len() * 8);
-        // SAFETY: `byte + 8` is within `data` (asserted above in debug builds; the spare word
-        // at the end of `data` covers the last row, and `bit0 / 8 + 8 <= wpr * 8 + 8`).
+        Origin {
+            byte: bit0 / 8,
+            shift: (bit0 % 8) as u32,
+            lut: &self.row_lut[y + self.pad - r..][..rows],
+        }
+    }
+
+    /// The word of layer `l` in the physical row starting at byte `row` of `data`, from byte
+    /// `byte` of the row's layer.
+    #[inline(always)]
+    fn word(&self, row: usize, l: LayerId, byte: usize) -> u64 {
+        let at = row + l * self.wpr * 8 + byte;
+        debug_assert!(at + 8 <= self.data.len() * 8);
+        // SAFETY: `at + 8` is within `data`: `row` starts a row (the sentinel at most), `l <
+        // n_layers`, and `byte <= (wpr · 64 − 2r − 1) / 8`, so the read ends at most one word
+        // past the row's last word of the layer, which the next layer, the next row or the
+        // spare word at the end of `data` holds.
         let w = unsafe {
             (self.data.as_ptr() as *const u8)
-                .add(byte)
+                .add(at)
                 .cast::<u64>()
                 .read_unaligned()
         };
-        u64::from_le(w) >> (bit0 % 8)
+        u64::from_le(w)
     }
 
     /// Number of set cells of `N` layers within `shape` around (x, y), in one pass.
@@ -167,11 +189,13 @@ impl Layers {
         y: usize,
         shape: &Shape,
     ) -> [u32; N] {
-        let r = shape.radius() as usize;
+        let masks = shape.masks();
+        let o = self.origin(x, y, shape.radius() as usize, masks.len());
         let mut out = [0u32; N];
-        for (dy, &m) in shape.masks().iter().enumerate() {
+        for (&m, &row) in masks.iter().zip(o.lut) {
+            let m = m << o.shift;
             for k in 0..N {
-                out[k] += (self.window(layers[k], x, y, r, dy) & m).count_ones();
+                out[k] += (self.word(row, layers[k], o.byte) & m).count_ones();
             }
         }
         out
@@ -188,18 +212,20 @@ impl Layers {
         shape: &Shape,
         rows: &mut [u8; MAX_ROWS],
     ) -> u32 {
-        let r = shape.radius() as usize;
+        let masks = shape.masks();
+        let o = self.origin(x, y, shape.radius() as usize, masks.len());
         let mut total = 0;
-        for (dy, &m) in shape.masks().iter().enumerate() {
-            let n = (!self.window(l, x, y, r, dy) & m).count_ones();
-            rows[dy] = n as u8;
+        let mut out = RowWriter::default();
+        for (&m, &row) in masks.iter().zip(o.lut) {
+            let n = (!self.word(row, l, o.byte) & m << o.shift).count_ones();
+            out.push(rows, n);
             total += n;
         }
         total
     }
 
-    /// Like [`Layers::count`] for one layer, also counting the clear cells of `clear` per row
-    /// (a citizen's cops, actives and free cells in one pass).
+    /// Like [`Layers::count`], also counting the clear cells of `clear` per row (a citizen's
+    /// cops, actives and free cells in one pass).
     #[inline(always)]
     pub fn count_with_clear_rows<const N: usize>(
         &self,
@@ -210,15 +236,18 @@ impl Layers {
         shape: &Shape,
         rows: &mut [u8; MAX_ROWS],
     ) -> ([u32; N], u32) {
-        let r = shape.radius() as usize;
+        let masks = shape.masks();
+        let o = self.origin(x, y, shape.radius() as usize, masks.len());
         let mut out = [0u32; N];
         let mut total = 0;
-        for (dy, &m) in shape.masks().iter().enumerate() {
+        let mut writer = RowWriter::default();
+        for (&m, &row) in masks.iter().zip(o.lut) {
+            let m = m << o.shift;
             for k in 0..N {
-                out[k] += (self.window(layers[k], x, y, r, dy) & m).count_ones();
+                out[k] += (self.word(row, layers[k], o.byte) & m).count_ones();
             }
-            let n = (!self.window(clear, x, y, r, dy) & m).count_ones();
-            rows[dy] = n as u8;
+            let n = (!self.word(row, clear, o.byte) & m).count_ones();
+            writer.push(rows, n);
             total += n;
         }
         (out, total)
@@ -237,11 +266,17 @@ impl Layers {
         mut k: u32,
     ) -> (usize, usize) {
         let r = shape.radius() as usize;
-        for (dy, &m) in shape.masks().iter().enumerate() {
-            let n = rows[dy] as u32;
+        let masks = shape.masks();
+        let o = self.origin(x, y, r, masks.len());
+        if let Some((dy, before)) = find_row(rows, masks.len(), k) {
+            let bits = !self.word(o.lut[dy], l, o.byte) & masks[dy] << o.shift;
+            return self.offset(x, y, r, dy, select(bits, k - before) - o.shift);
+        }
+        for (dy, ((&m, &row), &n)) in masks.iter().zip(o.lut).zip(rows).enumerate() {
+            let n = n as u32;
             if k < n {
-                let bits = !self.window(l, x, y, r, dy) & m;
-                return self.offset(x, y, r, dy, select(bits, k));
+                let bits = !self.word(row, l, o.byte) & m << o.shift;
+                return self.offset(x, y, r, dy, select(bits, k) - o.shift);
             }
             k -= n;
         }
@@ -259,11 +294,13 @@ impl Layers {
         mut k: u32,
     ) -> (usize, usize) {
         let r = shape.radius() as usize;
-        for (dy, &m) in shape.masks().iter().enumerate() {
-            let bits = self.window(l, x, y, r, dy) & m;
+        let masks = shape.masks();
+        let o = self.origin(x, y, r, masks.len());
+        for (dy, (&m, &row)) in masks.iter().zip(o.lut).enumerate() {
+            let bits = self.word(row, l, o.byte) & m << o.shift;
             let n = bits.count_ones();
             if k < n {
-                return self.offset(x, y, r, dy, select(bits, k));
+                return self.offset(x, y, r, dy, select(bits, k) - o.shift);
             }
             k -= n;
         }
@@ -280,11 +317,13 @@ impl Layers {
         mut f: impl FnMut(usize, usize),
     ) {
         let r = shape.radius() as usize;
-        for (dy, &m) in shape.masks().iter().enumerate() {
-            let mut bits = self.window(l, x, y, r, dy) & m;
+        let masks = shape.masks();
+        let o = self.origin(x, y, r, masks.len());
+        for (dy, (&m, &row)) in masks.iter().zip(o.lut).enumerate() {
+            let mut bits = self.word(row, l, o.byte) & m << o.shift;
             while bits != 0 {
                 let b = bits.trailing_zeros();
-                let (tx, ty) = self.offset(x, y, r, dy, b);
+                let (tx, ty) = self.offset(x, y, r, dy, b - o.shift);
                 f(tx, ty);
                 bits &= bits - 1;
             }
@@ -323,19 +362,99 @@ impl Layers {
         n
     }
 
+    /// Asks for the layers' words on 2 MiB pages ([`super::advise_huge_pages`]).
+    pub fn advise_huge_pages(&self) {
+        super::advise_huge_pages(&self.data);
+    }
+
     /// Bytes held.
     pub fn heap_bytes(&self) -> usize {
-        self.data.len() * 8 + self.row_lut.len() * 4
+        self.data.len() * 8 + self.row_lut.len() * 8
     }
 }
 
-/// Position of the `k`-th set bit (from 0) of `w`; `k < w.count_ones()`.
-#[inline(always)]
-fn select(mut w: u64, k: u32) -> u32 {
-    for _ in 0..k {
-        w &= w - 1;
+/// Writes per-row counts eight rows to a store: every row rewrites the whole 8-byte word of
+/// its group, so that [`find_row`]'s 8-byte reads are served straight from those stores (a
+/// wide read of several one-byte stores waits until they reach the cache, which at a million
+/// agents means waiting for the window's cache misses).
+#[derive(Default)]
+struct RowWriter {
+    dy: usize,
+    word: u64,
+}
+
+impl RowWriter {
+    #[inline(always)]
+    fn push(&mut self, rows: &mut [u8; MAX_ROWS], n: u32) {
+        let at = self.dy & !7;
+        self.word |= (n as u64) << (8 * (self.dy & 7));
+        rows[at..at + 8].copy_from_slice(&self.word.to_le_bytes());
+        self.word = if self.dy & 7 == 7 { 0 } else { self.word };
+        self.dy += 1;
     }
-    w.trailing_zeros()
+}
+
+/// Where a shape's windows around one cell are read (see [`Layers::origin`]).
+struct Origin<'a> {
+    /// Byte offset of the window's first column within a row's layer.
+    byte: usize,
+    /// Bit of that byte holding the window's first column.
+    shift: u32,
+    /// Byte offset in `data` of each window row's physical row.
+    lut: &'a [usize],
+}
+
+/// Position of the `k`-th set bit (from 0) of `w`; `k < w.count_ones()`.
+///
+/// A binary search over the popcounts of halves, without data-dependent branches (a loop
+/// clearing `k` bits costs a mispredicted branch per call, more than the popcounts).
+#[inline(always)]
+fn select(w: u64, k: u32) -> u32 {
+    debug_assert!(k < w.count_ones());
+    let (mut w, mut k, mut pos) = (w, k, 0);
+    for s in [32u32, 16, 8, 4, 2, 1] {
+        let low = (w & ((1u64 << s) - 1)).count_ones();
+        let up = k >= low;
+        k -= if up { low } else { 0 };
+        pos += if up { s } else { 0 };
+        w = if up { w >> s } else { w };
+    }
+    pos
+}
+
+/// For a shape of at most 16 rows with fewer than 128 cells counted in `rows`: the row
+/// holding the `k`-th (from 0) counted cell and the number of cells in the rows before it,
+/// found without branches (prefix sums of the bytes in one 128-bit word). `None` for larger
+/// shapes or counts, which walk the rows instead.
+#[inline(always)]
+fn find_row(rows: &[u8; MAX_ROWS], len: usize, k: u32) -> Option<(usize, u32)> {
+    if len > 16 {
+        return None;
+    }
+    let word = |i: usize| u64::from_le_bytes(rows[8 * i..8 * i + 8].try_into().expect("8 bytes"));
+    let keep = if len == 16 {
+        u128::MAX
+    } else {
+        (1u128 << (8 * len)) - 1
+    };
+    // byte i: rows[0] + … + rows[i]; no byte overflows (16 rows of at most 15 cells)
+    let mut p = (word(0) as u128 | (word(1) as u128) << 64) & keep;
+    p += p << 8;
+    p += p << 16;
+    p += p << 32;
+    p += p << 64;
+    let total = (p >> 120) as u32;
+    if total >= 128 || k >= total {
+        return None;
+    }
+    const HIGH: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
+    const ONES: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
+    // high bit of byte i clear iff prefix i <= k (prefixes and k + 1 are below 128, so no
+    // byte borrows from its neighbour)
+    let over = ((p | HIGH) - ONES * (k as u128 + 1)) & HIGH;
+    let dy = (!over & HIGH).count_ones() as usize;
+    let before = ((p << 8) >> (8 * dy)) as u8 as u32;
+    Some((dy, before))
 }
 
 #[cfg(test)]
@@ -373,6 +492,39 @@ mod tests {
             n += s.contains(dx, dy) as u32;
         }
         n
+    }
+
+    #[test]
+    fn select_and_find_row_match_the_plain_loops() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+        for _ in 0..20_000 {
+            let w: u64 = rng.random::<u64>() & rng.random::<u64>() >> rng.random_range(0..64);
+            for k in 0..w.count_ones() {
+                let mut v = w;
+                for _ in 0..k {
+                    v &= v - 1;
+                }
+                assert_eq!(select(w, k), v.trailing_zeros(), "{w:#x} {k}");
+            }
+            let len = rng.random_range(1..=57);
+            let mut rows = [0u8; MAX_ROWS];
+            for r in rows.iter_mut().take(len) {
+                *r = rng.random_range(0..=if len <= 16 { 15 } else { 57 });
+            }
+            let total: u32 = rows.iter().map(|&n| n as u32).sum();
+            for k in 0..total {
+                let (mut dy, mut before) = (0, 0);
+                while before + rows[dy] as u32 <= k {
+                    before += rows[dy] as u32;
+                    dy += 1;
+                }
+                match find_row(&rows, len, k) {
+                    Some(got) => assert_eq!(got, (dy, before), "{rows:?} {k}"),
+                    None => assert!(len > 16 || total >= 128),
+                }
+            }
+        }
     }
 
     #[test]

@@ -3,9 +3,14 @@
 //! Internal: a researcher reads the lattice through [`crate::Model`] (persons, units,
 //! [`crate::Model::region_at`]) and [`crate::snapshot`].
 
+mod huge;
+mod isa;
 mod layers;
 mod shape;
 
+pub(crate) use huge::advise_huge_pages;
+pub(crate) use isa::Isa;
+pub use isa::cpu_path;
 pub(crate) use layers::{LayerId, Layers, MAX_ROWS};
 pub(crate) use shape::{MAX_RADIUS, Shape};
 
@@ -97,7 +102,7 @@ impl World {
     pub fn new(width: usize, height: usize, torus: bool, pad: usize, extra: usize) -> World {
         let mut fill = vec![false; layer::FIXED + extra];
         fill[layer::OCCUPIED] = true;
-        World {
+        let world = World {
             width,
             height,
             torus,
@@ -105,7 +110,11 @@ impl World {
             cells: vec![AgentId::NONE; width * height],
             overflow: Vec::new(),
             region: vec![0; width * height],
-        }
+        };
+        advise_huge_pages(&world.cells);
+        advise_huge_pages(&world.region);
+        world.layers.advise_huge_pages();
+        world
     }
 
     /// Index of cell (x, y).

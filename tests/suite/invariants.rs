@@ -159,7 +159,6 @@ fn fighters_never_look_beyond_the_halo() {
         vision = 1
         [groups.g]
         kind = "jihadist"
-        driver = "grievance"
         recruits_from = ["a"]
         targets = { communities = ["b"], state = true }
         arms = 0.9

@@ -45,7 +45,6 @@ dynamic = true
 
 [abuse]
 base_rate = 0.2
-learning_rate = 0.0
 
 [justice]
 investigation_delay = 3
@@ -61,8 +60,6 @@ impunity = 1.0
 const MILITIA: &str = r#"
 [groups.dozo]
 kind = "militia"
-driver = "none"
-recruits_from = ["dogon"]
 targets = { communities = ["peul"] }
 arms = 0.5
 initial_people = 40
@@ -218,30 +215,70 @@ fn the_amnesty_never_covers_the_excluded_crimes() {
 }
 
 #[test]
-fn forces_learn_the_punishment_they_see() {
-    // learning on: E starts at 0.5; never investigated → E falls; always convicted at full
-    // severity → E rises; and abuse falls as E rises.
-    let learn = [("abuse.learning_rate", 0.2.into())];
-    let impune = scenario("", &learn);
-    let mut punish = learn.to_vec();
+fn forces_expect_the_sanction_they_see_and_it_deters() {
+    // no prior: E starts at P(inv) · P(conv) · s = ½ · ½ · 1. Never investigated → E falls;
+    // always investigated and convicted at full severity → E rises; abuse falls as E rises.
+    let sure = [("policy.sentence_severity", 1.0.into())];
+    let impune = scenario("", &sure);
+    let mut punish = sure.to_vec();
     punish.push(("policy.impunity", 0.0.into()));
     punish.push(("policy.conviction", 1.0.into()));
     let punished = scenario("", &punish);
+    assert_eq!(
+        Model::new(&impune, 1, 0).unwrap().expected_sanction(),
+        Some(0.25)
+    );
     let (mut more, mut fewer) = (0, 0);
     for seed in 1..=3 {
         let a = run(&impune, seed, 60);
         let c = run(&punished, seed, 60);
-        let ea = a.expected_punishment_force()[0];
-        let ec = c.expected_punishment_force()[0];
-        assert!(ea < 0.1, "impunity teaches impunity: {ea}");
-        assert!(ec > 0.9, "punishment teaches punishment: {ec}");
+        let ea = a.expected_sanction().unwrap();
+        let ec = c.expected_sanction().unwrap();
+        assert!(ea < 0.05, "impunity teaches impunity: {ea}");
+        assert!(ec > 0.8, "punishment teaches punishment: {ec}");
         more += cases(&a).iter().filter(|k| k.opened > 30).count();
         fewer += cases(&c).iter().filter(|k| k.opened > 30).count();
     }
     assert!(
         fewer * 2 < more,
-        "expected punishment deters: {fewer} vs {more} cases after tick 30"
+        "the expected sanction deters: {fewer} vs {more} cases after tick 30"
     );
+}
+
+#[test]
+fn an_amnesty_teaches_impunity_and_an_investigation_deters_only_with_its_weight() {
+    // every case investigated and convicted at full severity; the law, over its whole scope,
+    // comes into force at tick 20: it ends the sentences being served (convictions that did
+    // not stick) and closes every later case before the decision (not investigated)
+    let sure = [
+        ("policy.sentence_severity", 1.0.into()),
+        ("policy.impunity", 0.0.into()),
+        ("policy.conviction", 1.0.into()),
+        ("policy.amnesty.scope", 1.0.into()),
+    ];
+    let mut law = sure.to_vec();
+    law.push((
+        "timeline",
+        Value::parse("[{ at = 20, set = { \"policy.amnesty.in_force\" = true } }]"),
+    ));
+    let without = run(&scenario("", &sure), 2, 60)
+        .expected_sanction()
+        .unwrap();
+    let with = run(&scenario("", &law), 2, 60).expected_sanction().unwrap();
+    assert!(without > 0.8, "convictions deter: {without}");
+    assert!(with < 0.3, "the amnesty teaches impunity: {with}");
+    // investigated, never convicted: only the weight of an investigation deters
+    let acquit = |w: f64| {
+        let ch = [
+            ("policy.impunity", 0.0.into()),
+            ("policy.conviction", 0.0.into()),
+            ("abuse.investigation_weight", w.into()),
+        ];
+        run(&scenario("", &ch), 2, 60).expected_sanction().unwrap()
+    };
+    let (none, half) = (acquit(0.0), acquit(0.5));
+    assert!(none < 0.05, "w = 0: an acquittal deters nobody: {none}");
+    assert!(half > 0.4, "w = 0.5: an investigation alone deters: {half}");
 }
 
 #[test]
@@ -335,7 +372,10 @@ fn one_sided_disarmament_raises_the_victims_losses() {
 
 #[test]
 fn arming_the_militia_raises_its_killings() {
-    let backed = [("groups.dozo.state_backed", true.into())];
+    let backed = [
+        ("groups.dozo.state_backed", true.into()),
+        ("policy.arming_targets", vec!["dozo"].into()),
+    ];
     let base = militia_kills(&backed, 1..=8);
     let mut armed = backed.to_vec();
     armed.push(("policy.militia_arming", 0.4.into()));
@@ -392,4 +432,57 @@ discipline_gain = 0.9
 "#;
     let m = run(&scenario(mission, &[]), 1, 10);
     assert!(m.units().iter().all(|u| !u.trained));
+}
+
+/// A jihadist group recruiting Peul out of grievance, and nothing else it does.
+const JIHADISTS: &str = r#"
+[groups.jnim]
+kind = "jihadist"
+recruits_from = ["peul"]
+arms = 0.5
+initial_people = 20
+recruit_rate = 0.05
+vision = 6
+
+[recruitment]
+presence = 1
+"#;
+
+#[test]
+fn abuse_drives_recruitment_through_grievance_and_not_when_the_channel_is_cut() {
+    // abuse (rate 0.2, the small world's) against none, eight paired seeds; abuses cost
+    // legitimacy and leave unresolved injustice, grievance rises, more Peul turn active and
+    // join the group seen nearby
+    let recruits = |changes: &[(&str, Value)]| -> Vec<f64> {
+        let sc = scenario(JIHADISTS, changes);
+        (1..=8)
+            .map(|seed| {
+                let t = run_replicate(&sc, seed, 0, 60).conflict.unwrap();
+                t.counters.recruits[0] as f64
+            })
+            .collect()
+    };
+    let with = |extra: &[(&'static str, Value)], rate: f64| {
+        let mut ch = vec![
+            ("legitimacy.abuse", 0.01.into()),
+            ("legitimacy.unresolved_per_case", 0.05.into()),
+            ("abuse.base_rate", rate.into()),
+        ];
+        ch.extend_from_slice(extra);
+        recruits(&ch)
+    };
+    let (d, se) = paired(&with(&[], 0.0), &with(&[], 0.2));
+    assert!(d > 3.0 * se, "abuse raises recruitment: +{d:.1} ± {se:.1}");
+    // cut: abuses cost nothing and leave nothing unresolved
+    let cut = [
+        ("legitimacy.abuse", 0.0.into()),
+        ("legitimacy.unresolved_per_case", 0.0.into()),
+        ("legitimacy.uninvestigated", 0.0.into()),
+        ("legitimacy.amnesty", 0.0.into()),
+    ];
+    let (dc, sec) = paired(&with(&cut, 0.0), &with(&cut, 0.2));
+    assert!(
+        dc < d / 3.0,
+        "with the channel cut abuse still adds {dc:.1} ± {sec:.1} recruits (uncut {d:.1})"
+    );
 }

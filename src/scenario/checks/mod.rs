@@ -12,7 +12,7 @@ mod timeline;
 #[cfg(test)]
 pub(crate) use timeline::CAN_CHANGE;
 
-use super::{Driver, Scenario, ScenarioError, size};
+use super::{Scenario, ScenarioError, size};
 use crate::rules::JailTerm;
 
 /// One check across keys.
@@ -169,15 +169,15 @@ checks! {
         Ok(())
     }
 
-    /// a vision does not fit a torus (2·floor(v) + 1 cells across, more than the width or
-    /// height)
+    /// a vision does not fit a torus (2·max(floor(v), 1) + 1 cells across, more than the
+    /// width or height: the lattice's halo is at least one cell wide)
     fn visions_fit(s) {
         let visions = std::iter::once(("population.vision".to_string(), s.population.vision))
             .chain(s.forces.iter().map(|(n, f)| (format!("forces.{n}.vision"), f.vision)))
             .chain(s.groups.iter().map(|(n, g)| (format!("groups.{n}.vision"), g.vision)));
         let w = &s.world;
         for (path, v) in visions {
-            let r = v.floor() as u32;
+            let r = (v.floor() as u32).max(1);
             if w.torus && (2 * r + 1 > w.width || 2 * r + 1 > w.height) {
                 return Err(ScenarioError::new(
                     path,
@@ -253,8 +253,9 @@ checks! {
     }
 
     /// a list names an unknown region, community, group or force (`share_by_region`,
-    /// `recruits_from`, `targets`, `regions`, `abuse.suspected`, `policy.disarmament`,
-    /// `missions.<name>.trains`); the message suggests the nearest name
+    /// `recruits_from`, `protects`, `targets`, `regions`, `abuse.suspected`,
+    /// `policy.arming_targets`, `policy.disarmament`, `missions.<name>.trains`); the message
+    /// suggests the nearest name
     fn references(s) {
         let regions = s.region_names();
         for (cname, c) in &s.communities {
@@ -292,6 +293,7 @@ checks! {
         for (gname, g) in &s.groups {
             let at = |k: &str| format!("groups.{gname}.{k}");
             communities(at("recruits_from"), &g.recruits_from)?;
+            communities(at("protects"), &g.protects)?;
             communities(at("targets.communities"), &g.targets.communities)?;
             if let Some(h) = g.targets.groups.iter().find(|h| !s.groups.contains_key(*h)) {
                 return Err(ScenarioError::new(
@@ -302,6 +304,17 @@ checks! {
             in_regions(at("regions"), &g.regions)?;
         }
         communities("abuse.suspected".into(), &s.abuse.suspected)?;
+        if let Some(g) = s
+            .policy
+            .arming_targets
+            .iter()
+            .find(|g| !s.groups.contains_key(*g))
+        {
+            return Err(ScenarioError::new(
+                "policy.arming_targets",
+                unknown("group", g, s.groups.keys()),
+            ));
+        }
         let d = &s.policy.disarmament;
         match d.target {
             super::DisarmTarget::Group if !s.groups.contains_key(&d.group) => {
@@ -350,8 +363,8 @@ checks! {
         Ok(())
     }
 
-    /// a group targets itself, or more than 16 communities or 16 groups, or recruits with a
-    /// driver but from no community
+    /// a group targets itself, or more than 16 communities or 16 groups, or recruits out of
+    /// grievance (`recruit_rate` > 0) from no community
     fn group_targets(s) {
         for (gname, g) in &s.groups {
             let at = |k: &str| format!("groups.{gname}.{k}");
@@ -367,16 +380,29 @@ checks! {
                     format!("{gname} cannot target itself"),
                 ));
             }
-            if g.driver != Driver::None && g.recruits_from.is_empty() {
+            if g.recruit_rate > 0.0 && g.recruits_from.is_empty() {
                 return Err(ScenarioError::new(
                     at("recruits_from"),
-                    format!(
-                        "a {:?}-driven group needs communities to recruit from",
-                        g.driver
-                    )
-                    .to_lowercase(),
+                    "a group that recruits (recruit_rate > 0) needs communities to recruit from",
                 ));
             }
+        }
+        Ok(())
+    }
+
+    /// the scenario uses the conflict model and `world.people_per_agent` is not a whole
+    /// number from 1 to 65,535: each agent stands for that many people, whom killings take
+    /// one by one
+    fn whole_people_per_agent(s) {
+        let k = s.world.people_per_agent;
+        if crate::model::is_conflict(s) && !(k.fract() == 0.0 && (1.0..=65_535.0).contains(&k)) {
+            return Err(ScenarioError::new(
+                "world.people_per_agent",
+                format!(
+                    "{k}: the conflict model needs a whole number of people per agent, from 1 \
+                     to 65,535"
+                ),
+            ));
         }
         Ok(())
     }

@@ -8,15 +8,49 @@ use super::super::{Scenario, ScenarioError, Value, dynamic_key};
 pub(crate) const CAN_CHANGE: &str = "communities.<c>.legitimacy, \
     forces.<f>.density|people|vision|movement|arrest_rate|discipline|proficiency, \
     population.vision|movement, activation.*, policing.max_jail_term, demography.birth_rate, \
-    policy.*, groups.<g>.arms|recruit_rate|attack_rate|battle_rate|desertion|state_backed, \
-    abuse.*, violence.*, justice.*, legitimacy.*, \
+    policy.*, \
+    groups.<g>.arms|recruit_rate|protection_rate|attack_rate|battle_rate|desertion|state_backed, \
+    abuse.*, violence.*, justice.*, legitimacy.*, recruitment.*, \
     missions.<m>.throughput|proficiency_gain|discipline_gain";
 
 /// See the check `timeline` in [`super::CHECKS`].
 pub(super) fn check(s: &Scenario) -> Result<(), ScenarioError> {
+    let mut names = std::collections::BTreeSet::new();
+    // Built once (a clone per entry made validation quadratic in the entries): the scenario
+    // without its timeline, each entry's changes applied to it in turn; whether the conflict
+    // model is on; the keys some entry sets to a value that is not a finite number.
+    let mut bare = s.clone();
+    bare.timeline.clear();
+    let before = crate::model::is_conflict(s);
+    let mut set_non_finite = std::collections::HashMap::new();
+    for (i, e) in s.timeline.iter().enumerate() {
+        for (k, v) in &e.set {
+            if v.as_f64().is_some_and(|x| !x.is_finite()) {
+                set_non_finite.entry(k.as_str()).or_insert(i);
+            }
+        }
+    }
     for (i, e) in s.timeline.iter().enumerate() {
         let here = format!("timeline[{i}]");
         let bad = |m: String| Err(ScenarioError::new(here.clone(), m));
+        if !e.name.is_empty() {
+            if !e
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                return bad(format!(
+                    "name `{}`: use letters, digits, `_` and `-` only",
+                    e.name
+                ));
+            }
+            if !names.insert(e.name.as_str()) {
+                return bad(format!(
+                    "name `{}` is already the name of an earlier entry",
+                    e.name
+                ));
+            }
+        }
         if (e.at.is_some() && e.date.is_some())
             || (e.from.is_some() && e.from_date.is_some())
             || (e.to.is_some() && e.to_date.is_some())
@@ -77,7 +111,7 @@ pub(super) fn check(s: &Scenario) -> Result<(), ScenarioError> {
         }
         let keys: Vec<&String> = e.set.keys().chain(e.ramp.keys()).collect();
         for k in keys {
-            s.check_key(k)
+            bare.check_key(k)
                 .map_err(|err| ScenarioError::new(format!("{here}.{}", err.path), err.message))?;
             if !dynamic_key(k) {
                 return bad(format!(
@@ -93,8 +127,6 @@ pub(super) fn check(s: &Scenario) -> Result<(), ScenarioError> {
             .collect();
         // Each change must leave a valid scenario (timeline entries themselves stripped, so
         // that validation does not recurse).
-        let mut bare = s.clone();
-        bare.timeline.clear();
         let changed = bare.with_changes(changes).map_err(|err| {
             ScenarioError::new(
                 format!("{here}.{}", err.path)
@@ -105,7 +137,6 @@ pub(super) fn check(s: &Scenario) -> Result<(), ScenarioError> {
         })?;
         // The conflict model's state (layers, institutions) is built at tick 0: a change may
         // not switch it on or off.
-        let before = crate::model::is_conflict(s);
         if crate::model::is_conflict(&changed) != before {
             let keys: Vec<&str> = e
                 .set
@@ -122,9 +153,48 @@ pub(super) fn check(s: &Scenario) -> Result<(), ScenarioError> {
                 if before { "off" } else { "on" },
             ));
         }
-        for (k, _) in &e.ramp {
+        for (k, target) in &e.ramp {
             if !bare.get(k).is_some_and(|v| v.is_number()) {
                 return bad(format!("`{k}` is not a number, so it cannot ramp"));
+            }
+            // A ramp runs in a straight line from the value held to the target: both must be
+            // finite numbers (a ramp from or to `inf` has no line, only NaN).
+            if !target.is_finite() {
+                return bad(format!(
+                    "`{k}` cannot ramp to {target}: a ramp needs a finite target"
+                ));
+            }
+            if let Some(v) = bare
+                .get(k)
+                .and_then(|v| v.as_f64())
+                .filter(|v| !v.is_finite())
+            {
+                return bad(format!(
+                    "`{k}` is {v} before the ramp, and a ramp needs a finite start; give it a \
+                     finite value, or use `at` with `set`"
+                ));
+            }
+            // Between two whole numbers a ramp passes through fractions: refused where the
+            // key must be whole (a jail term under rules that draw whole-tick terms).
+            if let Some(v0) = bare.get(k).and_then(|v| v.as_f64())
+                && v0.fract() == 0.0
+                && target.fract() == 0.0
+                && v0 != *target
+            {
+                let between = v0 + 0.5 * (target - v0).signum();
+                if let Err(err) = bare.with_changes([(k.as_str(), Value::from(between))]) {
+                    return bad(format!(
+                        "`{k}` cannot ramp: on the way from {v0} to {target} it would be \
+                         {between}, and {}; use `at` entries with `set` instead",
+                        err.message
+                    ));
+                }
+            }
+            if let Some(j) = set_non_finite.get(k.as_str()) {
+                return bad(format!(
+                    "`{k}` ramps here, and timeline[{j}] sets it to a value that is not a \
+                     finite number: a ramp needs a finite start"
+                ));
             }
         }
     }
