@@ -35,10 +35,10 @@ use std::path::Path;
 
 /// Outcomes: (column of the library's outcomes, in people).
 const OUTCOMES: [(&str, bool); 4] = [
-    ("civilians_killed", true),
-    ("amnesties", false),
-    ("convictions", false),
-    ("legitimacy_end_peul", false),
+    ("killed_civilians_total", true),
+    ("amnesties_total", false),
+    ("convictions_total", false),
+    ("legitimacy_peul_end", false),
 ];
 
 fn main() {

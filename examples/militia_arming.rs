@@ -36,10 +36,10 @@ use std::path::Path;
 
 /// Outcomes per replicate: (label, column of outcomes.csv, shown in people).
 const OUTCOMES: [paired::Outcome; 4] = [
-    ("peul_civilians_killed", "civilians_killed_peul", true),
-    ("killed_by_militias", "civilians_killed_by_militia", true),
-    ("fighters_dozo_end", "fighters_end_dozo", true),
-    ("legitimacy_peul_end", "legitimacy_end_peul", false),
+    ("peul_civilians_killed", "killed_peul_total", true),
+    ("killed_by_militias", "killed_civilians_militia_total", true),
+    ("fighters_dozo_end", "fighters_dozo_end", true),
+    ("legitimacy_peul_end", "legitimacy_peul_end", false),
 ];
 
 fn main() {

@@ -33,14 +33,10 @@ use std::path::Path;
 
 /// Outcomes per replicate: (label, column of outcomes.csv, shown in people).
 const OUTCOMES: [paired::Outcome; 4] = [
-    ("abuses", "abuses", true),
-    (
-        "civilians_killed_by_state",
-        "civilians_killed_by_state",
-        true,
-    ),
-    ("cases_opened", "cases_opened", false),
-    ("legitimacy_peul_end", "legitimacy_end_peul", false),
+    ("abuses", "abuses_total", true),
+    ("killed_by_state", "killed_civilians_state_total", true),
+    ("cases_opened", "cases_opened_total", false),
+    ("legitimacy_peul_end", "legitimacy_peul_end", false),
 ];
 
 fn main() {

@@ -2,29 +2,34 @@
 //! people (each agent carries its own number of people); in Epstein's models an agent is a
 //! person.
 //!
+//! A per-tick count (a flow: what happened during the tick) starts with `new_`; a level (a
+//! stock: the state at the end of the tick) is named as it is. Their whole-run outcomes
+//! (`outcomes.csv`) are `<count>_total` and `<level>_end` (see [`crate::ensemble::outcomes`]).
+//!
 //! | column | kind | meaning |
 //! |---|---|---|
-//! | `quiescent`, `active`, `jailed` | stock | civilians in each status (jailed includes captured fighters) |
-//! | `cops` | stock | force units on the lattice (their soldiers, in the conflict model) |
-//! | `alive_<community>` | stock | living persons of a community, jailed and fighters included |
-//! | `killed` | flow | persons killed by persons during the tick (Epstein's Model II) |
-//! | `arrests` | flow | people arrested during the tick |
-//! | `births`, `deaths_of_age` | flow | demography during the tick |
-//! | `killed_civilians_<perp>` | flow | civilians killed, by perpetrator: `state`, `progov`, `militia`, `jihadist`, `bandit`, `international` |
-//! | `killed_<community>` | flow | civilians of a community killed (any perpetrator) |
-//! | `fighters_<group>` | stock | members of an armed group (not in jail) |
-//! | `recruits_<group>` | flow | people who joined the group |
-//! | `abuses` | flow | people killed in extrajudicial killings |
-//! | `abuses_trained` | flow | of which by units a training mission trained (not in the default set) |
-//! | `cases_opened`, `cases_investigated`, `convictions`, `amnesties` | flow | the justice pipeline |
-//! | `legitimacy_<community>` | stock | L: the state's legitimacy in the community's eyes |
-//! | `unresolved_<community>` | stock | U: the community's unresolved-injustice index |
-//! | `battles`, `battle_deaths` | flow | battle events and combatants killed in them |
+//! | `quiescent`, `active`, `jailed` | level | civilians in each status (jailed includes captured fighters) |
+//! | `cops` | level | force units on the lattice (their soldiers, in the conflict model) |
+//! | `alive_<community>` | level | living persons of a community, jailed and fighters included |
+//! | `new_killed` | count | persons killed by persons during the tick (Epstein's Model II) |
+//! | `new_arrests` | count | people arrested during the tick |
+//! | `new_births`, `new_deaths_of_age` | count | demography during the tick |
+//! | `new_killed_civilians_<perp>` | count | civilians killed, by perpetrator: `state`, `progov`, `militia`, `jihadist`, `bandit`, `international` |
+//! | `new_killed_<community>` | count | civilians of a community killed (any perpetrator) |
+//! | `fighters_<group>` | level | members of an armed group (not in jail) |
+//! | `new_recruits_<group>` | count | people who joined the group |
+//! | `new_abuses` | count | people killed in extrajudicial killings |
+//! | `new_abuses_trained` | count | of which by units a training mission trained (not in the default set) |
+//! | `new_cases_opened`, `new_cases_investigated`, `new_convictions`, `new_amnesties` | count | the justice pipeline, in cases |
+//! | `legitimacy_<community>` | level | L: the state's legitimacy in the community's eyes (an index, 0 to 1) |
+//! | `unresolved_<community>` | level | U: the community's unresolved-injustice index |
+//! | `new_battles`, `new_battle_deaths` | count | battle events, and combatants killed in them (people) |
 //!
 //! The default set is Model I's `quiescent,active,jailed,cops`; Model II's
-//! `alive_<c>…,killed,jailed` when some community kills another; the conflict model's full set
-//! (every column above from `killed_civilians_state` on, plus `active` and `jailed`) when the
-//! scenario uses it. `outputs.metrics` in a scenario picks any list.
+//! `alive_<c>…,new_killed,jailed` when some community kills another; the conflict model's
+//! (every column above from `new_killed_civilians_state` on but `alive_<c>` and
+//! `new_abuses_trained`, plus `active` and `jailed`) when the scenario uses it.
+//! `outputs.metrics` in a scenario picks any list.
 
 use crate::events::PerpetratorKind;
 use crate::model::{ConflictCounters, Model, Status, is_conflict};
@@ -260,11 +265,30 @@ impl Metric {
     }
 }
 
+/// What one column of `timeseries.csv` is: the long form of the outputs writes a column
+/// `name` as `measure` (with the `new_` prefix of a per-tick count) about `entity` (a
+/// perpetrator kind, a community or an armed group; none for a scenario-wide count), in `unit`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Column {
+    /// What is measured: `new_killed_civilians`, `legitimacy`, `fighters`, `active`, …
+    pub measure: &'static str,
+    /// Whom it is about, if anyone.
+    pub entity: Option<String>,
+    /// `people` or `agents` (counts of persons, [`count_unit`]), `cases`, `battles`, or
+    /// `index` (legitimacy, unresolved injustice).
+    pub unit: &'static str,
+    /// A per-tick count (flow) or a level (stock).
+    pub kind: MetricKind,
+}
+
 /// The ordered columns a scenario reports.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MetricSet {
     names: Vec<String>,
     metrics: Vec<Metric>,
+    /// Per column: its measure and entity ([`Column`]).
+    columns: Vec<Column>,
     /// [`count_unit`] of the scenario.
     unit: &'static str,
 }
@@ -277,6 +301,16 @@ pub enum MetricError {
     /// A column listed twice.
     #[error("`{0}` is listed twice")]
     Twice(String),
+    /// A per-tick count by its name before per-tick counts took the `new_` prefix.
+    #[error(
+        "`{name}` is now `{now}`: per-tick counts start with `new_` (levels such as `fighters_<group>` keep their names)"
+    )]
+    Renamed {
+        /// The name given.
+        name: String,
+        /// Its name now.
+        now: String,
+    },
     /// A name that is no column of this scenario; the message suggests the nearest, or lists
     /// them all.
     #[error("{}", crate::scenario::unknown("metric", .name, .known.iter()))]
@@ -302,30 +336,59 @@ impl MetricSet {
     /// assert_eq!(e.to_string(), "unknown metric `activ`; did you mean `active`?");
     /// ```
     pub fn for_scenario(s: &Scenario) -> Result<MetricSet, MetricError> {
-        let names: Vec<String> = if s.outputs.metrics.is_empty() {
-            default_names(s)
+        let (names, metrics): (Vec<String>, Vec<Metric>) = if s.outputs.metrics.is_empty() {
+            default_metrics(s)
+                .into_iter()
+                .map(|m| (m.name(s), m))
+                .unzip()
         } else {
-            s.outputs.metrics.clone()
-        };
-        let mut metrics = Vec::new();
-        for (i, n) in names.iter().enumerate() {
-            if names[..i].contains(n) {
-                return Err(MetricError::Twice(n.clone()));
-            }
-            match parse(s, n) {
-                Some(m) => metrics.push(m),
-                None => {
-                    return Err(MetricError::Unknown {
-                        name: n.clone(),
-                        known: all_names(s),
-                    });
+            let all: Vec<(String, Metric)> =
+                all_metrics(s).into_iter().map(|m| (m.name(s), m)).collect();
+            let mut names = Vec::new();
+            let mut metrics = Vec::new();
+            for (i, n) in s.outputs.metrics.iter().enumerate() {
+                if s.outputs.metrics[..i].contains(n) {
+                    return Err(MetricError::Twice(n.clone()));
+                }
+                match all.iter().find(|(name, _)| name == n) {
+                    Some((_, m)) => {
+                        names.push(n.clone());
+                        metrics.push(m.clone());
+                    }
+                    None if all.iter().any(|(name, _)| *name == format!("new_{n}")) => {
+                        return Err(MetricError::Renamed {
+                            name: n.clone(),
+                            now: format!("new_{n}"),
+                        });
+                    }
+                    None => {
+                        return Err(MetricError::Unknown {
+                            name: n.clone(),
+                            known: all.into_iter().map(|(name, _)| name).collect(),
+                        });
+                    }
                 }
             }
-        }
+            (names, metrics)
+        };
+        let unit = count_unit(s);
+        let columns = metrics
+            .iter()
+            .map(|m| {
+                let (measure, entity) = m.parts(s);
+                Column {
+                    measure,
+                    entity,
+                    unit: m.unit(unit),
+                    kind: m.kind(),
+                }
+            })
+            .collect();
         Ok(MetricSet {
             names,
             metrics,
-            unit: count_unit(s),
+            columns,
+            unit,
         })
     }
 
@@ -341,7 +404,7 @@ impl MetricSet {
     /// let mali = impunity::presets::get("central-mali-2018").unwrap();
     /// let m = MetricSet::for_scenario(&mali).unwrap();
     /// let kind = |name: &str| m.kinds()[m.names().iter().position(|n| n == name).unwrap()];
-    /// assert_eq!(kind("killed_civilians_state"), MetricKind::Flow);
+    /// assert_eq!(kind("new_killed_civilians_state"), MetricKind::Flow);
     /// assert_eq!(kind("legitimacy_peul"), MetricKind::Stock);
     /// ```
     pub fn kinds(&self) -> Vec<MetricKind> {
@@ -359,121 +422,153 @@ impl MetricSet {
         self.unit
     }
 
+    /// What each column is, in column order: its measure, entity, unit and kind, as the long
+    /// form of the outputs writes them.
+    ///
+    /// ```
+    /// use impunity::metrics::{MetricKind, MetricSet};
+    /// let mali = impunity::presets::get("central-mali-2018").unwrap();
+    /// let m = MetricSet::for_scenario(&mali).unwrap();
+    /// let k = m.names().iter().position(|n| n == "new_killed_civilians_state").unwrap();
+    /// let c = &m.columns()[k];
+    /// assert_eq!((c.measure, c.entity.as_deref(), c.unit), ("new_killed_civilians", Some("state"), "people"));
+    /// assert_eq!(c.kind, MetricKind::Flow);
+    /// let k = m.names().iter().position(|n| n == "legitimacy_peul").unwrap();
+    /// assert_eq!(m.columns()[k].unit, "index");
+    /// ```
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
     /// Appends the values of every column for `st` (counts of persons in [`MetricSet::unit`]).
     pub(crate) fn values(&self, st: &TickStats, out: &mut Vec<f64>) {
         out.extend(self.metrics.iter().map(|m| m.value(st)));
     }
 }
 
-fn parse(s: &Scenario, n: &str) -> Option<Metric> {
-    use Metric::*;
-    let comm = |rest: &str| s.communities.get_index_of(rest);
-    let group = |rest: &str| s.groups.get_index_of(rest);
-    Some(match n {
-        "quiescent" => Quiescent,
-        "active" => Active,
-        "jailed" => Jailed,
-        "cops" => Cops,
-        "killed" => Killed,
-        "arrests" => Arrests,
-        "births" => Births,
-        "deaths_of_age" => DeathsOfAge,
-        "abuses" => Abuses,
-        "abuses_trained" => AbusesTrained,
-        "cases_opened" => CasesOpened,
-        "cases_investigated" => CasesInvestigated,
-        "convictions" => Convictions,
-        "amnesties" => Amnesties,
-        "battles" => Battles,
-        "battle_deaths" => BattleDeaths,
-        _ => {
-            if let Some(p) = n.strip_prefix("killed_civilians_") {
-                KilledCivilians(*PerpetratorKind::ALL.iter().find(|q| q.name() == p)?)
-            } else if let Some(c) = n.strip_prefix("alive_") {
-                Alive(comm(c)?)
-            } else if let Some(c) = n.strip_prefix("killed_") {
-                KilledOf(comm(c)?)
-            } else if let Some(g) = n.strip_prefix("fighters_") {
-                Fighters(group(g)?)
-            } else if let Some(g) = n.strip_prefix("recruits_") {
-                Recruits(group(g)?)
-            } else if let Some(c) = n.strip_prefix("legitimacy_") {
-                Legitimacy(comm(c)?)
-            } else if let Some(c) = n.strip_prefix("unresolved_") {
-                Unresolved(comm(c)?)
-            } else {
-                return None;
-            }
+impl Metric {
+    /// The column's name in `s`: per-tick counts start with `new_` (people killed, recruited,
+    /// arrested… during the tick), levels are named as they are (`fighters_<g>`,
+    /// `legitimacy_<c>`), so that a count and a level are never mistaken for each other.
+    pub(crate) fn name(&self, s: &Scenario) -> String {
+        let (measure, entity) = self.parts(s);
+        match entity {
+            Some(e) => format!("{measure}_{e}"),
+            None => measure.to_string(),
         }
-    })
+    }
+
+    /// The column's measure and the entity it is about (a perpetrator kind, a community or an
+    /// armed group), as the long form of the outputs splits them: `new_killed_civilians_state`
+    /// is `new_killed_civilians` of `state`.
+    pub(crate) fn parts(&self, s: &Scenario) -> (&'static str, Option<String>) {
+        use Metric::*;
+        let comm = |k: &usize| s.communities.get_index(*k).map(|(n, _)| n.clone());
+        let group = |g: &usize| s.groups.get_index(*g).map(|(n, _)| n.clone());
+        match self {
+            Quiescent => ("quiescent", None),
+            Active => ("active", None),
+            Jailed => ("jailed", None),
+            Cops => ("cops", None),
+            Alive(k) => ("alive", comm(k)),
+            Killed => ("new_killed", None),
+            Arrests => ("new_arrests", None),
+            Births => ("new_births", None),
+            DeathsOfAge => ("new_deaths_of_age", None),
+            KilledCivilians(p) => ("new_killed_civilians", Some(p.name().to_string())),
+            KilledOf(k) => ("new_killed", comm(k)),
+            Fighters(g) => ("fighters", group(g)),
+            Recruits(g) => ("new_recruits", group(g)),
+            Abuses => ("new_abuses", None),
+            AbusesTrained => ("new_abuses_trained", None),
+            CasesOpened => ("new_cases_opened", None),
+            CasesInvestigated => ("new_cases_investigated", None),
+            Convictions => ("new_convictions", None),
+            Amnesties => ("new_amnesties", None),
+            Legitimacy(k) => ("legitimacy", comm(k)),
+            Unresolved(k) => ("unresolved", comm(k)),
+            Battles => ("new_battles", None),
+            BattleDeaths => ("new_battle_deaths", None),
+        }
+    }
+
+    /// The unit of the column's values: `unit` (the scenario's [`count_unit`]) for counts of
+    /// persons, `cases` or `battles` for counts of those, `index` for legitimacy and
+    /// unresolved injustice.
+    pub(crate) fn unit(&self, unit: &'static str) -> &'static str {
+        use Metric::*;
+        match self {
+            CasesOpened | CasesInvestigated | Convictions | Amnesties => "cases",
+            Battles => "battles",
+            Legitimacy(_) | Unresolved(_) => "index",
+            _ => unit,
+        }
+    }
 }
 
-fn default_names(s: &Scenario) -> Vec<String> {
+/// Every column `s` can report, in the order `outputs.metrics` lists them in the docs.
+fn all_metrics(s: &Scenario) -> Vec<Metric> {
+    use Metric::*;
+    let mut v = vec![
+        Quiescent,
+        Active,
+        Jailed,
+        Cops,
+        Killed,
+        Arrests,
+        Births,
+        DeathsOfAge,
+        Abuses,
+        AbusesTrained,
+        CasesOpened,
+        CasesInvestigated,
+        Convictions,
+        Amnesties,
+        Battles,
+        BattleDeaths,
+    ];
+    v.extend(PerpetratorKind::ALL.iter().map(|&p| KilledCivilians(p)));
+    for c in 0..s.communities.len() {
+        v.extend([Alive(c), KilledOf(c), Legitimacy(c), Unresolved(c)]);
+    }
+    for g in 0..s.groups.len() {
+        v.extend([Fighters(g), Recruits(g)]);
+    }
+    v
+}
+
+fn default_metrics(s: &Scenario) -> Vec<Metric> {
+    use Metric::*;
+    let nc = s.communities.len();
+    let ng = s.groups.len();
     if is_conflict(s) {
-        let mut v: Vec<String> = PerpetratorKind::ALL
+        let mut v: Vec<Metric> = PerpetratorKind::ALL
             .iter()
-            .map(|p| format!("killed_civilians_{}", p.name()))
+            .map(|&p| KilledCivilians(p))
             .collect();
-        v.extend(s.communities.keys().map(|c| format!("killed_{c}")));
-        v.extend(s.groups.keys().map(|g| format!("fighters_{g}")));
-        v.extend(s.groups.keys().map(|g| format!("recruits_{g}")));
-        v.extend(
-            [
-                "abuses",
-                "cases_opened",
-                "cases_investigated",
-                "convictions",
-                "amnesties",
-            ]
-            .map(String::from),
-        );
-        v.extend(s.communities.keys().map(|c| format!("legitimacy_{c}")));
-        v.extend(s.communities.keys().map(|c| format!("unresolved_{c}")));
-        v.extend(["battles", "battle_deaths", "active", "jailed"].map(String::from));
+        v.extend((0..nc).map(KilledOf));
+        v.extend((0..ng).map(Fighters));
+        v.extend((0..ng).map(Recruits));
+        v.extend([
+            Abuses,
+            CasesOpened,
+            CasesInvestigated,
+            Convictions,
+            Amnesties,
+        ]);
+        v.extend((0..nc).map(Legitimacy));
+        v.extend((0..nc).map(Unresolved));
+        v.extend([Battles, BattleDeaths, Active, Jailed]);
         return v;
     }
     let model2 = s.communities.values().any(|c| !c.kills.is_empty());
     if model2 {
-        let mut v: Vec<String> = s.communities.keys().map(|c| format!("alive_{c}")).collect();
-        v.push("killed".into());
-        v.push("jailed".into());
+        let mut v: Vec<Metric> = (0..nc).map(Alive).collect();
+        v.extend([Killed, Jailed]);
         v
     } else {
-        ["quiescent", "active", "jailed", "cops"]
-            .map(String::from)
-            .to_vec()
+        vec![Quiescent, Active, Jailed, Cops]
     }
-}
-
-fn all_names(s: &Scenario) -> Vec<String> {
-    let mut v: Vec<String> = [
-        "quiescent",
-        "active",
-        "jailed",
-        "cops",
-        "killed",
-        "arrests",
-        "births",
-        "deaths_of_age",
-    ]
-    .map(String::from)
-    .to_vec();
-    v.extend(ConflictCounters::SCALAR_NAMES.map(String::from));
-    v.extend(
-        PerpetratorKind::ALL
-            .iter()
-            .map(|p| format!("killed_civilians_{}", p.name())),
-    );
-    for c in s.communities.keys() {
-        for pre in ["alive", "killed", "legitimacy", "unresolved"] {
-            v.push(format!("{pre}_{c}"));
-        }
-    }
-    for g in s.groups.keys() {
-        v.push(format!("fighters_{g}"));
-        v.push(format!("recruits_{g}"));
-    }
-    v
 }
 
 /// `Vec::clone_from` for a slice source: the vector's memory is reused.

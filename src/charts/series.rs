@@ -45,7 +45,7 @@ pub(crate) fn key_groups(metrics: &[String]) -> Vec<KeyGroup> {
             y_desc: String::new(),
         };
     let mut out = Vec::new();
-    let killed_by = with("killed_civilians_", "");
+    let killed_by = with("new_killed_civilians_", "");
     let conflict = !killed_by.is_empty();
     if conflict {
         out.push(group(
@@ -55,7 +55,7 @@ pub(crate) fn key_groups(metrics: &[String]) -> Vec<KeyGroup> {
             true,
             true,
         ));
-        let of = with("killed_", "killed_civilians_");
+        let of = with("new_killed_", "new_killed_civilians_");
         if !of.is_empty() {
             out.push(group(
                 "killed-by-community",
@@ -100,11 +100,11 @@ pub(crate) fn key_groups(metrics: &[String]) -> Vec<KeyGroup> {
                 true,
             ));
         }
-        if metrics.iter().any(|m| m == "killed") {
+        if metrics.iter().any(|m| m == "new_killed") {
             out.push(group(
                 "killed",
                 "Persons killed, cumulative",
-                vec![("killed".into(), "killed".into())],
+                vec![("new_killed".into(), "killed".into())],
                 true,
                 true,
             ));
@@ -583,14 +583,14 @@ mod tests {
         );
         assert_eq!(
             stems(&[
-                "killed_civilians_state",
+                "new_killed_civilians_state",
                 "legitimacy_peul",
                 "fighters_jnim",
                 "active"
             ]),
             ["killed-civilians", "legitimacy", "fighters"]
         );
-        let m = ["killed_civilians_state", "legitimacy_peul"].map(String::from);
+        let m = ["new_killed_civilians_state", "legitimacy_peul"].map(String::from);
         let g = key_groups(&m);
         assert!(g[0].cumulative && g[0].counts && !g[1].counts);
     }

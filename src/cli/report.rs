@@ -57,7 +57,7 @@ impl ConflictReport {
                 .map(|p| {
                     (
                         p.name().to_string(),
-                        mean(&format!("civilians_killed_by_{}", p.name())),
+                        mean(&format!("killed_civilians_{}_total", p.name())),
                     )
                 })
                 .collect(),
@@ -67,10 +67,10 @@ impl ConflictReport {
                 .map(|c| {
                     (
                         c.clone(),
-                        mean(&format!("civilians_killed_{c}")),
-                        mean(&format!("legitimacy_start_{c}")),
-                        mean(&format!("legitimacy_end_{c}")),
-                        mean(&format!("unresolved_end_{c}")),
+                        mean(&format!("killed_{c}_total")),
+                        mean(&format!("legitimacy_{c}_start")),
+                        mean(&format!("legitimacy_{c}_end")),
+                        mean(&format!("unresolved_{c}_end")),
                     )
                 })
                 .collect(),
@@ -80,27 +80,27 @@ impl ConflictReport {
                 .map(|g| {
                     (
                         g.clone(),
-                        mean(&format!("fighters_start_{g}")),
-                        mean(&format!("recruits_{g}")),
-                        mean(&format!("fighters_end_{g}")),
+                        mean(&format!("fighters_{g}_start")),
+                        mean(&format!("recruits_{g}_total")),
+                        mean(&format!("fighters_{g}_end")),
                     )
                 })
                 .collect(),
-            abuses: mean("abuses"),
-            cases: mean("cases_opened"),
+            abuses: mean("abuses_total"),
+            cases: mean("cases_opened_total"),
             fates: FATES
                 .iter()
                 .map(|f| {
                     (
                         f.name().replace('_', " "),
-                        mean(&format!("cases_{}", f.name())),
+                        mean(&format!("cases_{}_end", f.name())),
                     )
                 })
                 .collect(),
-            convictions: mean("convictions"),
-            amnesties: mean("amnesties"),
-            battles: mean("battles"),
-            battle_deaths: mean("battle_deaths"),
+            convictions: mean("convictions_total"),
+            amnesties: mean("amnesties_total"),
+            battles: mean("battles_total"),
+            battle_deaths: mean("battle_deaths_total"),
         }
     }
 }

@@ -127,9 +127,9 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
 fn headline(plan: &Plan) -> Vec<(usize, String)> {
     let want: &[&str] = if impunity::model::is_conflict(plan.base()) {
         &[
-            "civilians_killed",
-            "civilians_killed_by_state",
-            "battle_deaths",
+            "killed_civilians_total",
+            "killed_civilians_state_total",
+            "battle_deaths_total",
         ]
     } else {
         &["peak_active", "outbursts", "ticks_above_50"]

@@ -17,14 +17,14 @@ pub(crate) const COMPARE_HEADER: &str =
 /// use impunity::stats::Paired;
 /// let row = CompareRow {
 ///     variant: "armed".into(),
-///     outcome: "civilians_killed".into(),
+///     outcome: "killed_civilians_total".into(),
 ///     paired: Paired::of(&[1.0, 2.0], &[2.0, 4.0]),
 /// };
 /// let mut csv = Vec::new();
 /// impunity::output::write_compare(&mut csv, &[row]).unwrap();
 /// let text = String::from_utf8(csv).unwrap();
 /// assert_eq!(text.lines().nth(1).unwrap().split(',').take(6).collect::<Vec<_>>(),
-///            ["armed", "civilians_killed", "2", "1.5", "3", "1.5"]);
+///            ["armed", "killed_civilians_total", "2", "1.5", "3", "1.5"]);
 /// ```
 pub fn write_compare<W: Write>(w: &mut W, rows: &[CompareRow]) -> io::Result<()> {
     writeln!(w, "{COMPARE_HEADER}")?;

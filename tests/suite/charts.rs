@@ -288,7 +288,7 @@ fn calendar_runs_show_dates_and_the_files_unit() {
     let d = tmpdir("dates");
     std::fs::write(
         d.join("timeseries.csv"),
-        "replicate,tick,date,killed_civilians_state,legitimacy_peul\n\
+        "replicate,tick,date,new_killed_civilians_state,legitimacy_peul\n\
          0,0,2018-01-01,0,0.8\n0,1,2018-01-02,20,0.7\n1,0,2018-01-01,0,0.8\n1,1,2018-01-02,40,0.6\n",
     )
     .unwrap();

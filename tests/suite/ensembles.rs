@@ -420,14 +420,14 @@ fn sweep_and_compare_formats() {
     );
     let outcomes = read("outcomes.csv");
     let head = outcomes.lines().next().unwrap();
-    assert!(
-        head.starts_with("point,policy.impunity,policy.amnesty.scope,replicate,civilians_killed,")
-    );
+    assert!(head.starts_with(
+        "point,policy.impunity,policy.amnesty.scope,replicate,killed_civilians_total,"
+    ));
     for col in [
-        "civilians_killed_by_state",
-        "battle_deaths",
-        "cases_amnestied",
-        "legitimacy_end_peul",
+        "killed_civilians_state_total",
+        "battle_deaths_total",
+        "cases_amnestied_end",
+        "legitimacy_peul_end",
     ] {
         assert!(head.split(',').any(|c| c == col), "{col} missing: {head}");
     }
@@ -460,7 +460,7 @@ fn sweep_and_compare_formats() {
         "variant,outcome,n,baseline_mean,variant_mean,diff_mean,diff_sd,ci_low,ci_high,share_lower"
     );
     assert!(lines.next().unwrap().starts_with("lowL,peak_active,6,"));
-    assert!(cmp.lines().any(|l| l.starts_with("highL,final_active,6,")));
+    assert!(cmp.lines().any(|l| l.starts_with("highL,active_end,6,")));
     assert!(read("outcomes.csv").starts_with("point,variant,replicate,"));
     assert_eq!(
         read("points.csv"),

@@ -87,7 +87,7 @@ fn conflict_outcomes_timeseries_events_and_cases_agree_in_people() {
                 .map(|e| num(&e["fatalities"]))
                 .sum()
         };
-        let killed = num(&o["civilians_killed"]);
+        let killed = num(&o["killed_civilians_total"]);
         killed_any += killed;
         assert_eq!(
             killed,
@@ -95,7 +95,7 @@ fn conflict_outcomes_timeseries_events_and_cases_agree_in_people() {
             "replicate {r}: civilians killed (people) against events.csv's fatalities"
         );
         assert_eq!(
-            num(&o["abuses"]),
+            num(&o["abuses_total"]),
             fatalities(&["abuses"]),
             "replicate {r}: abuses"
         );
@@ -103,8 +103,8 @@ fn conflict_outcomes_timeseries_events_and_cases_agree_in_people() {
         // opened under `policy.militia_impunity`, are cases of their killings); abuses are the
         // state's and the pro-government groups' killings
         assert_eq!(
-            num(&o["abuses"]),
-            num(&o["civilians_killed_by_state"]) + num(&o["civilians_killed_by_progov"]),
+            num(&o["abuses_total"]),
+            num(&o["killed_civilians_state_total"]) + num(&o["killed_civilians_progov_total"]),
             "replicate {r}: abuses are the state side's killings"
         );
         let victims: f64 = cases
@@ -114,7 +114,7 @@ fn conflict_outcomes_timeseries_events_and_cases_agree_in_people() {
             .map(|c| num(&c["victims"]))
             .sum();
         assert_eq!(
-            num(&o["civilians_killed_by_state"]),
+            num(&o["killed_civilians_state_total"]),
             victims,
             "replicate {r}: the forces' cases' victims"
         );
@@ -124,7 +124,7 @@ fn conflict_outcomes_timeseries_events_and_cases_agree_in_people() {
             .filter(of_rep)
             .map(|t| {
                 t.iter()
-                    .filter(|(k, _)| k.starts_with("killed_civilians_"))
+                    .filter(|(k, _)| k.starts_with("new_killed_civilians_"))
                     .map(|(_, v)| num(v))
                     .sum::<f64>()
             })
@@ -168,7 +168,7 @@ fn outcomes_are_named_by_what_they_are() {
     let mali = impunity::presets::get("central-mali-2018").unwrap();
     let names = impunity::ensemble::outcomes::names(&mali).unwrap();
     assert_eq!(
-        names[0], "civilians_killed",
+        names[0], "killed_civilians_total",
         "the conflict model's headline first"
     );
     for epstein in ["peak_active", "peak_tick", "outbursts", "ticks_above_50"] {
@@ -178,15 +178,20 @@ fn outcomes_are_named_by_what_they_are() {
         );
     }
     assert!(
-        !names.iter().any(|n| n.starts_with("final_killed")),
-        "{names:?}"
-    );
-    assert!(
         !names
             .iter()
-            .any(|n| n == "final_abuses" || n == "final_battles")
+            .any(|n| n.starts_with("final_") || n.starts_with("new_")),
+        "no last tick of a per-tick count, no per-tick name: {names:?}"
     );
-    assert!(names.iter().any(|n| n == "final_active"));
+    // the names say what they are: totals of per-tick counts, levels at the start or end
+    for n in &names {
+        assert!(
+            n.ends_with("_total") || n.ends_with("_start") || n.ends_with("_end"),
+            "{n} says neither total nor level"
+        );
+    }
+    assert!(names.iter().any(|n| n == "abuses_total"));
+    assert!(names.iter().any(|n| n == "active_end"));
     let run1 = impunity::presets::get("epstein-run1").unwrap();
     assert_eq!(
         impunity::ensemble::outcomes::names(&run1).unwrap(),
@@ -195,17 +200,17 @@ fn outcomes_are_named_by_what_they_are() {
             "peak_tick",
             "outbursts",
             "ticks_above_50",
-            "final_quiescent",
-            "final_active",
-            "final_jailed",
-            "final_cops"
+            "quiescent_end",
+            "active_end",
+            "jailed_end",
+            "cops_end"
         ]
     );
     // a per-tick count is summed over the run, not read at its end
     let mut s = impunity::presets::get("epstein-run2").unwrap();
-    s.outputs.metrics = vec!["active".into(), "arrests".into()];
+    s.outputs.metrics = vec!["active".into(), "new_arrests".into()];
     let names = impunity::ensemble::outcomes::names(&s).unwrap();
-    assert_eq!(&names[4..], ["final_active", "arrests_total"]);
+    assert_eq!(&names[4..], ["active_end", "arrests_total"]);
     let out = impunity::run::run_replicate(&s, 1, 0, 100);
     let v = impunity::ensemble::outcomes::values(&s, &out);
     assert_eq!(v.len(), names.len());
