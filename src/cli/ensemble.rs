@@ -43,6 +43,10 @@ pub struct EnsembleArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write the long, tidy form of timeseries.csv, outcomes.csv and summary.csv into
+    /// DIR/tidy/ (one value per row with its metric, entity and unit; see `impunity tidy`).
+    #[arg(long)]
+    pub tidy: bool,
     /// Run even if the estimated memory exceeds this machine's, or a sweep has more than
     /// 100,000 points (both checked before anything runs).
     #[arg(long)]
@@ -137,7 +141,12 @@ pub fn execute(plan: Plan, a: &EnsembleArgs, out: &Path) -> Result<Option<Result
     let run = pool.install(|| ensemble.run_in(out, &opts, &|p| bar.progress(p)));
     bar.finish();
     match run? {
-        DirRun::Done(results) => Ok(Some(results)),
+        DirRun::Done(results) => {
+            if a.tidy {
+                impunity::output::write_tidy(out)?;
+            }
+            Ok(Some(results))
+        }
         DirRun::Shard { units } => {
             eprintln!(
                 "shard {}: {units} units in {}; combine the shards with `impunity merge DIR... --out OUT`",
@@ -147,6 +156,9 @@ pub fn execute(plan: Plan, a: &EnsembleArgs, out: &Path) -> Result<Option<Result
             Ok(None)
         }
         DirRun::AlreadyComplete => {
+            if a.tidy && !out.join("tidy").is_dir() {
+                impunity::output::write_tidy(out)?;
+            }
             say_nothing_to_do(out);
             Ok(None)
         }
@@ -200,6 +212,32 @@ pub fn say_nothing_to_do(out: &Path) {
         "{} already holds the finished outputs of this run; nothing to do",
         out.display()
     );
+}
+
+#[derive(clap::Args)]
+#[command(
+    about = "Write the long, tidy form of an output directory's tables into DIR/tidy/",
+    long_about = "Write the long, tidy form of an output directory's tables, from its files \
+        alone (no rerun), into DIR/tidy/: timeseries.csv \
+        ([point,<keys>,]replicate,tick[,date],metric,entity,value,unit), outcomes.csv \
+        ([point,<keys>,]replicate,outcome,entity,value,unit) and summary.csv \
+        ([point,<keys>,]tick[,date],metric,entity,unit,n,mean,sd,p5,...,p95). A wide column \
+        such as new_killed_civilians_state becomes metric new_killed_civilians of entity \
+        state; unit says people, agents, cases, battles or index. The keys of a sweep's points \
+        get names a model formula needs no quotes for (dots become underscores). pandas: \
+        pd.read_csv('DIR/tidy/timeseries.csv'); R: read.csv('DIR/tidy/timeseries.csv').",
+    after_help = "Example:\n  impunity run central-mali-2018 --replicates 4 --out out/mali\n  impunity tidy out/mali"
+)]
+pub struct TidyArgs {
+    /// Output directory of `impunity run`, `sweep`, `compare` or `merge`.
+    dir: PathBuf,
+}
+
+/// `impunity tidy`.
+pub fn tidy(a: TidyArgs) -> Result<()> {
+    let files = impunity::output::write_tidy(&a.dir)?;
+    println!("wrote {}", list(&files));
+    Ok(())
 }
 
 #[derive(clap::Args)]

@@ -38,6 +38,15 @@ impl CliError {
     }
 }
 
+impl From<impunity::output::TidyError> for CliError {
+    fn from(e: impunity::output::TidyError) -> Self {
+        match e {
+            impunity::output::TidyError::Format { .. } => input(e.to_string()),
+            e => failed(e.to_string()),
+        }
+    }
+}
+
 impl From<PlanError> for CliError {
     fn from(e: PlanError) -> Self {
         match e {

@@ -96,6 +96,7 @@ enum Command {
     )]
     Merge(ensemble::MergeArgs),
     Chart(chart::ChartArgs),
+    Tidy(ensemble::TidyArgs),
     // Their help texts are in src/cli/scenario_cmds.rs.
     Validate(scenario_cmds::ValidateArgs),
     Show(scenario_cmds::ShowArgs),
@@ -116,6 +117,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Compare(a) => compare::compare(a)?,
         Command::Merge(a) => ensemble::merge(a)?,
         Command::Chart(a) => chart::chart(a)?,
+        Command::Tidy(a) => ensemble::tidy(a)?,
         Command::Validate(a) => scenario_cmds::validate(a)?,
         Command::Show(a) => scenario_cmds::show(a)?,
         Command::Init(a) => scenario_cmds::init(a)?,

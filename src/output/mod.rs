@@ -12,6 +12,7 @@
 //! | `points.csv` (sweeps, comparisons) | `point,<tags>` | `points.rs` |
 //! | `compare.csv` (comparisons) | `variant,outcome,n,baseline_mean,variant_mean,diff_mean,diff_sd,ci_low,ci_high,share_lower` | [`write_compare`] |
 //! | `manifest.json` | scenario, rules, parameters, seed, … | [`Manifest`] |
+//! | `tidy/*.csv` (`--tidy`, `impunity tidy`) | the long form of `timeseries.csv`, `outcomes.csv`, `summary.csv`: one value per row with its metric, entity and unit | [`write_tidy`] |
 //!
 //! Each file is written under a temporary name and renamed when whole ([`write_atomic`]), so an
 //! interrupted run never leaves a file that looks complete. `RunFiles` (crate-private) writes
@@ -29,12 +30,14 @@ mod outcomes;
 mod points;
 mod run_files;
 pub(crate) mod summary;
+mod tidy;
 mod timeseries;
 
 pub(crate) use crate::events::{CASES_HEADER, write_cases};
 pub use compare::write_compare;
 pub use manifest::Manifest;
 pub(crate) use run_files::{RunFiles, UnitRows};
+pub use tidy::{TidyError, tidy_name, write_tidy};
 pub use timeseries::{write_timeseries_header, write_timeseries_rows};
 
 use crate::scenario::Scenario;
@@ -44,7 +47,7 @@ use std::path::{Path, PathBuf};
 
 /// Every file and folder impunity writes into an output directory: what `--force` (and
 /// [`crate::ensemble::Results::write`]) may replace. Anything else there is left alone.
-pub(crate) const FILES: [&str; 11] = [
+pub(crate) const FILES: [&str; 12] = [
     "timeseries.csv",
     "outcomes.csv",
     "summary.csv",
@@ -56,6 +59,7 @@ pub(crate) const FILES: [&str; 11] = [
     "charts",
     "snapshots",
     ".parts",
+    "tidy",
 ];
 
 /// The temporary name a file is written under before it is renamed to `path`

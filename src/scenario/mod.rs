@@ -183,11 +183,17 @@ section! {
     /// What the run writes.
     pub struct OutputsSpec: Default {
         /// Columns of `timeseries.csv` after `replicate,tick`; empty: the model's default set
-        /// (Model I: quiescent, active, jailed, cops; Model II: alive per community, killed,
-        /// jailed).
+        /// (Model I: quiescent, active, jailed, cops; Model II: alive per community,
+        /// new_killed, jailed; the conflict model's set in `impunity::metrics`). Per-tick counts
+        /// start with `new_`, levels keep their names.
         pub metrics: Vec<String> = default example("[\"active\"]")
-            range("`quiescent`, `active`, `jailed`, `cops`, `killed`, `arrests`, `births`, \
-                   `deaths_of_age`, `alive_<community>`")
+            range("levels `quiescent`, `active`, `jailed`, `cops`, `alive_<community>`, \
+                   `fighters_<group>`, `legitimacy_<community>`, `unresolved_<community>`; \
+                   per-tick counts `new_killed`, `new_arrests`, `new_births`, \
+                   `new_deaths_of_age`, `new_killed_civilians_<kind>`, `new_killed_<community>`, \
+                   `new_recruits_<group>`, `new_abuses`, `new_abuses_trained`, \
+                   `new_cases_opened`, `new_cases_investigated`, `new_convictions`, \
+                   `new_amnesties`, `new_battles`, `new_battle_deaths`")
             [sparse];
     }
 }

@@ -264,3 +264,105 @@ fn validate_lists_armed_groups_and_missions() {
         "{text}"
     );
 }
+
+/// The long form (`--tidy`, `impunity tidy`): one value per row, each the very bytes of the
+/// wide files, with its metric, entity and unit, and the sweep's keys in formula-safe columns.
+#[test]
+fn the_tidy_form_holds_every_value_of_the_wide_files() {
+    let d = tmpdir("tidy");
+    let out = d.to_str().unwrap();
+    impunity(&[
+        "sweep",
+        "central-mali-2018",
+        "--vary",
+        "policy.impunity=0,0.5",
+        "--replicates",
+        "2",
+        "--ticks",
+        "20",
+        "--set",
+        "world.people_per_agent=100",
+        "--quiet",
+        "--tidy",
+        "--out",
+        out,
+    ]);
+    // outcomes: every (point, replicate, column) of the wide file is one row of the long one
+    let wide = rows(&d.join("outcomes.csv"));
+    let long = rows(&d.join("tidy/outcomes.csv"));
+    let head = std::fs::read_to_string(d.join("tidy/outcomes.csv")).unwrap();
+    assert_eq!(
+        head.lines().next().unwrap(),
+        "point,policy_impunity,replicate,outcome,entity,value,unit"
+    );
+    let described = impunity::ensemble::outcomes::describe(
+        &impunity::presets::get("central-mali-2018").unwrap(),
+    )
+    .unwrap();
+    assert_eq!(long.len(), wide.len() * described.len());
+    let mut k = 0;
+    for w in &wide {
+        for o in &described {
+            let l = &long[k];
+            k += 1;
+            assert_eq!(
+                (&l["point"], &l["policy_impunity"], &l["replicate"]),
+                (&w["point"], &w["policy.impunity"], &w["replicate"])
+            );
+            assert_eq!(l["outcome"], o.measure);
+            assert_eq!(l["entity"], o.entity.clone().unwrap_or_default());
+            assert_eq!(l["value"], w[&o.name], "{}", o.name);
+            assert_eq!(l["unit"], o.unit);
+        }
+    }
+    // the time series: killings by the state are people, legitimacy an index
+    let ts = rows(&d.join("tidy/timeseries.csv"));
+    let wide_ts = rows(&d.join("timeseries.csv"));
+    let state: Vec<&String> = ts
+        .iter()
+        .filter(|r| r["metric"] == "new_killed_civilians" && r["entity"] == "state")
+        .map(|r| &r["value"])
+        .collect();
+    assert_eq!(
+        state,
+        wide_ts
+            .iter()
+            .map(|r| &r["new_killed_civilians_state"])
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        ts.iter()
+            .filter(|r| r["metric"] == "legitimacy")
+            .all(|r| r["unit"] == "index" && r["entity"] != "")
+    );
+    assert!(ts.iter().any(|r| r["unit"] == "people"));
+    // the summary keeps its statistics, split the same way
+    let sm = rows(&d.join("tidy/summary.csv"));
+    assert!(
+        sm.iter()
+            .any(|r| r["metric"] == "fighters" && r["entity"] == "jnim" && r["unit"] == "people")
+    );
+    // `impunity tidy` rewrites the same bytes from the files alone
+    let before = std::fs::read(d.join("tidy/timeseries.csv")).unwrap();
+    std::fs::remove_dir_all(d.join("tidy")).unwrap();
+    impunity(&["tidy", out]);
+    assert_eq!(
+        std::fs::read(d.join("tidy/timeseries.csv")).unwrap(),
+        before
+    );
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn tidy_on_a_directory_without_a_run_says_so() {
+    let d = tmpdir("tidy-empty");
+    std::fs::create_dir_all(&d).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_impunity"))
+        .args(["tidy", d.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("manifest.json"), "{err}");
+    std::fs::remove_dir_all(&d).unwrap();
+}
