@@ -22,9 +22,32 @@ pub struct ChartArgs {
     format: FormatArgs,
 }
 
-/// Chart format flags, shared by `chart` and `run`.
-#[derive(clap::Args, Clone, Copy)]
+/// Which charts to draw.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Charts {
+    /// None at all (and no sparkline summary).
+    None,
+    /// The key charts.
+    Default,
+    /// Every chart the files support, every outcome included.
+    All,
+}
+
+/// What to draw and show, shared by `run`, `sweep`, `compare` and `chart`: which charts, which
+/// outcomes, the format and size, labels and titles.
+#[derive(clap::Args, Clone, Debug)]
 pub struct FormatArgs {
+    /// Which charts to draw: none, default (the key charts) or all.
+    #[arg(long, value_enum, default_value_t = Charts::Default, value_name = "WHICH")]
+    charts: Charts,
+    /// Draw no charts (the same as --charts none).
+    #[arg(long)]
+    no_charts: bool,
+    /// Only these outcomes (names of outcomes.csv columns, comma-separated), in the printed
+    /// table and the heat maps, sweep lines and forest plot; `all` for every outcome. Default:
+    /// the headline outcomes in tables, the key outcomes in charts.
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    outcomes: Vec<String>,
     /// Draw SVG instead of PNG.
     #[arg(long)]
     svg: bool,
@@ -37,12 +60,80 @@ pub struct FormatArgs {
     #[arg(long, default_value_t = 600, value_name = "PX",
           value_parser = clap::value_parser!(u32).range(100..=10_000))]
     chart_height: u32,
+    /// The label of a metric or outcome in every chart: NAME=TEXT (repeatable), e.g.
+    /// `--label "killed_civilians_state_total=killed by the army"`.
+    #[arg(long = "label", value_name = "NAME=TEXT")]
+    labels: Vec<String>,
+    /// The title of a chart, by its file name without the extension: STEM=TEXT (repeatable),
+    /// e.g. `--title "forest=Prosecution against impunity"`.
+    #[arg(long = "title", value_name = "STEM=TEXT")]
+    titles: Vec<String>,
+}
+
+/// `NAME=TEXT` pairs of `flag`, as a map (an error names the flag and the bad value).
+fn pairs(flag: &str, given: &[String]) -> Result<std::collections::BTreeMap<String, String>> {
+    given
+        .iter()
+        .map(|g| {
+            g.split_once('=')
+                .filter(|(k, _)| !k.trim().is_empty())
+                .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+                .ok_or_else(|| input(format!("{flag} {g}: expected NAME=TEXT")))
+        })
+        .collect()
 }
 
 impl FormatArgs {
-    fn options(self) -> ChartOptions {
+    /// Whether any chart is drawn.
+    pub fn draws(&self) -> bool {
+        !self.no_charts && self.charts != Charts::None
+    }
+
+    /// The outcomes `--outcomes` selects among `names` (the plan's outcome columns), as
+    /// column indices: `None` without the flag, every column for `all`. An unknown name is
+    /// refused with the list of known ones, before anything runs.
+    pub fn selected_outcomes(&self, names: &[String]) -> Result<Option<Vec<usize>>> {
+        if self.outcomes.is_empty() {
+            return Ok(None);
+        }
+        if self.outcomes.iter().any(|o| o == "all") {
+            return Ok(Some((0..names.len()).collect()));
+        }
+        self.outcomes
+            .iter()
+            .map(|o| {
+                names.iter().position(|n| n == o).ok_or_else(|| {
+                    let near: Vec<&str> = names
+                        .iter()
+                        .filter(|n| o.split('_').filter(|w| w.len() > 2).any(|w| n.contains(w)))
+                        .map(String::as_str)
+                        .collect();
+                    let listed = if near.is_empty() {
+                        names.join(", ")
+                    } else {
+                        near.join(", ")
+                    };
+                    input(format!(
+                        "--outcomes: no outcome `{o}`; {} {listed} (or `all`)",
+                        if near.is_empty() {
+                            "the outcomes are"
+                        } else {
+                            "did you mean one of"
+                        }
+                    ))
+                })
+            })
+            .collect::<Result<Vec<usize>>>()
+            .map(Some)
+    }
+
+    /// The chart options the flags ask for.
+    pub fn options(&self) -> Result<ChartOptions> {
         let o = ChartOptions::default().size(self.chart_width, self.chart_height);
-        if self.svg { o.svg() } else { o }
+        let o = if self.svg { o.svg() } else { o };
+        let _labels = pairs("--label", &self.labels)?;
+        let _titles = pairs("--title", &self.titles)?;
+        Ok(o)
     }
 }
 
@@ -53,19 +144,19 @@ pub struct RunChartArgs {
     /// draw them; e.g. `--snapshots 0,100,200`.
     #[arg(long, value_delimiter = ',', value_name = "TICKS")]
     snapshots: Vec<u32>,
-    /// Write no charts and no sparkline summary.
-    #[arg(long)]
-    no_charts: bool,
     #[command(flatten)]
-    format: FormatArgs,
+    pub format: FormatArgs,
 }
 
 pub fn chart(a: ChartArgs) -> Result<()> {
     if !a.dir.is_dir() {
         return Err(input(format!("{} is not a directory", a.dir.display())));
     }
+    if !a.format.draws() {
+        return Ok(());
+    }
     let written =
-        charts::draw_dir(&a.dir, &a.format.options()).map_err(|e| CliError::Run(e.to_string()))?;
+        charts::draw_dir(&a.dir, &a.format.options()?).map_err(|e| CliError::Run(e.to_string()))?;
     if written.is_empty() {
         println!(
             "no charts: {} holds none of timeseries.csv, snapshots/, events.csv, outcomes.csv, compare.csv",
@@ -107,14 +198,15 @@ pub fn after_run(
         shot.write(out)
             .map_err(|e| CliError::Run(format!("cannot write a snapshot: {e}")))?;
     }
-    if a.no_charts {
+    if !a.format.draws() {
         return Ok(());
     }
+    let options = a.format.options()?;
     let info = charts::RunInfo::read(out).map_err(|e| CliError::Run(e.to_string()))?;
     let ts = charts::Timeseries::read(&out.join("timeseries.csv"))
         .map_err(|e| CliError::Run(e.to_string()))?;
     print!("{}", charts::summary(&ts, &info));
-    let written = charts::draw_dir(out, &a.format.options())
+    let written = charts::draw_dir(out, &options)
         .map_err(|e| CliError::Run(format!("cannot draw the charts: {e}")))?;
     print_written(&written);
     Ok(())
@@ -123,8 +215,15 @@ pub fn after_run(
 /// After `sweep` and `compare`: draws the heat map or line (sweep) or forest plot (compare)
 /// from the files just written. A chart that cannot be drawn is reported on stderr; the
 /// outputs are already safe on disk, so it does not fail the command.
-pub fn after_ensemble(out: &Path) {
-    match charts::draw_dir(out, &charts::ChartOptions::default()) {
+pub fn after_ensemble(out: &Path, a: &FormatArgs) {
+    if !a.draws() {
+        return;
+    }
+    let options = match a.options() {
+        Ok(o) => o,
+        Err(e) => return eprintln!("warning: charts not drawn: {e}"),
+    };
+    match charts::draw_dir(out, &options) {
         Ok(written) => print_written(&written),
         Err(e) => eprintln!(
             "warning: charts not drawn: {e} (redraw with `impunity chart {}`)",

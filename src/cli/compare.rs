@@ -16,6 +16,8 @@ pub struct CompareArgs {
     variant: Vec<String>,
     #[command(flatten)]
     ens: EnsembleArgs,
+    #[command(flatten)]
+    format: super::chart::FormatArgs,
 }
 
 /// Splits `k=v,k=v` on the commas that start a new `key=` (so array values keep theirs).
@@ -82,10 +84,23 @@ pub fn compare(a: CompareArgs) -> Result<()> {
         ticks,
         design_text,
     )?;
+    // The table's outcomes: --outcomes, or the headline ones (checked before the run).
+    let shown: Vec<String> = match a.format.selected_outcomes(plan.outcome_names())? {
+        Some(ks) => ks
+            .into_iter()
+            .map(|k| plan.outcome_names()[k].clone())
+            .collect(),
+        None => impunity::ensemble::outcomes::headline(plan.base())?,
+    };
+    let units: std::collections::BTreeMap<String, &'static str> =
+        impunity::ensemble::outcomes::describe(plan.base())?
+            .into_iter()
+            .map(|o| (o.name, o.unit))
+            .collect();
     let Some(done) = execute(plan, &a.ens, &out)? else {
         if a.ens.resume && a.ens.shard.is_none() {
             // A finished run resumed: it may have been killed before its charts were drawn.
-            super::chart::after_ensemble(&out);
+            super::chart::after_ensemble(&out, &a.format);
         }
         return Ok(());
     };
@@ -96,12 +111,22 @@ pub fn compare(a: CompareArgs) -> Result<()> {
     println!(
         "var ratio = var(b) + var(v) over var(v - b): what pairing saves over independent seeds."
     );
+    println!(
+        "Headline outcomes with a difference; --outcomes NAMES (or all) for others, compare.csv \
+         holds every one."
+    );
     let mut current = String::new();
     for r in done.comparison() {
         let p = &r.paired;
-        if p.diff_sd == 0.0 && p.diff_mean == 0.0 {
+        if !shown.contains(&r.outcome) || (p.diff_sd == 0.0 && p.diff_mean == 0.0) {
             continue;
         }
+        // people and other counts to one decimal, indices to three
+        let d = if units.get(&r.outcome) == Some(&"index") {
+            3
+        } else {
+            1
+        };
         if r.variant != current {
             current = r.variant.clone();
             println!(
@@ -121,17 +146,17 @@ pub fn compare(a: CompareArgs) -> Result<()> {
             "-".into()
         };
         println!(
-            "{:<34} {:>10.3} {:>10.3} {:>10.3} {:>23} {:>5.0}% {:>9}",
+            "{:<34} {:>10.d$} {:>10.d$} {:>10.d$} {:>23} {:>5.0}% {:>9}",
             r.outcome,
             p.baseline_mean,
             p.variant_mean,
             p.diff_mean,
-            format!("[{:.3}, {:.3}]", p.ci_low, p.ci_high),
+            format!("[{:.d$}, {:.d$}]", p.ci_low, p.ci_high),
             p.share_lower * 100.0,
             ratio
         );
     }
     println!("\nwrote {}", list(done.files()));
-    super::chart::after_ensemble(&out);
+    super::chart::after_ensemble(&out, &a.format);
     Ok(())
 }

@@ -23,6 +23,8 @@ pub struct SweepArgs {
     samples: Option<u64>,
     #[command(flatten)]
     ens: EnsembleArgs,
+    #[command(flatten)]
+    format: super::chart::FormatArgs,
 }
 
 pub fn sweep(a: SweepArgs) -> Result<()> {
@@ -85,16 +87,23 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
         ticks,
         design_text,
     )?;
+    let chosen = a.format.selected_outcomes(plan.outcome_names())?;
     let Some(done) = execute(plan, &a.ens, &out)? else {
         if a.ens.resume && a.ens.shard.is_none() {
             // A finished run resumed: it may have been killed before its charts were drawn.
-            super::chart::after_ensemble(&out);
+            super::chart::after_ensemble(&out, &a.format);
         }
         return Ok(());
     };
-    // A table of point means of the headline outcomes.
+    // A table of point means of the headline outcomes (or those --outcomes chose).
     let plan = done.plan();
-    let heads = headline(plan);
+    let heads: Vec<(usize, String)> = match chosen {
+        Some(ks) => ks
+            .into_iter()
+            .map(|k| (k, plan.outcome_names()[k].clone()))
+            .collect(),
+        None => headline(plan),
+    };
     print!("{:>5}", "point");
     for t in plan.tag_names() {
         print!("  {t:>14}");
@@ -119,7 +128,7 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
         plan.replicates(),
         list(done.files())
     );
-    super::chart::after_ensemble(&out);
+    super::chart::after_ensemble(&out, &a.format);
     Ok(())
 }
 

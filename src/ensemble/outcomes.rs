@@ -97,6 +97,47 @@ impl Outcome {
     }
 }
 
+/// The headline outcomes of `s`, the ones tables show unless asked for others, in column
+/// order: for the conflict model civilians killed (in all and by perpetrator), abuses and the
+/// fates of their cases, battles and their deaths, recruits per group and legitimacy at the
+/// end per community; for Epstein's models his outburst statistics and the levels at the end.
+///
+/// ```
+/// let mali = impunity::presets::get("central-mali-2018").unwrap();
+/// let h = impunity::ensemble::outcomes::headline(&mali).unwrap();
+/// assert_eq!(h[0], "killed_civilians_total");
+/// assert!(h.iter().any(|n| n == "abuses_total"));
+/// assert!(!h.iter().any(|n| n.starts_with("fighters_")));
+/// ```
+pub fn headline(s: &Scenario) -> Result<Vec<String>, PlanError> {
+    let keep = |o: &Outcome| {
+        if !is_conflict(s) {
+            return !o.name.starts_with("peak_tick");
+        }
+        matches!(
+            o.measure.as_str(),
+            "killed_civilians_total"
+                | "abuses_total"
+                | "cases_opened_total"
+                | "convictions_total"
+                | "amnesties_total"
+                | "battles_total"
+                | "battle_deaths_total"
+                | "recruits_total"
+                | "legitimacy_end"
+        ) || (o.measure == "cases_end"
+            && matches!(
+                o.entity.as_deref(),
+                Some("punished" | "never_investigated" | "amnestied")
+            ))
+    };
+    Ok(describe(s)?
+        .into_iter()
+        .filter(keep)
+        .map(|o| o.name)
+        .collect())
+}
+
 /// The outcome names of `s`, in column order (an error if its metrics are invalid).
 pub fn names(s: &Scenario) -> Result<Vec<String>, PlanError> {
     Ok(describe(s)?.into_iter().map(|o| o.name).collect())

@@ -366,3 +366,76 @@ fn tidy_on_a_directory_without_a_run_says_so() {
     assert!(err.contains("manifest.json"), "{err}");
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// Chart and outcome selection on sweep and compare (issue 12: sweeps and compares always drew
+/// every chart, `--no-charts` was refused there, and the compare table printed about 40 rows
+/// per variant).
+#[test]
+fn charts_and_outcomes_are_chosen_on_every_ensemble_command() {
+    let d = tmpdir("select");
+    let base = |out: &str| -> Vec<String> {
+        [
+            "compare",
+            "central-mali-2018",
+            "--variant",
+            "accountable:policy.sentence_severity=1",
+            "--replicates",
+            "2",
+            "--ticks",
+            "20",
+            "--set",
+            "world.people_per_agent=100",
+            "--quiet",
+            "--out",
+            out,
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    // no charts at all
+    let none = d.join("none");
+    let mut args = base(none.to_str().unwrap());
+    args.extend(["--charts", "none"].map(String::from));
+    let o = impunity(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!none.join("charts").exists());
+    // the table shows headline outcomes only, or those asked for
+    let table = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(!table.contains("fighters_jnim_start"), "{table}");
+    let one = d.join("one");
+    let mut args = base(one.to_str().unwrap());
+    args.extend(["--outcomes", "abuses_total", "--charts", "none"].map(String::from));
+    let o = impunity(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let table = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        !table.contains("killed_civilians_total"),
+        "only the chosen outcome: {table}"
+    );
+    // an unknown outcome is refused before anything runs, with the names it may have meant
+    let bad = d.join("bad");
+    let mut args = base(bad.to_str().unwrap());
+    args.extend(["--outcomes", "abuses"].map(String::from));
+    let o = Command::new(env!("CARGO_BIN_EXE_impunity"))
+        .args(&args)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("abuses_total"), "{err}");
+    assert!(!bad.join("outcomes.csv").exists(), "nothing ran");
+    // sweeps take the same flags
+    let sw = d.join("sweep");
+    impunity(&[
+        "sweep",
+        "epstein-run1",
+        "--vary",
+        "communities.citizens.legitimacy=0.8,0.9",
+        "--ticks",
+        "5",
+        "--quiet",
+        "--no-charts",
+        "--out",
+        sw.to_str().unwrap(),
+    ]);
+    assert!(!sw.join("charts").exists());
+    std::fs::remove_dir_all(&d).unwrap();
+}
