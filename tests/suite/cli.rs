@@ -101,7 +101,7 @@ fn model2_columns() {
     let ts = std::fs::read_to_string(d.join("timeseries.csv")).unwrap();
     assert_eq!(
         ts.lines().next().unwrap(),
-        "replicate,tick,alive_blue,alive_green,killed,jailed"
+        "replicate,tick,alive_blue,alive_green,new_killed,jailed"
     );
     let _ = std::fs::remove_dir_all(&d);
 }
