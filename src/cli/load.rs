@@ -199,7 +199,7 @@ mod tests {
         );
         assert_eq!(
             err(&["world.width=abc"]),
-            "--set world.width=abc: world.width: expected a whole number from 0 to 4294967295, found string \"abc\""
+            "--set world.width=abc: world.width: expected a whole number, 1 ..= 65,535; width × height ≤ 2^31, found string \"abc\""
         );
         assert_eq!(
             err(&["communities.citizens.share=0.5"]),
