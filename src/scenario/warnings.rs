@@ -196,17 +196,14 @@ struct CaseSources {
 
 impl CaseSources {
     fn of(s: &Scenario, ticks: u32) -> CaseSources {
-        let state_forces = s.forces.values().any(|f| f.side == Side::State);
+        let state_forces = s.forces.values().any(abuses);
         let state = state_forces && s.may_be_positive("abuse.base_rate", s.abuse.base_rate, ticks);
         let groups = s.groups.iter().any(|(name, g)| {
-            let answerable =
-                matches!(g.kind, GroupKind::Militia | GroupKind::ProGovernment) || g.state_backed;
             let abuses = g.kind == GroupKind::ProGovernment
                 && s.may_be_positive("abuse.progov_rate", s.abuse.progov_rate, ticks);
             let raids = !g.targets.communities.is_empty()
                 && s.may_be_positive(&format!("groups.{name}.attack_rate"), g.attack_rate, ticks);
-            (answerable || s.changes_within(&format!("groups.{name}.state_backed"), ticks))
-                && (abuses || raids)
+            answerable(s, name, ticks) && (abuses || raids)
         });
         CaseSources { state, groups }
     }
@@ -222,6 +219,22 @@ impl CaseSources {
         (self.state && below_one("policy.impunity", s.policy.impunity))
             || (self.groups && below_one("policy.militia_impunity", s.policy.militia_impunity))
     }
+}
+
+/// Whether a force's units may abuse civilians: state policing and counter-insurgency units
+/// (`mechanisms/operations.rs`); a force's role and side do not change during a run.
+fn abuses(f: &super::ForceSpec) -> bool {
+    f.side == Side::State && matches!(f.role, Role::Policing | Role::Counterinsurgency)
+}
+
+/// Whether group `name` may answer to the state's justice (its killings of civilians open
+/// cases) in a run of `ticks` ticks: a militia, a pro-government group, or one the state
+/// backs, or may come to back.
+fn answerable(s: &Scenario, name: &str, ticks: u32) -> bool {
+    let g = &s.groups[name];
+    matches!(g.kind, GroupKind::Militia | GroupKind::ProGovernment)
+        || g.state_backed
+        || s.changes_within(&format!("groups.{name}.state_backed"), ticks)
 }
 
 /// Delays of the justice pipeline that end after the last tick. The earliest case opens in
@@ -332,7 +345,8 @@ fn exclusion_threshold(s: &Scenario, ticks: u32, out: &mut Vec<Warning>) {
 /// that changes what the bound rests on).
 ///
 /// An event gathers one perpetrator's killings in a tick (`violence.massacre_radius`). A
-/// state unit abuses at most once a tick, killing 1 person, or max(1, round(M)) in a
+/// state policing or counter-insurgency unit (whose force kills no one otherwise) abuses at
+/// most once a tick, killing 1 person, or max(1, round(M)) in a
 /// reprisal when reprisals are possible (ρ > 0) and all of median size (σ = 0); a
 /// pro-government fighter kills at most one person a tick; raids kill up to the settlement.
 fn most_victims(s: &Scenario, ticks: u32, sources: &CaseSources) -> Option<(u64, String)> {
@@ -350,15 +364,12 @@ fn most_victims(s: &Scenario, ticks: u32, sources: &CaseSources) -> Option<(u64,
     {
         return None;
     }
-    if sources.groups {
-        // raids are bounded by the settlement only
-        let raids = s
-            .groups
-            .values()
-            .any(|g| g.attack_rate > 0.0 && !g.targets.communities.is_empty());
-        if raids {
-            return None;
-        }
+    // raids by a group that answers to justice are bounded by the settlement only
+    let raids = s.groups.iter().any(|(name, g)| {
+        g.attack_rate > 0.0 && !g.targets.communities.is_empty() && answerable(s, name, ticks)
+    });
+    if raids {
+        return None;
     }
     let mut most: u64 = 0;
     let mut why = Vec::new();
@@ -376,7 +387,7 @@ fn most_victims(s: &Scenario, ticks: u32, sources: &CaseSources) -> Option<(u64,
             .forces
             .iter()
             .zip(&f.units)
-            .filter(|((_, spec), _)| spec.side == Side::State)
+            .filter(|((_, spec), _)| abuses(spec))
             .map(|(_, (_, n))| if f.exact { *n as u64 } else { f.cells })
             .max()
             .unwrap_or(0);
