@@ -2,7 +2,7 @@
 
 use super::ensemble::{EnsembleArgs, execute, list, out_dir};
 use super::error::{CliError, Result, input};
-use super::load::{apply_sets, load_scenario};
+use super::load::{apply_sets, load_scenario, warn_inert};
 use impunity::ensemble::{Plan, Point};
 use impunity::output::fmt_value;
 use std::path::Path;
@@ -36,7 +36,7 @@ fn split_sets(s: &str) -> Vec<String> {
 }
 
 pub fn compare(a: CompareArgs) -> Result<()> {
-    let base = load_scenario(&a.scenario, &a.ens.set)?;
+    let base = load_scenario(&a.scenario, &a.ens.set, a.ens.ticks)?;
     let mut points = vec![Point {
         tags: vec!["baseline".into()],
         scenario: base.clone(),
@@ -54,10 +54,11 @@ pub fn compare(a: CompareArgs) -> Result<()> {
         if points.iter().any(|p| p.tags[0] == name) {
             return Err(input(format!("--variant {v}: the name `{name}` is taken")));
         }
-        let scenario = apply_sets(base.clone(), &split_sets(sets)).map_err(|e| match e {
-            CliError::Input(m) => input(format!("--variant {name}: {m}")),
-            other => other,
-        })?;
+        let scenario =
+            apply_sets(base.clone(), &split_sets(sets), a.ens.ticks).map_err(|e| match e {
+                CliError::Input(m) => input(format!("--variant {name}: {m}")),
+                other => other,
+            })?;
         if scenario == base {
             eprintln!(
                 "warning: --variant {name}: identical to the baseline ({sets} is what the \
@@ -72,6 +73,14 @@ pub fn compare(a: CompareArgs) -> Result<()> {
     }
     let design_text = format!("compare --variant {}", a.variant.join(" --variant "));
     let ticks = a.ens.ticks.unwrap_or(base.ticks);
+    let labelled: Vec<(String, &impunity::Scenario)> = points
+        .iter()
+        .map(|p| match p.tags[0].as_str() {
+            "baseline" => ("the baseline".to_string(), &p.scenario),
+            name => (format!("variant {name}"), &p.scenario),
+        })
+        .collect();
+    warn_inert(&labelled, ticks);
     let out = out_dir(a.ens.out.as_ref(), || {
         Path::new("out").join(format!("{}-compare", base.name))
     })?;

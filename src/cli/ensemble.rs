@@ -16,7 +16,8 @@ pub struct EnsembleArgs {
     /// Ticks to run (default: the scenario's `ticks`).
     #[arg(long)]
     pub ticks: Option<u32>,
-    /// Replicates (per point for sweeps and comparisons).
+    /// Replicates per point: each point of a sweep, and the baseline and each variant of a
+    /// comparison, runs this many, on the same seeds.
     #[arg(long, default_value_t = 1)]
     pub replicates: u64,
     /// Output directory (default: out/<scenario name>, out/<name>-sweep, out/<name>-compare).

@@ -8,8 +8,9 @@ use impunity::{Scenario, presets};
 use std::path::Path;
 
 /// The scenario named by `spec`: a preset name, or the path of a TOML file; then each
-/// `key.path=value` of `sets` applied, and the result validated.
-pub fn load_scenario(spec: &str, sets: &[String]) -> Result<Scenario> {
+/// `key.path=value` of `sets` applied, and the result validated. `ticks` is `--ticks`, if
+/// given: the run's length, which decides what the timeline still changes.
+pub fn load_scenario(spec: &str, sets: &[String], ticks: Option<u32>) -> Result<Scenario> {
     let base = if let Some(s) = presets::get(spec) {
         s
     } else if let Some(what) = not_a_file(Path::new(spec)) {
@@ -23,7 +24,7 @@ pub fn load_scenario(spec: &str, sets: &[String]) -> Result<Scenario> {
     } else {
         return Err(unknown_preset(spec, true));
     };
-    apply_sets(base, sets)
+    apply_sets(base, sets, ticks)
 }
 
 /// What `path` is, if it exists and is not a regular file (a directory, a device, …).
@@ -53,8 +54,9 @@ pub fn unknown_preset(spec: &str, or_file: bool) -> CliError {
 }
 
 /// `base` with every `--set key.path=value` applied, validated as a file is. Errors name the
-/// `--set` they come from and the key path.
-pub fn apply_sets(base: Scenario, sets: &[String]) -> Result<Scenario> {
+/// `--set` they come from and the key path. A key the timeline changes again within the run
+/// (of `ticks` ticks, or the scenario's own) is warned about.
+pub fn apply_sets(base: Scenario, sets: &[String], ticks: Option<u32>) -> Result<Scenario> {
     if sets.is_empty() {
         return Ok(base);
     }
@@ -68,19 +70,23 @@ pub fn apply_sets(base: Scenario, sets: &[String]) -> Result<Scenario> {
             .map_err(|e| input(format!("--set {kv}: {e}")))?;
         changes.push((k.to_string(), v.trim().to_string()));
     }
-    for (k, _) in &changes {
-        warn_if_timeline_changes(&base, k);
-    }
     // each value read as TOML, or else as plain text (`rules=netlogo` needs no quotes)
-    base.with_changes(changes.iter().map(|(k, v)| (k.as_str(), Value::parse(v))))
-        .map_err(|e| input(format!("{}: {e}", blame(&e, sets))))
+    let changed = base
+        .with_changes(changes.iter().map(|(k, v)| (k.as_str(), Value::parse(v))))
+        .map_err(|e| input(format!("{}: {e}", blame(&e, sets))))?;
+    let ticks = ticks.unwrap_or(changed.ticks);
+    for (k, _) in &changes {
+        warn_if_timeline_changes(&changed, k, ticks);
+    }
+    Ok(changed)
 }
 
 /// Tells the user (stderr) that a key given on the command line (`--set`, `--vary`,
-/// `--variant`) is changed again by the scenario's timeline, so the value holds only until
-/// then.
-pub fn warn_if_timeline_changes(s: &Scenario, key: &str) {
-    let when = s.timeline_changes(key);
+/// `--variant`) is changed again by the scenario's timeline within a run of `ticks` ticks, so
+/// the value holds only until then. An entry the run never reaches changes nothing (it has a
+/// warning of its own, [`warn_inert`]).
+pub fn warn_if_timeline_changes(s: &Scenario, key: &str, ticks: u32) {
+    let when = s.timeline_changes_within(key, ticks);
     if !when.is_empty() {
         let how = if presets::find(&s.name).is_some() {
             format!(
@@ -97,6 +103,41 @@ pub fn warn_if_timeline_changes(s: &Scenario, key: &str) {
             when.join(", "),
         );
     }
+}
+
+/// Prints (stderr) the settings that cannot act in a run of `ticks` ticks
+/// ([`Scenario::warnings`]), once for all the `points` of an ensemble (each a label, such as
+/// `variant fast`, and its scenario): a warning that holds only for some points names them.
+pub fn warn_inert(points: &[(String, &Scenario)], ticks: u32) {
+    for line in inert_lines(points, ticks) {
+        eprintln!("{line}");
+    }
+}
+
+/// The lines [`warn_inert`] prints: `warning: KEY: message; fix`, with ` (in LABELS)` after
+/// the message when the warning holds for some points only.
+pub fn inert_lines(points: &[(String, &Scenario)], ticks: u32) -> Vec<String> {
+    let mut seen: Vec<(impunity::scenario::Warning, Vec<&str>)> = Vec::new();
+    for (label, s) in points {
+        for w in s.warnings(ticks) {
+            match seen.iter_mut().find(|(x, _)| *x == w) {
+                Some((_, labels)) => labels.push(label),
+                None => seen.push((w, vec![label.as_str()])),
+            }
+        }
+    }
+    seen.into_iter()
+        .map(|(w, labels)| {
+            let scope = if labels.len() == points.len() {
+                String::new()
+            } else if labels.len() <= 5 {
+                format!(" (in {})", labels.join(", "))
+            } else {
+                format!(" (in {} of {} points)", labels.len(), points.len())
+            };
+            format!("warning: {}: {}{scope}; {}", w.key, w.message, w.fix)
+        })
+        .collect()
 }
 
 /// The `--set` an error of the changed scenario most likely comes from: the one whose key
@@ -126,7 +167,7 @@ mod tests {
 
     fn err(sets: &[&str]) -> String {
         let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
-        match load_scenario("epstein-run1", &sets) {
+        match load_scenario("epstein-run1", &sets, None) {
             Err(CliError::Input(m)) => m,
             Err(CliError::Run(m)) => panic!("run error {m}"),
             Ok(_) => panic!("accepted {sets:?}"),
@@ -158,7 +199,7 @@ mod tests {
         );
         assert_eq!(
             err(&["world.width=abc"]),
-            "--set world.width=abc: world.width: expected a whole number from 0 to 4294967295, found string \"abc\""
+            "--set world.width=abc: world.width: expected a whole number, 1 ..= 65,535; width × height ≤ 2^31, found string \"abc\""
         );
         assert_eq!(
             err(&["communities.citizens.share=0.5"]),

@@ -63,7 +63,10 @@ enum Command {
             DIR/manifest.json reruns a recorded run to identical bytes. Draws the charts into DIR/charts/ (see `impunity help chart`; \
             --no-charts skips them) and prints a sparkline per key metric.",
         after_help = "Examples:\n  impunity run epstein-run2 --seed 7 --ticks 500 --replicates 4 --out out/run2\n  \
-            impunity run --from out/run2/manifest.json --out out/run2-again"
+            impunity run --from out/run2/manifest.json --out out/run2-again",
+        // the ensemble flags' help speaks of points; a run has one
+        mut_arg("replicates", |a| a.help("Replicates of the scenario to run, each on its own \
+            random streams (seed, replicate)"))
     )]
     Run(run::RunArgs),
     /// Run a grid or Latin hypercube of scenario variants, every point on the same seeds.

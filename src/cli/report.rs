@@ -178,7 +178,7 @@ mod tests {
     #[test]
     fn the_report_of_a_short_conflict_run() {
         let sets = ["world.people_per_agent=200".to_string()];
-        let s = crate::cli::load::load_scenario("central-mali-2018", &sets).unwrap();
+        let s = crate::cli::load::load_scenario("central-mali-2018", &sets, None).unwrap();
         let plan = Plan::single(s.clone(), 1, 2, 5).unwrap();
         let results = Ensemble::new(plan).run(&no_progress).unwrap();
         let names = results.plan().outcome_names();

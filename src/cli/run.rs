@@ -2,7 +2,7 @@
 
 use super::ensemble::{EnsembleArgs, execute, list, out_dir};
 use super::error::{Result, input};
-use super::load::load_scenario;
+use super::load::{load_scenario, warn_inert};
 use super::report::ConflictReport;
 use impunity::Scenario;
 use impunity::ensemble::{EnsembleError, Plan, Results};
@@ -40,12 +40,13 @@ pub fn run(mut a: RunArgs) -> Result<()> {
             (r.scenario, r.ticks)
         }
         (None, Some(name)) => {
-            let s = load_scenario(name, &a.ens.set)?;
+            let s = load_scenario(name, &a.ens.set, a.ens.ticks)?;
             let t = a.ens.ticks.unwrap_or(s.ticks);
             (s, t)
         }
         (None, None) => return Err(input("give a scenario or --from MANIFEST")),
     };
+    warn_inert(&[(String::new(), &scenario)], ticks);
     let out = out_dir(a.ens.out.as_ref(), || Path::new("out").join(&scenario.name))?;
     let plan = Plan::single(scenario.clone(), a.ens.seed, a.ens.replicates, ticks)?;
     let Some(done) = execute(plan, &a.ens, &out)? else {

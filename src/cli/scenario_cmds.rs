@@ -3,7 +3,7 @@
 
 use super::error::{CliError, Result, input};
 use super::human::human_bytes;
-use super::load::{load_scenario, unknown_preset};
+use super::load::{inert_lines, load_scenario, unknown_preset};
 use impunity::presets;
 use impunity::scenario::{Scenario, Value};
 use std::path::{Path, PathBuf};
@@ -21,11 +21,16 @@ const STARTER_NAME_LINE: &str = "name = \"starter\"";
         values, broken references between communities, and lattices too large to hold are \
         reported as one error naming the file, line, column and key path. A valid scenario is \
         summarised: world size, agents of each kind, people per agent, and the memory one \
-        replicate needs.\n\n\
-        Exit status: 0 if the scenario is valid, 2 if it is not.",
+        replicate needs. Then every setting that cannot act within the run is warned about \
+        (`warning: KEY: what cannot act; the fix`): a justice delay that ends after the last \
+        tick, a timeline entry after it, a threshold no event can reach, a size that rounds to \
+        no agent, a knob whose mechanism is off. --ticks judges them for a run of that \
+        length.\n\n\
+        Exit status: 0 if the scenario is valid, 2 if it is not (warnings do not change it).",
     after_help = "Examples:\n  \
         impunity validate my.toml\n  \
-        impunity validate epstein-run2 --set communities.citizens.legitimacy=0.7\n\n\
+        impunity validate epstein-run2 --set communities.citizens.legitimacy=0.7\n  \
+        impunity validate central-mali-2018 --ticks 90\n\n\
         An error looks like:\n  \
         error: my.toml:15:14: communities.citizens.legitimacy: 1.5 is outside [0, 1]\n\n\
         Every key: docs/scenario.md."
@@ -37,6 +42,10 @@ pub struct ValidateArgs {
     /// (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+    /// Judge the settings for a run of this many ticks (default: the scenario's `ticks`), as
+    /// `run --ticks` would run it.
+    #[arg(long)]
+    ticks: Option<u32>,
 }
 
 #[derive(clap::Args)]
@@ -76,8 +85,11 @@ pub struct InitArgs {
 }
 
 pub fn validate(a: ValidateArgs) -> Result<()> {
-    let s = load_scenario(&a.scenario, &a.set)?;
+    let s = load_scenario(&a.scenario, &a.set, a.ticks)?;
     print!("{}", summary(&s));
+    for line in inert_lines(&[(String::new(), &s)], a.ticks.unwrap_or(s.ticks)) {
+        println!("{line}");
+    }
     if let Some(total) = machine_memory() {
         if s.footprint().model_bytes > total {
             println!(

@@ -2,7 +2,7 @@
 
 use super::ensemble::{EnsembleArgs, execute, list, out_dir};
 use super::error::{Result, input};
-use super::load::{load_scenario, warn_if_timeline_changes};
+use super::load::{load_scenario, warn_if_timeline_changes, warn_inert};
 use impunity::ensemble::Plan;
 use impunity::ensemble::design::{self, Design, Vary};
 use std::path::Path;
@@ -28,7 +28,8 @@ pub struct SweepArgs {
 }
 
 pub fn sweep(a: SweepArgs) -> Result<()> {
-    let base = load_scenario(&a.scenario, &a.ens.set)?;
+    let base = load_scenario(&a.scenario, &a.ens.set, a.ens.ticks)?;
+    let ticks = a.ens.ticks.unwrap_or(base.ticks);
     let vary: Vec<Vary> = a
         .vary
         .iter()
@@ -36,7 +37,7 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
         .collect::<std::result::Result<_, _>>()?;
     for v in &vary {
         v.check(&base)?;
-        warn_if_timeline_changes(&base, v.key());
+        warn_if_timeline_changes(&base, v.key(), ticks);
     }
     let mut keys: Vec<&str> = vary.iter().map(|v| v.key()).collect();
     keys.sort_unstable();
@@ -73,7 +74,19 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
     for v in &a.vary {
         design_text.push_str(&format!(" --vary {v}"));
     }
-    let ticks = a.ens.ticks.unwrap_or(base.ticks);
+    let labelled: Vec<(String, &impunity::Scenario)> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let values: Vec<String> = vary
+                .iter()
+                .zip(&p.tags)
+                .map(|(v, t)| format!("{}={t}", v.key()))
+                .collect();
+            (format!("point {i} ({})", values.join(", ")), &p.scenario)
+        })
+        .collect();
+    warn_inert(&labelled, ticks);
     let out = out_dir(a.ens.out.as_ref(), || {
         Path::new("out").join(format!("{}-sweep", base.name))
     })?;

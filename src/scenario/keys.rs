@@ -67,6 +67,33 @@ fn pattern_of(path: &str) -> Option<String> {
     Some(pattern)
 }
 
+/// The allowed values of the key at `path` in words, as declared (`1 ..= 65,535; width ×
+/// height ≤ 2^31` for `world.width`), if it declares any. Array indices (`timeline[0].at`)
+/// stand for the entries' keys.
+pub(crate) fn declared_range(path: &str) -> Option<&'static str> {
+    let mut plain = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                plain.push_str("[]");
+            }
+            ']' => in_index = false,
+            _ if in_index => {}
+            _ => plain.push(c),
+        }
+    }
+    // an array's entries: `timeline[].at` is declared as such, names inside are not arrays
+    let pattern = match plain.split_once("[]") {
+        Some((array, rest)) => format!("{}[]{rest}", pattern_of(array)?),
+        None => pattern_of(&plain)?,
+    };
+    find(&pattern)
+        .map(|r| r.key.range.as_str())
+        .filter(|r| !r.is_empty())
+}
+
 /// Whether a key path names a key the timeline may change during a run (declared
 /// `timeline`).
 pub(crate) fn dynamic_key(path: &str) -> bool {

@@ -40,7 +40,8 @@
 // `population`, `communities`, `forces`, `groups`, `conflict`, `policy`, `rules_spec`,
 // `timeline`, `date`); then what works on whole scenarios: `checks` (across keys), `keys`
 // (key paths), `reference` (docs/scenario.md), `source` (text to scenario, with
-// locations), `changes` and `value` (key paths set to values), `builder`, `size`, `error`.
+// locations), `changes` and `value` (key paths set to values), `builder`, `size`, `error`,
+// `warnings` (settings that cannot act within a run).
 #[macro_use]
 mod declare;
 mod ranges;
@@ -64,6 +65,7 @@ mod size;
 mod source;
 mod timeline;
 mod value;
+mod warnings;
 mod world;
 
 pub use builder::ScenarioBuilder;
@@ -80,6 +82,7 @@ pub use rules_spec::RulesSpec;
 pub use size::Footprint;
 pub use timeline::TimelineEntry;
 pub use value::Value;
+pub use warnings::Warning;
 pub use world::{RegionsSpec, WorldSpec};
 
 pub(crate) use changes::{get_path, set_path};

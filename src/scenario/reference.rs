@@ -175,4 +175,29 @@ Besides each key's type and range, a scenario is refused when:
 const CHECKS_TAIL: &str = "
 Errors name the file, line and column, and the key path:
 `my.toml:15:14: communities.citizens.legitimacy: 1.5 is outside [0, 1]`.
+
+## Warnings: settings that cannot act
+
+A valid scenario may still hold settings that cannot act within a run of its length.
+`impunity validate` (with `--ticks N` for another length) lists them after its summary, and
+`run`, `sweep` and `compare` print them to stderr before running, as
+`warning: KEY: what cannot act; the fix` (in a sweep or comparison, a warning that holds for
+some points only names them). In Rust: `Scenario::warnings(ticks)`. They are:
+
+- a timeline entry after the run's last tick (it never acts), or a ramp the run ends before
+  its target (the share of the way it gets);
+- `justice.investigation_delay`, or the sum of both delays, reaching past the last tick, when
+  some killing may open a case: no case is decided, or none reaches a verdict (a case opens
+  in tick 1 at the earliest);
+- `justice.excluded_min_victims` while an amnesty law may apply: at most 1 (every case is
+  excluded), or above the most people one case-opening event can kill when that is bounded
+  (single killings or reprisals of fixed size by a known number of units);
+- a force's `people` or a group's `initial_people` below half an agent (they round to no
+  agent), and `recruitment.presence` or `violence.encounter` below one agent's people (one
+  agent saturates them, so results depend on `world.people_per_agent`);
+- knobs whose mechanism is off: `legitimacy.*` effects without `legitimacy.dynamic`,
+  `policy.militia_arming` with no `policy.arming_targets`, `policy.collusion` when the state
+  arms no group, a mission that trains no force, has no trainers or a throughput of 0.
+
+A value the timeline changes during the run is not judged by its starting value.
 ";

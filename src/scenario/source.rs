@@ -247,10 +247,16 @@ fn explain(steps: &[Step], message: &str) -> ScenarioError {
     for prefix in ["invalid type: ", "invalid value: "] {
         if let Some(rest) = m.strip_prefix(prefix) {
             if let Some((found, expected)) = rest.rsplit_once(", expected ") {
-                return ScenarioError::new(
-                    path,
-                    format!("expected {}, found {found}", plain_type(expected)),
-                );
+                // a whole number is asked for in the key's own range (`1 ..= 65,535`), not
+                // the Rust type's (`0 to 4294967295`), when it declares one
+                let range = super::keys::declared_range(&path);
+                let wanted = match (expected, range) {
+                    ("u8" | "u16" | "u32" | "u64" | "usize", Some(r)) => {
+                        format!("a whole number, {r}")
+                    }
+                    _ => plain_type(expected),
+                };
+                return ScenarioError::new(path, format!("expected {wanted}, found {found}"));
             }
         }
     }
@@ -330,7 +336,18 @@ mod tests {
         let p = parse_path("world.width");
         assert_eq!(
             explain(&p, "invalid type: string \"abc\", expected u32").message,
-            "expected a whole number from 0 to 4294967295, found string \"abc\""
+            "expected a whole number, 1 ..= 65,535; width × height ≤ 2^31, found string \"abc\""
+        );
+        // a key with no declared range keeps the type's
+        let p = parse_path("timeline[0].every");
+        assert_eq!(
+            explain(&p, "invalid type: string \"x\", expected u32").message,
+            "expected a whole number, ≥ 1, found string \"x\""
+        );
+        let p = parse_path("missions.eutm.protection");
+        assert_eq!(
+            explain(&p, "invalid type: string \"x\", expected u32").message,
+            "expected a whole number from 0 to 4294967295, found string \"x\""
         );
         let p = parse_path("communities.x.legitimcy");
         let e = explain(

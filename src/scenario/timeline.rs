@@ -72,11 +72,26 @@ impl Scenario {
     /// assert_eq!(run3.timeline_changes("communities.citizens.legitimacy"), ["ticks 10-80"]);
     /// ```
     pub fn timeline_changes(&self, key: &str) -> Vec<String> {
+        self.timeline_changes_within(key, u32::MAX)
+    }
+
+    /// [`Scenario::timeline_changes`] for a run of `ticks` ticks: only the entries that act
+    /// within it (see [`TimelineEntry::acts_within`]). A change the run never reaches does not
+    /// undo a value given before the run.
+    ///
+    /// ```
+    /// let mali = impunity::presets::get("central-mali-2018").unwrap();
+    /// // the change of 2018-06-20 falls on tick 170
+    /// assert_eq!(mali.timeline_changes_within("policy.impunity", 365), ["2018-06-20"]);
+    /// assert!(mali.timeline_changes_within("policy.impunity", 5).is_empty());
+    /// ```
+    pub fn timeline_changes_within(&self, key: &str, ticks: u32) -> Vec<String> {
         let related = |k: &String| {
             k == key || k.starts_with(&format!("{key}.")) || key.starts_with(&format!("{k}."))
         };
         self.timeline
             .iter()
+            .filter(|e| e.acts_within(self, ticks))
             .filter(|e| e.set.keys().chain(e.ramp.keys()).any(related))
             .map(|e| {
                 // a date as written, else the tick number
@@ -138,6 +153,24 @@ impl Scenario {
 }
 
 impl TimelineEntry {
+    /// Whether the entry changes anything in a run of `ticks` ticks (ticks 1 to `ticks` run;
+    /// a change at tick t applies before tick t runs): a `set` at a tick ≤ `ticks`, or a
+    /// ramp whose first change, the tick after `from`, is ≤ `ticks`.
+    ///
+    /// ```
+    /// let run3 = impunity::presets::get("epstein-run3").unwrap(); // a ramp over ticks 10-80
+    /// let ramp = &run3.timeline[0];
+    /// assert!(ramp.acts_within(&run3, 11));
+    /// assert!(!ramp.acts_within(&run3, 10));
+    /// ```
+    pub fn acts_within(&self, s: &Scenario, ticks: u32) -> bool {
+        match self.ticks(s) {
+            (Some(at), _, _) => at <= ticks,
+            (None, Some(from), Some(_)) => from < ticks,
+            _ => false,
+        }
+    }
+
     /// The entry's ticks (at, from, to), dates converted with the scenario's calendar.
     pub fn ticks(&self, s: &Scenario) -> (Option<u32>, Option<u32>, Option<u32>) {
         let conv = |t: Option<u32>, d: Option<Date>| t.or_else(|| d.and_then(|d| s.tick_of(d)));

@@ -19,3 +19,4 @@ mod scenario_docs;
 mod scenario_fuzz;
 mod valid_scenarios;
 mod variants;
+mod warnings;

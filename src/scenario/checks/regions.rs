@@ -109,44 +109,114 @@ pub(super) fn check(s: &Scenario) -> Result<(), ScenarioError> {
                     format!("region `{name}` covers no cell of the world"),
                 );
             }
-            let persons = match reg.population.get(name) {
-                Some(p) => p / s.world.people_per_agent,
-                None => s.population.density * cells[r] as f64,
-            };
-            // the units of every force that may be deployed here, as if all landed here
-            let lattice = s.world.width as f64 * s.world.height as f64;
-            let units: f64 = s
-                .forces
-                .values()
-                .filter(|f| f.regions.is_empty() || f.regions.contains(name))
-                .map(|f| (s.force_density(f) * lattice).round())
-                .sum();
-            if persons.round() <= cells[r] as f64 && persons.round() + units > cells[r] as f64 {
+            let (persons, units) = load(s, name, cells[r]);
+            if persons <= cells[r] as f64 && persons + units > cells[r] as f64 {
                 return err(
                     &format!("world.regions.population.{name}"),
                     format!(
-                        "{} persons and up to {units} units of the forces that may deploy \
-                         there for {} cells: the region could not hold them all; raise \
-                         world.people_per_agent, enlarge the world or restrict the forces' \
-                         regions",
-                        persons.round(),
-                        cells[r]
+                        "{persons} persons and up to {units} units of the forces that may \
+                         deploy there for {} cells: the region could not hold them all; {}, \
+                         or restrict the forces' regions",
+                        cells[r],
+                        overfull_fix(s)
                     ),
                 );
             }
-            if persons.round() > cells[r] as f64 {
-                let need = (persons / cells[r] as f64).sqrt();
+            if persons > cells[r] as f64 {
                 return err(
                     &format!("world.regions.population.{name}"),
                     format!(
-                        "{} persons for {} cells: more than one per cell; raise world.people_per_agent or make the world about {:.1}x wider and taller",
-                        persons.round(),
+                        "{persons} persons for {} cells: more than one per cell; {}",
                         cells[r],
-                        need
+                        overfull_fix(s)
                     ),
                 );
             }
         }
     }
     Ok(())
+}
+
+/// Persons placed in region `name` of `cells` cells (round(people / people_per_agent), or
+/// `population.density` of its cells), and the units of every force that may be deployed
+/// there, as if all landed there.
+fn load(s: &Scenario, name: &str, cells: usize) -> (f64, f64) {
+    let reg = s.world.regions.as_ref().expect("a world with regions");
+    let persons = match reg.population.get(name) {
+        Some(p) => p / s.world.people_per_agent,
+        None => s.population.density * cells as f64,
+    };
+    let lattice = s.world.width as f64 * s.world.height as f64;
+    let units: f64 = s
+        .forces
+        .values()
+        .filter(|f| f.regions.is_empty() || f.regions.iter().any(|r| r == name))
+        .map(|f| (s.force_density(f) * lattice).round())
+        .sum();
+    (persons.round(), units)
+}
+
+/// Whether every region holds its persons and the units that may deploy there.
+fn all_fit(s: &Scenario) -> bool {
+    let cells = s.region_cells();
+    s.region_names().iter().zip(&cells).all(|(name, &c)| {
+        let (persons, units) = load(s, name, c);
+        persons + units <= c as f64
+    })
+}
+
+/// How to make every region hold its persons and the units that may deploy there: the
+/// smallest whole `world.people_per_agent` that does, and the smallest world of the same
+/// proportions that does (the map is stretched over the world, so the regions' cells grow
+/// with it), each when one within the limits does.
+fn overfull_fix(s: &Scenario) -> String {
+    let mut fixes = Vec::new();
+    let mut fewer = s.clone();
+    // a lower bound first: round(people / k) ≤ cells ⇔ people / k < cells + 0.5
+    let cells = s.region_cells();
+    let reg = s.world.regions.as_ref().expect("a world with regions");
+    let mut k = s
+        .region_names()
+        .iter()
+        .zip(&cells)
+        .filter_map(|(n, &c)| {
+            reg.population
+                .get(n)
+                .map(|p| (p / (c as f64 + 0.5)).floor() + 1.0)
+        })
+        .fold(s.world.people_per_agent.floor() + 1.0, f64::max);
+    for _ in 0..10_000 {
+        if k > 65_535.0 {
+            break;
+        }
+        fewer.world.people_per_agent = k;
+        if all_fit(&fewer) {
+            fixes.push(format!(
+                "raise world.people_per_agent to at least {k} (now {})",
+                s.world.people_per_agent
+            ));
+            break;
+        }
+        k += 1.0;
+    }
+    let (w, h) = (s.world.width as f64, s.world.height as f64);
+    let mut bigger = s.clone();
+    let mut f = 1.0;
+    while w * f <= 65_535.0 && h * f <= 65_535.0 && w * f * h * f <= super::super::MAX_CELLS as f64
+    {
+        bigger.world.width = (w * f).ceil() as u32;
+        bigger.world.height = (h * f).ceil() as u32;
+        if all_fit(&bigger) {
+            fixes.push(format!(
+                "make the world at least {} x {} cells (now {} x {})",
+                bigger.world.width, bigger.world.height, s.world.width, s.world.height
+            ));
+            break;
+        }
+        f *= 1.005;
+    }
+    if fixes.is_empty() {
+        fixes.push("lower the regions' populations".into());
+    }
+    fixes.join(", or ")
 }
