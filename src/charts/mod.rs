@@ -30,10 +30,15 @@
 //! # std::fs::remove_dir_all(&dir).unwrap();
 //! ```
 
+mod bar;
 mod compare;
 mod data;
+mod groups;
 mod histogram;
 mod lattice;
+mod map;
+mod options;
+mod scale;
 mod series;
 mod spark;
 mod style;
@@ -44,75 +49,19 @@ mod sweep;
 // the CSV reading behind them are the module's own.
 pub use data::{Bands, RunInfo, Timeseries};
 pub use histogram::{Reference, histogram};
+pub use options::{ChartOptions, ChartSet, Format, human_label};
 pub use spark::summary;
 pub use sweep::sweep_heatmap;
 
 use compare::forest_plot;
 use data::{Csv, cumulative, num, point_labels};
-use lattice::{region_map, snapshot_chart};
+use lattice::snapshot_chart;
+use map::region_maps;
 use series::{fan_charts, fan_charts_points, replicate_chart};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
-
-/// File format of the charts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Format {
-    /// PNG bitmap.
-    #[default]
-    Png,
-    /// SVG vector image.
-    Svg,
-}
-
-impl Format {
-    /// The file extension.
-    pub fn ext(self) -> &'static str {
-        match self {
-            Format::Png => "png",
-            Format::Svg => "svg",
-        }
-    }
-}
-
-/// How charts are drawn.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ChartOptions {
-    /// PNG or SVG.
-    pub format: Format,
-    /// Width in pixels (1000: reads well at 100 % zoom on a laptop screen).
-    pub width: u32,
-    /// Height in pixels (600).
-    pub height: u32,
-}
-
-impl Default for ChartOptions {
-    fn default() -> Self {
-        ChartOptions {
-            format: Format::Png,
-            width: 1000,
-            height: 600,
-        }
-    }
-}
-
-impl ChartOptions {
-    /// SVG instead of PNG.
-    #[must_use]
-    pub fn svg(mut self) -> Self {
-        self.format = Format::Svg;
-        self
-    }
-
-    /// A different size in pixels (at least 200 × 150: smaller leaves no room for the labels).
-    #[must_use]
-    pub fn size(mut self, width: u32, height: u32) -> Self {
-        self.width = width.max(200);
-        self.height = height.max(150);
-        self
-    }
-}
 
 /// What went wrong while drawing.
 #[derive(Debug, thiserror::Error)]
@@ -128,6 +77,14 @@ pub enum ChartError {
     /// A file did not hold what was expected.
     #[error("{0}")]
     Data(String),
+    /// An outcome asked for (`ChartOptions::outcomes`) that the files do not hold.
+    #[error("unknown outcome `{name}`; the outcomes are: {}", known.join(", "))]
+    UnknownOutcome {
+        /// The name asked for.
+        name: String,
+        /// The outcomes the files hold.
+        known: Vec<String>,
+    },
     /// The drawing backend failed.
     #[error("drawing failed: {0}")]
     Draw(String),
@@ -204,6 +161,15 @@ pub(crate) fn render<D: Draw>(
 /// (in a fixed order: time series, lattice snapshots, map, sweep, comparison). A directory
 /// with none of the files gives an empty list, not an error.
 pub fn draw_dir(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>, ChartError> {
+    if opts.charts == ChartSet::None {
+        return Ok(Vec::new());
+    }
+    let oc = dir.join("outcomes.csv");
+    let cmp = dir.join("compare.csv");
+    if let Some(chosen) = &opts.outcomes {
+        // a name nothing holds is refused before anything is drawn
+        options::check_outcomes(chosen, &known_outcomes(&oc, &cmp)?)?;
+    }
     let out = dir.join("charts");
     let info = RunInfo::read(dir)?;
     let mut written = Vec::new();
@@ -251,23 +217,13 @@ pub fn draw_dir(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>, ChartEr
                     points = distinct_points(&events)?;
                 }
                 let labels = point_labels(dir, &points)?;
-                for (p, label) in points.iter().zip(&labels) {
-                    written.extend(region_map(
-                        &events,
-                        s,
-                        &info,
-                        Some((*p, label)),
-                        &out,
-                        opts,
-                    )?);
-                }
+                let labelled: Vec<(u64, String)> = points.iter().copied().zip(labels).collect();
+                written.extend(region_maps(&events, s, &info, Some(&labelled), &out, opts)?);
             } else {
-                written.extend(region_map(&events, s, &info, None, &out, opts)?);
+                written.extend(region_maps(&events, s, &info, None, &out, opts)?);
             }
         }
     }
-    let oc = dir.join("outcomes.csv");
-    let cmp = dir.join("compare.csv");
     // a sweep's outcomes start with `point`; a plain run's with `replicate`, and a
     // comparison's are drawn as a forest plot instead
     let swept = std::fs::read_to_string(&oc)
@@ -280,6 +236,22 @@ pub fn draw_dir(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>, ChartEr
         written.extend(forest_plot(&cmp, &out, opts)?);
     }
     Ok(written)
+}
+
+/// The outcomes of a directory: the rows of `compare.csv` if there is one, else the columns
+/// of `outcomes.csv` after `replicate` (none without either file).
+fn known_outcomes(oc: &Path, cmp: &Path) -> Result<Vec<String>, ChartError> {
+    if cmp.exists() {
+        return compare::outcome_names(&Csv::read(cmp)?);
+    }
+    if !oc.exists() {
+        return Ok(Vec::new());
+    }
+    let c = Csv::read(oc)?;
+    Ok(match c.col("replicate") {
+        Some(r) => c.header[r + 1..].to_vec(),
+        None => Vec::new(),
+    })
 }
 
 /// Whether a CSV file's header starts with `point` (a sweep's or comparison's file).
