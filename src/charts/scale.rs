@@ -253,10 +253,10 @@ mod tests {
     #[test]
     fn nice_scales_have_round_ticks_and_one_format() {
         let s = Scale::nice(0.0, 6.833, 5);
-        assert_eq!(s.ticks, [0.0, 2.0, 4.0, 6.0, 8.0]);
+        assert_eq!(s.labels, ["0", "1", "2", "3", "4", "5", "6", "7"]);
         assert!(s.hi >= 6.833);
         let s = Scale::nice(0.0, 68.12, 5);
-        assert_eq!(s.labels, ["0", "20", "40", "60", "80"]);
+        assert_eq!(s.labels, ["0", "10", "20", "30", "40", "50", "60", "70"]);
         let s = Scale::fitted([0.60, 0.61].iter(), Some((0.0, 1.0)));
         assert!(s.lo > 0.5 && s.hi < 0.7, "{s:?}");
         assert!(s.labels.iter().all(|l| l.len() == s.labels[0].len()));
