@@ -5,18 +5,22 @@
 //!
 //! | file | charts (in `DIR/charts/`) |
 //! |---|---|
-//! | `timeseries.csv` | a fan chart per key metric (median, 50 % and 90 % bands across replicates; `fan-*.png`), and replicate 0's own time series (`replicate-0.png`); for a sweep or comparison, a chart per key group with a panel per metric and one labelled line and 50 % band per point (baseline and variants, or the swept values), and replicate 0 of each point (`replicate-0-p<point>.png`) |
-//! | `snapshots/*.pgm` | the lattice at each captured tick (`lattice-r0-t0100.png`), cells coloured by kind and state |
-//! | `events.csv` + a scenario with regions in `manifest.json` | civilians killed per region, on the scenario's map (`map-killings.png`; one map per point of a sweep or comparison, `map-killings-p<point>.png`, titled with the point) |
-//! | `outcomes.csv` (`impunity sweep`) | per outcome, a heat map of its mean over two varied knobs, or a line with bands over one (`sweep-*.png`) |
-//! | `compare.csv` (`impunity compare`) | a forest plot of each variant's paired difference with its 95 % interval (`forest.png`) |
+//! | `timeseries.csv` | a fan chart per key metric group (median, 50 % band, and the 90 % band when the chart has one or two series; `fan-*.png`), and replicate 0's own time series (`replicate-0.png`); for a sweep or comparison, a chart per key group with a panel per metric and one labelled line and 50 % band per point (baseline and variants, or the swept values), and replicate 0 of each point (`replicate-0-p<point>.png`) |
+//! | `snapshots/*.pgm` | the lattice at each captured tick (`lattice-r0-t0100.png`): quiescent persons pale, actives vermillion, fighters one dark hue per armed group, units black or dark, region borders in black |
+//! | `events.csv` + a scenario with regions in `manifest.json` | civilians killed per region, on the scenario's map (`map-killings.png`; one map per point of a sweep or comparison, `map-killings-p<point>.png`, titled with the point, all on one colour scale) |
+//! | `outcomes.csv` (`impunity sweep`) | per outcome, a heat map of its mean over two varied knobs with the 95 % interval's half-width in each cell, or the mean with its 95 % interval over one (`sweep-<outcome>.png`) |
+//! | `compare.csv` (`impunity compare`) | one forest plot of every outcome × variant: each variant's mean paired difference from the baseline, its 95 % interval and n (`forest.png`) |
 //!
 //! Every chart has a title, axis labels with units (the manifest's `count_unit`: people for the
-//! conflict model, whose files are in people, agents for Epstein's), a legend where there is more than one series,
-//! dates on the time axis for calendar scenarios, and colours from the Okabe-Ito palette (safe
-//! for colour-blind readers) with distinct line styles, so that series stay apart in greyscale.
-//! Text is drawn with DejaVu Sans, embedded in the library (`assets/fonts/`), never a system
-//! font.
+//! conflict model, whose files are in people, agents for Epstein's), a legend beside the plots
+//! (never over the data) where there is more than one series, ticks at round numbers (1, 2 or
+//! 5 × 10ᵏ apart) written in one format per axis, dates at month or year starts on the time
+//! axis for calendar scenarios, and colours from the Okabe-Ito palette (safe for colour-blind
+//! readers) with distinct line styles, so that series stay apart in greyscale. Text is drawn
+//! with DejaVu Sans, embedded in the library (`assets/fonts/`), never a system font.
+//!
+//! What is drawn and how it is labelled is [`ChartOptions`]: [`ChartSet`] (none, the default
+//! key charts, all), a list of outcomes, labels of metrics and outcomes, titles by file stem.
 //!
 //! ```
 //! use impunity::charts::{ChartOptions, draw_dir};
@@ -27,6 +31,12 @@
 //! let written = draw_dir(&dir, &ChartOptions::default()).unwrap();
 //! assert!(written.iter().any(|p| p.ends_with("charts/fan-active.png")));
 //! assert!(written.iter().any(|p| p.ends_with("charts/replicate-0.png")));
+//! // nothing at all
+//! let none = ChartOptions { charts: impunity::charts::ChartSet::None, ..ChartOptions::default() };
+//! assert!(draw_dir(&dir, &none).unwrap().is_empty());
+//! // outcomes asked for must exist
+//! let typo = ChartOptions { outcomes: Some(vec!["kiled".into()]), ..ChartOptions::default() };
+//! assert!(draw_dir(&dir, &typo).unwrap_err().to_string().contains("unknown outcome `kiled`"));
 //! # std::fs::remove_dir_all(&dir).unwrap();
 //! ```
 
@@ -78,7 +88,11 @@ pub enum ChartError {
     #[error("{0}")]
     Data(String),
     /// An outcome asked for (`ChartOptions::outcomes`) that the files do not hold.
-    #[error("unknown outcome `{name}`; the outcomes are: {}", known.join(", "))]
+    #[error("unknown outcome `{name}`; {}", if known.is_empty() {
+        "the directory has no outcomes (no outcomes.csv or compare.csv)".to_string()
+    } else {
+        format!("the outcomes are: {}", known.join(", "))
+    })]
     UnknownOutcome {
         /// The name asked for.
         name: String,
@@ -159,7 +173,10 @@ pub(crate) fn render<D: Draw>(
 
 /// Draws every chart the files in `dir` support into `dir/charts/` and returns their paths
 /// (in a fixed order: time series, lattice snapshots, map, sweep, comparison). A directory
-/// with none of the files gives an empty list, not an error.
+/// with none of the files gives an empty list, not an error; so does [`ChartSet::None`],
+/// which writes nothing. An outcome in [`ChartOptions::outcomes`] that neither
+/// `compare.csv` nor `outcomes.csv` holds is an error ([`ChartError::UnknownOutcome`]) before
+/// anything is drawn.
 pub fn draw_dir(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>, ChartError> {
     if opts.charts == ChartSet::None {
         return Ok(Vec::new());
