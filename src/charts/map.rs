@@ -125,6 +125,9 @@ impl Draw for RegionMap {
     }
 }
 
+/// A region's map character, name and value.
+type Region = (char, String, f64);
+
 /// Civilians killed per region (map character, name, mean over replicates) among `events`
 /// (the rows of `events.csv`, of `point` only when given), and the number of replicates.
 fn region_values(
@@ -132,7 +135,7 @@ fn region_values(
     s: &Scenario,
     info: &RunInfo,
     point: Option<u64>,
-) -> Result<(Vec<(char, String, f64)>, f64), ChartError> {
+) -> Result<(Vec<Region>, f64), ChartError> {
     let Some(regions) = s.world.regions.as_ref() else {
         return Ok((Vec::new(), 1.0));
     };

@@ -228,11 +228,7 @@ pub(crate) fn time_scale(ticks: usize, dates: &[String]) -> Scale {
             .find(|&e| months / e as f64 <= 8.0)
             .unwrap_or(12);
         let (mut y, mut m) = (y0, m0);
-        loop {
-            let Some(d) = Date::ymd(y, m, 1) else { break };
-            if d.days > dn.days {
-                break;
-            }
+        while let Some(d) = Date::ymd(y, m, 1).filter(|d| d.days <= dn.days) {
             if d.days >= d0.days && (m - 1) % every == 0 {
                 out.ticks.push(x(d));
                 out.labels.push(d.to_string());

@@ -94,7 +94,7 @@ fn x_desc(dates: &[String]) -> &'static str {
 }
 
 /// Splits `area` into the plots and a legend column for `labels` (none without labels).
-fn with_legend<'a, DB: DrawingBackend>(
+fn with_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     labels: &[String],
 ) -> (DrawingArea<DB, Shift>, Option<DrawingArea<DB, Shift>>) {
