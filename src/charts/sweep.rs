@@ -145,6 +145,27 @@ impl Draw for Heatmap {
                 let (px, py) =
                     chart.backend_coord(&(SegmentValue::CenterOf(x0), SegmentValue::CenterOf(y0)));
                 let centre = Pos::new(HPos::Center, VPos::Center);
+                // cells too low for two lines write "mean ± half-width" on one, smaller
+                let (_, top) =
+                    chart.backend_coord(&(SegmentValue::Exact(x0), SegmentValue::Exact(y0 + 1)));
+                let (_, bottom) =
+                    chart.backend_coord(&(SegmentValue::Exact(x0), SegmentValue::Exact(y0)));
+                let low = (bottom - top).abs() < 44;
+                if low && hw.is_finite() {
+                    root.draw(&Text::new(
+                        format!(
+                            "{} ± {}",
+                            fmt_fixed(v, self.decimals),
+                            fmt_fixed(hw, self.decimals)
+                        ),
+                        (px, py),
+                        (style::FONT, style::TICK - 3)
+                            .into_font()
+                            .color(&ink)
+                            .pos(centre),
+                    ))?;
+                    continue;
+                }
                 let two = hw.is_finite();
                 root.draw(&Text::new(
                     fmt_fixed(v, self.decimals),
@@ -344,8 +365,8 @@ pub fn sweep_heatmap(
                     ),
                 ),
                 subtitle: format!(
-                    "each cell: mean over {reps_text} per point and, under it, ± the half-width \
-                     of its 95 % confidence interval{rest}"
+                    "each cell: mean over {reps_text} per point ± the half-width of its 95 % \
+                     confidence interval{rest}"
                 ),
                 bar_title,
                 x_key: key_label(&keys[0]),
