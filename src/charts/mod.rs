@@ -59,7 +59,7 @@ mod sweep;
 // the CSV reading behind them are the module's own.
 pub use data::{Bands, RunInfo, Timeseries};
 pub use histogram::{Reference, histogram};
-pub use options::{ChartOptions, ChartSet, Format, human_label};
+pub use options::{ChartOptions, ChartSet, Format, check_outcomes, human_label};
 pub use spark::summary;
 pub use sweep::sweep_heatmap;
 

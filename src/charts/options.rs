@@ -167,8 +167,19 @@ impl ChartOptions {
     }
 }
 
-/// An error unless every name of `chosen` is in `known`.
-pub(crate) fn check_outcomes(chosen: &[String], known: &[String]) -> Result<(), ChartError> {
+/// An error ([`ChartError::UnknownOutcome`], listing `known`) unless every name of `chosen`
+/// is in `known`: for a command line to refuse a misspelt `--outcomes` before a long run
+/// (with `known` from [`crate::ensemble::outcomes::names`]), as [`super::draw_dir`] does
+/// after it.
+///
+/// ```
+/// use impunity::charts::check_outcomes;
+/// let known = vec!["civilians_killed".to_string(), "abuses".to_string()];
+/// assert!(check_outcomes(&["abuses".into()], &known).is_ok());
+/// let e = check_outcomes(&["abuse".into()], &known).unwrap_err().to_string();
+/// assert_eq!(e, "unknown outcome `abuse`; the outcomes are: civilians_killed, abuses");
+/// ```
+pub fn check_outcomes(chosen: &[String], known: &[String]) -> Result<(), ChartError> {
     match chosen.iter().find(|c| !known.contains(c)) {
         Some(bad) => Err(ChartError::UnknownOutcome {
             name: bad.clone(),
