@@ -175,22 +175,83 @@ pub(crate) fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
     Ok(())
 }
 
+/// A legend's labels split into a heading and entries: labels that all start with the same
+/// `key=` (a one-key sweep's points) give the key as heading and the values as entries.
+pub(crate) fn legend_entries(labels: &[String]) -> (Option<String>, Vec<String>) {
+    let key = labels
+        .first()
+        .and_then(|l| l.split_once('='))
+        .map(|(k, _)| format!("{k}="));
+    match key {
+        Some(k)
+            if labels.len() > 1
+                && labels
+                    .iter()
+                    .all(|l| l.starts_with(&k) && !l[k.len()..].contains('=')) =>
+        {
+            (
+                Some(k.trim_end_matches('=').to_string()),
+                labels.iter().map(|l| l[k.len()..].to_string()).collect(),
+            )
+        }
+        _ => (None, labels.to_vec()),
+    }
+}
+
 /// The width in pixels a side legend needs for `labels` (at the tick font's size).
 pub(crate) fn side_legend_width(labels: &[String]) -> u32 {
-    let chars = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32;
-    (chars * TICK * 6 / 10 + 60).clamp(120, 360)
+    let (head, entries) = legend_entries(labels);
+    let chars = entries.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32;
+    let head = head.map_or(0, |h| h.chars().count() as u32);
+    (chars * TICK * 6 / 10 + 60)
+        .max(head * TICK * 6 / 10 + 16)
+        .clamp(120, 360)
+}
+
+/// `l` cut to `room` characters with an ellipsis in the middle, keeping its end (where the
+/// labels of points differ).
+fn shortened(l: &str, room: usize) -> String {
+    let n = l.chars().count();
+    if n <= room || room < 5 {
+        return l.to_string();
+    }
+    let tail = (room - 1) / 2;
+    let head = room - 1 - tail;
+    let chars: Vec<char> = l.chars().collect();
+    format!(
+        "{}…{}",
+        chars[..head].iter().collect::<String>(),
+        chars[n - tail..].iter().collect::<String>()
+    )
 }
 
 /// Draws a legend in `area`, outside every plot: per series `i` its line style and label,
-/// from the top; labels too long for the area are cut with an ellipsis.
+/// from the top (under a heading when the labels share a `key=`); labels too long for the
+/// area are shortened in the middle.
 pub(crate) fn side_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     labels: &[String],
     top: i32,
 ) -> Result<(), ChartError> {
     let (w, _) = area.dim_in_pixel();
-    let room = (w.saturating_sub(50) / (TICK * 6 / 10).max(1)) as usize;
-    for (i, l) in labels.iter().enumerate() {
+    let per_char = (TICK * 6 / 10).max(1);
+    let room = (w.saturating_sub(50) / per_char) as usize;
+    let left = plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Left,
+        plotters::style::text_anchor::VPos::Center,
+    );
+    let (head, entries) = legend_entries(labels);
+    let mut top = top;
+    if let Some(h) = head {
+        let room = (w.saturating_sub(12) / per_char) as usize;
+        area.draw(&Text::new(
+            shortened(&h, room),
+            (6, top),
+            tick_font().pos(left),
+        ))?;
+        top += 26;
+    }
+    for (i, l) in entries.iter().enumerate() {
         let y = top + 26 * i as i32;
         let (on, off) = dash(i);
         area.draw(&DashedPathElement::new(
@@ -199,21 +260,33 @@ pub(crate) fn side_legend<DB: DrawingBackend>(
             off,
             colour(i).stroke_width(3),
         ))?;
-        let text = if l.chars().count() > room && room > 1 {
-            format!("{}…", l.chars().take(room - 1).collect::<String>())
-        } else {
-            l.clone()
-        };
         area.draw(&Text::new(
-            text,
+            shortened(l, room),
             (44, y),
-            tick_font().pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Left,
-                plotters::style::text_anchor::VPos::Center,
-            )),
+            tick_font().pos(left),
         ))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod legend_tests {
+    use super::{legend_entries, shortened};
+
+    #[test]
+    fn a_shared_key_becomes_the_heading_and_long_labels_keep_their_end() {
+        let l = ["a.b=0.7", "a.b=0.75"].map(String::from);
+        assert_eq!(
+            legend_entries(&l),
+            (
+                Some("a.b".to_string()),
+                vec!["0.7".to_string(), "0.75".to_string()]
+            )
+        );
+        let v = ["baseline", "armed"].map(String::from);
+        assert_eq!(legend_entries(&v).0, None);
+        assert_eq!(shortened("abcdefghij", 7), "abc…hij");
+    }
 }
 
 /// The largest magnitude an axis reaches: values beyond are drawn at the edge, so that an
