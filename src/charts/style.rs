@@ -269,26 +269,6 @@ pub(crate) fn side_legend<DB: DrawingBackend>(
     Ok(())
 }
 
-#[cfg(test)]
-mod legend_tests {
-    use super::{legend_entries, shortened};
-
-    #[test]
-    fn a_shared_key_becomes_the_heading_and_long_labels_keep_their_end() {
-        let l = ["a.b=0.7", "a.b=0.75"].map(String::from);
-        assert_eq!(
-            legend_entries(&l),
-            (
-                Some("a.b".to_string()),
-                vec!["0.7".to_string(), "0.75".to_string()]
-            )
-        );
-        let v = ["baseline", "armed"].map(String::from);
-        assert_eq!(legend_entries(&v).0, None);
-        assert_eq!(shortened("abcdefghij", 7), "abc…hij");
-    }
-}
-
 /// The largest magnitude an axis reaches: values beyond are drawn at the edge, so that an
 /// axis's span and padding stay finite (a span of 2e308 is infinite, and plotters then never
 /// finishes placing its labels).
@@ -330,4 +310,24 @@ pub(crate) fn slug(s: &str) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod legend_tests {
+    use super::{legend_entries, shortened};
+
+    #[test]
+    fn a_shared_key_becomes_the_heading_and_long_labels_keep_their_end() {
+        let l = ["a.b=0.7", "a.b=0.75"].map(String::from);
+        assert_eq!(
+            legend_entries(&l),
+            (
+                Some("a.b".to_string()),
+                vec!["0.7".to_string(), "0.75".to_string()]
+            )
+        );
+        let v = ["baseline", "armed"].map(String::from);
+        assert_eq!(legend_entries(&v).0, None);
+        assert_eq!(shortened("abcdefghij", 7), "abc…hij");
+    }
 }
