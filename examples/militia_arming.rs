@@ -14,8 +14,8 @@
 //! mode (`IMPUNITY_QUICK=1`): 1 agent = 100 people, 3 replicates (a smoke run: at that scale
 //! the differences are within noise).
 //!
-//! **Charts** (in `out/examples/militia_arming/`): `charts/forest-*.png`, each variant's paired
-//! difference from no arming with its 95 % interval, per outcome (from `compare.csv`, the file
+//! **Charts** (in `out/examples/militia_arming/`): `charts/forest.png`, each variant's paired
+//! difference from no arming with its 95 % interval, a panel per outcome (from `compare.csv`, the file
 //! format of `impunity compare`); `arming-0.3/charts/`, the fan charts and the map of killings
 //! of the 2018 arming.
 //!

@@ -13,7 +13,7 @@
 //! 10 replicates; quick mode (`IMPUNITY_QUICK=1`): 1 agent = 100 people, 3 replicates (a smoke
 //! run: at that scale the differences are within noise).
 //!
-//! **Charts** (in `out/examples/oversight_gap/`): `charts/forest-*.png`, each variant's paired
+//! **Charts** (in `out/examples/oversight_gap/`): `charts/forest.png`, each variant's paired
 //! difference from no training with its 95 % interval (from `compare.csv`, the file format of
 //! `impunity compare`); `with-oversight/charts/`, the fan charts and the map of killings.
 //!

@@ -10,7 +10,8 @@
 //! |---|---|
 //! | 0 | empty |
 //! | 1 | outside every region (nobody goes there) |
-//! | 16 + 4·c + s | a person of community `c` (0..16) in state `s`: 0 quiescent, 1 active, 2 jailed (rules that keep the cell), 3 fighter |
+//! | 16 + 4·c + s | a person of community `c` (0..16) in state `s`: 0 quiescent, 1 active, 2 jailed (rules that keep the cell), 3 fighter (files written before fighters carried their group) |
+//! | 80 + g | a fighter of armed group `g` (0..48) |
 //! | 128 + f | a unit of force `f` (cop, soldier, peacekeeper) |
 //!
 //! # File
@@ -50,6 +51,11 @@ pub enum Cell {
         /// 0 quiescent, 1 active, 2 jailed, 3 fighter.
         state: u8,
     },
+    /// A fighter of an armed group.
+    Fighter {
+        /// Group index (scenario order).
+        group: u8,
+    },
     /// A force unit.
     Unit {
         /// Force index.
@@ -64,6 +70,7 @@ impl Cell {
             Cell::Empty => 0,
             Cell::Outside => 1,
             Cell::Person { community, state } => 16 + 4 * community.min(15) + state.min(3),
+            Cell::Fighter { group } => 80 + group.min(47),
             Cell::Unit { force } => 128 + force.min(127),
         }
     }
@@ -76,6 +83,7 @@ impl Cell {
                 community: (code - 16) / 4,
                 state: (code - 16) % 4,
             },
+            80..=127 => Cell::Fighter { group: code - 80 },
             128..=255 => Cell::Unit { force: code - 128 },
             _ => Cell::Empty,
         }
@@ -140,6 +148,9 @@ impl Snapshot {
                     }
                 } else {
                     let p = &m.persons()[id.index()];
+                    if p.status == Status::Fighter {
+                        return Cell::Fighter { group: p.group }.encode();
+                    }
                     let state = match p.status {
                         Status::Quiescent | Status::Dead => 0,
                         Status::Active => 1,

@@ -1,36 +1,44 @@
-//! Pictures of space: lattice snapshots (Epstein's "action screens") and killings per region on
-//! the scenario's map.
+//! Lattice snapshots (Epstein's "action screens"): who holds each cell, fighters by armed
+//! group, region borders drawn.
 
-use super::style::{self, fmt_num};
-use super::{ChartError, ChartOptions, Csv, Draw, RunInfo, num, render};
+use super::style;
+use super::{ChartError, ChartOptions, Draw, render};
 use crate::scenario::Scenario;
 use crate::snapshot::{Cell, Snapshot};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// Light colours of quiescent persons per community (Okabe-Ito sky blue, orange, green, pink).
+/// Quiescent persons per community: pale tints (blue, grey, green, pink), all much lighter
+/// than any other state, so that quiescent and active differ in lightness, not in hue alone.
 const QUIESCENT: [RGBColor; 4] = [
-    RGBColor(0x56, 0xB4, 0xE9),
-    RGBColor(0xE6, 0x9F, 0x00),
-    RGBColor(0x7F, 0xCE, 0xB9),
-    RGBColor(0xE5, 0xBC, 0xD3),
+    RGBColor(0xB8, 0xDC, 0xF2),
+    RGBColor(0xD0, 0xD0, 0xD0),
+    RGBColor(0xBF, 0xE6, 0xD8),
+    RGBColor(0xF0, 0xD2, 0xE2),
 ];
-/// Active persons: vermillion (mid-dark, apart from the light quiescent in greyscale).
+/// Active persons: Okabe-Ito vermillion, mid-dark (far from the pale quiescent in greyscale
+/// and for every kind of colour blindness).
 const ACTIVE: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
-/// Fighters: dark purple.
-const FIGHTER: RGBColor = RGBColor(0x6A, 0x1B, 0x5A);
+/// Fighters per armed group: dark, saturated hues (Okabe-Ito blue, reddish purple, bluish
+/// green, orange, then Paul Tol's dark indigo and wine).
+const FIGHTERS: [RGBColor; 6] = [
+    RGBColor(0x00, 0x72, 0xB2),
+    RGBColor(0xAA, 0x44, 0x88),
+    RGBColor(0x00, 0x9E, 0x73),
+    RGBColor(0xE6, 0x9F, 0x00),
+    RGBColor(0x33, 0x22, 0x88),
+    RGBColor(0x88, 0x22, 0x55),
+];
 /// Jailed persons kept on their cell: mid grey.
 const JAILED: RGBColor = RGBColor(0x88, 0x88, 0x88);
-/// Force units per force: black, dark blue, dark green, dark brown, dark red, dark grey (all
-/// dark: units stand out from the light quiescent population in greyscale).
-const UNITS: [RGBColor; 6] = [
+/// Force units per force: black, then dark greys and browns (units are few and stand out
+/// from the pale population).
+const UNITS: [RGBColor; 4] = [
     RGBColor(0x00, 0x00, 0x00),
-    RGBColor(0x00, 0x3F, 0x7F),
-    RGBColor(0x00, 0x5A, 0x3C),
     RGBColor(0x5A, 0x3A, 0x00),
-    RGBColor(0x80, 0x10, 0x10),
     RGBColor(0x50, 0x50, 0x50),
+    RGBColor(0x2B, 0x1B, 0x0E),
 ];
 const OUTSIDE: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
 
@@ -42,8 +50,10 @@ fn cell_colour(code: u8) -> RGBColor {
             0 => QUIESCENT[community as usize % QUIESCENT.len()],
             1 => ACTIVE,
             2 => JAILED,
-            _ => FIGHTER,
+            // an older file's fighter, of no known group
+            _ => FIGHTERS[FIGHTERS.len() - 1],
         },
+        Cell::Fighter { group } => FIGHTERS[group as usize % FIGHTERS.len()],
         Cell::Unit { force } => UNITS[force as usize % UNITS.len()],
     }
 }
@@ -65,6 +75,13 @@ fn cell_label(code: u8, s: Option<&Scenario>) -> String {
                 format!("{c}: {st}")
             }
         }
+        Cell::Fighter { group } => {
+            let g = s
+                .and_then(|s| s.groups.get_index(group as usize))
+                .map(|(k, _)| k.clone())
+                .unwrap_or_else(|| format!("group {group}"));
+            format!("fighter, {g}")
+        }
         Cell::Unit { force } => s
             .and_then(|s| s.forces.get_index(force as usize))
             .map(|(k, _)| k.clone())
@@ -72,11 +89,38 @@ fn cell_label(code: u8, s: Option<&Scenario>) -> String {
     }
 }
 
+/// The region index of each cell of a `width` × `height` lattice (the scenario's map
+/// stretched over the world, as the model does); empty without regions.
+fn cell_regions(s: Option<&Scenario>, width: usize, height: usize) -> Vec<u8> {
+    let Some(reg) = s.and_then(|s| s.world.regions.as_ref()) else {
+        return Vec::new();
+    };
+    let rows: Vec<Vec<char>> = reg.map.iter().map(|r| r.chars().collect()).collect();
+    let (mh, mw) = (rows.len(), rows.iter().map(Vec::len).max().unwrap_or(0));
+    if mh == 0 || mw == 0 || width == 0 || height == 0 {
+        return Vec::new();
+    }
+    let symbols: Vec<char> = reg.legend.keys().filter_map(|k| k.chars().next()).collect();
+    let mut out = Vec::with_capacity(width * height);
+    for y in 0..height {
+        for x in 0..width {
+            let ch = rows[y * mh / height].get(x * mw / width).copied();
+            out.push(
+                ch.and_then(|c| symbols.iter().position(|&s| s == c))
+                    .map_or(u8::MAX, |r| r as u8),
+            );
+        }
+    }
+    out
+}
+
 struct LatticeChart<'a> {
     shot: &'a Snapshot,
     title: String,
     /// Codes present, with their legend labels and counts.
     legend: Vec<(u8, String, usize)>,
+    /// Region index per cell (empty: no regions), for the borders.
+    regions: Vec<u8>,
 }
 
 /// The code shown for a block of cells: the commonest occupant when at least a quarter of the
@@ -148,6 +192,33 @@ impl Draw for LatticeChart<'_> {
                 bx = end;
             }
         }
+        // region borders, between blocks whose top-left cells lie in different regions
+        if self.regions.len() == s.width * s.height {
+            let region = |bx: usize, by: usize| self.regions[(by * b) * s.width + bx * b];
+            for by in 0..bh {
+                for bx in 0..bw {
+                    let r = region(bx, by);
+                    if bx + 1 < bw && region(bx + 1, by) != r {
+                        map.draw(&PathElement::new(
+                            vec![
+                                (ox + at(bx + 1), oy + at(by)),
+                                (ox + at(bx + 1), oy + at(by + 1)),
+                            ],
+                            BLACK.stroke_width(2),
+                        ))?;
+                    }
+                    if by + 1 < bh && region(bx, by + 1) != r {
+                        map.draw(&PathElement::new(
+                            vec![
+                                (ox + at(bx), oy + at(by + 1)),
+                                (ox + at(bx + 1), oy + at(by + 1)),
+                            ],
+                            BLACK.stroke_width(2),
+                        ))?;
+                    }
+                }
+            }
+        }
         map.draw(&Rectangle::new(
             [(ox, oy), (ox + at(bw), oy + at(bh))],
             BLACK.stroke_width(1),
@@ -188,8 +259,9 @@ impl Draw for LatticeChart<'_> {
 }
 
 /// Draws a lattice snapshot (`lattice-r<R>-t<TTTT>`): each cell coloured by who holds it
-/// (empty white, quiescent persons light, actives vermillion, fighters dark purple, force units
-/// black or dark), with a legend naming communities and forces when the scenario is known.
+/// (empty white, quiescent persons pale, one tint per community; actives vermillion; fighters
+/// one dark hue per armed group; force units black or dark), the scenario's region borders in
+/// black, with a legend naming communities, groups and forces when the scenario is known.
 /// Lattices larger than the picture are shown in blocks (the commonest occupant of each).
 pub(crate) fn snapshot_chart(
     shot: &Snapshot,
@@ -212,277 +284,18 @@ pub(crate) fn snapshot_chart(
     let name = scenario
         .map(|s| format!("{}: ", s.name))
         .unwrap_or_default();
+    let stem = format!("lattice-r{}-t{:04}", shot.replicate, shot.tick);
     let chart = LatticeChart {
+        regions: cell_regions(scenario, shot.width, shot.height),
         shot,
-        title: format!(
-            "{name}lattice at tick {}{when}, replicate {}",
-            shot.tick, shot.replicate
+        title: opts.title(
+            &stem,
+            format!(
+                "{name}lattice at tick {}{when}, replicate {}",
+                shot.tick, shot.replicate
+            ),
         ),
         legend,
     };
-    render(
-        &chart,
-        &out.join(format!("lattice-r{}-t{:04}", shot.replicate, shot.tick)),
-        opts,
-    )
-}
-
-/// A colour on a viridis-like scale, reversed so that more is darker (0 → light yellow,
-/// 1 → dark purple): the order survives greyscale.
-pub(crate) fn sequential(t: f64) -> RGBColor {
-    const STOPS: [(u8, u8, u8); 9] = [
-        (253, 231, 37),
-        (181, 222, 43),
-        (110, 206, 88),
-        (53, 183, 121),
-        (31, 158, 137),
-        (38, 130, 142),
-        (49, 104, 142),
-        (62, 74, 137),
-        (68, 1, 84),
-    ];
-    let t = if t.is_finite() {
-        t.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let h = t * (STOPS.len() - 1) as f64;
-    let k = (h.floor() as usize).min(STOPS.len() - 2);
-    let f = h - k as f64;
-    let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * f).round() as u8;
-    let (a, b) = (STOPS[k], STOPS[k + 1]);
-    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
-}
-
-/// Draws a colour bar for `0..=max` in `area` (pixel coordinates), labelled with `desc`.
-pub(crate) fn colour_bar<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    (x, y, w, h): (i32, i32, i32, i32),
-    min: f64,
-    max: f64,
-    desc: &str,
-) -> Result<(), ChartError> {
-    area.draw(&Text::new(
-        desc.to_string(),
-        (x, y - 26),
-        style::tick_font(),
-    ))?;
-    for k in 0..h {
-        let t = 1.0 - k as f64 / (h - 1).max(1) as f64;
-        area.draw(&Rectangle::new(
-            [(x, y + k), (x + w, y + k + 1)],
-            sequential(t).filled(),
-        ))?;
-    }
-    area.draw(&Rectangle::new([(x, y), (x + w, y + h)], BLACK.mix(0.6)))?;
-    for k in 0..=4 {
-        let v = min + (max - min) * k as f64 / 4.0;
-        let py = y + h - (h as f64 * k as f64 / 4.0) as i32;
-        area.draw(&PathElement::new(vec![(x + w, py), (x + w + 5, py)], BLACK))?;
-        area.draw(&Text::new(
-            fmt_num(v),
-            (x + w + 8, py - 8),
-            style::tick_font(),
-        ))?;
-    }
-    Ok(())
-}
-
-struct RegionMap {
-    title: String,
-    subtitle: String,
-    map: Vec<Vec<char>>,
-    /// Map character → (region name, value).
-    regions: Vec<(char, String, f64)>,
-    unit: String,
-}
-
-impl Draw for RegionMap {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
-        let area = root.titled(&self.title, style::title_font())?;
-        area.draw(&Text::new(
-            self.subtitle.clone(),
-            (12, 2),
-            style::tick_font(),
-        ))?;
-        let (aw, ah) = area.dim_in_pixel();
-        let rows = self.map.len();
-        let cols = self.map.iter().map(Vec::len).max().unwrap_or(0);
-        if rows == 0 || cols == 0 {
-            return Ok(());
-        }
-        let bar_w = 200;
-        let (mw, mh) = (aw.saturating_sub(bar_w + 30), ah.saturating_sub(40));
-        let px = ((mw as usize / cols).min(mh as usize / rows)).max(1) as i32;
-        let (ox, oy) = (20, 30);
-        let max = self
-            .regions
-            .iter()
-            .map(|r| r.2)
-            .fold(0.0f64, f64::max)
-            .max(1e-9);
-        let value = |ch: char| self.regions.iter().find(|r| r.0 == ch).map(|r| r.2);
-        for (y, row) in self.map.iter().enumerate() {
-            for (x, &ch) in row.iter().enumerate() {
-                let colour = match value(ch) {
-                    Some(v) => sequential(v / max),
-                    None => OUTSIDE,
-                };
-                let (x0, y0) = (ox + x as i32 * px, oy + y as i32 * px);
-                area.draw(&Rectangle::new(
-                    [(x0, y0), (x0 + px, y0 + px)],
-                    colour.filled(),
-                ))?;
-            }
-        }
-        // borders between regions
-        for (y, row) in self.map.iter().enumerate() {
-            for (x, &ch) in row.iter().enumerate() {
-                let (x0, y0) = (ox + x as i32 * px, oy + y as i32 * px);
-                if row.get(x + 1).is_some_and(|&c| c != ch) {
-                    area.draw(&PathElement::new(
-                        vec![(x0 + px, y0), (x0 + px, y0 + px)],
-                        BLACK.stroke_width(2),
-                    ))?;
-                }
-                if self
-                    .map
-                    .get(y + 1)
-                    .and_then(|r| r.get(x))
-                    .is_some_and(|&c| c != ch)
-                {
-                    area.draw(&PathElement::new(
-                        vec![(x0, y0 + px), (x0 + px, y0 + px)],
-                        BLACK.stroke_width(2),
-                    ))?;
-                }
-            }
-        }
-        // labels at each region's centre of mass
-        for (ch, name, v) in &self.regions {
-            let (mut sx, mut sy, mut n) = (0.0, 0.0, 0.0);
-            for (y, row) in self.map.iter().enumerate() {
-                for (x, &c) in row.iter().enumerate() {
-                    if c == *ch {
-                        sx += x as f64 + 0.5;
-                        sy += y as f64 + 0.5;
-                        n += 1.0;
-                    }
-                }
-            }
-            if n == 0.0 {
-                continue;
-            }
-            let (cx, cy) = (
-                ox + (sx / n * px as f64) as i32,
-                oy + (sy / n * px as f64) as i32,
-            );
-            let text = format!("{name}: {}", fmt_num(v.round()));
-            let w = (text.chars().count() as i32) * 9 + 8;
-            area.draw(&Rectangle::new(
-                [(cx - w / 2, cy - 11), (cx + w / 2, cy + 11)],
-                WHITE.mix(0.85).filled(),
-            ))?;
-            area.draw(&Text::new(
-                text,
-                (cx, cy),
-                style::tick_font().pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Center,
-                    plotters::style::text_anchor::VPos::Center,
-                )),
-            ))?;
-        }
-        let bx = ox + cols as i32 * px + 40;
-        colour_bar(
-            &area,
-            (bx, oy + 40, 30, (rows as i32 * px - 60).max(60)),
-            0.0,
-            max,
-            &self.unit,
-        )?;
-        Ok(())
-    }
-}
-
-/// Draws civilians killed per region on the scenario's map (`map-killings`): the mean over
-/// replicates of the fatalities of `violence against civilians` and `abuses` events in
-/// `events` (the rows of `events.csv`), in people, each region shaded on a sequential scale
-/// and labelled. Returns nothing when the scenario has no regions.
-pub(crate) fn region_map(
-    events: &Csv,
-    s: &Scenario,
-    info: &RunInfo,
-    point: Option<(u64, &str)>,
-    out: &Path,
-    opts: &ChartOptions,
-) -> Result<Option<PathBuf>, ChartError> {
-    let Some(regions) = s.world.regions.as_ref() else {
-        return Ok(None);
-    };
-    let names: Vec<(char, String)> = regions
-        .legend
-        .iter()
-        .filter_map(|(k, v)| k.chars().next().map(|c| (c, v.clone())))
-        .collect();
-    let mut totals = vec![0.0; names.len()];
-    let mut reps: Vec<String> = Vec::new();
-    if !events.header.is_empty() {
-        let what = "events.csv";
-        let (rc, tc, gc, fc) = (
-            events.need("replicate", what)?,
-            events.need("event_type", what)?,
-            events.need("region", what)?,
-            events.need("fatalities", what)?,
-        );
-        let pc = events.col("point");
-        let wanted = point.map(|(p, _)| p.to_string());
-        for row in &events.rows {
-            if let (Some(pc), Some(w)) = (pc, wanted.as_ref()) {
-                if row[pc] != *w {
-                    continue;
-                }
-            }
-            if !reps.contains(&row[rc]) {
-                reps.push(row[rc].clone());
-            }
-            if row[tc] != "violence against civilians" && row[tc] != "abuses" {
-                continue;
-            }
-            if let Some(k) = names.iter().position(|(_, n)| *n == row[gc]) {
-                let f = num(&row[fc]);
-                if f.is_finite() {
-                    totals[k] += f;
-                }
-            }
-        }
-    }
-    let n = info.replicates.max(reps.len() as u64).max(1) as f64;
-    let regions_v: Vec<(char, String, f64)> = names
-        .into_iter()
-        .zip(totals)
-        .map(|((c, name), t)| (c, name, t / n))
-        .collect();
-    let (title, stem) = match point {
-        Some((p, label)) => (
-            format!("{}, {label}: civilians killed per region", s.name),
-            format!("map-killings-p{p}"),
-        ),
-        None => (
-            format!("{}: civilians killed per region", s.name),
-            "map-killings".to_string(),
-        ),
-    };
-    let chart = RegionMap {
-        title,
-        subtitle: format!(
-            "violence against civilians and abuses, mean over {} replicate{} ({})",
-            n,
-            if n == 1.0 { "" } else { "s" },
-            info.count_unit()
-        ),
-        map: regions.map.iter().map(|r| r.chars().collect()).collect(),
-        regions: regions_v,
-        unit: format!("civilians killed ({})", info.count_unit()),
-    };
-    Ok(Some(render(&chart, &out.join(stem), opts)?))
+    render(&chart, &out.join(stem), opts)
 }

@@ -5,18 +5,22 @@
 //!
 //! | file | charts (in `DIR/charts/`) |
 //! |---|---|
-//! | `timeseries.csv` | a fan chart per key metric (median, 50 % and 90 % bands across replicates; `fan-*.png`), and replicate 0's own time series (`replicate-0.png`); for a sweep or comparison, a chart per key group with a panel per metric and one labelled line and 50 % band per point (baseline and variants, or the swept values), and replicate 0 of each point (`replicate-0-p<point>.png`) |
-//! | `snapshots/*.pgm` | the lattice at each captured tick (`lattice-r0-t0100.png`), cells coloured by kind and state |
-//! | `events.csv` + a scenario with regions in `manifest.json` | civilians killed per region, on the scenario's map (`map-killings.png`; one map per point of a sweep or comparison, `map-killings-p<point>.png`, titled with the point) |
-//! | `outcomes.csv` (`impunity sweep`) | per outcome, a heat map of its mean over two varied knobs, or a line with bands over one (`sweep-*.png`) |
-//! | `compare.csv` (`impunity compare`) | a forest plot of each variant's paired difference with its 95 % interval (`forest.png`) |
+//! | `timeseries.csv` | a fan chart per key metric group (median, 50 % band, and the 90 % band when the chart has one or two series; `fan-*.png`), and replicate 0's own time series (`replicate-0.png`); for a sweep or comparison, a chart per key group with a panel per metric and one labelled line and 50 % band per point (baseline and variants, or the swept values), and replicate 0 of each point (`replicate-0-p<point>.png`) |
+//! | `snapshots/*.pgm` | the lattice at each captured tick (`lattice-r0-t0100.png`): quiescent persons pale, actives vermillion, fighters one dark hue per armed group, units black or dark, region borders in black |
+//! | `events.csv` + a scenario with regions in `manifest.json` | civilians killed per region, on the scenario's map (`map-killings.png`; one map per point of a sweep or comparison, `map-killings-p<point>.png`, titled with the point, all on one colour scale) |
+//! | `outcomes.csv` (`impunity sweep`) | per outcome, a heat map of its mean over two varied knobs with the 95 % interval's half-width in each cell, or the mean with its 95 % interval over one (`sweep-<outcome>.png`) |
+//! | `compare.csv` (`impunity compare`) | one forest plot of every outcome × variant: each variant's mean paired difference from the baseline, its 95 % interval and n (`forest.png`) |
 //!
 //! Every chart has a title, axis labels with units (the manifest's `count_unit`: people for the
-//! conflict model, whose files are in people, agents for Epstein's), a legend where there is more than one series,
-//! dates on the time axis for calendar scenarios, and colours from the Okabe-Ito palette (safe
-//! for colour-blind readers) with distinct line styles, so that series stay apart in greyscale.
-//! Text is drawn with DejaVu Sans, embedded in the library (`assets/fonts/`), never a system
-//! font.
+//! conflict model, whose files are in people, agents for Epstein's), a legend beside the plots
+//! (never over the data) where there is more than one series, ticks at round numbers (1, 2 or
+//! 5 × 10ᵏ apart) written in one format per axis, dates at month or year starts on the time
+//! axis for calendar scenarios, and colours from the Okabe-Ito palette (safe for colour-blind
+//! readers) with distinct line styles, so that series stay apart in greyscale. Text is drawn
+//! with DejaVu Sans, embedded in the library (`assets/fonts/`), never a system font.
+//!
+//! What is drawn and how it is labelled is [`ChartOptions`]: [`ChartSet`] (none, the default
+//! key charts, all), a list of outcomes, labels of metrics and outcomes, titles by file stem.
 //!
 //! ```
 //! use impunity::charts::{ChartOptions, draw_dir};
@@ -27,13 +31,24 @@
 //! let written = draw_dir(&dir, &ChartOptions::default()).unwrap();
 //! assert!(written.iter().any(|p| p.ends_with("charts/fan-active.png")));
 //! assert!(written.iter().any(|p| p.ends_with("charts/replicate-0.png")));
+//! // nothing at all
+//! let none = ChartOptions { charts: impunity::charts::ChartSet::None, ..ChartOptions::default() };
+//! assert!(draw_dir(&dir, &none).unwrap().is_empty());
+//! // outcomes asked for must exist
+//! let typo = ChartOptions { outcomes: Some(vec!["kiled".into()]), ..ChartOptions::default() };
+//! assert!(draw_dir(&dir, &typo).unwrap_err().to_string().contains("unknown outcome `kiled`"));
 //! # std::fs::remove_dir_all(&dir).unwrap();
 //! ```
 
+mod bar;
 mod compare;
 mod data;
+mod groups;
 mod histogram;
 mod lattice;
+mod map;
+mod options;
+mod scale;
 mod series;
 mod spark;
 mod style;
@@ -44,75 +59,19 @@ mod sweep;
 // the CSV reading behind them are the module's own.
 pub use data::{Bands, RunInfo, Timeseries};
 pub use histogram::{Reference, histogram};
+pub use options::{ChartOptions, ChartSet, Format, check_outcomes, human_label};
 pub use spark::summary;
 pub use sweep::sweep_heatmap;
 
 use compare::forest_plot;
 use data::{Csv, cumulative, num, point_labels};
-use lattice::{region_map, snapshot_chart};
+use lattice::snapshot_chart;
+use map::region_maps;
 use series::{fan_charts, fan_charts_points, replicate_chart};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
-
-/// File format of the charts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Format {
-    /// PNG bitmap.
-    #[default]
-    Png,
-    /// SVG vector image.
-    Svg,
-}
-
-impl Format {
-    /// The file extension.
-    pub fn ext(self) -> &'static str {
-        match self {
-            Format::Png => "png",
-            Format::Svg => "svg",
-        }
-    }
-}
-
-/// How charts are drawn.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ChartOptions {
-    /// PNG or SVG.
-    pub format: Format,
-    /// Width in pixels (1000: reads well at 100 % zoom on a laptop screen).
-    pub width: u32,
-    /// Height in pixels (600).
-    pub height: u32,
-}
-
-impl Default for ChartOptions {
-    fn default() -> Self {
-        ChartOptions {
-            format: Format::Png,
-            width: 1000,
-            height: 600,
-        }
-    }
-}
-
-impl ChartOptions {
-    /// SVG instead of PNG.
-    #[must_use]
-    pub fn svg(mut self) -> Self {
-        self.format = Format::Svg;
-        self
-    }
-
-    /// A different size in pixels (at least 200 × 150: smaller leaves no room for the labels).
-    #[must_use]
-    pub fn size(mut self, width: u32, height: u32) -> Self {
-        self.width = width.max(200);
-        self.height = height.max(150);
-        self
-    }
-}
 
 /// What went wrong while drawing.
 #[derive(Debug, thiserror::Error)]
@@ -128,6 +87,18 @@ pub enum ChartError {
     /// A file did not hold what was expected.
     #[error("{0}")]
     Data(String),
+    /// An outcome asked for (`ChartOptions::outcomes`) that the files do not hold.
+    #[error("unknown outcome `{name}`; {}", if known.is_empty() {
+        "the directory has no outcomes (no outcomes.csv or compare.csv)".to_string()
+    } else {
+        format!("the outcomes are: {}", known.join(", "))
+    })]
+    UnknownOutcome {
+        /// The name asked for.
+        name: String,
+        /// The outcomes the files hold.
+        known: Vec<String>,
+    },
     /// The drawing backend failed.
     #[error("drawing failed: {0}")]
     Draw(String),
@@ -202,8 +173,20 @@ pub(crate) fn render<D: Draw>(
 
 /// Draws every chart the files in `dir` support into `dir/charts/` and returns their paths
 /// (in a fixed order: time series, lattice snapshots, map, sweep, comparison). A directory
-/// with none of the files gives an empty list, not an error.
+/// with none of the files gives an empty list, not an error; so does [`ChartSet::None`],
+/// which writes nothing. An outcome in [`ChartOptions::outcomes`] that neither
+/// `compare.csv` nor `outcomes.csv` holds is an error ([`ChartError::UnknownOutcome`]) before
+/// anything is drawn.
 pub fn draw_dir(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>, ChartError> {
+    if opts.charts == ChartSet::None {
+        return Ok(Vec::new());
+    }
+    let oc = dir.join("outcomes.csv");
+    let cmp = dir.join("compare.csv");
+    if let Some(chosen) = &opts.outcomes {
+        // a name nothing holds is refused before anything is drawn
+        options::check_outcomes(chosen, &known_outcomes(&oc, &cmp)?)?;
+    }
     let out = dir.join("charts");
     let info = RunInfo::read(dir)?;
     let mut written = Vec::new();
@@ -251,23 +234,13 @@ pub fn draw_dir(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>, ChartEr
                     points = distinct_points(&events)?;
                 }
                 let labels = point_labels(dir, &points)?;
-                for (p, label) in points.iter().zip(&labels) {
-                    written.extend(region_map(
-                        &events,
-                        s,
-                        &info,
-                        Some((*p, label)),
-                        &out,
-                        opts,
-                    )?);
-                }
+                let labelled: Vec<(u64, String)> = points.iter().copied().zip(labels).collect();
+                written.extend(region_maps(&events, s, &info, Some(&labelled), &out, opts)?);
             } else {
-                written.extend(region_map(&events, s, &info, None, &out, opts)?);
+                written.extend(region_maps(&events, s, &info, None, &out, opts)?);
             }
         }
     }
-    let oc = dir.join("outcomes.csv");
-    let cmp = dir.join("compare.csv");
     // a sweep's outcomes start with `point`; a plain run's with `replicate`, and a
     // comparison's are drawn as a forest plot instead
     let swept = std::fs::read_to_string(&oc)
@@ -280,6 +253,22 @@ pub fn draw_dir(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>, ChartEr
         written.extend(forest_plot(&cmp, &out, opts)?);
     }
     Ok(written)
+}
+
+/// The outcomes of a directory: the rows of `compare.csv` if there is one, else the columns
+/// of `outcomes.csv` after `replicate` (none without either file).
+fn known_outcomes(oc: &Path, cmp: &Path) -> Result<Vec<String>, ChartError> {
+    if cmp.exists() {
+        return compare::outcome_names(&Csv::read(cmp)?);
+    }
+    if !oc.exists() {
+        return Ok(Vec::new());
+    }
+    let c = Csv::read(oc)?;
+    Ok(match c.col("replicate") {
+        Some(r) => c.header[r + 1..].to_vec(),
+        None => Vec::new(),
+    })
 }
 
 /// Whether a CSV file's header starts with `point` (a sweep's or comparison's file).

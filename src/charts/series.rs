@@ -1,122 +1,19 @@
 //! Time-series charts: fan charts across replicates and one replicate's own series.
+//!
+//! Every chart keeps its legend in a column of its own, right of the plots, so that no legend
+//! ever covers data; the time axis is ticked at month (or year) starts for calendar
+//! scenarios; counts are drawn from 0, indices (legitimacy) over their own range with a margin,
+//! said in the subtitle.
 
-use super::style::{self, fmt_num};
-use super::{Bands, ChartError, ChartOptions, Draw, RunInfo, Timeseries, cumulative, render};
+use super::groups::{KeyGroup, key_groups};
+use super::scale::{Scale, time_scale};
+use super::style::{self, Chart2d};
+use super::{
+    Bands, ChartError, ChartOptions, ChartSet, Draw, RunInfo, Timeseries, cumulative, render,
+};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
-
-/// A group of metrics drawn on one chart (e.g. civilians killed, one series per perpetrator).
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct KeyGroup {
-    /// File name stem (`fan-<stem>`).
-    pub stem: String,
-    /// Chart title.
-    pub title: String,
-    /// Columns of `timeseries.csv`, with their legend labels.
-    pub metrics: Vec<(String, String)>,
-    /// Flows summed over time (killings so far) rather than shown per tick.
-    pub cumulative: bool,
-    /// Counts of persons (in the run's unit), rather than a share or an index.
-    pub counts: bool,
-    /// The y-axis description when not counts.
-    pub y_desc: String,
-}
-
-/// The key metric groups among `metrics` (the columns of a `timeseries.csv`), in drawing order:
-/// civilians killed by perpetrator (cumulative), by community of the victims, legitimacy per
-/// community, fighters per group; for Epstein's Model I actives and jailed; for Model II the
-/// living per community and the killed (cumulative).
-pub(crate) fn key_groups(metrics: &[String]) -> Vec<KeyGroup> {
-    let with = |prefix: &str, skip: &str| -> Vec<(String, String)> {
-        metrics
-            .iter()
-            .filter(|m| m.starts_with(prefix) && (skip.is_empty() || !m.starts_with(skip)))
-            .map(|m| (m.clone(), m[prefix.len()..].replace('_', " ")))
-            .collect()
-    };
-    let group =
-        |stem: &str, title: &str, ms: Vec<(String, String)>, cum: bool, counts: bool| KeyGroup {
-            stem: stem.into(),
-            title: title.into(),
-            metrics: ms,
-            cumulative: cum,
-            counts,
-            y_desc: String::new(),
-        };
-    let mut out = Vec::new();
-    let killed_by = with("new_killed_civilians_", "");
-    let conflict = !killed_by.is_empty();
-    if conflict {
-        out.push(group(
-            "killed-civilians",
-            "Civilians killed by perpetrator, cumulative",
-            killed_by,
-            true,
-            true,
-        ));
-        let of = with("new_killed_", "new_killed_civilians_");
-        if !of.is_empty() {
-            out.push(group(
-                "killed-by-community",
-                "Civilians killed by community of the victims, cumulative",
-                of,
-                true,
-                true,
-            ));
-        }
-    }
-    let leg = with("legitimacy_", "");
-    if !leg.is_empty() {
-        let mut g = group(
-            "legitimacy",
-            "State legitimacy in each community's eyes",
-            leg,
-            false,
-            false,
-        );
-        g.y_desc = "legitimacy L (0 to 1)".into();
-        out.push(g);
-    }
-    let fighters = with("fighters_", "");
-    if !fighters.is_empty() {
-        out.push(group(
-            "fighters",
-            "Fighters per armed group",
-            fighters,
-            false,
-            true,
-        ));
-    }
-    if !conflict {
-        let alive = with("alive_", "");
-        let model2 = !alive.is_empty();
-        if model2 {
-            out.push(group(
-                "alive",
-                "Living persons per community",
-                alive,
-                false,
-                true,
-            ));
-        }
-        if metrics.iter().any(|m| m == "new_killed") {
-            out.push(group(
-                "killed",
-                "Persons killed, cumulative",
-                vec![("new_killed".into(), "killed".into())],
-                true,
-                true,
-            ));
-        }
-        for (m, t) in [("active", "Active rebels"), ("jailed", "Jailed persons")] {
-            if !model2 && metrics.iter().any(|x| x == m) {
-                out.push(group(m, t, vec![(m.into(), m.into())], false, true));
-            }
-        }
-    }
-    out
-}
 
 /// One series of one replicate, as the chart shows it (cumulated for flows; the values are
 /// the file's own, already in the run's unit).
@@ -137,77 +34,112 @@ fn y_desc(g: &KeyGroup, info: &RunInfo) -> String {
     }
 }
 
-/// The x axis: ticks, or dates for calendar scenarios.
-#[derive(Clone)]
-struct TimeAxis {
-    ticks: usize,
-    dates: Vec<String>,
+/// The y scale of a group's values: from 0 for counts, fitted (within 0 to 1) for indices.
+fn y_scale<'a>(g: &KeyGroup, values: impl IntoIterator<Item = &'a f64>) -> Scale {
+    if g.counts {
+        Scale::counts(values)
+    } else {
+        Scale::fitted(values, Some((0.0, 1.0)))
+    }
 }
 
-impl TimeAxis {
-    fn desc(&self) -> &'static str {
-        if self.dates.iter().any(|d| !d.is_empty()) {
-            "date"
-        } else {
-            "tick"
-        }
+/// What the subtitle says of a fitted axis ("" for counts, drawn from 0).
+fn y_note(g: &KeyGroup, y: &Scale) -> String {
+    if g.counts {
+        String::new()
+    } else {
+        format!(
+            "; y axis from {} to {} (fitted to the data)",
+            y.fmt(y.lo),
+            y.fmt(y.hi)
+        )
     }
-    fn label(&self, x: f64) -> String {
-        let t = x.round().max(0.0) as usize;
-        match self.dates.get(t) {
-            Some(d) if !d.is_empty() => d.clone(),
-            _ => fmt_num(x),
-        }
+}
+
+/// The legend label of metric `m` of a group (its default label `l`, or the user's).
+fn series_label(opts: &ChartOptions, m: &str, l: &str) -> String {
+    opts.labels.get(m).cloned().unwrap_or_else(|| l.to_string())
+}
+
+/// Configures a time chart's mesh: the time axis's ticks, the y scale's, light grid lines.
+fn mesh<DB: DrawingBackend>(
+    chart: &mut Chart2d<'_, DB>,
+    x: &Scale,
+    y: &Scale,
+    x_desc: &str,
+    y_desc: &str,
+) -> Result<(), ChartError> {
+    let fx = |v: &f64| x.label(*v);
+    let fy = |v: &f64| y.label(*v);
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .axis_desc_style(style::label_font())
+        .label_style(style::tick_font())
+        .x_label_formatter(&fx)
+        .y_label_formatter(&fy)
+        .light_line_style(WHITE)
+        .bold_line_style(BLACK.mix(0.08))
+        .draw()?;
+    Ok(())
+}
+
+fn x_desc(dates: &[String]) -> &'static str {
+    if dates.iter().any(|d| !d.is_empty()) {
+        "date"
+    } else {
+        "tick"
     }
-    fn range(&self) -> std::ops::Range<f64> {
-        0.0..(self.ticks.saturating_sub(1).max(1) as f64)
+}
+
+/// Splits `area` into the plots and a legend column for `labels` (none without labels).
+fn with_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    labels: &[String],
+) -> (DrawingArea<DB, Shift>, Option<DrawingArea<DB, Shift>>) {
+    if labels.is_empty() {
+        return (area.clone(), None);
     }
+    let (w, _) = area.dim_in_pixel();
+    let lw = style::side_legend_width(labels).min(w / 3);
+    let (plot, side) = area.split_horizontally(w - lw);
+    (plot, Some(side))
 }
 
 struct FanChart {
     title: String,
     subtitle: String,
     y_desc: String,
-    axis: TimeAxis,
+    x: Scale,
+    x_desc: &'static str,
+    y: Scale,
     series: Vec<(String, Bands)>,
 }
 
 impl Draw for FanChart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let area = root.titled(&self.title, style::title_font())?;
-        let y = style::y_range(
-            self.series
-                .iter()
-                .flat_map(|(_, b)| b.p5.iter().chain(&b.p95)),
-        );
-        let mut chart = ChartBuilder::on(&area)
+        let labels: Vec<String> = self.series.iter().map(|(l, _)| l.clone()).collect();
+        let (plot, side) = with_legend(&area, &labels);
+        let mut chart = ChartBuilder::on(&plot)
             .caption(&self.subtitle, style::tick_font())
             .margin(12)
-            .margin_right(36)
+            .margin_right(24)
             .x_label_area_size(48)
             .y_label_area_size(80)
-            .build_cartesian_2d(self.axis.range(), y.0..y.1)?;
-        let fx = |x: &f64| self.axis.label(*x);
-        let fy = |v: &f64| fmt_num(*v);
-        chart
-            .configure_mesh()
-            .x_desc(self.axis.desc())
-            .y_desc(&self.y_desc)
-            .axis_desc_style(style::label_font())
-            .label_style(style::tick_font())
-            .x_labels(6)
-            .x_label_formatter(&fx)
-            .y_label_formatter(&fy)
-            .light_line_style(WHITE)
-            .bold_line_style(BLACK.mix(0.08))
-            .draw()?;
-        let n = self.series.len();
+            .build_cartesian_2d(self.x.axis(), self.y.axis())?;
+        mesh(&mut chart, &self.x, &self.y, self.x_desc, &self.y_desc)?;
+        // with several series, the 90 % bands of one hide the others: the 50 % bands only
+        let wide = self.series.len() <= 2;
         for (i, (_, b)) in self.series.iter().enumerate() {
             let x: Vec<f64> = (0..b.len()).map(|t| t as f64).collect();
-            style::band(&mut chart, &x, &b.p5, &b.p95, i, 0.12)?;
-            style::band(&mut chart, &x, &b.p25, &b.p75, i, 0.25)?;
+            if wide {
+                style::band(&mut chart, &x, &b.p5, &b.p95, i, 0.10)?;
+            }
+            style::band(&mut chart, &x, &b.p25, &b.p75, i, 0.22)?;
         }
-        for (i, (label, b)) in self.series.iter().enumerate() {
+        for (i, (_, b)) in self.series.iter().enumerate() {
             let pts: Vec<(f64, f64)> = b
                 .p50
                 .iter()
@@ -215,19 +147,29 @@ impl Draw for FanChart {
                 .filter(|(_, v)| v.is_finite())
                 .map(|(t, &v)| (t as f64, v))
                 .collect();
-            style::line(&mut chart, pts, i, 3, Some(label))?;
+            style::line(&mut chart, pts, i, 3, None)?;
         }
-        if n > 0 {
-            style::legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        if let Some(side) = side {
+            style::side_legend(&side, &labels, 60)?;
         }
         Ok(())
     }
 }
 
+/// The bands text of a fan chart's subtitle.
+fn bands_text(series: usize) -> &'static str {
+    if series <= 2 {
+        "median (line), 50 % and 90 % bands (shaded)"
+    } else {
+        "median (line) and 50 % band (shaded)"
+    }
+}
+
 /// Draws a fan chart per key group of `ts` into `out` (`fan-<stem>`): the median across
-/// replicates as a line, the 50 % and 90 % bands (25th–75th and 5th–95th percentiles, exact
-/// per tick) shaded. Series that are zero throughout in every replicate are left out (unless
-/// all are). Draws nothing for a file with no rows.
+/// replicates as a line, the 50 % band (25th–75th percentiles, exact per tick) shaded, and the
+/// 90 % band (5th–95th) too when the chart has one or two series. Series that are zero
+/// throughout in every replicate are left out (unless all are, or the set is
+/// [`ChartSet::All`]). Draws nothing for a file with no rows.
 pub(crate) fn fan_charts(
     ts: &Timeseries,
     info: &RunInfo,
@@ -238,10 +180,7 @@ pub(crate) fn fan_charts(
     if ts.replicates.is_empty() || ts.ticks() == 0 {
         return Ok(written);
     }
-    let axis = TimeAxis {
-        ticks: ts.ticks(),
-        dates: ts.dates.clone(),
-    };
+    let x = time_scale(ts.ticks(), &ts.dates);
     let n = ts.replicates.len();
     for g in key_groups(&ts.metrics) {
         let mut series = Vec::new();
@@ -249,8 +188,8 @@ pub(crate) fn fan_charts(
         for (m, label) in &g.metrics {
             let per_rep: Vec<Vec<f64>> = (0..n).map(|k| prepared(ts, k, m, &g)).collect();
             let nonzero = per_rep.iter().flatten().any(|&v| v != 0.0 && !v.is_nan());
-            let s = (label.clone(), Bands::of(&per_rep));
-            if nonzero {
+            let s = (series_label(opts, m, label), Bands::of(&per_rep));
+            if nonzero || opts.charts == ChartSet::All {
                 series.push(s)
             } else {
                 zero.push(s)
@@ -260,17 +199,26 @@ pub(crate) fn fan_charts(
             // all zero: draw them all (a flat chart says "none" better than no chart)
             series = zero;
         }
+        let y = y_scale(
+            &g,
+            series.iter().flat_map(|(_, b)| b.p5.iter().chain(&b.p95)),
+        );
+        let stem = format!("fan-{}", g.stem);
         let chart = FanChart {
-            title: g.title.clone(),
+            title: opts.title(&stem, g.title.clone()),
             subtitle: format!(
-                "median (line), 50 % and 90 % bands (shaded) across {n} replicate{}",
-                if n == 1 { "" } else { "s" }
+                "{} across {n} replicate{}{}",
+                bands_text(series.len()),
+                if n == 1 { "" } else { "s" },
+                y_note(&g, &y)
             ),
             y_desc: y_desc(&g, info),
-            axis: axis.clone(),
+            x: x.clone(),
+            x_desc: x_desc(&ts.dates),
+            y,
             series,
         };
-        written.push(render(&chart, &out.join(format!("fan-{}", g.stem)), opts)?);
+        written.push(render(&chart, &out.join(stem), opts)?);
     }
     Ok(written)
 }
@@ -279,15 +227,17 @@ pub(crate) fn fan_charts(
 struct PointPanel {
     title: String,
     series: Vec<Bands>,
+    y: Scale,
 }
 
 /// Small multiples, one panel per metric of a key group, each with one line (median across
-/// replicates) and 50 % band per point of a sweep or comparison.
+/// replicates) and 50 % band per point of a sweep or comparison; one legend beside them all.
 struct PointsChart {
     title: String,
     subtitle: String,
     y_desc: String,
-    axis: TimeAxis,
+    x: Scale,
+    x_desc: &'static str,
     labels: Vec<String>,
     panels: Vec<PointPanel>,
 }
@@ -304,41 +254,20 @@ impl Draw for PointsChart {
             )),
             ((sub.dim_in_pixel().0 / 2) as i32, 2),
         )?;
+        let (plots, side) = with_legend(&area, &self.labels);
         let n = self.panels.len().max(1);
         let cols = (n as f64).sqrt().ceil() as usize;
         let rows = n.div_ceil(cols);
-        let parts = area.split_evenly((rows, cols));
+        let parts = plots.split_evenly((rows, cols));
         for (p, panel) in self.panels.iter().enumerate() {
-            let y = style::y_range(panel.series.iter().flat_map(|b| b.p25.iter().chain(&b.p75)));
-            let y = style::y_range(
-                panel
-                    .series
-                    .iter()
-                    .flat_map(|b| b.p50.iter())
-                    .chain([&y.0, &y.1]),
-            );
             let mut chart = ChartBuilder::on(&parts[p])
                 .caption(&panel.title, style::label_font())
                 .margin(8)
-                .margin_right(40)
+                .margin_right(24)
                 .x_label_area_size(40)
                 .y_label_area_size(70)
-                .build_cartesian_2d(self.axis.range(), y.0..y.1)?;
-            let fx = |x: &f64| self.axis.label(*x);
-            let fy = |v: &f64| fmt_num(*v);
-            chart
-                .configure_mesh()
-                .x_desc(self.axis.desc())
-                .y_desc(&self.y_desc)
-                .axis_desc_style(style::tick_font())
-                .label_style(style::tick_font())
-                .x_labels(4)
-                .y_labels(5)
-                .x_label_formatter(&fx)
-                .y_label_formatter(&fy)
-                .light_line_style(WHITE)
-                .bold_line_style(BLACK.mix(0.08))
-                .draw()?;
+                .build_cartesian_2d(self.x.axis(), panel.y.axis())?;
+            mesh(&mut chart, &self.x, &panel.y, self.x_desc, &self.y_desc)?;
             for (i, b) in panel.series.iter().enumerate() {
                 let x: Vec<f64> = (0..b.len()).map(|t| t as f64).collect();
                 style::band(&mut chart, &x, &b.p25, &b.p75, i, 0.18)?;
@@ -351,12 +280,11 @@ impl Draw for PointsChart {
                     .filter(|(_, v)| v.is_finite())
                     .map(|(t, &v)| (t as f64, v))
                     .collect();
-                let label = (p == 0).then(|| self.labels[i].as_str());
-                style::line(&mut chart, pts, i, 2, label)?;
+                style::line(&mut chart, pts, i, 2, None)?;
             }
-            if p == 0 && !self.labels.is_empty() {
-                style::legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
-            }
+        }
+        if let Some(side) = side {
+            style::side_legend(&side, &self.labels, 40)?;
         }
         Ok(())
     }
@@ -365,7 +293,8 @@ impl Draw for PointsChart {
 /// Draws, for a sweep or comparison, one chart per key group (`fan-<stem>`) with a panel per
 /// metric of the group and, in each panel, one line (the median across replicates) and 50 %
 /// band per point, labelled with `labels` (a comparison's baseline and variants, a sweep's
-/// values). Metrics zero throughout at every point are left out (unless all are).
+/// values). Metrics zero throughout at every point are left out (unless all are, or the set is
+/// [`ChartSet::All`]).
 pub(crate) fn fan_charts_points(
     points: &[(String, Timeseries)],
     info: &RunInfo,
@@ -380,15 +309,13 @@ pub(crate) fn fan_charts_points(
     if ticks == 0 {
         return Ok(written);
     }
-    let axis = TimeAxis {
-        ticks,
-        dates: points
-            .iter()
-            .map(|(_, t)| &t.dates)
-            .max_by_key(|d| d.len())
-            .cloned()
-            .unwrap_or_default(),
-    };
+    let dates = points
+        .iter()
+        .map(|(_, t)| &t.dates)
+        .max_by_key(|d| d.len())
+        .cloned()
+        .unwrap_or_default();
+    let x = time_scale(ticks, &dates);
     let reps: Vec<usize> = points.iter().map(|(_, t)| t.replicates.len()).collect();
     let reps_text = if reps.iter().all(|&r| r == reps[0]) {
         format!(
@@ -414,11 +341,18 @@ pub(crate) fn fan_charts_points(
                     Bands::of(&per_rep)
                 })
                 .collect();
+            let y = y_scale(
+                &g,
+                series
+                    .iter()
+                    .flat_map(|b| b.p25.iter().chain(&b.p75).chain(&b.p50)),
+            );
             let panel = PointPanel {
-                title: label.clone(),
+                title: series_label(opts, m, label),
                 series,
+                y,
             };
-            if nonzero {
+            if nonzero || opts.charts == ChartSet::All {
                 panels.push(panel);
             } else {
                 zero.push(panel);
@@ -427,10 +361,16 @@ pub(crate) fn fan_charts_points(
         if panels.is_empty() {
             panels = zero;
         }
+        let note = if g.counts {
+            ""
+        } else {
+            "; y axes fitted to the data"
+        };
+        let stem = format!("fan-{}", g.stem);
         let chart = PointsChart {
-            title: g.title.clone(),
+            title: opts.title(&stem, g.title.clone()),
             subtitle: format!(
-                "median (line) and 50 % band (shaded) across {reps_text}; one line per {}",
+                "median (line) and 50 % band (shaded) across {reps_text}; one line per {}{note}",
                 if points.iter().any(|(l, _)| l == "baseline") {
                     "variant"
                 } else {
@@ -438,21 +378,23 @@ pub(crate) fn fan_charts_points(
                 }
             ),
             y_desc: y_desc(&g, info),
-            axis: axis.clone(),
+            x: x.clone(),
+            x_desc: x_desc(&dates),
             labels: points.iter().map(|(l, _)| l.clone()).collect(),
             panels,
         };
-        written.push(render(&chart, &out.join(format!("fan-{}", g.stem)), opts)?);
+        written.push(render(&chart, &out.join(stem), opts)?);
     }
     Ok(written)
 }
 
-/// A panel: title, y-axis description, and (label, values) per series.
-type Panel = (String, String, Vec<(String, Vec<f64>)>);
+/// A panel: title, y-axis description, y scale, and (label, values) per series.
+type Panel = (String, String, Scale, Vec<(String, Vec<f64>)>);
 
 struct ReplicateChart {
     title: String,
-    axis: TimeAxis,
+    x: Scale,
+    x_desc: &'static str,
     panels: Vec<Panel>,
 }
 
@@ -460,42 +402,32 @@ impl Draw for ReplicateChart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let area = root.titled(&self.title, style::title_font())?;
         let parts = area.split_evenly((self.panels.len().max(1), 1));
-        for (p, (name, y_desc, series)) in self.panels.iter().enumerate() {
-            let y = style::y_range(series.iter().flat_map(|(_, v)| v.iter()));
-            let mut chart = ChartBuilder::on(&parts[p])
+        for (p, (name, y_desc, y, series)) in self.panels.iter().enumerate() {
+            let labels: Vec<String> = if series.len() > 1 {
+                series.iter().map(|(l, _)| l.clone()).collect()
+            } else {
+                Vec::new()
+            };
+            let (plot, side) = with_legend(&parts[p], &labels);
+            let mut chart = ChartBuilder::on(&plot)
                 .caption(name, style::label_font())
                 .margin(10)
-                .margin_right(36)
+                .margin_right(24)
                 .x_label_area_size(44)
                 .y_label_area_size(80)
-                .build_cartesian_2d(self.axis.range(), y.0..y.1)?;
-            let fx = |x: &f64| self.axis.label(*x);
-            let fy = |v: &f64| fmt_num(*v);
-            chart
-                .configure_mesh()
-                .x_desc(self.axis.desc())
-                .y_desc(y_desc)
-                .axis_desc_style(style::label_font())
-                .label_style(style::tick_font())
-                .x_labels(6)
-                .y_labels(5)
-                .x_label_formatter(&fx)
-                .y_label_formatter(&fy)
-                .light_line_style(WHITE)
-                .bold_line_style(BLACK.mix(0.08))
-                .draw()?;
-            for (i, (label, v)) in series.iter().enumerate() {
+                .build_cartesian_2d(self.x.axis(), y.axis())?;
+            mesh(&mut chart, &self.x, y, self.x_desc, y_desc)?;
+            for (i, (_, v)) in series.iter().enumerate() {
                 let pts: Vec<(f64, f64)> = v
                     .iter()
                     .enumerate()
                     .filter(|(_, v)| v.is_finite())
                     .map(|(t, &v)| (t as f64, v))
                     .collect();
-                let l = (series.len() > 1).then_some(label.as_str());
-                style::line(&mut chart, pts, i, 2, l)?;
+                style::line(&mut chart, pts, i, 2, None)?;
             }
-            if series.len() > 1 {
-                style::legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+            if let Some(side) = side {
+                style::side_legend(&side, &labels, 50)?;
             }
         }
         Ok(())
@@ -524,21 +456,23 @@ pub(crate) fn replicate_chart(
         let series: Vec<(String, Vec<f64>)> = g
             .metrics
             .iter()
-            .map(|(m, l)| (l.clone(), prepared(ts, k, m, g)))
+            .map(|(m, l)| (series_label(opts, m, l), prepared(ts, k, m, g)))
             .filter(|(_, v)| g.metrics.len() == 1 || v.iter().any(|&x| x != 0.0))
             .collect();
         if !series.is_empty() {
-            panels.push((g.title.clone(), y_desc(g, info), series));
+            let y = y_scale(g, series.iter().flat_map(|(_, v)| v.iter()));
+            panels.push((g.title.clone(), y_desc(g, info), y, series));
         }
     }
     if panels.is_empty() {
         // no key metric: every column, one panel
-        let series = ts
+        let series: Vec<(String, Vec<f64>)> = ts
             .metrics
             .iter()
-            .map(|m| (m.clone(), ts.series(k, m).unwrap_or(&[]).to_vec()))
+            .map(|m| (opts.label(m), ts.series(k, m).unwrap_or(&[]).to_vec()))
             .collect();
-        panels.push(("All metrics".into(), "value".into(), series));
+        let y = Scale::counts(series.iter().flat_map(|(_, v)| v.iter()));
+        panels.push(("All metrics".into(), "value".into(), y, series));
     }
     let name = if info.scenario.is_empty() {
         String::new()
@@ -556,42 +490,10 @@ pub(crate) fn replicate_chart(
         ),
     };
     let chart = ReplicateChart {
-        title,
-        axis: TimeAxis {
-            ticks: ts.ticks(),
-            dates: ts.dates.clone(),
-        },
+        title: opts.title(&stem, title),
+        x: time_scale(ts.ticks(), &ts.dates),
+        x_desc: x_desc(&ts.dates),
         panels,
     };
     Ok(Some(render(&chart, &out.join(stem), opts)?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::key_groups;
-
-    fn stems(metrics: &[&str]) -> Vec<String> {
-        let m: Vec<String> = metrics.iter().map(|s| s.to_string()).collect();
-        key_groups(&m).into_iter().map(|g| g.stem).collect()
-    }
-
-    #[test]
-    fn key_groups_follow_the_columns_present() {
-        assert_eq!(
-            stems(&["quiescent", "active", "jailed", "cops"]),
-            ["active", "jailed"]
-        );
-        assert_eq!(
-            stems(&[
-                "new_killed_civilians_state",
-                "legitimacy_peul",
-                "fighters_jnim",
-                "active"
-            ]),
-            ["killed-civilians", "legitimacy", "fighters"]
-        );
-        let m = ["new_killed_civilians_state", "legitimacy_peul"].map(String::from);
-        let g = key_groups(&m);
-        assert!(g[0].cumulative && g[0].counts && !g[1].counts);
-    }
 }

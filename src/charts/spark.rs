@@ -1,6 +1,6 @@
 //! Terminal summaries: one sparkline per key metric.
 
-use super::series::key_groups;
+use super::groups::key_groups;
 use super::style::fmt_num;
 use super::{Bands, RunInfo, Timeseries, cumulative};
 

@@ -1,6 +1,7 @@
 //! Fonts, colours and line styles shared by every chart.
 
 use super::ChartError;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -73,8 +74,42 @@ pub(crate) fn dash(i: usize) -> (i32, i32) {
     DASHES[i % DASHES.len()]
 }
 
-/// A chart with f64 axes.
-pub(crate) type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+/// An f64 axis whose ticks are the ones a scale chose (`super::scale::Scale`), and no others.
+pub(crate) struct Axis {
+    inner: RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl Axis {
+    /// The axis from `lo` to `hi` ticked at `ticks`.
+    pub(crate) fn new(lo: f64, hi: f64, ticks: Vec<f64>) -> Axis {
+        Axis {
+            inner: (lo..hi).into(),
+            ticks,
+        }
+    }
+}
+
+impl Ranged for Axis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+    fn map(&self, v: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(v, limit)
+    }
+    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
+    }
+}
+
+/// A chart with f64 axes and chosen ticks.
+pub(crate) type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<Axis, Axis>>;
 
 /// Draws `points` as series `i`'s line (colour and dash) and gives it a legend entry.
 pub(crate) fn line<'a, DB: DrawingBackend + 'a>(
@@ -125,9 +160,9 @@ pub(crate) fn band<'a, DB: DrawingBackend + 'a>(
     Ok(())
 }
 
-/// Draws the legend box (top left, where cumulative series start low).
-pub(crate) fn legend<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Chart2d<'a, DB>,
+/// Draws the legend box inside a chart at `pos`.
+pub(crate) fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
     pos: SeriesLabelPosition,
 ) -> Result<(), ChartError> {
     chart
@@ -140,27 +175,98 @@ pub(crate) fn legend<'a, DB: DrawingBackend + 'a>(
     Ok(())
 }
 
-/// A y range covering `values` (finite ones), from 0 when all are non-negative, with a
-/// little headroom; never empty.
-pub(crate) fn y_range<'a>(values: impl IntoIterator<Item = &'a f64>) -> (f64, f64) {
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for &v in values {
-        if v.is_finite() {
-            lo = lo.min(v.clamp(-AXIS_LIMIT, AXIS_LIMIT));
-            hi = hi.max(v.clamp(-AXIS_LIMIT, AXIS_LIMIT));
+/// A legend's labels split into a heading and entries: labels that all start with the same
+/// `key=` (a one-key sweep's points) give the key as heading and the values as entries.
+pub(crate) fn legend_entries(labels: &[String]) -> (Option<String>, Vec<String>) {
+    let key = labels
+        .first()
+        .and_then(|l| l.split_once('='))
+        .map(|(k, _)| format!("{k}="));
+    match key {
+        Some(k)
+            if labels.len() > 1
+                && labels
+                    .iter()
+                    .all(|l| l.starts_with(&k) && !l[k.len()..].contains('=')) =>
+        {
+            (
+                Some(k.trim_end_matches('=').to_string()),
+                labels.iter().map(|l| l[k.len()..].to_string()).collect(),
+            )
         }
+        _ => (None, labels.to_vec()),
     }
-    if !lo.is_finite() {
-        return (0.0, 1.0);
+}
+
+/// The width in pixels a side legend needs for `labels` (at the tick font's size).
+pub(crate) fn side_legend_width(labels: &[String]) -> u32 {
+    let (head, entries) = legend_entries(labels);
+    let chars = entries.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32;
+    let head = head.map_or(0, |h| h.chars().count() as u32);
+    (chars * TICK * 6 / 10 + 60)
+        .max(head * TICK * 6 / 10 + 16)
+        .clamp(120, 360)
+}
+
+/// `l` cut to `room` characters with an ellipsis in the middle, keeping its end (where the
+/// labels of points differ).
+fn shortened(l: &str, room: usize) -> String {
+    let n = l.chars().count();
+    if n <= room || room < 5 {
+        return l.to_string();
     }
-    if lo >= 0.0 {
-        lo = 0.0;
+    let tail = (room - 1) / 2;
+    let head = room - 1 - tail;
+    let chars: Vec<char> = l.chars().collect();
+    format!(
+        "{}…{}",
+        chars[..head].iter().collect::<String>(),
+        chars[n - tail..].iter().collect::<String>()
+    )
+}
+
+/// Draws a legend in `area`, outside every plot: per series `i` its line style and label,
+/// from the top (under a heading when the labels share a `key=`); labels too long for the
+/// area are shortened in the middle.
+pub(crate) fn side_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    labels: &[String],
+    top: i32,
+) -> Result<(), ChartError> {
+    let (w, _) = area.dim_in_pixel();
+    let per_char = (TICK * 6 / 10).max(1);
+    let room = (w.saturating_sub(50) / per_char) as usize;
+    let left = plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Left,
+        plotters::style::text_anchor::VPos::Center,
+    );
+    let (head, entries) = legend_entries(labels);
+    let mut top = top;
+    if let Some(h) = head {
+        let room = (w.saturating_sub(12) / per_char) as usize;
+        area.draw(&Text::new(
+            shortened(&h, room),
+            (6, top),
+            tick_font().pos(left),
+        ))?;
+        top += 26;
     }
-    if hi <= lo {
-        hi = lo + 1.0;
+    for (i, l) in entries.iter().enumerate() {
+        let y = top + 26 * i as i32;
+        let (on, off) = dash(i);
+        area.draw(&DashedPathElement::new(
+            vec![(6, y), (36, y)],
+            on.min(30),
+            off,
+            colour(i).stroke_width(3),
+        ))?;
+        area.draw(&Text::new(
+            shortened(l, room),
+            (44, y),
+            tick_font().pos(left),
+        ))?;
     }
-    let pad = (hi - lo) * 0.05;
-    (if lo < 0.0 { lo - pad } else { lo }, hi + pad)
+    Ok(())
 }
 
 /// The largest magnitude an axis reaches: values beyond are drawn at the edge, so that an
@@ -204,4 +310,24 @@ pub(crate) fn slug(s: &str) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod legend_tests {
+    use super::{legend_entries, shortened};
+
+    #[test]
+    fn a_shared_key_becomes_the_heading_and_long_labels_keep_their_end() {
+        let l = ["a.b=0.7", "a.b=0.75"].map(String::from);
+        assert_eq!(
+            legend_entries(&l),
+            (
+                Some("a.b".to_string()),
+                vec!["0.7".to_string(), "0.75".to_string()]
+            )
+        );
+        let v = ["baseline", "armed"].map(String::from);
+        assert_eq!(legend_entries(&v).0, None);
+        assert_eq!(shortened("abcdefghij", 7), "abc…hij");
+    }
 }

@@ -130,9 +130,23 @@ impl FormatArgs {
     /// The chart options the flags ask for.
     pub fn options(&self) -> Result<ChartOptions> {
         let o = ChartOptions::default().size(self.chart_width, self.chart_height);
-        let o = if self.svg { o.svg() } else { o };
-        let _labels = pairs("--label", &self.labels)?;
-        let _titles = pairs("--title", &self.titles)?;
+        let mut o = if self.svg { o.svg() } else { o };
+        o.charts = match self.charts {
+            Charts::All => charts::ChartSet::All,
+            Charts::Default => charts::ChartSet::Default,
+            Charts::None => charts::ChartSet::None,
+        };
+        if self.no_charts {
+            o.charts = charts::ChartSet::None;
+        }
+        if self.charts == Charts::Default && self.outcomes.iter().any(|x| x == "all") {
+            o.charts = charts::ChartSet::All;
+        }
+        if !self.outcomes.is_empty() && !self.outcomes.iter().any(|x| x == "all") {
+            o.outcomes = Some(self.outcomes.clone());
+        }
+        o.labels = pairs("--label", &self.labels)?;
+        o.titles = pairs("--title", &self.titles)?;
         Ok(o)
     }
 }

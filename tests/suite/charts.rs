@@ -2,7 +2,7 @@
 //! and SVG files of the stated size, and no panic on empty, single-replicate or single-tick
 //! outputs (issue 6).
 
-use impunity::charts::{self, ChartOptions};
+use impunity::charts::{self, ChartOptions, ChartSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -201,10 +201,7 @@ fn sweep_and_compare_files_give_heat_maps_lines_and_forest_plots() {
     std::fs::write(d.join("compare.csv"), COMPARE).unwrap();
     // a comparison's directory: forest plots (its outcomes are not a sweep to map)
     let w = charts::draw_dir(&d, &ChartOptions::default()).unwrap();
-    assert_eq!(
-        names(&w),
-        ["forest-civilians_killed.png", "forest-legitimacy_peul.png"]
-    );
+    assert_eq!(names(&w), ["forest.png"]);
     std::fs::remove_file(d.join("compare.csv")).unwrap();
     let w = charts::draw_dir(&d, &ChartOptions::default()).unwrap();
     assert_eq!(
@@ -439,5 +436,369 @@ fn compare_region_maps_count_each_point_alone() {
     assert!(!has(&m0, &format!("{region}: 269")), "points added up");
     let m1 = std::fs::read_to_string(d.join("charts/map-killings-p1.svg")).unwrap();
     assert!(has(&m1, &format!("{region}: 194")));
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+/// The text of every `<text>` element of an SVG file, trimmed, in order.
+fn svg_texts(p: &Path) -> Vec<String> {
+    let t = std::fs::read_to_string(p).unwrap();
+    let mut out = Vec::new();
+    let mut rest = t.as_str();
+    while let Some(k) = rest.find("<text") {
+        rest = &rest[k..];
+        let open = rest.find('>').unwrap() + 1;
+        let close = rest.find("</text>").unwrap();
+        out.push(rest[open..close].trim().to_string());
+        rest = &rest[close..];
+    }
+    out
+}
+
+/// The texts of an SVG that are plain numbers (commas as thousands separators allowed).
+fn numbers(texts: &[String]) -> Vec<(String, f64)> {
+    texts
+        .iter()
+        .filter_map(|t| {
+            t.replace(',', "")
+                .parse::<f64>()
+                .ok()
+                .map(|v| (t.clone(), v))
+        })
+        .collect()
+}
+
+fn decimals(t: &str) -> usize {
+    t.split_once('.').map_or(0, |(_, f)| f.len())
+}
+
+#[test]
+fn heat_maps_have_labels_the_statistic_an_interval_and_round_ticks() {
+    // issue 12: "mean final_killed_civilians_s" titles, cells mixing "1,313" and "1340",
+    // colour-bar ticks like 6.833, no uncertainty
+    let d = tmpdir("heat");
+    std::fs::write(d.join("outcomes.csv"), OUTCOMES_2).unwrap();
+    let w = charts::draw_dir(&d, &ChartOptions::default().svg()).unwrap();
+    assert_eq!(
+        names(&w),
+        ["sweep-civilians_killed.svg", "sweep-legitimacy_peul.svg"]
+    );
+    let t = svg_texts(&w[0]);
+    assert!(
+        t.iter().all(|x| !x.contains("civilians_killed")),
+        "a raw column name is shown: {t:?}"
+    );
+    assert!(
+        t.iter().any(|x| x.starts_with("Civilians killed: mean by")),
+        "{t:?}"
+    );
+    assert!(
+        t.iter().any(|x| x == "Civilians killed"),
+        "colour-bar title: {t:?}"
+    );
+    assert!(t.iter().any(|x| x == "mean over 2 replicates"), "{t:?}");
+    // every cell: the mean, and ± the half-width of its 95 % interval, in one format
+    let pm: Vec<&String> = t.iter().filter(|x| x.starts_with("± ")).collect();
+    assert_eq!(pm.len(), 4, "{t:?}");
+    // point 3: 220 and 260 -> mean 240, half-width 12.706 * 28.28 / sqrt 2 = 254.1
+    let k = t.iter().position(|x| x == "240").expect("mean 240");
+    assert_eq!(t[k + 1], "± 254");
+    let dec = decimals(&pm[0][2..]);
+    assert!(pm.iter().all(|x| decimals(&x[2..]) == dec));
+    // the legitimacy heat map: means near 0.6-0.8, every cell with the same decimals
+    let t = svg_texts(&w[1]);
+    let cells: Vec<&String> = t
+        .iter()
+        .zip(t.iter().skip(1))
+        .filter(|(_, next)| next.starts_with("± "))
+        .map(|(x, _)| x)
+        .collect();
+    assert_eq!(cells.len(), 4);
+    assert!(
+        cells.iter().all(|c| decimals(c) == decimals(cells[0])),
+        "{cells:?}"
+    );
+    // the colour bar, drawn last: round ticks (a step of 1, 2 or 5 times a power of ten)
+    // from at most the smallest mean (110) to at least the largest (240)
+    let t = svg_texts(&w[0]);
+    let k = t
+        .iter()
+        .position(|x| x == "mean over 2 replicates")
+        .unwrap();
+    let ticks: Vec<f64> = numbers(&t[k + 1..]).into_iter().map(|(_, v)| v).collect();
+    assert!(ticks.len() >= 3, "{:?}", &t[k..]);
+    let step = ticks[1] - ticks[0];
+    assert!(
+        [1.0, 2.0, 5.0].iter().any(|m| {
+            let e = (step / m).log10();
+            (e - e.round()).abs() < 1e-9
+        }),
+        "step {step}"
+    );
+    assert!(
+        ticks.windows(2).all(|w| (w[1] - w[0] - step).abs() < 1e-9),
+        "{ticks:?}"
+    );
+    assert!(
+        ticks[0] <= 110.0 && *ticks.last().unwrap() >= 240.0,
+        "{ticks:?}"
+    );
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn the_one_key_sweep_line_shows_the_mean_and_its_interval() {
+    let d = tmpdir("knob");
+    std::fs::write(d.join("outcomes.csv"), OUTCOMES_1).unwrap();
+    let w = charts::draw_dir(&d, &ChartOptions::default().svg()).unwrap();
+    let t = svg_texts(&w[0]);
+    assert!(
+        t.iter()
+            .any(|x| x.contains("mean (line) and its 95 % confidence interval")),
+        "{t:?}"
+    );
+    assert!(
+        t.iter()
+            .any(|x| x == "Civilians killed against policy.impunity"),
+        "{t:?}"
+    );
+    assert!(!t.iter().any(|x| x.contains("median")), "{t:?}");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn one_forest_plot_holds_every_outcome_and_variant_with_n() {
+    // issue 12: one outcome per file, the zero line crossing the labels, n not shown
+    let d = tmpdir("forest");
+    std::fs::write(d.join("compare.csv"), COMPARE).unwrap();
+    let w = charts::draw_dir(&d, &ChartOptions::default().svg()).unwrap();
+    assert_eq!(names(&w), ["forest.svg"]);
+    let t = svg_texts(&w[0]);
+    for x in ["Civilians killed", "Legitimacy peul"] {
+        assert!(t.iter().any(|y| y == x), "no panel `{x}`: {t:?}");
+    }
+    assert_eq!(t.iter().filter(|x| *x == "no-arming").count(), 2);
+    assert_eq!(t.iter().filter(|x| *x == "disarm-dozo").count(), 1);
+    let with_n: Vec<&String> = t.iter().filter(|x| x.contains("n = 20")).collect();
+    assert_eq!(with_n.len(), 3, "{t:?}");
+    assert!(
+        with_n
+            .iter()
+            .any(|x| x.starts_with("-80 [-99, -61]") || x.starts_with("-80.0 [-98.7, -61.3]")),
+        "{with_n:?}"
+    );
+    // the variant names end left of every dot (so of the zero line, inside the plot)
+    let svg = std::fs::read_to_string(&w[0]).unwrap();
+    let attr = |el: &str, name: &str| -> f64 {
+        let k = el.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        el[k..k + el[k..].find('"').unwrap()].parse().unwrap()
+    };
+    let dots: Vec<f64> = svg
+        .split("<circle")
+        .skip(1)
+        .map(|c| attr(&c[..c.find('>').unwrap()], "cx"))
+        .collect();
+    assert_eq!(dots.len(), 3);
+    let min_dot = dots.iter().copied().fold(f64::INFINITY, f64::min);
+    for el in svg.split("<text").skip(1) {
+        let head = &el[..el.find('>').unwrap()];
+        let body = el[el.find('>').unwrap() + 1..el.find("</text>").unwrap()].trim();
+        if body == "no-arming" || body == "disarm-dozo" {
+            assert!(
+                attr(head, "x") < min_dot - 20.0,
+                "label over the plot: {head}"
+            );
+        }
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn calendar_fan_charts_tick_month_starts_and_fit_the_legitimacy_axis() {
+    // issue 12: date ticks on odd days; a fixed 0-1 axis flattened a 0.003 change
+    let d = tmpdir("months");
+    let start = impunity::scenario::Date::parse("2018-01-15").unwrap();
+    let mut ts = String::from("replicate,tick,date,legitimacy_peul,legitimacy_dogon\n");
+    for r in 0..3 {
+        for t in 0..20 {
+            let day = start.plus_days(7 * t as i64);
+            let l = 0.60 + 0.0005 * t as f64 + 0.0001 * r as f64;
+            ts.push_str(&format!("{r},{t},{day},{l},{}\n", l + 0.001));
+        }
+    }
+    std::fs::write(d.join("timeseries.csv"), ts).unwrap();
+    charts::draw_dir(&d, &ChartOptions::default().svg()).unwrap();
+    let t = svg_texts(&d.join("charts/fan-legitimacy.svg"));
+    let dates: Vec<&String> = t
+        .iter()
+        .filter(|x| impunity::scenario::Date::parse(x).is_some())
+        .collect();
+    assert!(dates.len() >= 3, "{t:?}");
+    assert!(
+        dates.iter().all(|x| x.ends_with("-01")),
+        "a tick off a month start: {dates:?}"
+    );
+    assert!(dates.iter().any(|x| *x == "2018-02-01"), "{dates:?}");
+    let ys: Vec<f64> = numbers(&t).into_iter().map(|(_, v)| v).collect();
+    assert!(!ys.is_empty());
+    assert!(
+        ys.iter().all(|&v| (0.55..0.65).contains(&v)),
+        "the legitimacy axis is not fitted to 0.60-0.61: {ys:?}"
+    );
+    assert!(
+        t.iter().any(|x| x.contains("y axis from 0.")),
+        "range said: {t:?}"
+    );
+    // the legend is beside the plot, not over it: its labels start right of every tick label
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn the_region_map_colour_bar_covers_its_largest_label() {
+    // issue 12: the bar stopped at 112 under a label of 113; ticks like 68.12
+    let s = impunity::presets::get("central-mali-2018").unwrap();
+    let region = s
+        .world
+        .regions
+        .as_ref()
+        .unwrap()
+        .legend
+        .values()
+        .next()
+        .unwrap()
+        .clone();
+    let d = tmpdir("mapbar");
+    let manifest = serde_json::json!({
+        "scenario": s.name,
+        "count_unit": "people",
+        "replicates": 1,
+        "scenario_toml": s.to_toml_string(),
+    });
+    std::fs::write(d.join("manifest.json"), manifest.to_string()).unwrap();
+    let header = "event_id,replicate,tick,date,region,x,y,event_type,sub_event_type,actor1,actor2,victim_community,fatalities";
+    std::fs::write(
+        d.join("events.csv"),
+        format!("{header}\n0,0,1,2018-01-02,{region},1,1,violence against civilians,attack,jnim,dogon civilians,dogon,112.6\n"),
+    )
+    .unwrap();
+    let w = charts::draw_dir(&d, &ChartOptions::default().svg()).unwrap();
+    assert_eq!(names(&w), ["map-killings.svg"]);
+    let t = svg_texts(&w[0]);
+    assert!(t.iter().any(|x| *x == format!("{region}: 113")), "{t:?}");
+    let ticks = numbers(&t);
+    let top = ticks.iter().map(|(_, v)| *v).fold(0.0, f64::max);
+    assert!(top >= 113.0, "colour bar stops at {top}: {ticks:?}");
+    for (text, v) in &ticks {
+        assert!(
+            v % 10.0 == 0.0 || v % 20.0 == 0.0 || v % 50.0 == 0.0,
+            "tick {text}"
+        );
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn chart_set_none_draws_nothing_and_all_draws_constants() {
+    let d = tmpdir("sets");
+    let oc = "point,a,replicate,killed,fighters_start_jnim\n0,0,0,1,50\n0,0,1,3,50\n1,1,0,5,50\n1,1,1,8,50\n";
+    std::fs::write(d.join("outcomes.csv"), oc).unwrap();
+    let mut o = ChartOptions::default().svg();
+    o.charts = ChartSet::None;
+    assert!(charts::draw_dir(&d, &o).unwrap().is_empty());
+    assert!(!d.join("charts").exists(), "ChartSet::None wrote a file");
+    o.charts = ChartSet::Default;
+    assert_eq!(
+        names(&charts::draw_dir(&d, &o).unwrap()),
+        ["sweep-killed.svg"],
+        "a constant outcome is skipped by default"
+    );
+    o.charts = ChartSet::All;
+    assert_eq!(
+        names(&charts::draw_dir(&d, &o).unwrap()),
+        ["sweep-killed.svg", "sweep-fighters_start_jnim.svg"]
+    );
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn outcomes_restrict_labels_and_titles_override_and_unknown_names_are_refused() {
+    let d = tmpdir("pick");
+    std::fs::write(d.join("outcomes.csv"), OUTCOMES_2).unwrap();
+    let mut o = ChartOptions::default().svg();
+    o.outcomes = Some(vec!["legitimacy_peul".into()]);
+    o.labels
+        .insert("legitimacy_peul".into(), "Trust among the Peul".into());
+    o.labels.insert("policy.impunity".into(), "impunity".into());
+    let w = charts::draw_dir(&d, &o).unwrap();
+    assert_eq!(names(&w), ["sweep-legitimacy_peul.svg"]);
+    let t = svg_texts(&w[0]);
+    assert!(
+        t.iter()
+            .any(|x| x.starts_with("Trust among the Peul: mean by impunity")),
+        "{t:?}"
+    );
+    // the forest plot too
+    std::fs::write(d.join("compare.csv"), COMPARE).unwrap();
+    o.titles
+        .insert("forest".into(), "Figure 3: what changes".into());
+    let w = charts::draw_dir(&d, &o).unwrap();
+    let t = svg_texts(&w[0]);
+    assert!(t.iter().any(|x| x == "Figure 3: what changes"), "{t:?}");
+    assert!(t.iter().any(|x| x == "Trust among the Peul"), "{t:?}");
+    assert!(
+        !t.iter().any(|x| x == "Civilians killed"),
+        "an outcome not chosen: {t:?}"
+    );
+    // a name the files do not hold
+    o.outcomes = Some(vec!["civilians_kiled".into()]);
+    let e = charts::draw_dir(&d, &o).unwrap_err().to_string();
+    assert!(
+        e.contains("civilians_kiled") && e.contains("civilians_killed, legitimacy_peul"),
+        "{e}"
+    );
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn lattice_fighters_are_coloured_by_group() {
+    // issue 12: fighters were coloured by community, not by group
+    use impunity::snapshot::{Cell, Snapshot};
+    let d = tmpdir("lattice");
+    let mut cells = vec![Cell::Empty.encode(); 16];
+    cells[0] = Cell::Fighter { group: 0 }.encode();
+    cells[1] = Cell::Fighter { group: 1 }.encode();
+    cells[2] = Cell::Person {
+        community: 0,
+        state: 0,
+    }
+    .encode();
+    cells[3] = Cell::Person {
+        community: 0,
+        state: 1,
+    }
+    .encode();
+    let shot = Snapshot {
+        replicate: 0,
+        tick: 3,
+        width: 4,
+        height: 4,
+        cells,
+    };
+    shot.write(&d).unwrap();
+    let w = charts::draw_dir(&d, &ChartOptions::default().svg()).unwrap();
+    let t = svg_texts(&w[0]);
+    for l in ["fighter, group 0 (1)", "fighter, group 1 (1)"] {
+        assert!(t.iter().any(|x| x == l), "{l}: {t:?}");
+    }
+    // the two groups' fighters, quiescent and active persons: four different fills
+    let svg = std::fs::read_to_string(&w[0]).unwrap();
+    let mut fills: Vec<&str> = svg
+        .split("fill=\"")
+        .skip(1)
+        .map(|f| &f[..f.find('"').unwrap()])
+        .filter(|f| *f != "#FFFFFF" && *f != "#000000" && *f != "none")
+        .collect();
+    fills.sort();
+    fills.dedup();
+    assert!(fills.len() >= 4, "{fills:?}");
     std::fs::remove_dir_all(&d).unwrap();
 }
