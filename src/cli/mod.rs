@@ -61,7 +61,8 @@ enum Command {
             for `impunity merge`. An existing, non-empty output directory is refused unless \
             --force (which replaces impunity's own files there) or --resume. --from \
             DIR/manifest.json reruns a recorded run to identical bytes. Draws the charts into DIR/charts/ (see `impunity help chart`; \
-            --no-charts skips them) and prints a sparkline per key metric.",
+            --charts none skips them) and prints a sparkline per key metric; --tidy also writes \
+            the long form of the tables into DIR/tidy/.",
         after_help = "Examples:\n  impunity run epstein-run2 --seed 7 --ticks 500 --replicates 4 --out out/run2\n  \
             impunity run --from out/run2/manifest.json --out out/run2-again",
         // the ensemble flags' help speaks of points; a run has one
