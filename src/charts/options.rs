@@ -39,7 +39,7 @@ pub enum ChartSet {
     None,
     /// The key charts: fan charts of the key metric groups, lattice snapshots, region maps,
     /// and sweep and comparison charts of the outcomes that vary (an outcome with the same
-    /// value in every row, such as `fighters_start_<group>`, or with the same mean at every
+    /// value in every row, such as `fighters_<group>_start`, or with the same mean at every
     /// point of a sweep, or identical in every variant of a comparison, is skipped).
     #[default]
     Default,
@@ -95,7 +95,7 @@ pub struct ChartOptions {
     /// title, axis, legend and colour bar where it appears.
     pub labels: BTreeMap<String, String>,
     /// Titles replacing a chart's own, by the chart's file stem (`forest`, `fan-legitimacy`,
-    /// `sweep-civilians_killed`, `map-killings-p1`, …).
+    /// `sweep-killed_civilians_total`, `map-killings-p1`, …).
     pub titles: BTreeMap<String, String>,
 }
 
