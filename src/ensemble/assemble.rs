@@ -3,9 +3,10 @@
 //! completion order nor the thread, process or machine count reaches the output bytes.
 
 use super::dir::{done_units, parts_dir, remove_parts};
+use super::moments::{KEPT, Scratch};
 use super::part::{self, Unit};
 use super::plan_file::PlanFile;
-use super::{EnsembleError, Plan, PointResults, Results};
+use super::{EnsembleError, Plan, Results};
 use crate::output::RunFiles;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -30,10 +31,12 @@ pub(crate) fn assemble(
 ) -> Result<Results, EnsembleError> {
     let at = index_sources(plan, sources)?;
     let mut files = RunFiles::create(plan, out, how.block_bytes)?;
-    let width = plan.outcome_names().len();
-    let mut points = Vec::with_capacity(plan.points().len());
+    // Every replicate's outcomes go to a scratch file, read back for the statistics, so that
+    // memory does not grow with the replicate count.
+    let scratch_file = out.join(Scratch::NAME);
+    let mut scratch = Scratch::create(plan, out).map_err(EnsembleError::io(&scratch_file))?;
+    let scratch_io = |e: std::io::Error| EnsembleError::io(&scratch_file)(e);
     for p in 0..plan.points().len() {
-        let mut res = PointResults::new(width, plan.replicates() as usize);
         for r in 0..plan.replicates() {
             let u = p as u64 * plan.replicates() + r;
             let path = parts_dir(&sources[at[u as usize]]).join(part::name(p, r));
@@ -41,19 +44,23 @@ pub(crate) fn assemble(
             let unit = Unit::decode(&bytes, plan, p, r)
                 .ok_or_else(|| EnsembleError::DamagedPart { path: path.clone() })?;
             files.add(p, r, &unit.rows())?;
-            res.push(unit.outcomes());
+            scratch.push(unit.outcomes()).map_err(scratch_io)?;
         }
-        points.push(res);
     }
-    let results = Results::new(plan.clone(), points, Vec::new(), Vec::new());
-    let comparison = plan.is_comparison().then_some(results.comparison());
-    let written = files.finish(comparison, how.command_line)?;
+    scratch.close().map_err(scratch_io)?;
+    let (points, comparison) =
+        Results::statistics(plan, &scratch, KEPT as u64).map_err(scratch_io)?;
+    scratch.remove().map_err(scratch_io)?;
+    let written = files.finish(
+        plan.is_comparison().then_some(comparison.as_slice()),
+        how.command_line,
+    )?;
     if how.remove_parts {
         for src in sources {
             remove_parts(&parts_dir(src))?;
         }
     }
-    Ok(results.with_files(written))
+    Ok(Results::streamed(plan.clone(), points, comparison, written))
 }
 
 /// Finds the part of every unit of `plan` among the `sources` directories (their `.parts/`),

@@ -108,6 +108,7 @@ fn entries(dir: &Path) -> Result<Vec<String>, EnsembleError> {
 /// Whether `name` is a temporary file impunity writes and renames (never a result).
 fn is_temporary(name: &str) -> bool {
     name == ".summary-values.tmp"
+        || name == super::moments::Scratch::NAME
         || name
             .strip_prefix('.')
             .and_then(|n| n.strip_suffix(".partial"))

@@ -65,6 +65,7 @@ pub mod design;
 mod dir;
 mod error;
 mod lock;
+mod moments;
 pub mod outcomes;
 mod part;
 mod plan;
@@ -593,6 +594,53 @@ mod tests {
         assert!(disk.write(&a, vec![]).is_err());
         fs::remove_dir_all(&a).unwrap();
         fs::remove_dir_all(&b).unwrap();
+    }
+
+    /// Issue 13, item 9: results of a directory run held every replicate's outcomes
+    /// (points × replicates × outcomes numbers: 788 MB for 10^8 replicates). They now hold
+    /// a fixed count of numbers per point and outcome, whatever the replicate count, with
+    /// the statistics of the in-memory run bit for bit.
+    #[test]
+    fn directory_results_do_not_grow_with_the_replicates() {
+        let base = crate::presets::get("epstein-run1").unwrap();
+        let v = crate::presets::get("epstein-run2").unwrap();
+        let held = |reps: u64| {
+            let plan =
+                Plan::comparison(base.clone(), vec![("v".into(), v.clone())], 4, reps, 3).unwrap();
+            let ens = Ensemble::new(plan);
+            let dir = tmp(&format!("held-{reps}"));
+            let DirRun::Done(disk) = ens
+                .run_in(&dir, &DirOptions::default(), &no_progress)
+                .unwrap()
+            else {
+                panic!("not done")
+            };
+            assert!(!dir.join(moments::Scratch::NAME).exists());
+            fs::remove_dir_all(&dir).unwrap();
+            let mem = ens.run(&no_progress).unwrap();
+            assert_eq!(disk.comparison(), mem.comparison());
+            let width = disk.plan().outcome_names().len();
+            for (d, m) in disk.points().iter().zip(mem.points()) {
+                assert_eq!(d.replicates(), reps as usize);
+                assert_eq!(m.held(), 3 * width + reps as usize * width);
+                for k in 0..width {
+                    assert_eq!(d.moments(k), m.moments(k));
+                    assert_eq!(d.sum(k).to_bits(), m.sum(k).to_bits());
+                    assert_eq!(d.interval(k), m.interval(k));
+                }
+                for r in 0..d.kept() {
+                    assert_eq!(d.replicate(r), m.replicate(r));
+                }
+            }
+            disk.points().iter().map(|p| p.held()).sum::<usize>()
+        };
+        let width = Plan::single(base.clone(), 1, 1, 1)
+            .unwrap()
+            .outcome_names()
+            .len();
+        let bound = 2 * (3 + moments::KEPT) * width;
+        assert_eq!(held(30), bound);
+        assert_eq!(held(90), bound);
     }
 
     /// A callback that stops the run: a directory keeps what was finished and resumes to the

@@ -303,7 +303,10 @@ fn calendar_runs_show_dates_and_the_files_unit() {
     let s = charts::summary(&ts, &info);
     // median of cumulative 20 and 40 people
     assert!(s.contains("end 30"), "{s}");
-    assert!(!s.contains("end 300"), "never multiplied by people_per_agent: {s}");
+    assert!(
+        !s.contains("end 300"),
+        "never multiplied by people_per_agent: {s}"
+    );
     let w = charts::draw_dir(&d, &ChartOptions::default().svg()).unwrap();
     let fan = std::fs::read_to_string(d.join("charts/fan-killed-civilians.svg")).unwrap();
     assert!(fan.contains("2018-01-01"), "dates on the time axis");
