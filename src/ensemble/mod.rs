@@ -268,17 +268,16 @@ impl Ensemble {
         let Some(job) = self.open(dir, opts)? else {
             return Ok(DirRun::AlreadyComplete);
         };
-        let todo = job.pending().to_vec();
         let stop = Stop::new(progress);
-        for &u in &job.damaged {
+        for &u in &job.pending.damaged {
             let (point, replicate) = self.plan.unit(u);
             stop.tell(Progress::Damaged { point, replicate })?;
         }
         stop.tell(Progress::Start {
-            units: todo.len() as u64,
-            already: job.owned() - todo.len() as u64,
+            units: job.todo_count(),
+            already: job.pending.done,
         })?;
-        job.run_units(&todo, progress)?;
+        job.run_todo(progress)?;
         job.finish()
     }
 
@@ -312,9 +311,7 @@ impl Ensemble {
             ensemble: self,
             dir: dir.to_path_buf(),
             opts: opts.clone(),
-            owned: pending.owned,
-            todo: pending.todo,
-            damaged: pending.damaged,
+            pending,
             _lock: lock,
         }))
     }
@@ -361,7 +358,7 @@ impl Ensemble {
         let plan = plan_file::read_plan(first)?;
         // Every shard is checked, every part read, before the destination is touched.
         let at = assemble::index_sources(&plan, sources)?;
-        assemble::check_parts(&plan, sources, &at)?;
+        assemble::check_parts(&plan, &at)?;
         if !out_is_source {
             locks.push((real_out, DirLock::acquire(&out)?));
         }
@@ -410,41 +407,64 @@ pub struct Job<'e> {
     ensemble: &'e Ensemble,
     dir: PathBuf,
     opts: DirOptions,
-    owned: u64,
-    todo: Vec<u64>,
-    damaged: Vec<u64>,
+    pending: dir::Pending,
     _lock: DirLock,
 }
 
 impl Job<'_> {
-    /// The units not yet on disk, in unit order.
-    pub fn pending(&self) -> &[u64] {
-        &self.todo
+    /// The units not yet on disk, in unit order, found one at a time (the part file of each
+    /// unit is looked for, unless the directory held none): collecting them takes 8 bytes a
+    /// unit, which [`Ensemble::run_in`] never does.
+    pub fn pending(&self) -> impl Iterator<Item = u64> + '_ {
+        self.pending.todo(&self.ensemble.plan)
     }
 
     /// The units whose part was found damaged (set aside; they are among [`Job::pending`]).
     pub fn damaged(&self) -> &[u64] {
-        &self.damaged
+        &self.pending.damaged
     }
 
-    /// The units of this run (of its shard, if any), on disk or not.
-    pub(crate) fn owned(&self) -> u64 {
-        self.owned
+    /// How many units [`Job::pending`] gives.
+    pub(crate) fn todo_count(&self) -> u64 {
+        self.pending.owned - self.pending.done
+    }
+
+    /// Runs every pending unit ([`Job::pending`]) in parallel on the current rayon pool,
+    /// writing each one's part as soon as it is done, without listing them first.
+    fn run_todo(&self, progress: &ProgressFn<'_>) -> Result<(), EnsembleError> {
+        let plan = &self.ensemble.plan;
+        let stop = Stop::new(progress);
+        (0..plan.units() as usize)
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|u| u as u64)
+            .filter(|&u| self.pending.is_todo(plan, u))
+            .try_for_each(|u| self.run_unit(u, &stop))
+    }
+
+    /// Runs unit `u` and writes its part.
+    fn run_unit(&self, u: u64, stop: &Stop<'_>) -> Result<(), EnsembleError> {
+        let ens = self.ensemble;
+        let plan = &ens.plan;
+        let (p, r) = plan.unit(u);
+        let out = ens.replicate(u, stop)?;
+        part::write(
+            &parts_dir(&self.dir),
+            p,
+            r,
+            &Unit::render(plan, p, r, &out).encode(p, r),
+        )?;
+        stop.tell(Progress::Unit)
     }
 
     /// Runs `units` in parallel on the current rayon pool, writing each one's part as soon as
     /// it is done.
     pub fn run_units(&self, units: &[u64], progress: &ProgressFn<'_>) -> Result<(), EnsembleError> {
-        let ens = self.ensemble;
-        let plan = &ens.plan;
-        let parts = parts_dir(&self.dir);
         let stop = Stop::new(progress);
-        units.par_iter().with_max_len(1).try_for_each(|&u| {
-            let (p, r) = plan.unit(u);
-            let out = ens.replicate(u, &stop)?;
-            part::write(&parts, p, r, &Unit::render(plan, p, r, &out).encode(p, r))?;
-            stop.tell(Progress::Unit)
-        })
+        units
+            .par_iter()
+            .with_max_len(1)
+            .try_for_each(|&u| self.run_unit(u, &stop))
     }
 
     /// Stores a part made by [`Ensemble::run_part`] (in another process), under the unit its
@@ -459,7 +479,9 @@ impl Job<'_> {
     /// disk, and the outputs are assembled.
     pub fn finish(self) -> Result<DirRun, EnsembleError> {
         if self.opts.shard.is_some() {
-            return Ok(DirRun::Shard { units: self.owned });
+            return Ok(DirRun::Shard {
+                units: self.pending.owned,
+            });
         }
         let how = Assembly {
             command_line: self.opts.command_line.clone(),
