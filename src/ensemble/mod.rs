@@ -15,12 +15,19 @@
 //! replicate's outcomes; for a comparison, the paired comparison as values
 //! ([`Results::comparison`]); and the replicates, which [`Results::write`] turns into the
 //! files a directory run writes. [`Ensemble::run_in`] streams each finished unit to its own
-//! part file in `DIR/.parts/` (whole or absent), so the time series never pile up in memory
-//! (only each replicate's outcomes are kept, for [`Results`]), and a run killed at any moment
-//! loses only the units in flight: run again with [`DirOptions::resume`], units whose part
-//! exists are skipped. The parts are then read in
-//! unit order, one at a time, into the final files ([`crate::output`]); completion order and
-//! thread count never reach the output bytes. [`Ensemble::merge`] assembles the directories
+//! part file in `DIR/.parts/` (whole or absent), and a run killed at any moment loses only the
+//! units in flight: run again with [`DirOptions::resume`], units whose part exists are
+//! skipped. The parts are then read in unit order, one at a time, into the final files
+//! ([`crate::output`]); completion order and thread count never reach the output bytes.
+//!
+//! # Memory
+//! A directory run keeps nothing per replicate: the time series and outcomes stream to the
+//! files, the units still to run are found part file by part file, and the statistics of the
+//! outcomes that [`Results`] holds (and `compare.csv`) are computed in two passes over a
+//! scratch file of the outcomes, the same bits as over values in memory ([`PointResults`]).
+//! What grows with the replicate count is the exact percentiles of `summary.csv` (at least
+//! one tick of every replicate); [`Plan::memory_estimate`] says how much. [`Ensemble::run`]
+//! keeps every replicate in memory: it is asked for them. [`Ensemble::merge`] assembles the directories
 //! of shards ([`Shard`]) into the files of one run.
 //!
 //! # Threads, progress, stopping
@@ -37,7 +44,8 @@
 //! `dir.rs` (resolving and claiming the output directory, resume), `lock.rs` (one process
 //! per directory), `checksum.rs` (CRC-32 of parts and manifests), `part.rs` (the part-file
 //! format),
-//! `assemble.rs` (reading the parts in unit order), `compare.rs` (the paired comparison),
+//! `assemble.rs` (reading the parts in unit order), `moments.rs` (the outcomes' statistics
+//! and the paired comparison, from a scratch file or memory), `compare.rs` (its rows),
 //! [`outcomes`], `results.rs` ([`Results`]), `error.rs`, and the driver here. The files
 //! themselves are written by [`crate::output`].
 //!
@@ -234,8 +242,10 @@ impl Ensemble {
     }
 
     /// Runs every unit in memory, in parallel on the current rayon pool, and returns the
-    /// results in unit order (memory grows with the replicates: for large ensembles use
-    /// [`Ensemble::run_in`]).
+    /// results in unit order. Memory grows with the replicates: every replicate's output (its
+    /// time series, events, cases, outcomes) is kept, for [`Results::replicates`] and
+    /// [`Results::write`]; for large ensembles use [`Ensemble::run_in`], whose memory does not
+    /// ([`Plan::memory_estimate`]).
     pub fn run(&self, progress: &ProgressFn<'_>) -> Result<Results, EnsembleError> {
         let plan = &self.plan;
         let stop = Stop::new(progress);
