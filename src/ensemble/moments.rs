@@ -97,10 +97,13 @@ impl Scratch {
         Ok(())
     }
 
-    /// Removes the file.
+    /// Removes the file (dropped, it is removed too, errors ignored: an assembly that fails
+    /// leaves no scratch file behind).
     pub(crate) fn remove(mut self) -> io::Result<()> {
         self.w = None;
-        fs::remove_file(&self.path)
+        let res = fs::remove_file(&self.path);
+        self.path = PathBuf::new();
+        res
     }
 
     /// A reader of point `p`'s rows.
@@ -113,6 +116,15 @@ impl Scratch {
             bytes: vec![0; self.width * 8],
             row: vec![0.0; self.width],
         })
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        self.w = None;
+        if !self.path.as_os_str().is_empty() {
+            let _ = fs::remove_file(&self.path);
+        }
     }
 }
 
@@ -151,15 +163,14 @@ impl Rows for Scratch {
     }
 }
 
+/// One pass over the rows: calls the function it is given with each row, in replicate order.
+type Passes<'a> = dyn FnMut(&mut dyn FnMut(&[f64])) -> io::Result<()> + 'a;
+
 /// Sums and sums of squared deviations, outcome by outcome, in replicate order: the two
 /// passes of [`crate::stats::mean_sd`] over `n` rows of `width` values given by `each`
 /// (called twice, the rows in the same order both times). Returns (sum, mean, sd) per
 /// outcome; no rows give NaN mean and s.d.
-fn moments(
-    width: usize,
-    n: u64,
-    each: &mut dyn FnMut(&mut dyn FnMut(&[f64])) -> io::Result<()>,
-) -> io::Result<Vec<(f64, f64, f64)>> {
+fn moments(width: usize, n: u64, each: &mut Passes<'_>) -> io::Result<Vec<(f64, f64, f64)>> {
     let mut sums = vec![zero(); width];
     each(&mut |row| {
         for (s, v) in sums.iter_mut().zip(row) {
@@ -294,6 +305,23 @@ mod tests {
 
     fn same(a: f64, b: f64) -> bool {
         a.to_bits() == b.to_bits()
+    }
+
+    /// A scratch file dropped before its end (an assembly that failed) is removed.
+    #[test]
+    fn a_dropped_scratch_file_is_removed() {
+        let s = crate::presets::get("epstein-run1").unwrap();
+        let plan = Plan::single(s, 1, 2, 1).unwrap();
+        let dir = std::env::temp_dir().join(format!("impunity-scratch-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let mut scratch = Scratch::create(&plan, &dir).unwrap();
+        scratch
+            .push(&vec![1.0; plan.outcome_names().len()])
+            .unwrap();
+        assert!(dir.join(Scratch::NAME).is_file());
+        drop(scratch);
+        assert!(!dir.join(Scratch::NAME).exists());
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     /// The streamed mean and s.d. are those of `mean_sd` bit for bit, and the streamed
