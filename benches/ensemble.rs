@@ -35,7 +35,8 @@ fn bench(c: &mut Criterion) {
         g.bench_function(format!("run/threads={threads}"), |b| {
             b.iter(|| {
                 let job: Job<'_> = ensemble.open(&dir, &fresh).expect("opened").expect("to do");
-                pool.install(|| job.run_units(job.pending(), &no_progress))
+                let todo: Vec<u64> = job.pending().collect();
+                pool.install(|| job.run_units(&todo, &no_progress))
                     .expect("ran")
             })
         });

@@ -207,15 +207,32 @@ impl Paired {
         let nan = (f64::NAN, f64::NAN);
         let n = baseline.len();
         let diff: Vec<f64> = variant.iter().zip(baseline).map(|(v, b)| v - b).collect();
-        let (bm, bsd) = mean_sd(baseline).unwrap_or(nan);
-        let (vm, vsd) = mean_sd(variant).unwrap_or(nan);
-        let (dm, dsd) = mean_sd(&diff).unwrap_or(nan);
+        let lower = variant.iter().zip(baseline).filter(|(v, b)| v < b).count();
+        Paired::from_moments(
+            n,
+            mean_sd(baseline).unwrap_or(nan),
+            mean_sd(variant).unwrap_or(nan),
+            mean_sd(&diff).unwrap_or(nan),
+            lower,
+        )
+    }
+
+    /// The comparison of `n` pairs from the ([`mean_sd`]) mean and s.d. of the baseline, the
+    /// variant and their differences, and the number of pairs where the variant is lower:
+    /// what [`Paired::of`] computes from the values, for callers that stream them
+    /// (`crate::ensemble`'s directory runs).
+    pub(crate) fn from_moments(
+        n: usize,
+        (bm, bsd): (f64, f64),
+        (vm, vsd): (f64, f64),
+        (dm, dsd): (f64, f64),
+        lower: usize,
+    ) -> Paired {
         let half = if n > 1 {
             t975(n as u64 - 1) * dsd / (n as f64).sqrt()
         } else {
             f64::NAN
         };
-        let lower = variant.iter().zip(baseline).filter(|(v, b)| v < b).count();
         Paired {
             n,
             baseline_mean: bm,

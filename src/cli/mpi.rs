@@ -68,7 +68,7 @@ pub fn execute(plan: Plan, a: &EnsembleArgs, out: &Path) -> Result<Option<Result
     let mut done = vec![0u8; units];
     if let Some(job) = &job {
         done.fill(1);
-        for &u in job.pending() {
+        for u in job.pending() {
             done[u as usize] = 0;
         }
     }

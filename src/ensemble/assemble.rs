@@ -2,10 +2,11 @@
 //! several (the shards of a merge), read one at a time in unit order, so that neither the
 //! completion order nor the thread, process or machine count reaches the output bytes.
 
-use super::dir::{done_units, parts_dir, remove_parts};
+use super::dir::{each_done_unit, has_part, parts_dir, remove_parts};
+use super::moments::{KEPT, Scratch};
 use super::part::{self, Unit};
 use super::plan_file::PlanFile;
-use super::{EnsembleError, Plan, PointResults, Results};
+use super::{EnsembleError, Plan, Results};
 use crate::output::RunFiles;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -30,40 +31,71 @@ pub(crate) fn assemble(
 ) -> Result<Results, EnsembleError> {
     let at = index_sources(plan, sources)?;
     let mut files = RunFiles::create(plan, out, how.block_bytes)?;
-    let width = plan.outcome_names().len();
-    let mut points = Vec::with_capacity(plan.points().len());
+    // Every replicate's outcomes go to a scratch file, read back for the statistics, so that
+    // memory does not grow with the replicate count.
+    let scratch_file = out.join(Scratch::NAME);
+    let mut scratch = Scratch::create(plan, out).map_err(EnsembleError::io(&scratch_file))?;
+    let scratch_io = |e: std::io::Error| EnsembleError::io(&scratch_file)(e);
     for p in 0..plan.points().len() {
-        let mut res = PointResults::new(width, plan.replicates() as usize);
         for r in 0..plan.replicates() {
-            let u = p as u64 * plan.replicates() + r;
-            let path = parts_dir(&sources[at[u as usize]]).join(part::name(p, r));
+            let path = at.part(p as u64 * plan.replicates() + r);
             let bytes = fs::read(&path).map_err(EnsembleError::io(&path))?;
             let unit = Unit::decode(&bytes, plan, p, r)
                 .ok_or_else(|| EnsembleError::DamagedPart { path: path.clone() })?;
             files.add(p, r, &unit.rows())?;
-            res.push(unit.outcomes());
+            scratch.push(unit.outcomes()).map_err(scratch_io)?;
         }
-        points.push(res);
     }
-    let results = Results::new(plan.clone(), points, Vec::new(), Vec::new());
-    let comparison = plan.is_comparison().then_some(results.comparison());
-    let written = files.finish(comparison, how.command_line)?;
+    scratch.close().map_err(scratch_io)?;
+    let (points, comparison) =
+        Results::statistics(plan, &scratch, KEPT as u64).map_err(scratch_io)?;
+    scratch.remove().map_err(scratch_io)?;
+    let written = files.finish(
+        plan.is_comparison().then_some(comparison.as_slice()),
+        how.command_line,
+    )?;
     if how.remove_parts {
         for src in sources {
             remove_parts(&parts_dir(src))?;
         }
     }
-    Ok(results.with_files(written))
+    Ok(Results::streamed(plan.clone(), points, comparison, written))
 }
 
-/// Finds the part of every unit of `plan` among the `sources` directories (their `.parts/`),
-/// checking that each unit is there exactly once and that every source holds the same plan.
-pub(crate) fn index_sources(plan: &Plan, sources: &[PathBuf]) -> Result<Vec<usize>, EnsembleError> {
-    const NONE: usize = usize::MAX;
-    let mut at = vec![NONE; plan.units() as usize];
-    for (k, src) in sources.iter().enumerate() {
-        let parts = parts_dir(src);
-        let pf = PlanFile::read(&parts.join("plan.json"))
+/// Where the part of each unit of a plan is, among the `.parts/` of the source directories
+/// (checked by [`index_sources`]): found unit by unit, so that memory does not grow with the
+/// units.
+pub(crate) struct Sources<'a> {
+    plan: &'a Plan,
+    parts: Vec<PathBuf>,
+}
+
+impl Sources<'_> {
+    /// The path of unit `u`'s part: in the only source, or in the source that holds it.
+    pub(crate) fn part(&self, u: u64) -> PathBuf {
+        let (p, r) = self.plan.unit(u);
+        let name = part::name(p, r);
+        let mut paths = self.parts.iter().map(|d| d.join(&name));
+        let first = paths.next().expect("at least one source");
+        if self.parts.len() == 1 || first.is_file() {
+            return first;
+        }
+        paths.find(|p| p.is_file()).unwrap_or(first)
+    }
+}
+
+/// Checks that every source directory holds the plan `plan` and that the parts of its
+/// `sources` hold every unit exactly once, and returns where the parts are. One pass over
+/// each source's listing, then one look per unit and source: nothing is kept per unit.
+pub(crate) fn index_sources<'a>(
+    plan: &'a Plan,
+    sources: &[PathBuf],
+) -> Result<Sources<'a>, EnsembleError> {
+    let mut parts = Vec::with_capacity(sources.len());
+    let mut found = 0u64;
+    for src in sources {
+        let dir = parts_dir(src);
+        let pf = PlanFile::read(&dir.join("plan.json"))
             .map_err(|_| EnsembleError::NoPlan { dir: src.clone() })?;
         if pf.fingerprint != plan.fingerprint() {
             return Err(EnsembleError::DifferentShards {
@@ -72,44 +104,59 @@ pub(crate) fn index_sources(plan: &Plan, sources: &[PathBuf]) -> Result<Vec<usiz
                 difference: Box::new(pf.difference(plan)),
             });
         }
-        for u in done_units(plan, &parts).map_err(EnsembleError::io(&parts))? {
-            let slot = &mut at[u as usize];
-            if *slot != NONE {
-                let (point, replicate) = plan.unit(u);
-                return Err(EnsembleError::DuplicateUnit {
-                    point,
-                    replicate,
-                    first: sources[*slot].clone(),
-                    second: src.clone(),
-                });
+        each_done_unit(plan, &dir, |_| {
+            found += 1;
+            Ok(())
+        })?;
+        parts.push(dir);
+    }
+    // With one source, a unit is there at most once: the count says whether all are.
+    if sources.len() > 1 || found != plan.units() {
+        let mut missing = 0usize;
+        let mut first = Vec::new();
+        for u in 0..plan.units() {
+            let mut holders = sources
+                .iter()
+                .zip(&parts)
+                .filter(|(_, d)| has_part(plan, d, u))
+                .map(|(s, _)| s);
+            match (holders.next(), holders.next()) {
+                (None, _) => {
+                    missing += 1;
+                    if first.len() < 10 {
+                        first.push(plan.unit(u));
+                    }
+                }
+                (Some(a), Some(b)) => {
+                    let (point, replicate) = plan.unit(u);
+                    return Err(EnsembleError::DuplicateUnit {
+                        point,
+                        replicate,
+                        first: a.clone(),
+                        second: b.clone(),
+                    });
+                }
+                (Some(_), None) => {}
             }
-            *slot = k;
+        }
+        if missing > 0 {
+            return Err(EnsembleError::MissingUnits {
+                count: missing,
+                units: plan.units(),
+                first,
+                has_points: plan.has_points(),
+            });
         }
     }
-    let missing: Vec<u64> = (0..plan.units())
-        .filter(|&u| at[u as usize] == NONE)
-        .collect();
-    if !missing.is_empty() {
-        return Err(EnsembleError::MissingUnits {
-            count: missing.len(),
-            units: plan.units(),
-            first: missing.iter().take(10).map(|&u| plan.unit(u)).collect(),
-            has_points: plan.has_points(),
-        });
-    }
-    Ok(at)
+    Ok(Sources { plan, parts })
 }
 
-/// Reads every part `at` points to ([`index_sources`]) and checks it (checksum, unit, shape):
-/// the first damaged one is named.
-pub(crate) fn check_parts(
-    plan: &Plan,
-    sources: &[PathBuf],
-    at: &[usize],
-) -> Result<(), EnsembleError> {
-    for (u, &k) in at.iter().enumerate() {
-        let (p, r) = plan.unit(u as u64);
-        let path = parts_dir(&sources[k]).join(part::name(p, r));
+/// Reads every part ([`index_sources`]) and checks it (checksum, unit, shape): the first
+/// damaged one is named.
+pub(crate) fn check_parts(plan: &Plan, at: &Sources<'_>) -> Result<(), EnsembleError> {
+    for u in 0..plan.units() {
+        let (p, r) = plan.unit(u);
+        let path = at.part(u);
         let bytes = fs::read(&path).map_err(EnsembleError::io(&path))?;
         if Unit::decode(&bytes, plan, p, r).is_none() {
             return Err(EnsembleError::DamagedPart { path });

@@ -108,6 +108,7 @@ fn entries(dir: &Path) -> Result<Vec<String>, EnsembleError> {
 /// Whether `name` is a temporary file impunity writes and renames (never a result).
 fn is_temporary(name: &str) -> bool {
     name == ".summary-values.tmp"
+        || name == super::moments::Scratch::NAME
         || name
             .strip_prefix('.')
             .and_then(|n| n.strip_suffix(".partial"))
@@ -317,86 +318,110 @@ pub(crate) fn prepare(
     Ok(Prepared::Ready)
 }
 
-/// The units whose part files are in `parts`, in unit order.
-pub(crate) fn done_units(plan: &Plan, parts: &Path) -> io::Result<Vec<u64>> {
-    let mut done = Vec::new();
-    for e in fs::read_dir(parts)? {
-        let name = e?.file_name();
+/// Calls `f` with each unit whose part file is in `parts` (in the order the directory lists
+/// them), without collecting them: memory does not grow with the units.
+pub(crate) fn each_done_unit(
+    plan: &Plan,
+    parts: &Path,
+    mut f: impl FnMut(u64) -> Result<(), EnsembleError>,
+) -> Result<(), EnsembleError> {
+    for e in fs::read_dir(parts).map_err(EnsembleError::io(parts))? {
+        let name = e.map_err(EnsembleError::io(parts))?.file_name();
         if let Some((p, r)) = part::parse_name(&name.to_string_lossy())
             && p < plan.points().len()
             && r < plan.replicates()
         {
-            done.push(p as u64 * plan.replicates() + r);
+            f(p as u64 * plan.replicates() + r)?;
         }
     }
-    done.sort_unstable();
-    Ok(done)
+    Ok(())
 }
 
-/// Reads the parts of `units` in `parts` and checks them (checksum, unit, shape); sets each
-/// damaged one aside (renamed `NAME.damaged`, so that it is no longer a part) and returns
-/// the damaged units.
-pub(crate) fn set_aside_damaged(
-    plan: &Plan,
-    parts: &Path,
-    units: &[u64],
-) -> Result<Vec<u64>, EnsembleError> {
-    let mut damaged = Vec::new();
-    for &u in units {
-        let (p, r) = plan.unit(u);
-        let path = parts.join(part::name(p, r));
-        let bytes = fs::read(&path).map_err(EnsembleError::io(&path))?;
-        if part::Unit::decode(&bytes, plan, p, r).is_none() {
-            let aside = parts.join(format!("{}.damaged", part::name(p, r)));
-            fs::rename(&path, &aside).map_err(EnsembleError::io(&path))?;
-            damaged.push(u);
-        }
+/// Whether the part of unit `u` is in `parts`.
+pub(crate) fn has_part(plan: &Plan, parts: &Path, u: u64) -> bool {
+    let (p, r) = plan.unit(u);
+    parts.join(part::name(p, r)).is_file()
+}
+
+/// Reads the part of unit `u` in `parts` and checks it (checksum, unit, shape); sets it aside
+/// if damaged (renamed `NAME.damaged`, so that it is no longer a part) and says so.
+fn set_aside_if_damaged(plan: &Plan, parts: &Path, u: u64) -> Result<bool, EnsembleError> {
+    let (p, r) = plan.unit(u);
+    let path = parts.join(part::name(p, r));
+    let bytes = fs::read(&path).map_err(EnsembleError::io(&path))?;
+    if part::Unit::decode(&bytes, plan, p, r).is_some() {
+        return Ok(false);
     }
-    Ok(damaged)
+    let aside = parts.join(format!("{}.damaged", part::name(p, r)));
+    fs::rename(&path, &aside).map_err(EnsembleError::io(&path))?;
+    Ok(true)
 }
 
-/// What a directory holds of a plan: see [`pending`].
-#[derive(Debug)]
+/// What a directory holds of a plan: see [`pending`]. Its size does not grow with the units
+/// (but for the damaged ones): the units to run are found part file by part file
+/// ([`Pending::todo`]).
+#[derive(Clone, Debug)]
 pub(crate) struct Pending {
     /// Units of the plan (of its shard).
     pub(crate) owned: u64,
-    /// Those not on disk, in unit order (damaged parts included).
-    pub(crate) todo: Vec<u64>,
-    /// Units whose part was damaged (set aside; they are in `todo`).
+    /// Of these, the units whose (intact) part is on disk.
+    pub(crate) done: u64,
+    /// Units whose part was damaged (set aside, so they are to run), in unit order.
     pub(crate) damaged: Vec<u64>,
+    shard: Option<Shard>,
+    parts: PathBuf,
 }
 
-/// The units of `plan` (of `shard`, if given) and those of them not yet done in `dir`; every
-/// part on disk is read and checked ([`set_aside_damaged`]): a damaged one is run again.
+impl Pending {
+    /// Whether unit `u` belongs to this run (its shard).
+    pub(crate) fn owns(&self, u: u64) -> bool {
+        self.shard.is_none_or(|s| s.owns(u))
+    }
+
+    /// Whether unit `u` is still to run: it belongs to this run and its part is not on disk
+    /// (no file is looked at when none was there).
+    pub(crate) fn is_todo(&self, plan: &Plan, u: u64) -> bool {
+        self.owns(u) && (self.done == 0 || !has_part(plan, &self.parts, u))
+    }
+
+    /// The units still to run, in unit order, found one at a time.
+    pub(crate) fn todo<'a>(&'a self, plan: &'a Plan) -> impl Iterator<Item = u64> + 'a {
+        (0..plan.units()).filter(move |&u| self.is_todo(plan, u))
+    }
+}
+
+/// The units of `plan` (of `shard`, if given) and how many of them are done in `dir`; every
+/// part on disk is read and checked: a damaged one is set aside, to be run again.
 pub(crate) fn pending(
     plan: &Plan,
     dir: &Path,
     shard: Option<Shard>,
 ) -> Result<Pending, EnsembleError> {
     let parts = parts_dir(dir);
-    let mut done = done_units(plan, &parts).map_err(EnsembleError::io(&parts))?;
     let owns = |u: u64| shard.is_none_or(|s| s.owns(u));
-    done.retain(|&u| owns(u));
-    let damaged = set_aside_damaged(plan, &parts, &done)?;
-    done.retain(|u| damaged.binary_search(u).is_err());
+    let mut done = 0;
+    let mut damaged = Vec::new();
+    each_done_unit(plan, &parts, |u| {
+        if owns(u) {
+            if set_aside_if_damaged(plan, &parts, u)? {
+                damaged.push(u);
+            } else {
+                done += 1;
+            }
+        }
+        Ok(())
+    })?;
+    damaged.sort_unstable();
     let owned = match shard {
         None => plan.units(),
         Some(s) => plan.units() / s.count + u64::from(plan.units() % s.count > s.index),
     };
-    let mut todo = Vec::new();
-    let mut k = 0;
-    for u in (0..plan.units()).filter(|&u| owns(u)) {
-        while k < done.len() && done[k] < u {
-            k += 1;
-        }
-        if k >= done.len() || done[k] != u {
-            todo.push(u);
-        }
-    }
     Ok(Pending {
         owned,
-        todo,
+        done,
         damaged,
+        shard,
+        parts,
     })
 }
 

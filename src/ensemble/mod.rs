@@ -15,12 +15,19 @@
 //! replicate's outcomes; for a comparison, the paired comparison as values
 //! ([`Results::comparison`]); and the replicates, which [`Results::write`] turns into the
 //! files a directory run writes. [`Ensemble::run_in`] streams each finished unit to its own
-//! part file in `DIR/.parts/` (whole or absent), so the time series never pile up in memory
-//! (only each replicate's outcomes are kept, for [`Results`]), and a run killed at any moment
-//! loses only the units in flight: run again with [`DirOptions::resume`], units whose part
-//! exists are skipped. The parts are then read in
-//! unit order, one at a time, into the final files ([`crate::output`]); completion order and
-//! thread count never reach the output bytes. [`Ensemble::merge`] assembles the directories
+//! part file in `DIR/.parts/` (whole or absent), and a run killed at any moment loses only the
+//! units in flight: run again with [`DirOptions::resume`], units whose part exists are
+//! skipped. The parts are then read in unit order, one at a time, into the final files
+//! ([`crate::output`]); completion order and thread count never reach the output bytes.
+//!
+//! # Memory
+//! A directory run keeps nothing per replicate: the time series and outcomes stream to the
+//! files, the units still to run are found part file by part file, and the statistics of the
+//! outcomes that [`Results`] holds (and `compare.csv`) are computed in two passes over a
+//! scratch file of the outcomes, the same bits as over values in memory ([`PointResults`]).
+//! What grows with the replicate count is the exact percentiles of `summary.csv` (at least
+//! one tick of every replicate); [`Plan::memory_estimate`] says how much. [`Ensemble::run`]
+//! keeps every replicate in memory: it is asked for them. [`Ensemble::merge`] assembles the directories
 //! of shards ([`Shard`]) into the files of one run.
 //!
 //! # Threads, progress, stopping
@@ -37,7 +44,8 @@
 //! `dir.rs` (resolving and claiming the output directory, resume), `lock.rs` (one process
 //! per directory), `checksum.rs` (CRC-32 of parts and manifests), `part.rs` (the part-file
 //! format),
-//! `assemble.rs` (reading the parts in unit order), `compare.rs` (the paired comparison),
+//! `assemble.rs` (reading the parts in unit order), `moments.rs` (the outcomes' statistics
+//! and the paired comparison, from a scratch file or memory), `compare.rs` (its rows),
 //! [`outcomes`], `results.rs` ([`Results`]), `error.rs`, and the driver here. The files
 //! themselves are written by [`crate::output`].
 //!
@@ -65,6 +73,7 @@ pub mod design;
 mod dir;
 mod error;
 mod lock;
+mod moments;
 pub mod outcomes;
 mod part;
 mod plan;
@@ -233,8 +242,10 @@ impl Ensemble {
     }
 
     /// Runs every unit in memory, in parallel on the current rayon pool, and returns the
-    /// results in unit order (memory grows with the replicates: for large ensembles use
-    /// [`Ensemble::run_in`]).
+    /// results in unit order. Memory grows with the replicates: every replicate's output (its
+    /// time series, events, cases, outcomes) is kept, for [`Results::replicates`] and
+    /// [`Results::write`]; for large ensembles use [`Ensemble::run_in`], whose memory does not
+    /// ([`Plan::memory_estimate`]).
     pub fn run(&self, progress: &ProgressFn<'_>) -> Result<Results, EnsembleError> {
         let plan = &self.plan;
         let stop = Stop::new(progress);
@@ -267,17 +278,16 @@ impl Ensemble {
         let Some(job) = self.open(dir, opts)? else {
             return Ok(DirRun::AlreadyComplete);
         };
-        let todo = job.pending().to_vec();
         let stop = Stop::new(progress);
-        for &u in &job.damaged {
+        for &u in &job.pending.damaged {
             let (point, replicate) = self.plan.unit(u);
             stop.tell(Progress::Damaged { point, replicate })?;
         }
         stop.tell(Progress::Start {
-            units: todo.len() as u64,
-            already: job.owned() - todo.len() as u64,
+            units: job.todo_count(),
+            already: job.pending.done,
         })?;
-        job.run_units(&todo, progress)?;
+        job.run_todo(progress)?;
         job.finish()
     }
 
@@ -311,9 +321,7 @@ impl Ensemble {
             ensemble: self,
             dir: dir.to_path_buf(),
             opts: opts.clone(),
-            owned: pending.owned,
-            todo: pending.todo,
-            damaged: pending.damaged,
+            pending,
             _lock: lock,
         }))
     }
@@ -360,7 +368,7 @@ impl Ensemble {
         let plan = plan_file::read_plan(first)?;
         // Every shard is checked, every part read, before the destination is touched.
         let at = assemble::index_sources(&plan, sources)?;
-        assemble::check_parts(&plan, sources, &at)?;
+        assemble::check_parts(&plan, &at)?;
         if !out_is_source {
             locks.push((real_out, DirLock::acquire(&out)?));
         }
@@ -409,41 +417,64 @@ pub struct Job<'e> {
     ensemble: &'e Ensemble,
     dir: PathBuf,
     opts: DirOptions,
-    owned: u64,
-    todo: Vec<u64>,
-    damaged: Vec<u64>,
+    pending: dir::Pending,
     _lock: DirLock,
 }
 
 impl Job<'_> {
-    /// The units not yet on disk, in unit order.
-    pub fn pending(&self) -> &[u64] {
-        &self.todo
+    /// The units not yet on disk, in unit order, found one at a time (the part file of each
+    /// unit is looked for, unless the directory held none): collecting them takes 8 bytes a
+    /// unit, which [`Ensemble::run_in`] never does.
+    pub fn pending(&self) -> impl Iterator<Item = u64> + '_ {
+        self.pending.todo(&self.ensemble.plan)
     }
 
     /// The units whose part was found damaged (set aside; they are among [`Job::pending`]).
     pub fn damaged(&self) -> &[u64] {
-        &self.damaged
+        &self.pending.damaged
     }
 
-    /// The units of this run (of its shard, if any), on disk or not.
-    pub(crate) fn owned(&self) -> u64 {
-        self.owned
+    /// How many units [`Job::pending`] gives.
+    pub(crate) fn todo_count(&self) -> u64 {
+        self.pending.owned - self.pending.done
+    }
+
+    /// Runs every pending unit ([`Job::pending`]) in parallel on the current rayon pool,
+    /// writing each one's part as soon as it is done, without listing them first.
+    fn run_todo(&self, progress: &ProgressFn<'_>) -> Result<(), EnsembleError> {
+        let plan = &self.ensemble.plan;
+        let stop = Stop::new(progress);
+        (0..plan.units() as usize)
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|u| u as u64)
+            .filter(|&u| self.pending.is_todo(plan, u))
+            .try_for_each(|u| self.run_unit(u, &stop))
+    }
+
+    /// Runs unit `u` and writes its part.
+    fn run_unit(&self, u: u64, stop: &Stop<'_>) -> Result<(), EnsembleError> {
+        let ens = self.ensemble;
+        let plan = &ens.plan;
+        let (p, r) = plan.unit(u);
+        let out = ens.replicate(u, stop)?;
+        part::write(
+            &parts_dir(&self.dir),
+            p,
+            r,
+            &Unit::render(plan, p, r, &out).encode(p, r),
+        )?;
+        stop.tell(Progress::Unit)
     }
 
     /// Runs `units` in parallel on the current rayon pool, writing each one's part as soon as
     /// it is done.
     pub fn run_units(&self, units: &[u64], progress: &ProgressFn<'_>) -> Result<(), EnsembleError> {
-        let ens = self.ensemble;
-        let plan = &ens.plan;
-        let parts = parts_dir(&self.dir);
         let stop = Stop::new(progress);
-        units.par_iter().with_max_len(1).try_for_each(|&u| {
-            let (p, r) = plan.unit(u);
-            let out = ens.replicate(u, &stop)?;
-            part::write(&parts, p, r, &Unit::render(plan, p, r, &out).encode(p, r))?;
-            stop.tell(Progress::Unit)
-        })
+        units
+            .par_iter()
+            .with_max_len(1)
+            .try_for_each(|&u| self.run_unit(u, &stop))
     }
 
     /// Stores a part made by [`Ensemble::run_part`] (in another process), under the unit its
@@ -458,7 +489,9 @@ impl Job<'_> {
     /// disk, and the outputs are assembled.
     pub fn finish(self) -> Result<DirRun, EnsembleError> {
         if self.opts.shard.is_some() {
-            return Ok(DirRun::Shard { units: self.owned });
+            return Ok(DirRun::Shard {
+                units: self.pending.owned,
+            });
         }
         let how = Assembly {
             command_line: self.opts.command_line.clone(),
@@ -593,6 +626,53 @@ mod tests {
         assert!(disk.write(&a, vec![]).is_err());
         fs::remove_dir_all(&a).unwrap();
         fs::remove_dir_all(&b).unwrap();
+    }
+
+    /// Issue 13, item 9: results of a directory run held every replicate's outcomes
+    /// (points × replicates × outcomes numbers: 788 MB for 10^8 replicates). They now hold
+    /// a fixed count of numbers per point and outcome, whatever the replicate count, with
+    /// the statistics of the in-memory run bit for bit.
+    #[test]
+    fn directory_results_do_not_grow_with_the_replicates() {
+        let base = crate::presets::get("epstein-run1").unwrap();
+        let v = crate::presets::get("epstein-run2").unwrap();
+        let held = |reps: u64| {
+            let plan =
+                Plan::comparison(base.clone(), vec![("v".into(), v.clone())], 4, reps, 3).unwrap();
+            let ens = Ensemble::new(plan);
+            let dir = tmp(&format!("held-{reps}"));
+            let DirRun::Done(disk) = ens
+                .run_in(&dir, &DirOptions::default(), &no_progress)
+                .unwrap()
+            else {
+                panic!("not done")
+            };
+            assert!(!dir.join(moments::Scratch::NAME).exists());
+            fs::remove_dir_all(&dir).unwrap();
+            let mem = ens.run(&no_progress).unwrap();
+            assert_eq!(disk.comparison(), mem.comparison());
+            let width = disk.plan().outcome_names().len();
+            for (d, m) in disk.points().iter().zip(mem.points()) {
+                assert_eq!(d.replicates(), reps as usize);
+                assert_eq!(m.held(), 3 * width + reps as usize * width);
+                for k in 0..width {
+                    assert_eq!(d.moments(k), m.moments(k));
+                    assert_eq!(d.sum(k).to_bits(), m.sum(k).to_bits());
+                    assert_eq!(d.interval(k), m.interval(k));
+                }
+                for r in 0..d.kept() {
+                    assert_eq!(d.replicate(r), m.replicate(r));
+                }
+            }
+            disk.points().iter().map(|p| p.held()).sum::<usize>()
+        };
+        let width = Plan::single(base.clone(), 1, 1, 1)
+            .unwrap()
+            .outcome_names()
+            .len();
+        let bound = 2 * (3 + moments::KEPT) * width;
+        assert_eq!(held(30), bound);
+        assert_eq!(held(90), bound);
     }
 
     /// A callback that stops the run: a directory keeps what was finished and resumes to the

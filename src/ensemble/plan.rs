@@ -243,17 +243,33 @@ impl Plan {
         !self.tag_names.is_empty()
     }
 
-    /// Memory the ensemble needs, roughly, with `threads` replicates in flight at once: each
-    /// replicate's model and time series, and the bookkeeping kept per unit (its outcomes,
-    /// where it is). What the command line checks against the machine's memory before it
-    /// starts.
+    /// Memory a run of the plan into a directory needs, roughly, with `threads` replicates in
+    /// flight at once: what the command line checks against the machine's memory before it
+    /// starts. The larger of
+    /// * running: each replicate in flight, its model and its time series;
+    /// * assembling: one part file at a time, and the exact percentiles of `summary.csv`,
+    ///   computed tick block by tick block from a scratch file in at most 64 MiB, but a block
+    ///   holds at least one tick of every replicate (replicates × metrics × 8 bytes, plus two
+    ///   columns of replicates × 8 bytes to sort one metric);
+    ///
+    /// plus the results kept per point and outcome (their statistics and the outcomes of 20
+    /// replicates). Nothing else is kept per replicate: a directory run's outcomes stream to
+    /// `outcomes.csv`, their statistics are computed from a scratch file on disk (8 bytes per
+    /// outcome per unit, removed at the end), and the units still to run are found part file
+    /// by part file. So memory grows with the replicate count only through the summary's
+    /// percentiles: 16 bytes a replicate to sort one column, and the tick block once one tick
+    /// of every replicate outgrows 64 MiB (beyond about 2 million replicates of Epstein's 4
+    /// metrics). [`super::Ensemble::run`] (in memory) needs, on top, every replicate's time
+    /// series and outcomes.
     ///
     /// ```
     /// let s = impunity::presets::get("epstein-run1").unwrap();
-    /// let small = impunity::ensemble::Plan::single(s.clone(), 1, 10, 100).unwrap();
-    /// let large = impunity::ensemble::Plan::single(s, 1, 100_000_000, 100).unwrap();
-    /// assert!(small.memory_estimate(2) < 10 << 20);
-    /// assert!(large.memory_estimate(2) > 1 << 30);
+    /// let plan = |reps| impunity::ensemble::Plan::single(s.clone(), 1, reps, 100).unwrap();
+    /// assert!(plan(10).memory_estimate(2) < 10 << 20);
+    /// // A million replicates: the summary's 64 MiB block and 16 bytes a replicate.
+    /// assert!(plan(1_000_000).memory_estimate(2) < 100 << 20);
+    /// // 10^8: one tick of every replicate (3.2 GB) for the summary's exact percentiles.
+    /// assert!(plan(100_000_000).memory_estimate(2) > 3_000_000_000);
     /// ```
     pub fn memory_estimate(&self, threads: u64) -> u64 {
         let model = self
@@ -262,12 +278,21 @@ impl Plan {
             .map(|p| p.scenario.footprint().model_bytes)
             .max()
             .unwrap_or(0);
-        let per_unit = 24 + 8 * self.outcomes.len() as u64;
-        let in_flight = model.saturating_add(replicate_bytes(self.ticks, self.metrics.len()));
-        threads
-            .max(1)
-            .saturating_mul(in_flight)
-            .saturating_add(self.units().saturating_mul(per_unit))
+        let series = replicate_bytes(self.ticks, self.metrics.len());
+        let running = threads.max(1).saturating_mul(model.saturating_add(series));
+        let tick = self
+            .replicates
+            .saturating_mul(self.metrics.len() as u64)
+            .saturating_mul(8);
+        let block = tick
+            .saturating_mul(u64::from(self.ticks) + 1)
+            .min(crate::output::summary::DEFAULT_BLOCK_BYTES as u64)
+            .max(tick)
+            .saturating_add(self.replicates.saturating_mul(16));
+        let assembling = series.saturating_add(block);
+        let kept =
+            (self.points.len() * self.outcomes.len() * (3 + super::moments::KEPT) * 8) as u64;
+        running.max(assembling).saturating_add(kept)
     }
 
     /// A fingerprint of everything that determines the results (crate version, every point's

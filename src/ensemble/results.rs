@@ -1,51 +1,116 @@
-//! What an ensemble gave, in memory: every replicate's outcomes per point, the paired
+//! What an ensemble gave: per point the statistics of its outcomes (and the outcomes of every
+//! replicate, for a run in memory, of the first ones for a directory run), the paired
 //! comparison of a comparison, and (for a run in memory) every replicate itself.
 
 use super::part::Unit;
-use super::{CompareRow, EnsembleError, Plan, compare, dir};
+use super::{CompareRow, EnsembleError, Plan, dir, moments};
 use crate::output::RunFiles;
 use crate::run::ReplicateOutput;
 use std::path::{Path, PathBuf};
 
-/// The outcomes of every replicate of one point ([`super::outcomes`], in the plan's outcome
-/// order).
+/// The outcomes of one point's replicates ([`super::outcomes`], in the plan's outcome order):
+/// their number, and per outcome the sum, mean, sample standard deviation and 95 % t-interval
+/// of the mean over the replicates, and the outcomes of the replicates kept.
+///
+/// **What is kept, and the memory it takes.** Results of [`super::Ensemble::run`] (in memory)
+/// keep every replicate's outcomes: replicates × outcomes × 8 bytes per point, besides the
+/// replicates themselves. Results of a run into a directory ([`super::Ensemble::run_in`],
+/// [`super::Ensemble::merge`]) keep those of the first 20 replicates only (what
+/// `impunity run` prints replicate by replicate): every replicate's outcomes are in the
+/// directory's `outcomes.csv`, and the statistics are computed from them in two passes over a
+/// scratch file, so the memory of these results does not grow with the replicate count. The
+/// statistics are the same bits both ways: those of [`crate::stats::mean_sd`] over the
+/// replicates in replicate order.
+///
+/// ```
+/// use impunity::ensemble::{DirOptions, DirRun, Ensemble, Plan, no_progress};
+/// let s = impunity::presets::get("epstein-run1").unwrap();
+/// let ensemble = Ensemble::new(Plan::single(s, 7, 25, 3).unwrap());
+/// let in_memory = &ensemble.run(&no_progress).unwrap().points()[0].clone();
+/// let dir = std::env::temp_dir().join(format!("impunity-doc-point-{}", std::process::id()));
+/// let DirRun::Done(done) = ensemble.run_in(&dir, &DirOptions::default(), &no_progress).unwrap()
+/// else { unreachable!() };
+/// let streamed = &done.points()[0];
+/// assert_eq!((in_memory.replicates(), in_memory.kept()), (25, 25));
+/// assert_eq!((streamed.replicates(), streamed.kept()), (25, 20));
+/// let k = 0; // peak_active
+/// assert_eq!(streamed.mean(k), in_memory.mean(k));
+/// assert_eq!(streamed.sd(k), in_memory.sd(k));
+/// assert_eq!(streamed.replicate(3), in_memory.replicate(3));
+/// let column = in_memory.column(k);
+/// assert_eq!(impunity::stats::mean_sd(&column), Some((streamed.mean(k), streamed.sd(k))));
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PointResults {
     width: usize,
-    values: Vec<f64>,
+    replicates: usize,
+    /// Per outcome: sum (in replicate order, from `Iterator::sum`'s neutral element), mean
+    /// and s.d. ([`crate::stats::mean_sd`]).
+    stats: Vec<(f64, f64, f64)>,
+    /// The outcomes of the first `kept.len() / width` replicates.
+    kept: Vec<f64>,
 }
 
 impl PointResults {
-    /// An empty record of outcomes `width` wide.
-    pub(crate) fn new(width: usize, replicates: usize) -> PointResults {
+    /// The results of `replicates` replicates from their statistics and the outcomes of the
+    /// first ones ([`super::moments`]).
+    pub(crate) fn from_parts(
+        width: usize,
+        replicates: usize,
+        stats: Vec<(f64, f64, f64)>,
+        kept: Vec<f64>,
+    ) -> PointResults {
+        debug_assert_eq!(stats.len(), width);
+        debug_assert_eq!(kept.len() % width.max(1), 0);
         PointResults {
             width,
-            values: Vec::with_capacity(width * replicates),
+            replicates,
+            stats,
+            kept,
         }
-    }
-
-    /// Adds the next replicate's outcomes.
-    pub(crate) fn push(&mut self, outcomes: &[f64]) {
-        debug_assert_eq!(outcomes.len(), self.width);
-        self.values.extend_from_slice(outcomes);
     }
 
     /// Number of replicates.
     pub fn replicates(&self) -> usize {
-        self.values.len().checked_div(self.width).unwrap_or(0)
+        self.replicates
+    }
+
+    /// Number of replicates whose outcomes are kept ([`PointResults::replicate`]): all of them
+    /// in memory, the first 20 (at most) for results of a directory run.
+    pub fn kept(&self) -> usize {
+        self.kept.len().checked_div(self.width).unwrap_or(0)
     }
 
     /// The outcomes of replicate `r`.
     ///
     /// # Panics
-    /// If there is no replicate `r`.
+    /// If there is no replicate `r`, or it is not kept ([`PointResults::kept`]).
     pub fn replicate(&self, r: usize) -> &[f64] {
-        &self.values[r * self.width..(r + 1) * self.width]
+        assert!(
+            r < self.kept(),
+            "replicate {r}: the outcomes of {} of {} replicates are kept (a directory run's are \
+             in its outcomes.csv)",
+            self.kept(),
+            self.replicates
+        );
+        &self.kept[r * self.width..(r + 1) * self.width]
     }
 
     /// Outcome `k` of every replicate, in replicate order.
+    ///
+    /// # Panics
+    /// If not every replicate is kept ([`PointResults::kept`]: results of a directory run with
+    /// more than 20 replicates, whose outcomes are in its `outcomes.csv`).
     pub fn column(&self, k: usize) -> Vec<f64> {
-        self.values
+        assert!(
+            self.kept() == self.replicates,
+            "the outcomes of {} of {} replicates are kept (a directory run's are in its \
+             outcomes.csv)",
+            self.kept(),
+            self.replicates
+        );
+        self.kept
             .iter()
             .skip(k)
             .step_by(self.width.max(1))
@@ -55,20 +120,65 @@ impl PointResults {
 
     /// The sum of outcome `k` over the replicates, in replicate order.
     pub fn sum(&self, k: usize) -> f64 {
-        self.column(k).iter().fold(0.0, |a, b| a + b)
+        // The stored sum starts from `Iterator::sum`'s neutral element (-0.0); adding 0.0
+        // gives the sum started from 0.0, which differs only when every value is -0.0.
+        self.stats[k].0 + 0.0
     }
 
     /// The mean of outcome `k` over the replicates (sum in replicate order, divided by their
     /// number).
     pub fn mean(&self, k: usize) -> f64 {
-        self.sum(k) / self.replicates() as f64
+        self.sum(k) / self.replicates as f64
+    }
+
+    /// The sample standard deviation of outcome `k` over the replicates (n − 1 denominator, 0
+    /// for one replicate; [`crate::stats::mean_sd`]).
+    pub fn sd(&self, k: usize) -> f64 {
+        self.stats[k].2
+    }
+
+    /// The 95 % t-interval of the mean of outcome `k`: mean ± t(0.975, n − 1) × sd / √n
+    /// ([`crate::stats::t975`]); NaN for fewer than two replicates.
+    ///
+    /// ```
+    /// use impunity::ensemble::{Ensemble, Plan, no_progress};
+    /// let s = impunity::presets::get("epstein-run1").unwrap();
+    /// let r = Ensemble::new(Plan::single(s, 7, 4, 20).unwrap()).run(&no_progress).unwrap();
+    /// let p = &r.points()[0];
+    /// let (lo, hi) = p.interval(0);
+    /// assert!(lo <= p.mean(0) && p.mean(0) <= hi);
+    /// ```
+    pub fn interval(&self, k: usize) -> (f64, f64) {
+        let (_, m, sd) = self.stats[k];
+        let n = self.replicates;
+        if n < 2 {
+            return (f64::NAN, f64::NAN);
+        }
+        let half = crate::stats::t975(n as u64 - 1) * sd / (n as f64).sqrt();
+        (m - half, m + half)
+    }
+
+    /// How many numbers these results hold (statistics and kept outcomes).
+    #[cfg(test)]
+    pub(crate) fn held(&self) -> usize {
+        3 * self.stats.len() + self.kept.len()
+    }
+
+    /// Mean and s.d. of outcome `k` as [`crate::stats::mean_sd`] gives them.
+    pub(crate) fn moments(&self, k: usize) -> (f64, f64) {
+        (self.stats[k].1, self.stats[k].2)
     }
 }
 
-/// What an ensemble gave: per point, every replicate's outcomes; for a comparison, the paired
-/// comparison of each variant with the baseline; for a run in memory
-/// ([`super::Ensemble::run`]), every replicate's output, which [`Results::write`] turns into
-/// the files a directory run writes.
+/// What an ensemble gave: per point, the statistics of its outcomes ([`PointResults`]); for a
+/// comparison, the paired comparison of each variant with the baseline; for a run in memory
+/// ([`super::Ensemble::run`]), every replicate's outcomes and output, which [`Results::write`]
+/// turns into the files a directory run writes.
+///
+/// Memory: results in memory hold every replicate (its time series, events and outcomes), so
+/// they grow with the replicate count; results of a directory run hold a fixed amount per
+/// point and outcome (the statistics and the first 20 replicates' outcomes), whatever the
+/// replicate count.
 ///
 /// ```
 /// use impunity::ensemble::{Ensemble, Plan, no_progress};
@@ -93,43 +203,65 @@ pub struct Results {
 }
 
 impl Results {
-    /// The results of the replicates of `plan` in memory (`runs` in unit order).
+    /// The results of the replicates of `plan` in memory (`runs` in unit order), every
+    /// replicate's outcomes kept.
     pub(crate) fn from_runs(plan: Plan, runs: Vec<ReplicateOutput>) -> Results {
         let width = plan.outcome_names().len();
-        let reps = plan.replicates() as usize;
-        let mut points = vec![PointResults::new(width, reps); plan.points().len()];
+        let reps = plan.replicates();
+        let mut values = vec![Vec::with_capacity(width * reps as usize); plan.points().len()];
         for (u, out) in runs.iter().enumerate() {
             let (p, _) = plan.unit(u as u64);
-            points[p].push(&super::outcomes::values(&plan.points()[p].scenario, out));
+            values[p].extend(super::outcomes::values(&plan.points()[p].scenario, out));
         }
-        Results::new(plan, points, Vec::new(), runs)
+        let rows = moments::InMemory {
+            width,
+            points: &values,
+        };
+        let (points, comparison) =
+            Results::statistics(&plan, &rows, reps).expect("rows in memory never fail");
+        Results {
+            plan,
+            points,
+            comparison,
+            files: Vec::new(),
+            runs,
+        }
     }
 
-    /// The results of `points`, with the comparison if `plan` is one.
-    pub(crate) fn new(
-        plan: Plan,
-        points: Vec<PointResults>,
-        files: Vec<PathBuf>,
-        runs: Vec<ReplicateOutput>,
-    ) -> Results {
+    /// The per-point results (keeping the outcomes of the first `keep` replicates of each)
+    /// and, for a comparison, the paired comparison, from `rows`.
+    pub(crate) fn statistics(
+        plan: &Plan,
+        rows: &dyn moments::Rows,
+        keep: u64,
+    ) -> std::io::Result<(Vec<PointResults>, Vec<CompareRow>)> {
+        let width = plan.outcome_names().len();
+        let points = (0..plan.points().len())
+            .map(|p| moments::point(rows, p, width, plan.replicates(), keep))
+            .collect::<std::io::Result<Vec<_>>>()?;
         let comparison = if plan.is_comparison() {
-            compare::rows(&plan, &points)
+            moments::compare_rows(plan, rows, &points)?
         } else {
             Vec::new()
         };
+        Ok((points, comparison))
+    }
+
+    /// The results of a run whose replicates are not in memory (a directory run): `points`
+    /// and `comparison` from [`Results::statistics`], and the `files` written.
+    pub(crate) fn streamed(
+        plan: Plan,
+        points: Vec<PointResults>,
+        comparison: Vec<CompareRow>,
+        files: Vec<PathBuf>,
+    ) -> Results {
         Results {
             plan,
             points,
             comparison,
             files,
-            runs,
+            runs: Vec::new(),
         }
-    }
-
-    /// The same results, recording the files they were written to.
-    pub(crate) fn with_files(mut self, files: Vec<PathBuf>) -> Results {
-        self.files = files;
-        self
     }
 
     /// The plan that was run.
@@ -137,7 +269,9 @@ impl Results {
         &self.plan
     }
 
-    /// Per point (in point order), the outcomes of every replicate.
+    /// Per point (in point order), the statistics of its outcomes and the outcomes of the
+    /// replicates kept ([`PointResults`]: every one in memory, the first 20 for a directory
+    /// run).
     pub fn points(&self) -> &[PointResults] {
         &self.points
     }
