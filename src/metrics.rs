@@ -169,41 +169,41 @@ pub(crate) enum Metric {
     Cops,
     /// `alive_<community>`
     Alive(usize),
-    /// `killed`
+    /// `new_killed`
     Killed,
-    /// `arrests`
+    /// `new_arrests`
     Arrests,
-    /// `births`
+    /// `new_births`
     Births,
-    /// `deaths_of_age`
+    /// `new_deaths_of_age`
     DeathsOfAge,
-    /// `killed_civilians_<perp>`
+    /// `new_killed_civilians_<perp>`
     KilledCivilians(PerpetratorKind),
-    /// `killed_<community>`
+    /// `new_killed_<community>`
     KilledOf(usize),
     /// `fighters_<group>`
     Fighters(usize),
-    /// `recruits_<group>`
+    /// `new_recruits_<group>`
     Recruits(usize),
-    /// `abuses`
+    /// `new_abuses`
     Abuses,
-    /// `abuses_trained`
+    /// `new_abuses_trained`
     AbusesTrained,
-    /// `cases_opened`
+    /// `new_cases_opened`
     CasesOpened,
-    /// `cases_investigated`
+    /// `new_cases_investigated`
     CasesInvestigated,
-    /// `convictions`
+    /// `new_convictions`
     Convictions,
-    /// `amnesties`
+    /// `new_amnesties`
     Amnesties,
     /// `legitimacy_<community>`
     Legitimacy(usize),
     /// `unresolved_<community>`
     Unresolved(usize),
-    /// `battles`
+    /// `new_battles`
     Battles,
-    /// `battle_deaths`
+    /// `new_battle_deaths`
     BattleDeaths,
 }
 
