@@ -86,13 +86,13 @@ impl Scenario {
     /// assert!(mali.timeline_changes_within("policy.impunity", 5).is_empty());
     /// ```
     pub fn timeline_changes_within(&self, key: &str, ticks: u32) -> Vec<String> {
-        let related = |k: &String| {
+        let related = |k: &str| {
             k == key || k.starts_with(&format!("{key}.")) || key.starts_with(&format!("{k}."))
         };
         self.timeline
             .iter()
             .filter(|e| e.acts_within(self, ticks))
-            .filter(|e| e.set.keys().chain(e.ramp.keys()).any(related))
+            .filter(|e| e.keys().any(related))
             .map(|e| {
                 // a date as written, else the tick number
                 let when = |t: Option<u32>, d: Option<Date>| {
@@ -127,11 +127,11 @@ impl Scenario {
     /// assert_eq!(wider.max_radius_during_run(), 9);
     /// ```
     pub fn max_radius_during_run(&self) -> usize {
-        let touches = |k: &String| k.ends_with(".vision") || k.ends_with(".cohesion");
+        let touches = |k: &str| k.ends_with(".vision") || k.ends_with(".cohesion");
         let mut bare: Option<Scenario> = None;
         let mut widest = self.max_radius();
         for e in &self.timeline {
-            if !e.set.keys().chain(e.ramp.keys()).any(touches) {
+            if !e.keys().any(touches) {
                 continue;
             }
             let bare = bare.get_or_insert_with(|| {
@@ -153,6 +153,11 @@ impl Scenario {
 }
 
 impl TimelineEntry {
+    /// The keys the entry changes: those it sets, then those it ramps.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
+        self.set.keys().chain(self.ramp.keys()).map(String::as_str)
+    }
+
     /// Whether the entry changes anything in a run of `ticks` ticks (ticks 1 to `ticks` run;
     /// a change at tick t applies before tick t runs): a `set` at a tick ≤ `ticks`, or a
     /// ramp whose first change, the tick after `from`, is ≤ `ticks`.

@@ -113,12 +113,7 @@ fn entry_path(e: &TimelineEntry, i: usize) -> String {
 fn timeline_reach(s: &Scenario, ticks: u32, out: &mut Vec<Warning>) {
     for (i, e) in s.timeline.iter().enumerate() {
         let path = entry_path(e, i);
-        let keys: Vec<&str> = e
-            .set
-            .keys()
-            .chain(e.ramp.keys())
-            .map(String::as_str)
-            .collect();
+        let keys: Vec<&str> = e.keys().collect();
         let changes = format!("its change of {}", keys.join(", "));
         let (at, from, to) = e.ticks(s);
         let field = |tick: &str, date: &str, is_date: bool| {
@@ -355,7 +350,7 @@ fn most_victims(s: &Scenario, ticks: u32, sources: &CaseSources) -> Option<(u64,
         .iter()
         .filter(|e| e.acts_within(s, ticks))
         .any(|e| {
-            e.set.keys().chain(e.ramp.keys()).any(|k| {
+            e.keys().any(|k| {
                 moving
                     .iter()
                     .any(|m| k.starts_with(m) || k == "groups" || k == "forces")

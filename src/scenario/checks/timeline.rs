@@ -22,7 +22,7 @@ pub(super) fn check(s: &Scenario) -> Result<(), ScenarioError> {
     let mut bare = s.clone();
     bare.timeline.clear();
     let before = crate::model::is_conflict(s);
-    let mut set_non_finite = std::collections::HashMap::new();
+    let mut set_non_finite = std::collections::BTreeMap::new();
     for (i, e) in s.timeline.iter().enumerate() {
         for (k, v) in &e.set {
             if v.as_f64().is_some_and(|x| !x.is_finite()) {
@@ -109,7 +109,7 @@ pub(super) fn check(s: &Scenario) -> Result<(), ScenarioError> {
             }
             _ => return bad("give either `at` with `set`, or `from` and `to` with `ramp`".into()),
         }
-        let keys: Vec<&String> = e.set.keys().chain(e.ramp.keys()).collect();
+        let keys: Vec<&str> = e.keys().collect();
         for k in keys {
             bare.check_key(k)
                 .map_err(|err| ScenarioError::new(format!("{here}.{}", err.path), err.message))?;
@@ -138,12 +138,7 @@ pub(super) fn check(s: &Scenario) -> Result<(), ScenarioError> {
         // The conflict model's state (layers, institutions) is built at tick 0: a change may
         // not switch it on or off.
         if crate::model::is_conflict(&changed) != before {
-            let keys: Vec<&str> = e
-                .set
-                .keys()
-                .chain(e.ramp.keys())
-                .map(String::as_str)
-                .collect();
+            let keys: Vec<&str> = e.keys().collect();
             return bad(format!(
                 "{} would switch the conflict model {} during the run, but it is on from tick 0 or never (it is on with regions, armed groups, missions, dynamic legitimacy, abuse.base_rate > 0, or a force that is not a state policing force); keep it on for the whole run, e.g. with `legitimacy.dynamic = true` (which changes nothing by itself while the other legitimacy.* weights are 0)",
                 keys.iter()
