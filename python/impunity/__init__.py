@@ -195,9 +195,9 @@ class Model:
 
     def stats(self) -> dict:
         """The current values: every metric of timeseries.csv (a float, same names and units as
-        the file's columns), and ``legitimacy`` and ``unresolved``, numpy arrays of one value per
-        community (index, in the scenario's order)."""
+        the file's columns), and ``legitimacy_by_community`` and ``unresolved_by_community``, numpy
+        arrays of one value per community (index, in the scenario's order)."""
         out = dict(zip(self._m.metric_names(), self._m.metric_values()))
-        out["legitimacy"] = np.asarray(self._m.legitimacy(), dtype=float)
-        out["unresolved"] = np.asarray(self._m.unresolved(), dtype=float)
+        out["legitimacy_by_community"] = np.asarray(self._m.legitimacy(), dtype=float)
+        out["unresolved_by_community"] = np.asarray(self._m.unresolved(), dtype=float)
         return out
