@@ -33,10 +33,11 @@ def _read(path: Path) -> pd.DataFrame | None:
     if not path.is_file():
         return None
     # entity is empty for whole-scenario figures: keep it as "" rather than NaN
-    df = pd.read_csv(path, keep_default_na=False, na_values=[""])
-    for col in ("entity", "unit", "variant"):
+    text = ("metric", "outcome", "entity", "unit", "variant")
+    df = pd.read_csv(path, dtype={c: str for c in text})
+    for col in text:
         if col in df.columns:
-            df[col] = df[col].fillna("").astype(str)
+            df[col] = df[col].fillna("")
     return df
 
 
