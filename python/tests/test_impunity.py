@@ -1,9 +1,9 @@
 """Tests of the Python package: shapes, units, errors, stepping, and the same bytes as the
 command line for the same scenario and seed.
 
-The comparisons with the command line need the `impunity` binary: $IMPUNITY_BIN, or else
-target/release/impunity of this repository (`cargo build --release`); they are skipped, saying
-so, when neither exists.
+The comparisons with the command line need the `impunity` binary: $IMPUNITY_BIN (a failure if
+it names no file: CI sets it), or else target/release/impunity of this repository (`cargo build
+--release`; skipped, saying so, when it does not exist).
 """
 
 import os
@@ -21,8 +21,11 @@ UNITS = {"people", "agents", "cases", "battles", "index", "ticks", "outbursts"}
 
 
 def binary():
-    b = os.environ.get("IMPUNITY_BIN") or str(ROOT / "target" / "release" / "impunity")
+    given = os.environ.get("IMPUNITY_BIN")
+    b = given or str(ROOT / "target" / "release" / "impunity")
     if not os.path.isfile(b):
+        if given:  # CI names the binary: a missing one is a failure, not a skip
+            pytest.fail(f"IMPUNITY_BIN={given}: no such file")
         pytest.skip(f"no impunity binary at {b} (cargo build --release, or set IMPUNITY_BIN)")
     return b
 
