@@ -78,9 +78,12 @@ class Result:
 
 
 def _progress_bar(show):
-    """A tqdm bar when tqdm is installed and ``show`` allows it; None otherwise."""
+    """(bar, update): a tqdm bar when tqdm is installed and ``show`` allows it; ``show`` itself
+    when it is a callable ``show(done, total)``; nothing otherwise."""
     if show is False:
         return None, None
+    if callable(show):
+        return None, show
     try:
         from tqdm.auto import tqdm
     except ImportError:
@@ -141,7 +144,9 @@ def run(scenario, seed=1, ticks=None, replicates=1, threads=None, out=None, forc
     Like ``impunity run SCENARIO --seed S --ticks T --replicates R --threads N --out OUT
     --tidy``: with ``out`` the usual directory is written (and kept); without it a temporary
     one is used and removed. ``force`` replaces impunity's outputs in a non-empty ``out``.
-    ``progress``: a tqdm bar when tqdm is installed (False: never). Ctrl-C stops the run
+    ``progress``: a tqdm bar when tqdm is installed (False: never; a callable: called as
+    ``progress(done, total)`` in replicates, every 0.1 s; an exception it raises stops the run
+    and is raised). Ctrl-C stops the run
     (KeyboardInterrupt; a kept directory resumes with ``impunity run ... --resume``).
     """
     return _execute(scenario, "run", out, seed, ticks, replicates, threads, force, progress)

@@ -7,7 +7,9 @@ it names no file: CI sets it), or else target/release/impunity of this repositor
 """
 
 import os
+import _thread
 import subprocess
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -206,3 +208,34 @@ def test_model_steps_through_the_run_s_time_series():
     assert m.tick == 6
     assert isinstance(stats["legitimacy_by_community"], np.ndarray)
     assert stats["legitimacy_by_community"].shape == (1,)
+
+
+# --- stopping ------------------------------------------------------------------------------
+
+def test_ctrl_c_stops_a_run_and_keeps_its_finished_replicates(tmp_path):
+    # 40 replicates of 3000 ticks on one thread take several seconds; Ctrl-C (SIGINT, as
+    # interrupt_main sends it) comes after 0.3 s
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            impunity.run("epstein-run2", ticks=3000, replicates=40, threads=1, out=tmp_path,
+                         progress=False)
+    finally:
+        timer.cancel()
+    # stopped before the end: the replicates finished so far are kept, for a resume
+    assert (tmp_path / ".parts").is_dir()
+    assert len(list((tmp_path / ".parts").glob("*.part"))) < 40
+    assert not (tmp_path / "timeseries.csv").exists()
+
+
+def test_progress_is_told_and_its_exception_stops_the_run():
+    seen = []
+
+    def progress(done, total):
+        seen.append((done, total))
+        raise RuntimeError("enough")
+
+    with pytest.raises(RuntimeError, match="enough"):
+        impunity.run("epstein-run2", ticks=3000, replicates=40, threads=1, progress=progress)
+    assert seen[0][1] == 40 and seen[0][0] < 40
