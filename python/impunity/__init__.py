@@ -88,15 +88,14 @@ def _progress_bar(show):
         from tqdm.auto import tqdm
     except ImportError:
         return None, None
-    bar = tqdm(unit="replicate", leave=False)
+    bars = []  # made at the first report, when the total is known
 
     def update(done, total):
-        if bar.total != total:
-            bar.total = total
-        bar.n = done
-        bar.refresh()
+        if not bars:
+            bars.append(tqdm(total=total, unit="replicate", leave=False))
+        bars[0].update(done - bars[0].n)
 
-    return bar, update
+    return bars, update
 
 
 def _execute(scenario, kind, out, seed, ticks, replicates, threads, force, progress, **kw):
@@ -121,8 +120,8 @@ def _execute(scenario, kind, out, seed, ticks, replicates, threads, force, progr
         )
         return Result(dir, keep)
     finally:
-        if bar is not None:
-            bar.close()
+        for b in bar or []:
+            b.close()
         if not keep:
             shutil.rmtree(dir, ignore_errors=True)
 
