@@ -9,7 +9,9 @@
 use impunity::ensemble::design::{self, Design, Vary};
 use impunity::ensemble::{DirOptions, DirRun, Ensemble, Plan, Point, Progress};
 use impunity::scenario::Value;
-use pyo3::exceptions::{PyKeyboardInterrupt, PyOSError, PyRuntimeError, PyValueError};
+use pyo3::exceptions::{
+    PyKeyboardInterrupt, PyOSError, PyRuntimeError, PyUserWarning, PyValueError,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use std::ops::ControlFlow;
@@ -216,7 +218,15 @@ fn sweep_points(
 }
 
 /// The variants of a comparison: name → {key: value}.
-fn variant_points(base: &impunity::Scenario, variants: &Bound<'_, PyDict>) -> PyResult<Vec<Point>> {
+/// Also returns each variant as `NAME:KEY=VALUE,...` (in `specs`), the keys set (`keys`), and
+/// a warning for a variant identical to the baseline.
+fn variant_points(
+    base: &impunity::Scenario,
+    variants: &Bound<'_, PyDict>,
+    specs: &mut Vec<String>,
+    keys: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) -> PyResult<Vec<Point>> {
     let mut points = vec![Point {
         tags: vec!["baseline".into()],
         scenario: base.clone(),
@@ -239,12 +249,60 @@ fn variant_points(base: &impunity::Scenario, variants: &Bound<'_, PyDict>) -> Py
         let scenario = base
             .with_changes(changes.iter().map(|(k, v)| (k.as_str(), v.clone())))
             .map_err(|e| value_error(format!("variant `{name}`: {e}")))?;
+        let sets: Vec<String> = changes.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        if scenario == *base {
+            warnings.push(format!(
+                "variant {name}: identical to the baseline ({} is what the baseline already \
+                 has), so every difference will be 0",
+                sets.join(",")
+            ));
+        }
+        specs.push(format!("{name}:{}", sets.join(",")));
+        keys.extend(changes.into_iter().map(|(k, _)| k));
         points.push(Point {
             tags: vec![name],
             scenario,
         });
     }
     Ok(points)
+}
+
+/// The command line's warnings for a plan of `ticks` ticks (`impunity run` prints them on
+/// stderr): settings that cannot act within the run (naming the points they hold for, when
+/// not all), and varied keys that the timeline changes again.
+fn plan_warnings(points: &[Point], keys: &[String], ticks: u32, out: &mut Vec<String>) {
+    let mut seen: Vec<(impunity::scenario::Warning, Vec<String>)> = Vec::new();
+    for (i, p) in points.iter().enumerate() {
+        for w in p.scenario.warnings(ticks) {
+            let label = format!("point {i} ({})", p.tags.join(", "));
+            match seen.iter_mut().find(|(x, _)| *x == w) {
+                Some((_, labels)) => labels.push(label),
+                None => seen.push((w, vec![label])),
+            }
+        }
+    }
+    for (w, labels) in seen {
+        let scope = if labels.len() == points.len() {
+            String::new()
+        } else if labels.len() <= 5 {
+            format!(" (in {})", labels.join("; "))
+        } else {
+            format!(" (in {} of {} points)", labels.len(), points.len())
+        };
+        out.push(format!("{}: {}{scope}; {}", w.key, w.message, w.fix));
+    }
+    let base = &points[0].scenario;
+    for k in keys {
+        let when = base.timeline_changes_within(k, ticks);
+        if !when.is_empty() {
+            out.push(format!(
+                "{k} is changed again by {}'s timeline ({}): the value given holds only until \
+                 then; to hold it for the whole run, edit the timeline (Scenario.to_toml())",
+                base.name,
+                when.join(", ")
+            ));
+        }
+    }
 }
 
 /// Runs an ensemble into `out` and writes its long form (`out/tidy/`). `kind` is `run`,
@@ -276,22 +334,21 @@ fn run_dir(
     let base = scenario.inner.clone();
     base.validate().map_err(value_error)?;
     let ticks = ticks.unwrap_or(base.ticks);
+    let mut warnings = Vec::new();
     let plan = match (kind, vary, variants) {
         ("run", None, None) => Plan::single(base, seed, replicates, ticks),
         ("sweep", Some(vary), None) => {
             let (tags, points, text) = sweep_points(&base, vary, design, samples, seed)?;
+            plan_warnings(&points, &tags, ticks, &mut warnings);
             Plan::new(base, tags, points, seed, replicates, ticks, text)
         }
         ("compare", None, Some(variants)) => {
-            let points = variant_points(&base, variants)?;
-            let text = format!(
-                "compare --variant {}",
-                points[1..]
-                    .iter()
-                    .map(|p| p.tags[0].clone())
-                    .collect::<Vec<_>>()
-                    .join(" --variant ")
-            );
+            let (mut specs, mut keys) = (Vec::new(), Vec::new());
+            let points = variant_points(&base, variants, &mut specs, &mut keys, &mut warnings)?;
+            keys.sort();
+            keys.dedup();
+            plan_warnings(&points, &keys, ticks, &mut warnings);
+            let text = format!("compare --variant {}", specs.join(" --variant "));
             Plan::new(
                 base,
                 vec!["variant".into()],
@@ -305,6 +362,15 @@ fn run_dir(
         _ => return Err(value_error(format!("run_dir: bad arguments for `{kind}`"))),
     }
     .map_err(value_error)?;
+    if kind == "run" {
+        plan_warnings(plan.points(), &[], ticks, &mut warnings);
+    }
+    // As Python warnings (UserWarning), pointing at the caller of impunity.run/sweep/compare.
+    let category = py.get_type::<PyUserWarning>();
+    for w in warnings {
+        let msg = std::ffi::CString::new(w).unwrap_or_default();
+        PyErr::warn(py, &category, &msg, 3)?;
+    }
     let out = impunity::ensemble::output_path(&out).map_err(value_error)?;
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {

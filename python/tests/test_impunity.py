@@ -183,6 +183,19 @@ def test_compare_has_the_paired_table(tmp_path):
                ["compare.csv", "outcomes.csv", "tidy/outcomes.csv", "tidy/summary.csv"])
 
 
+def test_a_variant_identical_to_the_baseline_is_warned_about():
+    with pytest.warns(UserWarning, match="variant same: identical to the baseline"):
+        impunity.compare("epstein-run1", variants={"same": {"communities.citizens.legitimacy": 0.89}},
+                         ticks=2)
+
+
+def test_settings_that_cannot_act_are_warned_about():
+    # the central-Mali timeline's dated entries lie beyond a 5-tick run
+    with pytest.warns(UserWarning) as got:
+        impunity.run(small_mali(), ticks=5)
+    assert any("timeline" in str(w.message) for w in got)
+
+
 def test_compare_bad_value_names_the_variant():
     with pytest.raises(ValueError, match=r"variant `x`: .*outside \[0, 1\]"):
         impunity.compare("epstein-run1", variants={"x": {"communities.citizens.legitimacy": 2}},
