@@ -93,7 +93,8 @@ def _progress_bar(show):
     def update(done, total):
         if not bars:
             bars.append(tqdm(total=total, unit="replicate", leave=False))
-        bars[0].update(done - bars[0].n)
+        if done != bars[0].n:
+            bars[0].update(done - bars[0].n)
 
     return bars, update
 
