@@ -52,6 +52,9 @@ ts = r.timeseries
 k = ts[(ts.metric == "new_killed_civilians") & (ts.entity == "state")].copy()
 k["month"] = pd.to_datetime(k.date).dt.to_period("M").dt.to_timestamp()
 monthly = k.groupby(["variant", "replicate", "month"]).value.sum().reset_index()
+# whole months only (the run ends on 1 January: that last month has one day)
+days = k.groupby("month").date.nunique()
+monthly = monthly[monthly.month.isin(days[days == days.index.days_in_month].index)]
 fig, ax = plt.subplots(figsize=(8, 4))
 for variant, g in monthly.groupby("variant"):
     if variant not in ("baseline", "prosecution"):
@@ -60,6 +63,7 @@ for variant, g in monthly.groupby("variant"):
     ax.plot(q.index, q[0.5], label=f"{variant} (median)")
     ax.fill_between(q.index, q[0.05], q[0.95], alpha=0.25)
 ax.set_ylabel("civilians killed by the state side (people per month)")
+ax.set_title("median and 5-95% band of the replicates, same seeds")
 ax.legend()
 fig.tight_layout()
 path = "out/py-policy/killed-by-state.png"
