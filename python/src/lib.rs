@@ -409,11 +409,9 @@ fn run_dir(
     let result = std::thread::scope(|scope| {
         let handle = scope.spawn(|| {
             pool.install(|| ensemble.run_in(&out, &opts, &callback))
-                .and_then(|r| {
-                    Ok((
-                        r,
-                        impunity::output::write_tidy(&out).map_err(|e| e.to_string()),
-                    ))
+                .map(|r| {
+                    let tidy = impunity::output::write_tidy(&out).map_err(|e| e.to_string());
+                    (r, tidy)
                 })
         });
         loop {
