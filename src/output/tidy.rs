@@ -126,7 +126,7 @@ fn fields(line: &str) -> Vec<&str> {
 }
 
 /// Writes `DIR/tidy/{timeseries,outcomes,summary}.csv`, the long form of the run in `dir`
-/// (see the [module docs](self)), and returns the files written. Files the run does not have
+/// (the columns are in `docs/ensembles.md`, "The long form"), and returns the files written. Files the run does not have
 /// are skipped. Each file is written atomically.
 pub fn write_tidy(dir: &Path) -> Result<Vec<PathBuf>, TidyError> {
     let manifest_path = dir.join("manifest.json");
