@@ -61,20 +61,28 @@ pub fn mean_sd(x: &[f64]) -> Option<(f64, f64)> {
 /// assert!(percentile(&[], 0.5).is_nan());
 /// ```
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
-    match sorted.len() {
+    percentile_by(sorted.len(), p, |i| sorted[i])
+}
+
+/// [`percentile`] of `n` sorted values that `at(i)` gives (the `i`-th smallest, from 0): the
+/// same arithmetic on the same order statistics, for values that are not in memory
+/// (`summary.csv`'s percentiles over more replicates than fit, `src/output/summary.rs`).
+pub(crate) fn percentile_by(n: usize, p: f64, mut at: impl FnMut(usize) -> f64) -> f64 {
+    match n {
         0 => f64::NAN,
-        1 => sorted[0],
+        1 => at(0),
         n => {
             let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
             let lo = h.floor() as usize;
             if lo + 1 >= n {
-                return sorted[n - 1];
+                return at(n - 1);
             }
             let f = h - lo as f64;
             if f == 0.0 {
-                sorted[lo]
+                at(lo)
             } else {
-                sorted[lo] + f * (sorted[lo + 1] - sorted[lo])
+                let (a, b) = (at(lo), at(lo + 1));
+                a + f * (b - a)
             }
         }
     }

@@ -544,7 +544,8 @@ mod tests {
         d
     }
 
-    /// Tick blocks of any size give the same exact percentiles.
+    /// Tick blocks of any size give the same exact percentiles, and so does the on-disk path
+    /// taken when not even one tick of every replicate fits (budgets 1 and 300 bytes).
     #[test]
     fn summary_independent_of_block_size() {
         let s = crate::presets::get("epstein-run2").unwrap();
@@ -561,6 +562,7 @@ mod tests {
         };
         let (whole, ts) = summary(1 << 30);
         assert_eq!(whole, summary(1).0);
+        assert_eq!(whole, summary(300).0);
         assert_eq!(whole, summary(9 * 4 * 8 * 7).0);
         // Spot check one row against the timeseries.
         let active_at_10: Vec<f64> = ts

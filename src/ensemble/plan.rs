@@ -248,19 +248,20 @@ impl Plan {
     /// starts. The larger of
     /// * running: each replicate in flight, its model and its time series;
     /// * assembling: one part file at a time, and the exact percentiles of `summary.csv`,
-    ///   computed tick block by tick block from a scratch file in at most 64 MiB, but a block
-    ///   holds at least one tick of every replicate (replicates × metrics × 8 bytes, plus two
-    ///   columns of replicates × 8 bytes to sort one metric);
+    ///   computed tick block by tick block from a scratch file in at most 64 MiB (a block of
+    ///   ticks of every replicate, plus two columns of replicates × 8 bytes to sort one
+    ///   metric), or, when one tick of every replicate does not fit, from the file itself in
+    ///   several passes, in the same 64 MiB;
     ///
     /// plus the results kept per point and outcome (their statistics and the outcomes of 20
     /// replicates). Nothing else is kept per replicate: a directory run's outcomes stream to
     /// `outcomes.csv`, their statistics are computed from a scratch file on disk (8 bytes per
     /// outcome per unit, removed at the end), and the units still to run are found part file
-    /// by part file. So memory grows with the replicate count only through the summary's
-    /// percentiles: 16 bytes a replicate to sort one column, and the tick block once one tick
-    /// of every replicate outgrows 64 MiB (beyond about 2 million replicates of Epstein's 4
-    /// metrics). [`super::Ensemble::run`] (in memory) needs, on top, every replicate's time
-    /// series and outcomes.
+    /// by part file. The summary's exact percentiles hold a block of ticks of every replicate
+    /// in memory (at most 64 MiB); once not even one tick of every replicate fits, they are
+    /// computed from the scratch file in several passes, in the same 64 MiB. So a directory
+    /// run's memory does not grow with the replicate count. [`super::Ensemble::run`] (in
+    /// memory) needs, on top, every replicate's time series and outcomes.
     ///
     /// ```
     /// let s = impunity::presets::get("epstein-run1").unwrap();
@@ -268,8 +269,8 @@ impl Plan {
     /// assert!(plan(10).memory_estimate(2) < 10 << 20);
     /// // A million replicates: the summary's 64 MiB block and 16 bytes a replicate.
     /// assert!(plan(1_000_000).memory_estimate(2) < 100 << 20);
-    /// // 10^8: one tick of every replicate (3.2 GB) for the summary's exact percentiles.
-    /// assert!(plan(100_000_000).memory_estimate(2) > 3_000_000_000);
+    /// // 10^8 replicates: the same (the percentiles come from the disk).
+    /// assert!(plan(100_000_000).memory_estimate(2) < 100 << 20);
     /// ```
     pub fn memory_estimate(&self, threads: u64) -> u64 {
         let model = self
@@ -280,15 +281,17 @@ impl Plan {
             .unwrap_or(0);
         let series = replicate_bytes(self.ticks, self.metrics.len());
         let running = threads.max(1).saturating_mul(model.saturating_add(series));
-        let tick = self
-            .replicates
-            .saturating_mul(self.metrics.len() as u64)
-            .saturating_mul(8);
-        let block = tick
-            .saturating_mul(u64::from(self.ticks) + 1)
-            .min(crate::output::summary::DEFAULT_BLOCK_BYTES as u64)
-            .max(tick)
-            .saturating_add(self.replicates.saturating_mul(16));
+        let budget = crate::output::summary::DEFAULT_BLOCK_BYTES as u64;
+        let m = self.metrics.len() as u64;
+        let tick = self.replicates.saturating_mul(m).saturating_mul(8);
+        let block = if self.replicates.saturating_mul(m * 8 + 16) > budget {
+            // statistics from the scratch file: the budget, a read buffer and one row
+            budget + (1 << 20) + (u64::from(self.ticks) + 1) * m * 8
+        } else {
+            tick.saturating_mul(u64::from(self.ticks) + 1)
+                .min(budget)
+                .saturating_add(self.replicates.saturating_mul(16))
+        };
         let assembling = series.saturating_add(block);
         let kept =
             (self.points.len() * self.outcomes.len() * (3 + super::moments::KEPT) * 8) as u64;

@@ -29,6 +29,7 @@ mod manifest;
 mod outcomes;
 mod points;
 mod run_files;
+mod selection;
 pub(crate) mod summary;
 mod tidy;
 mod timeseries;
