@@ -1,7 +1,8 @@
 //! `--mpi`: an ensemble split across MPI ranks (feature `mpi`).
 //!
 //! Rank 0 opens the output directory ([`Ensemble::open`]: claim, resume checks) and broadcasts
-//! which units remain; the k-th remaining unit goes to rank k mod P. Every rank runs its units
+//! which units remain, as ranges of unit numbers (one for a fresh run, so memory does not grow
+//! with the units); the k-th remaining unit goes to rank k mod P. Every rank runs its units
 //! on its own rayon pool; ranks other than 0 send each finished part ([`Ensemble::run_part`])
 //! to rank 0 as soon as it is done (through a bounded channel to their main thread, the only
 //! one that calls MPI), and rank 0 stores them beside its own ([`Job::store`]), then finishes
@@ -15,6 +16,9 @@ use impunity::ensemble::{DirOptions, DirRun, Ensemble, EnsembleError, Job, Plan,
 use mpi::traits::*;
 use rayon::prelude::*;
 use std::path::Path;
+
+/// Units rank 0 lists at a time to run its share.
+const CHUNK: usize = 4096;
 
 pub fn execute(plan: Plan, a: &EnsembleArgs, out: &Path) -> Result<Option<Results>> {
     if a.shard.is_some() {
@@ -64,24 +68,32 @@ pub fn execute(plan: Plan, a: &EnsembleArgs, out: &Path) -> Result<Option<Result
         _ => {}
     }
 
-    let units = ensemble.plan().units() as usize;
-    let mut done = vec![0u8; units];
+    // The pending units as ranges (start, end): one range for a fresh run, a few for a
+    // resumed one, so no rank lists the units one by one.
+    let mut count = [0u64; 1];
+    let mut ranges: Vec<u64> = Vec::new();
     if let Some(job) = &job {
-        done.fill(1);
         for u in job.pending() {
-            done[u as usize] = 0;
+            match ranges.last_mut() {
+                Some(end) if *end == u => *end = u + 1,
+                _ => ranges.extend([u, u + 1]),
+            }
         }
+        count[0] = ranges.len() as u64;
     }
-    root.broadcast_into(&mut done[..]);
-    let todo: Vec<u64> = (0..units as u64)
-        .filter(|&u| done[u as usize] == 0)
-        .collect();
-    let mine: Vec<u64> = todo
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i as u64 % size == rank as u64)
-        .map(|(_, &u)| u)
-        .collect();
+    root.broadcast_into(&mut count[..]);
+    ranges.resize(count[0] as usize, 0);
+    root.broadcast_into(&mut ranges[..]);
+    let todo = ranges.chunks_exact(2).map(|r| r[1] - r[0]).sum::<u64>();
+    // the k-th pending unit goes to rank k mod P
+    let mine = || {
+        ranges
+            .chunks_exact(2)
+            .flat_map(|r| r[0]..r[1])
+            .enumerate()
+            .filter(move |(k, _)| *k as u64 % size == rank as u64)
+            .map(|(_, u)| u)
+    };
     let pool = a.pool()?;
 
     let Some(job) = job else {
@@ -90,7 +102,7 @@ pub fn execute(plan: Plan, a: &EnsembleArgs, out: &Path) -> Result<Option<Result
         std::thread::scope(|sc| {
             sc.spawn(|| {
                 pool.install(|| {
-                    mine.par_iter().with_max_len(1).for_each_with(tx, |tx, &u| {
+                    mine().par_bridge().for_each_with(tx, |tx, u| {
                         tx.send(ensemble.run_part(u))
                             .expect("the main thread receives until the end");
                     })
@@ -103,11 +115,23 @@ pub fn execute(plan: Plan, a: &EnsembleArgs, out: &Path) -> Result<Option<Result
         return Ok(None);
     };
 
-    let remote = todo.len() - mine.len();
+    let remote = todo - todo.div_ceil(size);
     let bar = Bar::new(ensemble.plan().ticks(), a.quiet);
-    bar.start(todo.len() as u64);
+    bar.start(todo);
     std::thread::scope(|sc| -> Result<()> {
-        let local = sc.spawn(|| pool.install(|| job.run_units(&mine, &|p| bar.progress(p))));
+        // rank 0's share, a chunk of units at a time
+        let local = sc.spawn(|| {
+            pool.install(|| -> std::result::Result<(), EnsembleError> {
+                let mut units = mine();
+                loop {
+                    let chunk: Vec<u64> = units.by_ref().take(CHUNK).collect();
+                    if chunk.is_empty() {
+                        return Ok(());
+                    }
+                    job.run_units(&chunk, &|p| bar.progress(p))?;
+                }
+            })
+        });
         for _ in 0..remote {
             let (bytes, _) = world.any_process().receive_vec::<u8>();
             job.store(&bytes)?;
