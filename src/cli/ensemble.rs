@@ -48,6 +48,11 @@ pub struct EnsembleArgs {
     /// DIR/tidy/ (one value per row with its metric, entity and unit; see `impunity tidy`).
     #[arg(long)]
     pub tidy: bool,
+    /// `parquet`: also write Parquet copies of the tables (DIR/parquet/*.parquet, and
+    /// DIR/tidy/*.parquet with --tidy) for pandas, R or DuckDB to load fast (feature `parquet`,
+    /// in the default build). The CSV files are always written.
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    pub format: Format,
     /// Run even if the estimated memory exceeds this machine's, or a sweep has more than
     /// 100,000 points (both checked before anything runs).
     #[arg(long)]
@@ -115,13 +120,67 @@ pub fn recorded_command_line() -> Vec<String> {
     out
 }
 
+/// The formats of an output directory's tables.
+#[derive(Clone, Copy, Debug, PartialEq, clap::ValueEnum)]
+pub enum Format {
+    /// CSV alone.
+    Csv,
+    /// CSV, and a Parquet copy of each table.
+    Parquet,
+}
+
+/// Refuses `--format parquet` in a build without Parquet, before anything runs.
+pub fn check_format(format: Format) -> Result<()> {
+    if format == Format::Parquet && !cfg!(feature = "parquet") {
+        return Err(super::error::input(
+            "--format parquet: this impunity was built without Parquet (built with \
+             --no-default-features); build it with `cargo build --release --features parquet`",
+        ));
+    }
+    Ok(())
+}
+
+/// Writes what `--tidy` and `--format` ask for beside a finished run's files; `missing_only`
+/// skips what is already there (a finished run resumed).
+fn write_extras(a: &EnsembleArgs, out: &Path, missing_only: bool) -> Result<()> {
+    if a.tidy && !(missing_only && out.join("tidy").is_dir()) {
+        impunity::output::write_tidy(out)?;
+    }
+    if a.format == Format::Parquet && !(missing_only && out.join("parquet").is_dir()) {
+        write_parquet(out)?;
+    }
+    Ok(())
+}
+
+/// The Parquet copies of a run's tables (`--format parquet`).
+fn write_parquet(out: &Path) -> Result<Vec<PathBuf>> {
+    #[cfg(feature = "parquet")]
+    return impunity::output::write_parquet(out).map_err(|e| match e {
+        impunity::output::ParquetError::Format { .. } => super::error::input(e.to_string()),
+        e => super::error::failed(e.to_string()),
+    });
+    #[cfg(not(feature = "parquet"))]
+    {
+        let _ = out;
+        check_format(Format::Parquet)?;
+        unreachable!("refused above")
+    }
+}
+
 /// Runs `plan` into `out` on a pool of `--threads` threads with a progress bar: resume and
 /// shard as the flags say, then (unless a shard) the outputs are assembled. Returns `None`
 /// when there is nothing more to say (a shard, or a finished run resumed).
 pub fn execute(plan: Plan, a: &EnsembleArgs, out: &Path) -> Result<Option<Results>> {
+    check_format(a.format)?;
     if a.mpi {
         #[cfg(feature = "mpi")]
-        return super::mpi::execute(plan, a, out);
+        {
+            let done = super::mpi::execute(plan, a, out)?;
+            if done.is_some() {
+                write_extras(a, out, false)?;
+            }
+            return Ok(done);
+        }
         #[cfg(not(feature = "mpi"))]
         return Err(super::error::input(
             "--mpi: this impunity was built without MPI (cargo build --profile mpi --features mpi)",
@@ -143,9 +202,7 @@ pub fn execute(plan: Plan, a: &EnsembleArgs, out: &Path) -> Result<Option<Result
     bar.finish();
     match run? {
         DirRun::Done(results) => {
-            if a.tidy {
-                impunity::output::write_tidy(out)?;
-            }
+            write_extras(a, out, false)?;
             Ok(Some(results))
         }
         DirRun::Shard { units } => {
@@ -157,9 +214,7 @@ pub fn execute(plan: Plan, a: &EnsembleArgs, out: &Path) -> Result<Option<Result
             Ok(None)
         }
         DirRun::AlreadyComplete => {
-            if a.tidy && !out.join("tidy").is_dir() {
-                impunity::output::write_tidy(out)?;
-            }
+            write_extras(a, out, true)?;
             say_nothing_to_do(out);
             Ok(None)
         }
@@ -232,11 +287,19 @@ pub fn say_nothing_to_do(out: &Path) {
 pub struct TidyArgs {
     /// Output directory of `impunity run`, `sweep`, `compare` or `merge`.
     dir: PathBuf,
+    /// `parquet`: also write Parquet copies of the directory's tables and of the long form
+    /// (DIR/parquet/*.parquet, DIR/tidy/*.parquet).
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    format: Format,
 }
 
 /// `impunity tidy`.
 pub fn tidy(a: TidyArgs) -> Result<()> {
-    let files = impunity::output::write_tidy(&a.dir)?;
+    check_format(a.format)?;
+    let mut files = impunity::output::write_tidy(&a.dir)?;
+    if a.format == Format::Parquet {
+        files.extend(write_parquet(&a.dir)?);
+    }
     println!("wrote {}", list(&files));
     Ok(())
 }

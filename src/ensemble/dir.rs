@@ -158,7 +158,7 @@ pub(crate) fn read_manifest(mf: &Path) -> Result<serde_json::Value, EnsembleErro
 /// A missing or empty directory is fine (the lock file aside). A directory holding anything
 /// else is refused unless `force`; with `force`, impunity removes what is provably its own:
 /// the files its `manifest.json` (checksum verified) lists, with the manifest and the charts,
-/// snapshots and long form (`tidy/`) drawn from them; an unfinished run's `.parts` (it holds `plan.json`); its
+/// snapshots, long form (`tidy/`) and Parquet copies (`parquet/`) drawn from them; an unfinished run's `.parts` (it holds `plan.json`); its
 /// temporary files. Anything else is kept, and if something else bears the name of a file the
 /// run would write, nothing is removed and the directory is refused. With `resume` nothing is
 /// checked here: [`prepare`] decides whether the directory holds the same run.
@@ -190,6 +190,7 @@ pub(crate) fn claim(dir: &Path, resume: bool, force: bool) -> Result<(), Ensembl
                     || name == "charts"
                     || name == "snapshots"
                     || name == "tidy"
+                    || name == "parquet"
                     || (l.iter().any(|f| f == name) && crate::output::FILES.contains(&name))
             })
     };

@@ -27,6 +27,8 @@
 mod compare;
 mod manifest;
 mod outcomes;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod points;
 mod run_files;
 mod selection;
@@ -37,6 +39,8 @@ mod timeseries;
 pub(crate) use crate::events::{CASES_HEADER, write_cases};
 pub use compare::write_compare;
 pub use manifest::Manifest;
+#[cfg(feature = "parquet")]
+pub use parquet::{ParquetError, write_parquet};
 pub(crate) use run_files::{RunFiles, UnitRows};
 pub use tidy::{TidyError, tidy_name, write_tidy};
 pub use timeseries::{write_timeseries_header, write_timeseries_rows};
@@ -48,7 +52,7 @@ use std::path::{Path, PathBuf};
 
 /// Every file and folder impunity writes into an output directory: what `--force` (and
 /// [`crate::ensemble::Results::write`]) may replace. Anything else there is left alone.
-pub(crate) const FILES: [&str; 12] = [
+pub(crate) const FILES: [&str; 13] = [
     "timeseries.csv",
     "outcomes.csv",
     "summary.csv",
@@ -61,6 +65,7 @@ pub(crate) const FILES: [&str; 12] = [
     "snapshots",
     ".parts",
     "tidy",
+    "parquet",
 ];
 
 /// The temporary name a file is written under before it is renamed to `path`

@@ -439,3 +439,50 @@ fn charts_and_outcomes_are_chosen_on_every_ensemble_command() {
     assert!(!sw.join("charts").exists());
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// `--format parquet`: in a build without the feature, refused before anything runs, with
+/// what to do; in a build with it, a Parquet copy of each table beside the CSV files, and
+/// `--force` replaces it.
+#[test]
+fn format_parquet_is_written_or_refused_clearly() {
+    let d = tmpdir("parquet");
+    let out = d.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "epstein-run1",
+            "--ticks",
+            "5",
+            "--replicates",
+            "2",
+            "--quiet",
+            "--charts",
+            "none",
+            "--format",
+            "parquet",
+            "--out",
+            out,
+        ];
+        args.extend_from_slice(extra);
+        Command::new(env!("CARGO_BIN_EXE_impunity"))
+            .args(&args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&[]);
+    if cfg!(feature = "parquet") {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        for t in ["timeseries", "outcomes", "summary"] {
+            let b = std::fs::read(d.join(format!("parquet/{t}.parquet"))).unwrap();
+            assert_eq!((&b[..4], &b[b.len() - 4..]), (&b"PAR1"[..], &b"PAR1"[..]));
+        }
+        assert!(run(&["--force"]).status.success());
+        assert!(d.join("parquet/timeseries.parquet").is_file());
+    } else {
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("--features parquet"), "{err}");
+        assert!(!d.exists(), "nothing written");
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
