@@ -6,8 +6,8 @@ with 95% intervals of the paired differences; then the civilians killed by the s
 month, median and 90% band of the replicates, for the baseline and the prosecution variant.
 
     pip install ./python matplotlib
-    python python/examples/policy_table.py            # 20 replicates, a full year
-    IMPUNITY_QUICK=1 python python/examples/policy_table.py   # 4 replicates, coarser agents
+    python examples/python/policy_table.py            # 20 replicates, a full year
+    IMPUNITY_QUICK=1 python examples/python/policy_table.py   # 4 replicates, coarser agents
 
 Writes out/py-policy/ (the usual output directory) and out/py-policy/killed-by-state.png.
 """

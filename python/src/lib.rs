@@ -101,14 +101,34 @@ impl Scenario {
             .map_err(value_error)
     }
 
-    /// A new scenario with `key` (a key path such as `policy.impunity`) set to `value`,
-    /// validated; ValueError names the key and what is wrong.
-    fn set(&self, key: &str, value: &Bound<'_, PyAny>) -> PyResult<Scenario> {
-        let key = key.trim();
-        self.inner.check_key(key).map_err(value_error)?;
-        let v = to_value(value)?;
+    /// A new scenario with `key` (a key path such as `policy.impunity`) set to `value`, or,
+    /// given a dict `{key: value, ...}` alone, with all of them set at once (checked together,
+    /// so keys that must change together can); validated; ValueError names the key and what
+    /// is wrong.
+    #[pyo3(signature = (key, value=None))]
+    fn set(&self, key: &Bound<'_, PyAny>, value: Option<&Bound<'_, PyAny>>) -> PyResult<Scenario> {
+        let mut changes = Vec::new();
+        match (key.cast::<PyDict>(), value) {
+            (Ok(dict), None) => {
+                for (k, v) in dict.iter() {
+                    changes.push((k.extract::<String>()?.trim().to_string(), to_value(&v)?));
+                }
+            }
+            (Ok(_), Some(_)) => {
+                return Err(value_error("set(dict) takes no value: the dict holds them"));
+            }
+            (Err(_), Some(v)) => {
+                changes.push((key.extract::<String>()?.trim().to_string(), to_value(v)?))
+            }
+            (Err(_), None) => {
+                return Err(value_error("set(key, value), or set({key: value, ...})"));
+            }
+        }
+        for (k, _) in &changes {
+            self.inner.check_key(k).map_err(value_error)?;
+        }
         self.inner
-            .with_changes([(key, v)])
+            .with_changes(changes.iter().map(|(k, v)| (k.as_str(), v.clone())))
             .map(|inner| Scenario { inner })
             .map_err(value_error)
     }
@@ -308,11 +328,12 @@ fn plan_warnings(points: &[Point], keys: &[String], ticks: u32, out: &mut Vec<St
 /// Runs an ensemble into `out` and writes its long form (`out/tidy/`). `kind` is `run`,
 /// `sweep` (with `vary`, `design`, `samples`) or `compare` (with `variants`). `progress`, if
 /// given, is called as `progress(done_units, total_units)` from this thread every tenth of a
-/// second. `force` replaces impunity's outputs in a non-empty `out`.
+/// second. `force` replaces impunity's outputs in a non-empty `out`. `parquet` also writes the
+/// Parquet copies of the tables (`impunity::output::write_parquet`).
 #[pyfunction]
 #[pyo3(signature = (scenario, kind, out, seed=1, ticks=None, replicates=1, threads=None,
     vary=None, design="grid", samples=None, variants=None, progress=None, force=false,
-    command_line=None))]
+    command_line=None, parquet=false))]
 #[allow(clippy::too_many_arguments)]
 fn run_dir(
     py: Python<'_>,
@@ -330,6 +351,7 @@ fn run_dir(
     progress: Option<Bound<'_, PyAny>>,
     force: bool,
     command_line: Option<Vec<String>>,
+    parquet: bool,
 ) -> PyResult<Vec<PathBuf>> {
     let base = scenario.inner.clone();
     base.validate().map_err(value_error)?;
@@ -410,7 +432,13 @@ fn run_dir(
         let handle = scope.spawn(|| {
             pool.install(|| ensemble.run_in(&out, &opts, &callback))
                 .map(|r| {
-                    let tidy = impunity::output::write_tidy(&out).map_err(|e| e.to_string());
+                    let mut tidy = impunity::output::write_tidy(&out).map_err(|e| e.to_string());
+                    if let (Ok(files), true) = (&mut tidy, parquet) {
+                        match impunity::output::write_parquet(&out) {
+                            Ok(more) => files.extend(more),
+                            Err(e) => tidy = Err(e.to_string()),
+                        }
+                    }
                     (r, tidy)
                 })
         });

@@ -67,6 +67,17 @@ def test_set_returns_a_new_scenario_and_keeps_the_old():
     assert t != s
 
 
+def test_set_takes_a_dict_of_changes_at_once():
+    s = impunity.Scenario.preset("central-mali-2018")
+    t = s.set({"policy.impunity": 0.2, "world.people_per_agent": 100})
+    assert (t.get("policy.impunity"), t.get("world.people_per_agent")) == ("0.2", "100")
+    assert t.to_toml() == s.set("policy.impunity", 0.2).set("world.people_per_agent", 100).to_toml()
+    with pytest.raises(ValueError, match="legitmacy"):
+        s.set({"policy.impunity": 0.2, "communities.peul.legitmacy": 0.5})
+    with pytest.raises(ValueError, match="dict"):
+        s.set({"policy.impunity": 0.2}, 0.3)
+
+
 def test_bad_key_is_a_value_error_with_the_library_message():
     s = impunity.Scenario.preset("epstein-run1")
     with pytest.raises(ValueError) as e:
@@ -252,3 +263,20 @@ def test_progress_is_told_and_its_exception_stops_the_run():
     with pytest.raises(RuntimeError, match="enough"):
         impunity.run("epstein-run2", ticks=3000, replicates=40, threads=1, progress=progress)
     assert seen[0][1] == 40 and seen[0][0] < 40
+
+
+def test_parquet_tables_hold_the_csv_values(tmp_path):
+    pytest.importorskip("pyarrow")
+    kw = dict(variants={"harsh": {"policy.impunity": 0.2}}, seed=4, ticks=20, replicates=2)
+    scen = impunity.Scenario.preset("central-mali-2018").set("world.people_per_agent", 100)
+    a = impunity.compare(scen, **kw)
+    b = impunity.compare(scen, out=tmp_path / "pq", format="parquet", **kw)
+    for name in ("parquet/timeseries.parquet", "parquet/events.parquet",
+                 "tidy/summary.parquet", "parquet/compare.parquet"):
+        assert (tmp_path / "pq" / name).is_file(), name
+    for t in ("timeseries", "outcomes", "summary", "events", "cases", "compare"):
+        x, y = getattr(a, t), getattr(b, t)
+        assert list(x.columns) == list(y.columns), t
+        pd.testing.assert_frame_equal(x, y, check_dtype=False, obj=t)
+    with pytest.raises(ValueError, match="csv"):
+        impunity.run("epstein-run1", ticks=2, format="feather")
