@@ -70,7 +70,7 @@ def test_set_returns_a_new_scenario_and_keeps_the_old():
 def test_set_takes_a_dict_of_changes_at_once():
     s = impunity.Scenario.preset("central-mali-2018")
     t = s.set({"policy.impunity": 0.2, "world.people_per_agent": 100})
-    assert (t.get("policy.impunity"), t.get("world.people_per_agent")) == ("0.2", "100")
+    assert (float(t.get("policy.impunity")), float(t.get("world.people_per_agent"))) == (0.2, 100)
     assert t.to_toml() == s.set("policy.impunity", 0.2).set("world.people_per_agent", 100).to_toml()
     with pytest.raises(ValueError, match="legitmacy"):
         s.set({"policy.impunity": 0.2, "communities.peul.legitmacy": 0.5})

@@ -10,6 +10,7 @@
 //! * `point`, `replicate`, `tick` and `n` are `INT64`;
 //! * every other column whose cells all read as numbers is `DOUBLE` (`nan`, `inf` included),
 //!   the very values of the CSV text, which is their shortest round-trip form;
+//! * a column of `true` and `false` is `BOOLEAN`;
 //! * any other column is a `UTF8` string, quotes removed (so is a column of empty cells);
 //! * an empty cell is a null (every column is `OPTIONAL`).
 //!
@@ -34,7 +35,7 @@
 
 use super::write_atomic;
 use parquet::basic::{ConvertedType, LogicalType, Repetition, Type as Physical};
-use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
+use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int64Type};
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type;
@@ -132,6 +133,7 @@ pub fn write_parquet(dir: &Path) -> Result<Vec<PathBuf>, ParquetError> {
 enum Kind {
     Int,
     Double,
+    Bool,
     Text,
 }
 
@@ -197,16 +199,19 @@ fn convert(csv: &Path, pq: &Path) -> Result<(), ParquetError> {
     // Pass 1: the column types.
     let mut kinds: Vec<Kind> = Vec::new();
     let mut seen: Vec<bool> = Vec::new();
+    let mut bools: Vec<bool> = Vec::new();
     let names = each_row(csv, |cells| {
         if kinds.is_empty() {
             kinds = vec![Kind::Int; cells.len()];
             seen = vec![false; cells.len()];
+            bools = vec![true; cells.len()];
         }
-        for ((k, c), s) in kinds.iter_mut().zip(cells).zip(&mut seen) {
+        for (((k, c), s), b) in kinds.iter_mut().zip(cells).zip(&mut seen).zip(&mut bools) {
             if c.is_empty() {
                 continue;
             }
             *s = true;
+            *b &= c == "true" || c == "false";
             if *k == Kind::Int && c.parse::<i64>().is_err() {
                 *k = Kind::Double;
             }
@@ -220,9 +225,12 @@ fn convert(csv: &Path, pq: &Path) -> Result<(), ParquetError> {
         kinds = vec![Kind::Text; names.len()];
         seen = vec![false; names.len()];
     }
-    for ((k, n), s) in kinds.iter_mut().zip(&names).zip(seen) {
+    bools.resize(names.len(), false);
+    for (((k, n), s), b) in kinds.iter_mut().zip(&names).zip(seen).zip(bools) {
         if !s {
             *k = Kind::Text; // only empty cells: nulls of a text column
+        } else if b {
+            *k = Kind::Bool;
         } else if *k == Kind::Int && !INTEGERS.contains(&n.as_str()) {
             *k = Kind::Double;
         }
@@ -278,6 +286,7 @@ fn schema(names: &[String], kinds: &[Kind]) -> parquet::errors::Result<Arc<Type>
         let b = match k {
             Kind::Int => Type::primitive_type_builder(n, Physical::INT64),
             Kind::Double => Type::primitive_type_builder(n, Physical::DOUBLE),
+            Kind::Bool => Type::primitive_type_builder(n, Physical::BOOLEAN),
             Kind::Text => Type::primitive_type_builder(n, Physical::BYTE_ARRAY)
                 .with_logical_type(Some(LogicalType::String))
                 .with_converted_type(ConvertedType::UTF8),
@@ -314,6 +323,10 @@ fn write_group<W: io::Write + Send>(
                 col.typed::<DoubleType>()
                     .write_batch(&v, Some(&defs), None)?;
             }
+            Kind::Bool => {
+                let v: Vec<bool> = present.map(|c| c == "true").collect();
+                col.typed::<BoolType>().write_batch(&v, Some(&defs), None)?;
+            }
             Kind::Text => {
                 let v: Vec<ByteArray> = present.map(|c| ByteArray::from(c.as_str())).collect();
                 col.typed::<ByteArrayType>()
@@ -340,7 +353,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("impunity-pq-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         let csv = dir.join("t.csv");
-        let mut text = String::from("point,tick,value,name,entity,n\n");
+        let mut text = String::from("point,tick,value,name,entity,n,flag\n");
         let rows = GROUP + 5;
         for i in 0..rows {
             let v = match i % 5 {
@@ -350,7 +363,8 @@ mod tests {
                 _ => format!("{}", i as f64 / 8.0),
             };
             let name = if i % 3 == 0 { "\"a, \"\"b\"\"\"" } else { "c" };
-            text.push_str(&format!("{},{i},{v},{name},,{}\n", i % 2, i % 7));
+            let flag = ["true", "false", ""][i % 3];
+            text.push_str(&format!("{},{i},{v},{name},,{},{flag}\n", i % 2, i % 7));
         }
         fs::write(&csv, text).unwrap();
         let pq = dir.join("t.parquet");
@@ -374,6 +388,8 @@ mod tests {
             assert_eq!(cols[3], &Field::Str(name.into()));
             assert_eq!(cols[4], &Field::Null);
             assert_eq!(cols[5], &Field::Long((i % 7) as i64));
+            let flag = [Field::Bool(true), Field::Bool(false), Field::Null][i % 3].clone();
+            assert_eq!(cols[6], &flag);
             n += 1;
         }
         assert_eq!(n, rows);
