@@ -244,9 +244,9 @@ fn serve_run_gives_the_numbers_of_impunity_compare() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// A run long enough not to finish within the test (central Mali at 5 people per agent,
+/// A run long enough not to finish within the test (central Mali at 10 people per agent,
 /// ten years, 200 replicates a side).
-const LONG: &str = "policy.impunity=0.5&scale=5&ticks=3650&replicates=200&seed=1&interval=50";
+const LONG: &str = "policy.impunity=0.5&scale=10&ticks=3650&replicates=200&seed=1&interval=50";
 
 /// Reads a stream until its first `progress` event.
 fn until_progress(s: &mut TcpStream) {

@@ -10,8 +10,9 @@ pub const MAX_REPLICATES: u64 = 200;
 /// Most ticks a run may ask for.
 pub const MAX_TICKS: u32 = 3650;
 /// The bounds of `world.people_per_agent` (scale): below the lower one a run of the
-/// central-Mali map needs too much memory and time for an explorer.
-pub const SCALE_RANGE: (u32, u32) = (5, 1000);
+/// central-Mali map needs too much memory and time for an explorer (and, below 8, has more people
+/// than cells in Bandiagara).
+pub const SCALE_RANGE: (u32, u32) = (10, 1000);
 /// Bounds of the progress interval, in milliseconds.
 pub const INTERVAL_RANGE: (u64, u64) = (50, 10_000);
 /// The variant's name in the comparison (and the command line).
