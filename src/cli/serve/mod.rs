@@ -163,11 +163,11 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
 
 type Params = std::result::Result<Query<BTreeMap<String, String>>, QueryRejection>;
 
-/// The checked parameters, or the 400 that says what is wrong.
-fn parsed(app: &App, q: Params) -> std::result::Result<Job, Response> {
-    let Query(q) = q.map_err(|e| error(StatusCode::BAD_REQUEST, e.body_text()))?;
-    let p = RunParams::parse(&q, &app.scenario).map_err(|m| error(StatusCode::BAD_REQUEST, m))?;
-    Job::new(&app.scenario, &app.name, p).map_err(|m| error(StatusCode::BAD_REQUEST, m))
+/// The checked parameters, or the message of the 400 that says what is wrong.
+fn parsed(app: &App, q: Params) -> std::result::Result<Job, String> {
+    let Query(q) = q.map_err(|e| e.body_text())?;
+    let p = RunParams::parse(&q, &app.scenario)?;
+    Job::new(&app.scenario, &app.name, p)
 }
 
 /// `GET /api/scenario`: the scenario, its knobs (with the baseline's values and the dates on
@@ -242,7 +242,7 @@ async fn command(State(app): State<Arc<App>>, q: Params) -> Response {
         Ok(job) => {
             axum::Json(json!({"command": job.command, "warnings": job.warnings})).into_response()
         }
-        Err(r) => r,
+        Err(m) => error(StatusCode::BAD_REQUEST, m),
     }
 }
 
@@ -280,7 +280,7 @@ impl Drop for CancelOnDrop {
 async fn run(State(app): State<Arc<App>>, q: Params) -> Response {
     let job = match parsed(&app, q) {
         Ok(job) => job,
-        Err(r) => return r,
+        Err(m) => return error(StatusCode::BAD_REQUEST, m),
     };
     let client = job.params.client.clone();
     if !client.is_empty() {
