@@ -107,13 +107,13 @@ enum Command {
     Validate(scenario_cmds::ValidateArgs),
     Show(scenario_cmds::ShowArgs),
     Init(scenario_cmds::InitArgs),
-    /// Serve the web explorer: sliders for the policy knobs, paired runs drawn live.
+    /// Serve the web explorer: sliders for the policy knobs, paired runs in the browser.
     #[cfg(feature = "serve")]
     #[command(
         long_about = "Serve the web explorer (docs/serve.md) on 127.0.0.1 (--host to change): \
             one page with sliders for the policy knobs and the world settings, that runs the \
             scenario as shipped against the chosen settings on the same seeds (what `impunity \
-            compare` runs) and draws the results as they come. Prints the page's URL.",
+            compare` runs), streams its progress and draws its results. Prints the page's URL.",
         after_help = "Examples:\n  impunity serve\n  impunity serve central-mali-2018 --port 8080"
     )]
     Serve(serve::ServeArgs),
