@@ -16,6 +16,8 @@ mod progress;
 mod report;
 mod run;
 mod scenario_cmds;
+#[cfg(feature = "serve")]
+mod serve;
 mod sweep;
 
 use error::Result;
@@ -105,6 +107,16 @@ enum Command {
     Validate(scenario_cmds::ValidateArgs),
     Show(scenario_cmds::ShowArgs),
     Init(scenario_cmds::InitArgs),
+    /// Serve the web explorer: sliders for the policy knobs, paired runs in the browser.
+    #[cfg(feature = "serve")]
+    #[command(
+        long_about = "Serve the web explorer (docs/serve.md) on 127.0.0.1 (--host to change): \
+            one page with sliders for the policy knobs and the world settings, that runs the \
+            scenario as shipped against the chosen settings on the same seeds (what `impunity \
+            compare` runs), streams its progress and draws its results. Prints the page's URL.",
+        after_help = "Examples:\n  impunity serve\n  impunity serve central-mali-2018 --port 8080"
+    )]
+    Serve(serve::ServeArgs),
 }
 
 /// Runs the command; the exit code of success, or the error to report.
@@ -125,6 +137,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Validate(a) => scenario_cmds::validate(a)?,
         Command::Show(a) => scenario_cmds::show(a)?,
         Command::Init(a) => scenario_cmds::init(a)?,
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => serve::serve(a)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -17,6 +17,8 @@ mod scale;
 mod scenario_cli;
 mod scenario_docs;
 mod scenario_fuzz;
+#[cfg(feature = "serve")]
+mod serve;
 mod valid_scenarios;
 mod variants;
 mod warnings;
