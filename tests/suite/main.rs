@@ -17,6 +17,7 @@ mod scale;
 mod scenario_cli;
 mod scenario_docs;
 mod scenario_fuzz;
+mod sensitivity;
 mod valid_scenarios;
 mod variants;
 mod warnings;
