@@ -21,7 +21,8 @@ const TRAJECTORY_STREAM: u64 = 0x5e45_0002;
 /// assert_eq!(t.len(), 3 * 3);
 /// let moved = t[0].iter().zip(&t[1]).filter(|(a, b)| a != b).count();
 /// assert_eq!(moved, 1);
-/// assert!((t[0][0] - t[1][0]).abs() + (t[0][1] - t[1][1]).abs() - 2.0 / 3.0 < 1e-12);
+/// let step = (t[0][0] - t[1][0]).abs() + (t[0][1] - t[1][1]).abs();
+/// assert!((step - 2.0 / 3.0).abs() < 1e-12); // Δ = p / (2 (p - 1)) = 2/3
 /// ```
 pub fn trajectories(
     trajectories: u64,
