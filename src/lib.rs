@@ -63,6 +63,7 @@ mod rng;
 pub mod rules;
 pub mod run;
 pub mod scenario;
+pub mod sensitivity;
 pub mod snapshot;
 pub mod stats;
 mod world;

@@ -49,6 +49,7 @@ mod lattice;
 mod map;
 mod options;
 mod scale;
+mod sensitivity;
 mod series;
 mod spark;
 mod style;
@@ -60,6 +61,7 @@ mod sweep;
 pub use data::{Bands, RunInfo, Timeseries};
 pub use histogram::{Reference, histogram};
 pub use options::{ChartOptions, ChartSet, Format, check_outcomes, human_label};
+pub use sensitivity::sensitivity_charts;
 pub use spark::summary;
 pub use sweep::sweep_heatmap;
 

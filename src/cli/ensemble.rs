@@ -333,6 +333,9 @@ pub fn merge(a: MergeArgs) -> Result<()> {
         done.plan().units(),
         list(done.files())
     );
+    if impunity::sensitivity::is_sensitivity(done.plan().design()) {
+        super::sensitivity::after_run(&a.out, true, false)?;
+    }
     Ok(())
 }
 

@@ -19,6 +19,7 @@ mod scenario_docs;
 mod scenario_fuzz;
 #[cfg(feature = "serve")]
 mod serve;
+mod sensitivity;
 mod valid_scenarios;
 mod variants;
 mod warnings;
