@@ -4,6 +4,7 @@
 //! (`src/cli/error.rs` words the library's errors with the flags and picks the exit code), and
 //! `main` prints it.
 
+mod calibrate;
 mod chart;
 mod compare;
 mod ensemble;
@@ -100,6 +101,7 @@ enum Command {
     )]
     Merge(ensemble::MergeArgs),
     Chart(chart::ChartArgs),
+    Calibrate(calibrate::CalibrateArgs),
     Tidy(ensemble::TidyArgs),
     // Their help texts are in src/cli/scenario_cmds.rs.
     Validate(scenario_cmds::ValidateArgs),
@@ -121,6 +123,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Compare(a) => compare::compare(a)?,
         Command::Merge(a) => ensemble::merge(a)?,
         Command::Chart(a) => chart::chart(a)?,
+        Command::Calibrate(a) => calibrate::calibrate(a)?,
         Command::Tidy(a) => ensemble::tidy(a)?,
         Command::Validate(a) => scenario_cmds::validate(a)?,
         Command::Show(a) => scenario_cmds::show(a)?,
