@@ -19,7 +19,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
         entries (statistic, observed, scale, weight); see docs/calibrate.md. Writes \
         DIR/posterior.csv (every generation's particles; the last generation is the posterior), \
         DIR/generations.csv (tolerance, acceptance rate, ESS, simulations), DIR/predictive.csv \
-        (the targets under posterior draws against the observed values) and DIR/manifest.json. \
+        (the targets under posterior draws against the observed values), DIR/manifest.json and \
+        DIR/charts/posterior-<k>.png (each key's posterior against the prior draws). \
         The same seed gives the same bytes on any number of threads; every finished generation \
         is stored in DIR/.calibrate/, and --resume continues a killed run to the same bytes.",
     after_help = "Example:\n  impunity calibrate epstein-run1 --config calib.toml --out out/calib --seed 3"
@@ -219,6 +220,9 @@ pub fn calibrate(a: CalibrateArgs) -> Result<()> {
             t.statistic
         );
     }
+    let keys: Vec<String> = config.parameters.iter().map(|p| p.key.clone()).collect();
+    impunity::charts::calibrate::marginals(c, &keys, &report.dir, &Default::default())
+        .map_err(|e| failed(format!("drawing the charts: {e}")))?;
     println!("wrote {}", report.dir.display());
     Ok(())
 }

@@ -150,6 +150,7 @@ fn calibrate_recovers_the_legitimacy_of_epstein_run1_from_its_own_output() {
     let m: serde_json::Value = serde_json::from_str(&read(&out, "manifest.json")).unwrap();
     assert_eq!(m["command"], "calibrate");
     assert_eq!(m["stop"], "max_generations");
+    assert!(out.join("charts/posterior-0.png").is_file());
     let _ = std::fs::remove_dir_all(&d);
 }
 
