@@ -418,12 +418,15 @@ pub fn run_in(
     })
 }
 
+/// A simulator of parameters and a seed to statistics.
+type Simulator<'a> = dyn Fn(&[f64], u64) -> Result<Vec<f64>, String> + Sync + 'a;
+
 /// Draws from the posterior (by weight, each from its own stream) and their simulated
 /// statistics.
 fn predictive_draws(
     c: &Calibration,
     seed: u64,
-    sim: &(dyn Fn(&[f64], u64) -> Result<Vec<f64>, String> + Sync),
+    sim: &Simulator<'_>,
 ) -> Result<Vec<(usize, Vec<f64>)>, CalibrateError> {
     let post = c.posterior();
     let n = post.particles.len().min(PREDICTIVE_DRAWS);
