@@ -48,6 +48,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod calibrate;
 pub mod calibration;
 #[cfg(feature = "charts")]
 pub mod charts;

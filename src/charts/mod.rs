@@ -41,6 +41,7 @@
 //! ```
 
 mod bar;
+pub mod calibrate;
 mod compare;
 mod data;
 mod groups;

@@ -4,6 +4,7 @@
 //! (`src/cli/error.rs` words the library's errors with the flags and picks the exit code), and
 //! `main` prints it.
 
+mod calibrate;
 mod chart;
 mod compare;
 mod ensemble;
@@ -120,6 +121,7 @@ enum Command {
     )]
     Sensitivity(sensitivity::SensitivityArgs),
     Chart(chart::ChartArgs),
+    Calibrate(calibrate::CalibrateArgs),
     Tidy(ensemble::TidyArgs),
     // Their help texts are in src/cli/scenario_cmds.rs.
     Validate(scenario_cmds::ValidateArgs),
@@ -152,6 +154,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Merge(a) => ensemble::merge(a)?,
         Command::Sensitivity(a) => sensitivity::sensitivity(a)?,
         Command::Chart(a) => chart::chart(a)?,
+        Command::Calibrate(a) => calibrate::calibrate(a)?,
         Command::Tidy(a) => ensemble::tidy(a)?,
         Command::Validate(a) => scenario_cmds::validate(a)?,
         Command::Show(a) => scenario_cmds::show(a)?,

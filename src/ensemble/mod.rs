@@ -72,7 +72,7 @@ mod compare;
 pub mod design;
 mod dir;
 mod error;
-mod lock;
+pub(crate) mod lock;
 mod moments;
 pub mod outcomes;
 mod part;

@@ -1,6 +1,7 @@
 //! The integration tests, one module per topic (one test binary, so the crate is linked once).
 
 mod bad_scenarios;
+mod calibrate;
 mod charts;
 mod cli;
 mod common;

@@ -1,0 +1,228 @@
+//! `impunity calibrate`: ABC-SMC of scenario keys against target statistics
+//! (docs/calibrate.md).
+
+use super::error::{CliError, Result, failed, input};
+use super::load::load_scenario;
+use impunity::calibrate::{CalibrateError, Config, DirOptions, Progress, run_in};
+use std::io::IsTerminal;
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// Flags of `impunity calibrate`.
+#[derive(clap::Args)]
+#[command(
+    about = "Calibrate scenario keys against target statistics (ABC-SMC)",
+    long_about = "Calibrate scenario keys against target statistics by approximate Bayesian \
+        computation (ABC-SMC: adaptive tolerance, adaptive Gaussian kernel, importance weights).\n\n\
+        CALIB.toml declares [abc] settings, [[parameter]] entries (key, prior) and [[target]] \
+        entries (statistic, observed, scale, weight); see docs/calibrate.md. Writes \
+        DIR/posterior.csv (every generation's particles; the last generation is the posterior), \
+        DIR/generations.csv (tolerance, acceptance rate, ESS, simulations), DIR/predictive.csv \
+        (the targets under posterior draws against the observed values), DIR/manifest.json and \
+        DIR/charts/posterior-<k>.png (each key's posterior against the prior draws). \
+        The same seed gives the same bytes on any number of threads; every finished generation \
+        is stored in DIR/.calibrate/, and --resume continues a killed run to the same bytes.",
+    after_help = "Example:\n  impunity calibrate epstein-run1 --config calib.toml --out out/calib --seed 3"
+)]
+pub struct CalibrateArgs {
+    /// A preset name or a scenario file.
+    pub scenario: String,
+    /// The calibration file (TOML).
+    #[arg(long, value_name = "CALIB.toml")]
+    pub config: PathBuf,
+    /// Output directory (default: out/<scenario name>-calibrate).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Master seed (default: the calibration file's `abc.seed`, or 1).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Change a scenario key before calibrating (repeatable), as `run --set` does.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Continue an interrupted calibration in --out from its last finished generation (same
+    /// scenario, calibration file and seed).
+    #[arg(long)]
+    pub resume: bool,
+    /// Replace a calibration's outputs in --out (other files there are kept).
+    #[arg(long, conflicts_with = "resume")]
+    pub force: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl From<CalibrateError> for CliError {
+    fn from(e: CalibrateError) -> Self {
+        if e.is_input() {
+            input(e.to_string())
+        } else {
+            failed(e.to_string())
+        }
+    }
+}
+
+/// The progress bar: simulations against the budget, the generation, its tolerance and the
+/// last acceptance rate; shown on a terminal once the run has lasted a second.
+struct Bar {
+    bar: indicatif::ProgressBar,
+    live: bool,
+    shown: AtomicBool,
+    replicates: u64,
+    particles: u64,
+    proposed: AtomicU64,
+}
+
+impl Bar {
+    fn new(budget: u64, replicates: u32, particles: usize, quiet: bool) -> Bar {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(budget),
+            indicatif::ProgressDrawTarget::hidden(),
+        );
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "[{bar:20}] {human_pos}/{human_len} simulations, {msg}, {eta} left at most",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        Bar {
+            bar,
+            live: !quiet && std::io::stderr().is_terminal(),
+            shown: AtomicBool::new(false),
+            replicates: u64::from(replicates),
+            particles: particles as u64,
+            proposed: AtomicU64::new(0),
+        }
+    }
+
+    fn progress(&self, p: Progress) -> ControlFlow<()> {
+        match p {
+            Progress::Start {
+                generation,
+                tolerance,
+            } => {
+                self.proposed.store(0, Ordering::Relaxed);
+                self.bar
+                    .set_message(format!("generation {generation}, tolerance {tolerance:.4}"));
+            }
+            Progress::Simulated => {
+                self.proposed.fetch_add(1, Ordering::Relaxed);
+                self.bar.inc(self.replicates);
+            }
+            Progress::Generation {
+                generation,
+                accepted,
+                simulations,
+                tolerance,
+            } => {
+                let proposed = self.proposed.load(Ordering::Relaxed).max(1);
+                self.bar.set_position(simulations);
+                if self.live {
+                    self.bar.println(format!(
+                        "generation {generation}: tolerance {tolerance:.4}, {accepted}/{} \
+                         accepted, acceptance about {:.1} %, {simulations} simulations",
+                        self.particles,
+                        100.0 * accepted as f64 / proposed as f64
+                    ));
+                }
+            }
+            _ => {}
+        }
+        if self.live
+            && !self.shown.load(Ordering::Relaxed)
+            && self.bar.elapsed() >= std::time::Duration::from_secs(1)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// Runs `impunity calibrate`.
+pub fn calibrate(a: CalibrateArgs) -> Result<()> {
+    let origin = a.config.display().to_string();
+    let text = std::fs::read_to_string(&a.config)
+        .map_err(|e| input(format!("--config {origin}: cannot read it: {e}")))?;
+    let config = Config::from_toml_str(&text, &origin).map_err(|e| input(e.to_string()))?;
+    let s = load_scenario(&a.scenario, &a.set, config.ticks)?;
+    let seed = a.seed.unwrap_or(config.seed);
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(format!("{}-calibrate", s.name)));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(a.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| failed(format!("cannot start worker threads: {e}")))?;
+    let bar = Bar::new(
+        config.settings.max_simulations,
+        config.settings.replicates,
+        config.settings.particles,
+        a.quiet,
+    );
+    let opts = DirOptions {
+        resume: a.resume,
+        force: a.force,
+    };
+    let report = pool.install(|| run_in(&s, &config, seed, &out, &opts, &|p| bar.progress(p)));
+    bar.bar.finish_and_clear();
+    let report = report?;
+    let c = &report.calibration;
+    let post = c.posterior();
+    if report.resumed > 0 {
+        eprintln!("resumed after {} finished generation(s)", report.resumed);
+    }
+    println!(
+        "{} generations, {} simulations; stopped: {}; final tolerance {:.4}, ESS {:.1} of {}",
+        c.generations.len(),
+        c.simulations(),
+        c.stop.describe(),
+        post.tolerance,
+        post.ess(),
+        post.particles.len()
+    );
+    let width = config
+        .parameters
+        .iter()
+        .map(|p| p.key.len())
+        .max()
+        .unwrap_or(0);
+    println!(
+        "{:width$}  posterior mean ± sd  [90 % interval]   prior",
+        "key"
+    );
+    for (k, p) in config.parameters.iter().enumerate() {
+        println!(
+            "{:width$}  {:.4} ± {:.4}  [{:.4}, {:.4}]   {}",
+            p.key,
+            post.mean(k),
+            post.sd(k),
+            post.quantile(k, 0.05),
+            post.quantile(k, 0.95),
+            p.prior
+        );
+    }
+    println!("predictive check (posterior draws): observed, mean, 90 % range");
+    for (t, (obs, mean, lo, hi)) in config.targets.iter().zip(&report.predictive) {
+        let mark = if obs >= lo && obs <= hi {
+            ""
+        } else {
+            "  (outside)"
+        };
+        println!(
+            "  {}: {obs}, {mean:.3}, [{lo:.3}, {hi:.3}]{mark}",
+            t.statistic
+        );
+    }
+    let keys: Vec<String> = config.parameters.iter().map(|p| p.key.clone()).collect();
+    impunity::charts::calibrate::marginals(c, &keys, &report.dir, &Default::default())
+        .map_err(|e| failed(format!("drawing the charts: {e}")))?;
+    println!("wrote {}", report.dir.display());
+    Ok(())
+}
