@@ -25,8 +25,10 @@ import pandas as pd
 
 from ._impunity import Model as _Model
 from ._impunity import Scenario, presets, run_dir as _run_dir
+from ._impunity import calibrate_dir as _calibrate_dir
 
-__all__ = ["Scenario", "Model", "Result", "presets", "run", "sweep", "compare"]
+__all__ = ["Scenario", "Model", "Result", "presets", "run", "sweep", "compare", "sensitivity",
+           "calibrate", "Calibration"]
 
 
 def _read(path: Path, format: str = "csv") -> pd.DataFrame | None:
@@ -69,6 +71,7 @@ class Result:
         self.events = _read(dir / "events.csv", format)
         self.cases = _read(dir / "cases.csv", format)
         self.compare = _read(dir / "compare.csv", format)
+        self.sensitivity = _read(dir / "sensitivity.csv")
         self.dir = dir if keep else None
 
     def wide(self, name: str) -> pd.DataFrame:
@@ -80,7 +83,8 @@ class Result:
     def __repr__(self) -> str:
         parts = [
             f"{n}: {len(getattr(self, n))} rows"
-            for n in ("timeseries", "outcomes", "summary", "events", "cases", "compare")
+            for n in ("timeseries", "outcomes", "summary", "events", "cases", "compare",
+                      "sensitivity")
             if getattr(self, n) is not None
         ]
         return "Result(" + ", ".join(parts) + ")"
@@ -193,6 +197,74 @@ def compare(scenario, variants, seed=1, ticks=None, replicates=1, threads=None, 
     """
     return _execute(scenario, "compare", out, seed, ticks, replicates, threads, force, progress,
                     format, variants={k: dict(v) for k, v in variants.items()})
+
+
+def sensitivity(scenario, vary, method="morris", samples=10, levels=None, outcomes=None,
+                seed=1, ticks=None, replicates=1, threads=None, out=None, force=False,
+                progress=None, format="csv") -> Result:
+    """Global sensitivity of the outcomes to the keys of ``vary`` (``{key: (lo, hi)}`` or
+    ``{key: "LO:HI"}``), like ``impunity sensitivity --vary KEY=LO:HI --method METHOD
+    --samples N``: Morris elementary effects (``samples`` trajectories on ``levels`` levels,
+    default 4) or Sobol indices (``samples`` = N, a power of two). ``Result.sensitivity`` is
+    ``sensitivity.csv`` (``outcome,parameter,method,index,value,low,high``; docs/sensitivity.md);
+    the other tables are those of the design's runs, one point per row of the design.
+    """
+    return _execute(scenario, "sensitivity", out, seed, ticks, replicates, threads, force,
+                    progress, format, vary=dict(vary), method=method, samples=samples,
+                    levels=levels, outcomes=list(outcomes) if outcomes else None)
+
+
+class Calibration:
+    """The outputs of a calibration (docs/calibrate.md) as pandas DataFrames: ``posterior``
+    (``posterior.csv``: every generation's particles, ``generation,particle,weight,distance``
+    and one column per key; the last generation is the posterior), ``generations``
+    (tolerance, acceptance, ESS, simulations per generation) and ``predictive`` (the targets
+    under posterior draws against the observed values). ``dir`` as for ``Result``.
+    """
+
+    def __init__(self, dir: Path, keep: bool):
+        self.posterior = pd.read_csv(dir / "posterior.csv")
+        self.generations = pd.read_csv(dir / "generations.csv")
+        self.predictive = pd.read_csv(dir / "predictive.csv")
+        self.dir = dir if keep else None
+
+    def last(self) -> pd.DataFrame:
+        """The posterior: the last generation's particles, with their weights."""
+        g = self.posterior.generation.max()
+        return self.posterior[self.posterior.generation == g]
+
+    def __repr__(self) -> str:
+        return (f"Calibration({len(self.generations)} generations, "
+                f"{len(self.last())} particles in the posterior)")
+
+
+def calibrate(scenario, config, seed=None, threads=None, out=None, force=False, resume=False,
+              progress=None) -> Calibration:
+    """ABC-SMC calibration of ``scenario`` as the calibration file ``config`` says (a path, or
+    the TOML text itself), like ``impunity calibrate SCENARIO --config CALIB.toml``: same
+    seed (default: the file's), same posterior bytes. ``progress`` as for ``run``, counting
+    simulations against the file's budget; Ctrl-C stops it (KeyboardInterrupt; a kept ``out``
+    resumes with ``resume=True``).
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = _load(scenario)
+    config = os.fspath(config) if isinstance(config, os.PathLike) else config
+    if "\n" not in config and os.path.isfile(config):
+        origin, text = config, Path(config).read_text()
+    else:
+        origin, text = "config", config
+    keep = out is not None
+    dir = Path(out) if keep else Path(tempfile.mkdtemp(prefix="impunity-calibrate-"))
+    bar, update = _progress_bar(progress)
+    try:
+        _calibrate_dir(scenario, text, origin, str(dir), seed=seed, threads=threads,
+                       force=force or not keep, resume=resume, progress=update)
+        return Calibration(dir, keep)
+    finally:
+        for b in bar or []:
+            b.close()
+        if not keep:
+            shutil.rmtree(dir, ignore_errors=True)
 
 
 class Model:

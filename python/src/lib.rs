@@ -333,7 +333,7 @@ fn plan_warnings(points: &[Point], keys: &[String], ticks: u32, out: &mut Vec<St
 #[pyfunction]
 #[pyo3(signature = (scenario, kind, out, seed=1, ticks=None, replicates=1, threads=None,
     vary=None, design="grid", samples=None, variants=None, progress=None, force=false,
-    command_line=None, parquet=false))]
+    command_line=None, parquet=false, method=None, levels=None, outcomes=None))]
 #[allow(clippy::too_many_arguments)]
 fn run_dir(
     py: Python<'_>,
@@ -352,6 +352,9 @@ fn run_dir(
     force: bool,
     command_line: Option<Vec<String>>,
     parquet: bool,
+    method: Option<&str>,
+    levels: Option<u64>,
+    outcomes: Option<Vec<String>>,
 ) -> PyResult<Vec<PathBuf>> {
     let base = scenario.inner.clone();
     base.validate().map_err(value_error)?;
@@ -363,6 +366,13 @@ fn run_dir(
             let (tags, points, text) = sweep_points(&base, vary, design, samples, seed)?;
             plan_warnings(&points, &tags, ticks, &mut warnings);
             Plan::new(base, tags, points, seed, replicates, ticks, text)
+        }
+        ("sensitivity", Some(vary), None) => {
+            let design = sensitivity_design(&base, vary, method, samples, levels, outcomes)?;
+            let points = design.points(&base, seed).map_err(value_error)?;
+            let keys: Vec<String> = design.factors.iter().map(|f| f.key.clone()).collect();
+            plan_warnings(&points, &keys, ticks, &mut warnings);
+            Plan::new(base, keys, points, seed, replicates, ticks, design.text())
         }
         ("compare", None, Some(variants)) => {
             let (mut specs, mut keys) = (Vec::new(), Vec::new());
@@ -394,16 +404,7 @@ fn run_dir(
         PyErr::warn(py, &category, &msg, 3)?;
     }
     let out = impunity::ensemble::output_path(&out).map_err(value_error)?;
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = threads {
-        if n == 0 {
-            return Err(value_error("threads must be at least 1"));
-        }
-        builder = builder.num_threads(n);
-    }
-    let pool = builder
-        .build()
-        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the threads: {e}")))?;
+    let pool = pool(threads)?;
     let opts = DirOptions {
         force,
         command_line: command_line.unwrap_or_else(|| vec!["python".into(), kind.into()]),
@@ -423,16 +424,21 @@ fn run_dir(
             ControlFlow::Continue(())
         }
     };
-    // The run on its own thread, without the GIL; this thread wakes every 0.1 s to see
-    // Ctrl-C (Python's signal handlers run on the main thread, with the GIL) and to report
-    // progress.
-    let mut interrupted: Option<PyErr> = None;
-    let mut progress_error: Option<PyErr> = None;
-    let result = std::thread::scope(|scope| {
-        let handle = scope.spawn(|| {
+    let result = in_background(
+        py,
+        &stop,
+        &progress,
+        || (done.load(Ordering::Relaxed), total),
+        || {
             pool.install(|| ensemble.run_in(&out, &opts, &callback))
                 .map(|r| {
                     let mut tidy = impunity::output::write_tidy(&out).map_err(|e| e.to_string());
+                    if let (Ok(files), "sensitivity") = (&mut tidy, kind) {
+                        match impunity::sensitivity::write_dir(&out) {
+                            Ok((path, _, _)) => files.push(path),
+                            Err(e) => tidy = Err(e.to_string()),
+                        }
+                    }
                     if let (Ok(files), true) = (&mut tidy, parquet) {
                         match impunity::output::write_parquet(&out) {
                             Ok(more) => files.extend(more),
@@ -441,36 +447,8 @@ fn run_dir(
                     }
                     (r, tidy)
                 })
-        });
-        loop {
-            let finished = py.detach(|| {
-                let t0 = std::time::Instant::now();
-                while !handle.is_finished() && t0.elapsed() < Duration::from_millis(100) {
-                    std::thread::sleep(Duration::from_millis(5));
-                }
-                handle.is_finished()
-            });
-            if interrupted.is_none() {
-                if let Err(e) = py.check_signals() {
-                    stop.store(true, Ordering::Relaxed);
-                    interrupted = Some(e);
-                }
-            }
-            if let (Some(f), None) = (&progress, &progress_error) {
-                if let Err(e) = f.call1((done.load(Ordering::Relaxed), total)) {
-                    stop.store(true, Ordering::Relaxed);
-                    progress_error = Some(e);
-                }
-            }
-            if finished {
-                break;
-            }
-        }
-        handle.join().expect("the run does not panic")
-    });
-    if let Some(e) = interrupted.or(progress_error) {
-        return Err(e);
-    }
+        },
+    )?;
     match result {
         Ok((DirRun::Done(_), tidy)) => {
             let tidy = tidy.map_err(PyOSError::new_err)?;
@@ -485,6 +463,172 @@ fn run_dir(
         Err(e) if e.is_input() => Err(value_error(e)),
         Err(e) => Err(PyOSError::new_err(e.to_string())),
     }
+}
+
+/// The design of `impunity.sensitivity`: `vary` maps a key to `"LO:HI"` or `(lo, hi)`.
+fn sensitivity_design(
+    base: &impunity::Scenario,
+    vary: &Bound<'_, PyDict>,
+    method: Option<&str>,
+    samples: Option<u64>,
+    levels: Option<u64>,
+    outcomes: Option<Vec<String>>,
+) -> PyResult<impunity::sensitivity::Design> {
+    use impunity::sensitivity::{Design, Factor, Method};
+    let samples = samples
+        .ok_or_else(|| value_error("samples: give the trajectories (morris) or N (sobol)"))?;
+    let method = match method.unwrap_or("morris") {
+        "morris" => Method::Morris {
+            trajectories: samples,
+            levels: levels.unwrap_or(4),
+        },
+        "sobol" if levels.is_none() => Method::Sobol { samples },
+        "sobol" => return Err(value_error("levels goes with method=\"morris\"")),
+        m => {
+            return Err(value_error(format!(
+                "method {m:?}: expected \"morris\" or \"sobol\""
+            )));
+        }
+    };
+    let mut factors = Vec::new();
+    for (k, v) in vary.iter() {
+        let key: String = k.extract()?;
+        let range = match v.extract::<(f64, f64)>() {
+            Ok((lo, hi)) => format!("{lo}:{hi}"),
+            Err(_) => v
+                .extract::<String>()
+                .map_err(|_| value_error(format!("vary[{key:?}]: give (lo, hi) or \"LO:HI\"")))?,
+        };
+        let f = Factor::parse(&format!("{key}={range}")).map_err(value_error)?;
+        base.check_key(&f.key).map_err(value_error)?;
+        factors.push(f);
+    }
+    let outcomes = outcomes.unwrap_or_default();
+    let known = impunity::ensemble::outcomes::names(base).map_err(value_error)?;
+    if let Some(o) = outcomes.iter().find(|o| !known.contains(o)) {
+        return Err(value_error(format!(
+            "outcomes: `{o}` is not an outcome of this scenario (it has: {})",
+            known.join(", ")
+        )));
+    }
+    Design::new(method, factors, outcomes).map_err(value_error)
+}
+
+/// Runs `work` on its own thread, without the GIL, while this thread wakes every 0.1 s to see
+/// Ctrl-C (Python's signal handlers run on the main thread, with the GIL) and to call
+/// `progress(done, total)` with what `count` says; either stops the work (through `stop`,
+/// which the work's progress callback reads) and its error is raised once the work returns.
+fn in_background<T: Send>(
+    py: Python<'_>,
+    stop: &AtomicBool,
+    progress: &Option<Bound<'_, PyAny>>,
+    count: impl Fn() -> (u64, u64),
+    work: impl FnOnce() -> T + Send,
+) -> PyResult<T> {
+    let mut interrupted: Option<PyErr> = None;
+    let mut progress_error: Option<PyErr> = None;
+    let result = std::thread::scope(|scope| {
+        let handle = scope.spawn(work);
+        loop {
+            let finished = py.detach(|| {
+                let t0 = std::time::Instant::now();
+                while !handle.is_finished() && t0.elapsed() < Duration::from_millis(100) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                handle.is_finished()
+            });
+            if interrupted.is_none() {
+                if let Err(e) = py.check_signals() {
+                    stop.store(true, Ordering::Relaxed);
+                    interrupted = Some(e);
+                }
+            }
+            if let (Some(f), None) = (progress, &progress_error) {
+                if let Err(e) = f.call1(count()) {
+                    stop.store(true, Ordering::Relaxed);
+                    progress_error = Some(e);
+                }
+            }
+            if finished {
+                break;
+            }
+        }
+        handle.join().expect("the run does not panic")
+    });
+    match interrupted.or(progress_error) {
+        Some(e) => Err(e),
+        None => Ok(result),
+    }
+}
+
+/// Calibrates `scenario` by ABC-SMC as the calibration file `config` (TOML text, named
+/// `origin` in errors) says, into `out` (`impunity calibrate`); returns the directory.
+/// `progress(done, budget)` counts simulated candidates.
+#[pyfunction]
+#[pyo3(signature = (scenario, config, origin, out, seed=None, threads=None, force=false,
+    resume=false, progress=None))]
+#[allow(clippy::too_many_arguments)]
+fn calibrate_dir(
+    py: Python<'_>,
+    scenario: &Scenario,
+    config: &str,
+    origin: &str,
+    out: PathBuf,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    force: bool,
+    resume: bool,
+    progress: Option<Bound<'_, PyAny>>,
+) -> PyResult<PathBuf> {
+    use impunity::calibrate::{CalibrateError, Config, DirOptions, Progress, run_in};
+    let s = scenario.inner.clone();
+    s.validate().map_err(value_error)?;
+    let config = Config::from_toml_str(config, origin).map_err(value_error)?;
+    let pool = pool(threads)?;
+    let stop = AtomicBool::new(false);
+    let done = AtomicU64::new(0);
+    let budget = config.settings.max_simulations;
+    let seed = seed.unwrap_or(config.seed);
+    let callback = |p: Progress| {
+        if let Progress::Simulated = p {
+            done.fetch_add(1, Ordering::Relaxed);
+        }
+        if stop.load(Ordering::Relaxed) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let opts = DirOptions { resume, force };
+    let result = in_background(
+        py,
+        &stop,
+        &progress,
+        || (done.load(Ordering::Relaxed), budget),
+        || pool.install(|| run_in(&s, &config, seed, &out, &opts, &callback)),
+    )?;
+    match result {
+        Ok(report) => Ok(report.dir),
+        Err(CalibrateError::Cancelled) => {
+            Err(PyKeyboardInterrupt::new_err("the calibration was stopped"))
+        }
+        Err(e) if e.is_input() => Err(value_error(e)),
+        Err(e) => Err(PyOSError::new_err(e.to_string())),
+    }
+}
+
+/// A rayon pool of `threads` threads (all cores by default).
+fn pool(threads: Option<usize>) -> PyResult<rayon::ThreadPool> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        if n == 0 {
+            return Err(value_error("threads must be at least 1"));
+        }
+        builder = builder.num_threads(n);
+    }
+    builder
+        .build()
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the threads: {e}")))
 }
 
 /// One replicate, stepped by hand: `step()`, `tick`, `stats()`.
@@ -555,5 +699,6 @@ fn _impunity(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Model>()?;
     m.add_function(wrap_pyfunction!(presets, m)?)?;
     m.add_function(wrap_pyfunction!(run_dir, m)?)?;
+    m.add_function(wrap_pyfunction!(calibrate_dir, m)?)?;
     Ok(())
 }

@@ -280,3 +280,56 @@ def test_parquet_tables_hold_the_csv_values(tmp_path):
         pd.testing.assert_frame_equal(x, y, check_dtype=False, obj=t)
     with pytest.raises(ValueError, match="csv"):
         impunity.run("epstein-run1", ticks=2, format="feather")
+
+
+def test_sensitivity_writes_the_bytes_the_command_line_writes(tmp_path):
+    vary = {"communities.citizens.legitimacy": (0.6, 0.9), "policy.impunity": "0:1"}
+    r = impunity.sensitivity("epstein-run1", vary=vary, method="morris", samples=3, seed=2,
+                             ticks=15, replicates=2, out=tmp_path / "py")
+    s = r.sensitivity
+    assert list(s.columns) == ["outcome", "parameter", "method", "index", "value", "low", "high"]
+    mu = s[(s.parameter == "policy.impunity") & (s["index"] == "mu_star")]
+    assert len(mu) > 0 and (mu.value == 0).all()  # Epstein's model has no justice: inert
+    cli("sensitivity", "epstein-run1", "--vary", "communities.citizens.legitimacy=0.6:0.9",
+        "--vary", "policy.impunity=0:1", "--method", "morris", "--samples", "3", "--seed", "2",
+        "--ticks", "15", "--replicates", "2", "--out", str(tmp_path / "cli"), "--no-charts")
+    same_files(tmp_path / "cli", tmp_path / "py", ["sensitivity.csv", "outcomes.csv"])
+    with pytest.raises(ValueError, match="power of two"):
+        impunity.sensitivity("epstein-run1", vary=vary, method="sobol", samples=6, ticks=2)
+
+
+CALIB = """[abc]
+particles = 30
+max_generations = 3
+max_simulations = 600
+ticks = 15
+seed = 4
+
+[[parameter]]
+key = "communities.citizens.legitimacy"
+prior = "uniform(0.6, 0.88)"
+
+[[target]]
+statistic = "peak_active"
+observed = 300
+scale = 25
+"""
+
+
+def test_calibrate_writes_the_bytes_the_command_line_writes(tmp_path):
+    cfg = tmp_path / "calib.toml"
+    cfg.write_text(CALIB)
+    c = impunity.calibrate("epstein-run1", cfg, out=tmp_path / "py", threads=2)
+    post = c.last()
+    assert {"generation", "particle", "weight", "distance",
+            "communities.citizens.legitimacy"} <= set(post.columns)
+    assert abs(post.weight.sum() - 1) < 1e-9
+    assert list(c.generations.tolerance)[-1] < list(c.generations.tolerance)[1]
+    cli("calibrate", "epstein-run1", "--config", str(cfg), "--out", str(tmp_path / "cli"),
+        "--threads", "1")
+    same_files(tmp_path / "cli", tmp_path / "py",
+               ["posterior.csv", "generations.csv", "predictive.csv"])
+    # the TOML text itself, and a temporary directory
+    assert impunity.calibrate("epstein-run1", CALIB).posterior.equals(c.posterior)
+    with pytest.raises(ValueError, match="line"):
+        impunity.calibrate("epstein-run1", CALIB.replace("0.88", "1.5"))
