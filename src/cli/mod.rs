@@ -17,9 +17,9 @@ mod progress;
 mod report;
 mod run;
 mod scenario_cmds;
+mod sensitivity;
 #[cfg(feature = "serve")]
 mod serve;
-mod sensitivity;
 mod sweep;
 
 use error::Result;

@@ -18,9 +18,9 @@ mod scale;
 mod scenario_cli;
 mod scenario_docs;
 mod scenario_fuzz;
+mod sensitivity;
 #[cfg(feature = "serve")]
 mod serve;
-mod sensitivity;
 mod valid_scenarios;
 mod variants;
 mod warnings;
