@@ -170,6 +170,27 @@ pub fn fmt_value(v: f64) -> String {
     }
 }
 
+/// Splits one CSV line as [`csv_field`] writes them into `out`: fields with their quotes
+/// removed (`""` inside quotes is one `"`).
+pub(crate) fn split_csv_line(line: &str, out: &mut Vec<String>) {
+    out.clear();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+}
+
 /// A CSV field, quoted if it holds a comma, quote or newline.
 pub(crate) fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {

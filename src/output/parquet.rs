@@ -33,7 +33,7 @@
 //! # std::fs::remove_dir_all(&dir).unwrap();
 //! ```
 
-use super::write_atomic;
+use super::{split_csv_line as fields, write_atomic};
 use parquet::basic::{ConvertedType, LogicalType, Repetition, Type as Physical};
 use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int64Type};
 use parquet::file::properties::WriterProperties;
@@ -135,26 +135,6 @@ enum Kind {
     Double,
     Bool,
     Text,
-}
-
-/// Splits one CSV line into its fields, quotes removed (`""` inside quotes is one `"`).
-fn fields(line: &str, out: &mut Vec<String>) {
-    out.clear();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
-        }
-    }
-    out.push(cur);
 }
 
 /// Reads `csv` line by line, calling `row` with each data row's fields.
