@@ -78,16 +78,9 @@ struct Bar {
 
 impl Bar {
     fn new(budget: u64, replicates: u32, particles: usize, quiet: bool) -> Bar {
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(budget),
-            indicatif::ProgressDrawTarget::hidden(),
-        );
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "[{bar:20}] {human_pos}/{human_len} simulations, {msg}, {eta} left at most",
-            )
-            .expect("valid template")
-            .progress_chars("=> "),
+        let bar = super::progress::hidden_bar(
+            budget,
+            "[{bar:20}] {human_pos}/{human_len} simulations, {msg}, {eta} left at most",
         );
         Bar {
             bar,

@@ -17,19 +17,27 @@ pub struct Bar {
     ticks: u64,
 }
 
+/// A progress bar of `len` steps drawn with `template`, hidden until shown (the commands show
+/// it on a terminal only, after a first second).
+pub fn hidden_bar(len: u64, template: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len),
+        indicatif::ProgressDrawTarget::hidden(),
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(template)
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
 impl Bar {
     /// A bar for replicates of `ticks` ticks each; [`Bar::start`] says how many.
     pub fn new(ticks: u32, quiet: bool) -> Bar {
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(0),
-            indicatif::ProgressDrawTarget::hidden(),
-        );
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "[{bar:20}] {human_pos}/{human_len} ticks, {msg}, {per_sec}, {eta} left",
-            )
-            .expect("valid template")
-            .progress_chars("=> "),
+        let bar = hidden_bar(
+            0,
+            "[{bar:20}] {human_pos}/{human_len} ticks, {msg}, {per_sec}, {eta} left",
         );
         Bar {
             bar,
