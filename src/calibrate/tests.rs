@@ -24,16 +24,7 @@ fn normal_problem(y: f64) -> Problem {
 }
 
 fn run(problem: &Problem, settings: &Settings, seed: u64) -> Calibration {
-    calibrate(
-        problem,
-        settings,
-        seed,
-        &noisy(0.5),
-        Vec::new(),
-        &mut |_| Ok(()),
-        &no_progress,
-    )
-    .unwrap()
+    fresh(problem, settings, seed, &noisy(0.5)).unwrap()
 }
 
 /// Prior N(0, 1), one observation y ~ N(theta, 0.5²), y = 1.5: the posterior is normal with
@@ -113,6 +104,24 @@ fn credible_intervals_cover_the_truth_about_90_percent_of_the_time() {
     assert!((81..=98).contains(&inside), "{inside} of {repeats} inside");
 }
 
+/// A calibration from scratch (no generations to resume), stored nowhere, never stopped.
+fn fresh<E: Send, F: Fn(&[f64], u64) -> Result<Vec<f64>, E> + Sync>(
+    problem: &Problem,
+    settings: &Settings,
+    seed: u64,
+    simulate: &F,
+) -> Result<Calibration, SmcError<E>> {
+    calibrate(
+        problem,
+        settings,
+        seed,
+        simulate,
+        Vec::new(),
+        &mut |_| Ok(()),
+        &no_progress,
+    )
+}
+
 fn two_param_problem() -> Problem {
     Problem {
         priors: vec![
@@ -148,48 +157,19 @@ fn the_same_seed_gives_the_same_bits_on_one_or_two_threads() {
             .num_threads(threads)
             .build()
             .unwrap();
-        pool.install(|| {
-            calibrate(
-                &two_param_problem(),
-                &settings_small(),
-                5,
-                &two_param_sim,
-                Vec::new(),
-                &mut |_| Ok(()),
-                &no_progress,
-            )
-            .unwrap()
-        })
+        pool.install(|| fresh(&two_param_problem(), &settings_small(), 5, &two_param_sim).unwrap())
     };
     let (a, b) = (on(1), on(2));
     assert_eq!(format!("{a:?}"), format!("{b:?}"));
     assert_eq!(a.generations.len(), 5);
     // another seed, another posterior
-    let c = calibrate(
-        &two_param_problem(),
-        &settings_small(),
-        6,
-        &two_param_sim,
-        Vec::new(),
-        &mut |_| Ok(()),
-        &no_progress,
-    )
-    .unwrap();
+    let c = fresh(&two_param_problem(), &settings_small(), 6, &two_param_sim).unwrap();
     assert_ne!(a.posterior(), c.posterior());
 }
 
 #[test]
 fn resuming_after_any_generation_gives_the_same_result() {
-    let full = calibrate(
-        &two_param_problem(),
-        &settings_small(),
-        9,
-        &two_param_sim,
-        Vec::new(),
-        &mut |_| Ok(()),
-        &no_progress,
-    )
-    .unwrap();
+    let full = fresh(&two_param_problem(), &settings_small(), 9, &two_param_sim).unwrap();
     for k in 1..full.generations.len() {
         let mut stored = Vec::new();
         let resumed = calibrate(
@@ -244,16 +224,7 @@ fn the_budget_and_the_acceptance_rate_stop_the_run() {
         min_acceptance: 0.0,
         ..Settings::default()
     };
-    let c = calibrate(
-        &two_param_problem(),
-        &s,
-        1,
-        &two_param_sim,
-        Vec::new(),
-        &mut |_| Ok(()),
-        &no_progress,
-    )
-    .unwrap();
+    let c = fresh(&two_param_problem(), &s, 1, &two_param_sim).unwrap();
     assert_eq!(c.stop, Stop::Budget);
     assert!(c.simulations() <= 400);
     // a statistic the parameters cannot move: acceptance falls to the quantile and below
@@ -268,16 +239,7 @@ fn the_budget_and_the_acceptance_rate_stop_the_run() {
         min_acceptance: 0.2,
         ..Settings::default()
     };
-    let c = calibrate(
-        &two_param_problem(),
-        &s,
-        1,
-        &deaf,
-        Vec::new(),
-        &mut |_| Ok(()),
-        &no_progress,
-    )
-    .unwrap();
+    let c = fresh(&two_param_problem(), &s, 1, &deaf).unwrap();
     assert_eq!(c.stop, Stop::MinAcceptance);
     assert!(c.generations.len() < 100);
 }
@@ -285,30 +247,12 @@ fn the_budget_and_the_acceptance_rate_stop_the_run() {
 #[test]
 fn a_failing_simulator_and_bad_settings_are_errors() {
     let fail = |_: &[f64], _: u64| Err::<Vec<f64>, _>("boom".to_string());
-    let e = calibrate(
-        &two_param_problem(),
-        &settings_small(),
-        1,
-        &fail,
-        Vec::new(),
-        &mut |_| Ok(()),
-        &no_progress,
-    )
-    .unwrap_err();
+    let e = fresh(&two_param_problem(), &settings_small(), 1, &fail).unwrap_err();
     assert_eq!(e.to_string(), "simulation failed: boom");
     let bad = Settings {
         quantile: 1.5,
         ..settings_small()
     };
-    let e = calibrate(
-        &two_param_problem(),
-        &bad,
-        1,
-        &two_param_sim,
-        Vec::new(),
-        &mut |_| Ok(()),
-        &no_progress,
-    )
-    .unwrap_err();
+    let e = fresh(&two_param_problem(), &bad, 1, &two_param_sim).unwrap_err();
     assert!(e.to_string().starts_with("quantile:"), "{e}");
 }
