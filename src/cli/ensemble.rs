@@ -53,8 +53,9 @@ pub struct EnsembleArgs {
     /// in the default build). The CSV files are always written.
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     pub format: Format,
-    /// Run even if the estimated memory exceeds this machine's, or a sweep has more than
-    /// 100,000 points (both checked before anything runs).
+    /// Run even if the estimated memory exceeds this machine's, the outputs' lower bound the
+    /// free disk space, or a sweep has more than 100,000 points (all checked before anything
+    /// runs).
     #[arg(long)]
     pub allow_large: bool,
     /// Split the replicates across the MPI ranks of `mpirun -n P impunity ... --mpi`; rank 0
@@ -188,6 +189,7 @@ pub fn execute(plan: Plan, a: &EnsembleArgs, out: &Path) -> Result<Option<Result
     }
     let shard = a.shard.as_deref().map(Shard::parse).transpose()?;
     check_resources(&plan, a)?;
+    check_disk(&plan, a, out, shard)?;
     let pool = a.pool()?;
     let opts = DirOptions {
         resume: a.resume,
@@ -260,6 +262,42 @@ fn check_resources(plan: &Plan, a: &EnsembleArgs) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// Refuses, before anything is written, a run whose outputs cannot fit where they go: the
+/// lower bound of what it writes ([`Plan::disk_estimate`], for the units of its shard) against
+/// the space available on the file system of `out` (of its nearest existing ancestor, for a
+/// directory still to be made). Unless `--allow-large`; not on `--resume`, whose units are
+/// partly on disk already (a disk that fills during a run fails it cleanly, and a resume
+/// goes on from there). A file system that cannot be asked is not refused.
+fn check_disk(plan: &Plan, a: &EnsembleArgs, out: &Path, shard: Option<Shard>) -> Result<()> {
+    if a.allow_large || a.resume {
+        return Ok(());
+    }
+    let units = match shard {
+        Some(s) => plan.units().div_ceil(s.count),
+        None => plan.units(),
+    };
+    let need = plan.disk_estimate(units);
+    let Some(existing) = out
+        .ancestors()
+        .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+        .find(|p| p.is_dir())
+    else {
+        return Ok(());
+    };
+    match fs4::available_space(existing) {
+        Ok(free) if need > free => Err(input(format!(
+            "this run writes at least {} to {} ({units} units of {} ticks), more than the {} \
+             free there; use fewer --replicates or --ticks, another --out, or --allow-large to \
+             run anyway",
+            human_bytes(need),
+            out.display(),
+            plan.ticks(),
+            human_bytes(free)
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Says that `out` already holds this very run (a `--resume` of a finished run).

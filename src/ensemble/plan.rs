@@ -243,6 +243,24 @@ impl Plan {
         !self.tag_names.is_empty()
     }
 
+    /// A lower bound of the bytes that a directory run of `units` of this plan's units writes
+    /// to its output directory: each unit's part file holds its per-tick metric values (8 bytes
+    /// each) and the same values as CSV text (at least 2 bytes each, a digit and a comma), and
+    /// `timeseries.csv` the text again; events, cases and outcomes come on top. The command
+    /// line refuses a run whose lower bound exceeds the free space where it would write.
+    ///
+    /// ```
+    /// let s = impunity::presets::get("epstein-run1").unwrap();
+    /// let plan = impunity::ensemble::Plan::single(s, 1, 1000, 99).unwrap();
+    /// let per_unit = 100 * plan.metrics().len() as u64 * 12;
+    /// assert!(plan.disk_estimate(plan.units()) >= plan.units() * per_unit);
+    /// assert_eq!(plan.disk_estimate(0), 0);
+    /// ```
+    pub fn disk_estimate(&self, units: u64) -> u64 {
+        let values = (u64::from(self.ticks) + 1).saturating_mul(self.metrics.len() as u64);
+        units.saturating_mul(values.saturating_mul(8 + 2 + 2).saturating_add(64))
+    }
+
     /// Memory a run of the plan into a directory needs, roughly, with `threads` replicates in
     /// flight at once: what the command line checks against the machine's memory before it
     /// starts. The larger of

@@ -579,7 +579,8 @@ fn quick(cwd: &Path, args: &[&str]) -> Output {
 
 /// Defect 9: `--ticks 4294967295` allocated 103 GB and aborted (the file's limit, 10,000,000,
 /// did not apply to the flag); `--replicates` near u64::MAX aborted, and a count whose
-/// bookkeeping alone exceeds the machine's memory started anyway; `--threads 100000` spent
+/// bookkeeping alone exceeded the machine's memory started anyway (now: whose outputs exceed
+/// the free disk); `--threads 100000` spent
 /// 35 s creating threads. Each is refused before anything is allocated, with the estimate.
 #[test]
 fn ticks_replicates_and_threads_are_limited_before_allocation() {
@@ -607,12 +608,14 @@ fn ticks_replicates_and_threads_are_limited_before_allocation() {
         "--replicates 18446744073709551615: 1 points × 18446744073709551615 replicates is more \
          than the 1000000000000 units",
     );
-    // 10^11 replicates: within the unit limit, but about 7 TB of bookkeeping.
+    // 10^11 replicates: within the unit limit. Their bookkeeping no longer grows with the
+    // count (issue 13: statistics from disk), but their outputs need tens of TB of disk, and no
+    // disk here has that: refused at once, with the lower bound (not started, to fill the disk).
     let o = quick(&w, &with(&["--replicates", "100000000000", "--ticks", "5"]));
-    refused(&o, "of memory");
+    refused(&o, "this run writes at least");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("TiB") && err.contains("--allow-large"),
+        err.contains("TiB") && err.contains("free there") && err.contains("--allow-large"),
         "{err}"
     );
     refused(
