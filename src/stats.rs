@@ -298,6 +298,121 @@ impl Paired {
 /// Epstein's threshold for an outburst: more than 50 actives.
 pub const OUTBURST_THRESHOLD: f64 = 50.0;
 
+/// An effect over parameter draws (e.g. from a calibration's posterior): `per_draw` paired
+/// differences (variant − baseline, same parameters, same seeds) for each of several draws,
+/// with independent seeds from draw to draw (`impunity compare --posterior`).
+///
+/// Each draw's mean difference is one draw from the distribution of the effect under the
+/// parameter uncertainty, with the replicate noise of a mean of `per_draw` replicates. So:
+/// * the **mean** is the mean of the draw means (the effect averaged over the posterior), and
+///   its 95 % t-interval over the draw means (draws − 1 degrees of freedom) covers both
+///   parameter uncertainty and replicate noise;
+/// * the **range** is the 2.5 % and 97.5 % percentiles of the draw means: how far the effect
+///   varies across the posterior (widened by the noise of `per_draw` replicates);
+/// * a one-way random-effects split (the analysis of variance's method of moments) says how
+///   much of each: the noise variance of one replicate's difference is the pooled variance
+///   within draws, and the parameter variance is the variance of the draw means minus the
+///   noise's share of it (noise / `per_draw`), at least 0. Both NaN with one replicate per
+///   draw, which cannot tell them apart.
+///
+/// ```
+/// use impunity::stats::OverDraws;
+/// // Three draws, two replicates each (draw-major): the effect is -1, -2 or -3, ± 0.5 noise.
+/// let d = OverDraws::of(&[-0.5, -1.5, -1.5, -2.5, -2.5, -3.5], 2);
+/// assert_eq!((d.draws, d.mean), (3, -2.0));
+/// assert!(d.ci_low < -2.0 && -2.0 < d.ci_high);
+/// assert_eq!((d.range_low, d.range_high), (-2.95, -1.05));
+/// assert_eq!(d.noise_var, 0.5); // (0.5² + 0.5²) / 1, pooled over the draws
+/// assert_eq!(d.parameter_var, 1.0 - 0.5 / 2.0);
+/// assert!((d.parameter_share() - 0.6).abs() < 1e-12);
+/// assert!(OverDraws::of(&[1.0, 2.0], 1).noise_var.is_nan());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OverDraws {
+    /// Number of draws.
+    pub draws: usize,
+    /// Replicates per draw.
+    pub per_draw: usize,
+    /// Mean of the draw means.
+    pub mean: f64,
+    /// Lower end of the 95 % t-interval of the mean over the draw means (NaN for one draw).
+    pub ci_low: f64,
+    /// Upper end.
+    pub ci_high: f64,
+    /// 2.5 % percentile of the draw means.
+    pub range_low: f64,
+    /// 97.5 % percentile of the draw means.
+    pub range_high: f64,
+    /// Variance of the effect across draws, the replicate noise taken out (at least 0; NaN
+    /// with one replicate per draw or one draw).
+    pub parameter_var: f64,
+    /// Variance of one replicate's difference within a draw (pooled; NaN with one replicate
+    /// per draw).
+    pub noise_var: f64,
+}
+
+impl OverDraws {
+    /// The effect over draws of `values`, draw-major (`per_draw` values of draw 0, then of
+    /// draw 1, …).
+    ///
+    /// # Panics
+    /// If `per_draw` is 0 or does not divide the number of values.
+    pub fn of(values: &[f64], per_draw: usize) -> OverDraws {
+        assert!(
+            per_draw > 0 && values.len() % per_draw == 0,
+            "{} values in draws of {per_draw}",
+            values.len()
+        );
+        let groups: Vec<&[f64]> = values.chunks_exact(per_draw).collect();
+        let means: Vec<f64> = groups
+            .iter()
+            .map(|g| mean_sd(g).map_or(f64::NAN, |(m, _)| m))
+            .collect();
+        let draws = means.len();
+        let (mean, between_sd) = mean_sd(&means).unwrap_or((f64::NAN, f64::NAN));
+        let half = t975(draws.saturating_sub(1) as u64) * between_sd / (draws as f64).sqrt();
+        let mut sorted = means.clone();
+        sorted.sort_by(f64::total_cmp);
+        let noise_var = if per_draw > 1 && draws > 0 {
+            let within: f64 = groups
+                .iter()
+                .zip(&means)
+                .map(|(g, m)| g.iter().map(|v| (v - m) * (v - m)).sum::<f64>())
+                .sum();
+            within / (draws * (per_draw - 1)) as f64
+        } else {
+            f64::NAN
+        };
+        let parameter_var = if draws > 1 {
+            (between_sd * between_sd - noise_var / per_draw as f64).max(0.0)
+        } else {
+            f64::NAN
+        };
+        OverDraws {
+            draws,
+            per_draw,
+            mean,
+            ci_low: mean - half,
+            ci_high: mean + half,
+            range_low: percentile(&sorted, 0.025),
+            range_high: percentile(&sorted, 0.975),
+            parameter_var,
+            noise_var,
+        }
+    }
+
+    /// The parameters' share of the variance of one replicate's difference:
+    /// `parameter_var / (parameter_var + noise_var)` (NaN when they cannot be told apart).
+    pub fn parameter_share(&self) -> f64 {
+        let total = self.parameter_var + self.noise_var;
+        if total > 0.0 {
+            self.parameter_var / total
+        } else {
+            f64::NAN
+        }
+    }
+}
+
 /// One outburst: a maximal run of consecutive ticks with more than a threshold of actives.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Outburst {

@@ -7,12 +7,17 @@
 
 mod config;
 mod dir;
+mod posterior;
 mod prior;
 mod smc;
 mod statistic;
 
 pub use config::{Config, ConfigError, Parameter, TargetSpec};
 pub use dir::{CalibrateError, DirOptions, DirReport, FILES, PREDICTIVE_DRAWS, run_in, simulate};
+pub use posterior::{
+    EFFECTS_HEADER, Posterior, PosteriorEffect, PosteriorError, effects, write_effects,
+    write_outputs,
+};
 pub use prior::{Prior, PriorError};
 pub use smc::{
     Calibration, Generation, Particle, Problem, Progress, ProgressFn, Settings, SmcError, Stop,

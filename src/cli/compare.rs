@@ -5,7 +5,7 @@ use super::error::{CliError, Result, input};
 use super::load::{apply_sets, load_scenario, warn_inert};
 use impunity::ensemble::{Plan, Point};
 use impunity::output::fmt_value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 pub struct CompareArgs {
@@ -14,6 +14,16 @@ pub struct CompareArgs {
     /// A variant: `NAME:KEY=VALUE[,KEY=VALUE...]` (repeatable), run on the baseline's seeds.
     #[arg(long = "variant", value_name = "NAME:KEY=VALUE,...", required = true)]
     variant: Vec<String>,
+    /// A calibration's posterior.csv (`impunity calibrate`): each of --draws draws from its
+    /// last generation sets its parameters, then runs the baseline and every variant on
+    /// common random numbers, --replicates replicates per draw (2 or more to tell the
+    /// parameters' share of the spread from the replicate noise). Writes posterior-effects.csv
+    /// (the effect over the draws) and draws.csv besides the usual files.
+    #[arg(long, value_name = "FILE")]
+    posterior: Option<PathBuf>,
+    /// Draws from the posterior (with --posterior), by systematic resampling of its weights.
+    #[arg(long, value_name = "K", requires = "posterior", default_value_t = 40)]
+    draws: u64,
     #[command(flatten)]
     ens: EnsembleArgs,
     #[command(flatten)]
@@ -71,7 +81,18 @@ pub fn compare(a: CompareArgs) -> Result<()> {
             scenario,
         });
     }
-    let design_text = format!("compare --variant {}", a.variant.join(" --variant "));
+    let posterior = match &a.posterior {
+        Some(path) => Some(read_posterior(path, a.draws, &base)?),
+        None => None,
+    };
+    let design_text = match &posterior {
+        Some(_) => format!(
+            "compare --draws {} --variant {}",
+            a.draws,
+            a.variant.join(" --variant ")
+        ),
+        None => format!("compare --variant {}", a.variant.join(" --variant ")),
+    };
     let ticks = a.ens.ticks.unwrap_or(base.ticks);
     let labelled: Vec<(String, &impunity::Scenario)> = points
         .iter()
@@ -84,15 +105,31 @@ pub fn compare(a: CompareArgs) -> Result<()> {
     let out = out_dir(a.ens.out.as_ref(), || {
         Path::new("out").join(format!("{}-compare", base.name))
     })?;
-    let plan = Plan::new(
+    let per_draw = a.ens.replicates;
+    let replicates = match &posterior {
+        Some(_) => a.draws.checked_mul(per_draw).ok_or_else(|| {
+            input(format!(
+                "--draws {} × --replicates {per_draw}: too many replicates",
+                a.draws
+            ))
+        })?,
+        None => per_draw,
+    };
+    let mut plan = Plan::new(
         base,
         vec!["variant".into()],
         points,
         a.ens.seed,
-        a.ens.replicates,
+        replicates,
         ticks,
         design_text,
     )?;
+    if let Some(p) = &posterior {
+        plan = plan
+            .with_draws(p.as_draws(a.draws as usize, per_draw))
+            .map_err(|e| input(format!("--posterior: {e}")))?;
+    }
+    let kept_plan = posterior.as_ref().map(|_| plan.clone());
     // The table's outcomes: --outcomes, or the headline ones (checked before the run).
     let shown: Vec<String> = match a.format.selected_outcomes(plan.outcome_names())? {
         Some(ks) => ks
@@ -108,11 +145,22 @@ pub fn compare(a: CompareArgs) -> Result<()> {
             .collect();
     let Some(done) = execute(plan, &a.ens, &out)? else {
         if a.ens.resume && a.ens.shard.is_none() {
-            // A finished run resumed: it may have been killed before its charts were drawn.
+            // A finished run resumed: it may have been killed before its charts (or its
+            // posterior effects) were written.
+            if let Some(plan) = &kept_plan {
+                posterior_outputs(plan, &out)?;
+            }
             super::chart::after_ensemble(&out, &a.format);
         }
         return Ok(());
     };
+    if let (Some(plan), Some(p)) = (&kept_plan, &posterior) {
+        let (files, rows) = posterior_outputs(plan, &out)?;
+        print_posterior(&a, p, &rows, &shown, &units);
+        println!("\nwrote {}, {}", list(done.files()), list(&files));
+        super::chart::after_ensemble(&out, &a.format);
+        return Ok(());
+    }
     println!(
         "Paired differences (variant - baseline), {} replicates on the same seeds; 95% t-intervals.",
         done.plan().replicates()
@@ -168,4 +216,101 @@ pub fn compare(a: CompareArgs) -> Result<()> {
     println!("\nwrote {}", list(done.files()));
     super::chart::after_ensemble(&out, &a.format);
     Ok(())
+}
+
+/// Reads `--posterior` and checks its keys against the baseline.
+fn read_posterior(
+    path: &Path,
+    draws: u64,
+    base: &impunity::Scenario,
+) -> Result<impunity::calibrate::Posterior> {
+    if draws == 0 {
+        return Err(input("--draws 0: at least one draw"));
+    }
+    let p = impunity::calibrate::Posterior::read(path)
+        .map_err(|e| input(format!("--posterior: {e}")))?;
+    if let Some(k) = p.keys.iter().find(|k| base.get(k).is_none()) {
+        return Err(input(format!(
+            "--posterior {}: `{k}` is not a key of the scenario {}",
+            path.display(),
+            base.name
+        )));
+    }
+    Ok(p)
+}
+
+/// Writes draws.csv and posterior-effects.csv and returns them and the effects.
+fn posterior_outputs(
+    plan: &Plan,
+    out: &Path,
+) -> Result<(Vec<PathBuf>, Vec<impunity::calibrate::PosteriorEffect>)> {
+    let rows =
+        impunity::calibrate::effects(plan, out).map_err(|e| super::error::failed(e.to_string()))?;
+    let files = impunity::calibrate::write_outputs(plan, out)
+        .map_err(|e| super::error::failed(e.to_string()))?;
+    Ok((files, rows))
+}
+
+/// The table of effects over the posterior's draws.
+fn print_posterior(
+    a: &CompareArgs,
+    p: &impunity::calibrate::Posterior,
+    rows: &[impunity::calibrate::PosteriorEffect],
+    shown: &[String],
+    units: &std::collections::BTreeMap<String, &'static str>,
+) {
+    println!(
+        "Effects over {} draws from the posterior (generation {} of {}), {} replicate(s) per \
+         draw: variant - baseline on the same parameters and seeds.",
+        a.draws,
+        p.generation,
+        a.posterior
+            .as_ref()
+            .map_or(String::new(), |f| f.display().to_string()),
+        a.ens.replicates
+    );
+    println!(
+        "95% CI: t-interval of the mean over the draws (parameter uncertainty and replicate \
+         noise); range: 2.5-97.5% of the draw means;"
+    );
+    println!(
+        "param share: the parameters' share of a replicate difference's variance (needs \
+         --replicates 2 or more). posterior-effects.csv holds every outcome."
+    );
+    let mut current = String::new();
+    for r in rows {
+        let e = &r.effect;
+        if !shown.contains(&r.outcome) || (e.mean == 0.0 && e.range_low == e.range_high) {
+            continue;
+        }
+        let d = if units.get(&r.outcome) == Some(&"index") {
+            3
+        } else {
+            1
+        };
+        if r.variant != current {
+            current = r.variant.clone();
+            println!(
+                "\n{:<34} {:>10} {:>23} {:>23} {:>11}",
+                format!("{current} vs baseline"),
+                "mean",
+                "95% CI",
+                "range",
+                "param share"
+            );
+        }
+        let share = e.parameter_share();
+        println!(
+            "{:<34} {:>10.d$} {:>23} {:>23} {:>11}",
+            r.outcome,
+            e.mean,
+            format!("[{:.d$}, {:.d$}]", e.ci_low, e.ci_high),
+            format!("[{:.d$}, {:.d$}]", e.range_low, e.range_high),
+            if share.is_nan() {
+                "-".to_string()
+            } else {
+                format!("{:.0}%", share * 100.0)
+            }
+        );
+    }
 }

@@ -281,7 +281,13 @@ fn check_disk(plan: &Plan, a: &EnsembleArgs, out: &Path, shard: Option<Shard>) -
     let need = plan.disk_estimate(units);
     let Some(existing) = out
         .ancestors()
-        .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
         .find(|p| p.is_dir())
     else {
         return Ok(());
@@ -373,6 +379,12 @@ pub fn merge(a: MergeArgs) -> Result<()> {
     );
     if impunity::sensitivity::is_sensitivity(done.plan().design()) {
         super::sensitivity::after_run(&a.out, true, false)?;
+    }
+    // a `compare --posterior` run in shards: its effects over the draws
+    let files = impunity::calibrate::write_outputs(done.plan(), &a.out)
+        .map_err(|e| failed(e.to_string()))?;
+    if !files.is_empty() {
+        println!("wrote {}", list(&files));
     }
     Ok(())
 }

@@ -191,6 +191,8 @@ pub(crate) fn claim(dir: &Path, resume: bool, force: bool) -> Result<(), Ensembl
                     || name == "snapshots"
                     || name == "tidy"
                     || name == "parquet"
+                    || name == "draws.csv"
+                    || name == "posterior-effects.csv"
                     || (l.iter().any(|f| f == name) && crate::output::FILES.contains(&name))
             })
     };

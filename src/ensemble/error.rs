@@ -67,6 +67,28 @@ pub enum PlanError {
     /// A point's scenario has no valid metrics.
     #[error(transparent)]
     Metrics(#[from] MetricError),
+    /// The draws do not divide the replicates ([`super::Plan::with_draws`]).
+    #[error(
+        "{draws} draws × {per_draw} replicates per draw is not the plan's {replicates} replicates"
+    )]
+    DrawCount {
+        /// Draws.
+        draws: u64,
+        /// Replicates per draw.
+        per_draw: u64,
+        /// The plan's replicates.
+        replicates: u64,
+    },
+    /// A point's scenario under a draw is not a valid scenario.
+    #[error("draw {draw} on point {point}: {message}")]
+    Draw {
+        /// The point.
+        point: usize,
+        /// The draw (0-based).
+        draw: usize,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// What differs between the plan recorded in a directory and another plan (resume, merge).

@@ -83,7 +83,7 @@ mod shard;
 
 pub use compare::CompareRow;
 pub use error::{Difference, EnsembleError, PlanError, PlanFileError, Recorded};
-pub use plan::{MAX_TICKS, MAX_UNITS, Plan, Point};
+pub use plan::{Draws, MAX_TICKS, MAX_UNITS, Plan, Point};
 pub use results::{PointResults, Results};
 pub use shard::{Shard, ShardError, ShardReason};
 
@@ -390,7 +390,7 @@ impl Ensemble {
     /// Runs unit `u`, telling `stop` every tick.
     fn replicate(&self, u: u64, stop: &Stop<'_>) -> Result<ReplicateOutput, EnsembleError> {
         let (p, r) = self.plan.unit(u);
-        let s = &self.plan.points()[p].scenario;
+        let s = self.plan.scenario(p, r);
         crate::run::run_replicate_until(s, self.plan.seed(), r, self.plan.ticks(), &|| {
             stop.tell(Progress::Tick)
                 .map_or(ControlFlow::Break(()), ControlFlow::Continue)

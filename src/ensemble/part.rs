@@ -31,7 +31,7 @@ pub(crate) struct Unit {
 impl Unit {
     /// Renders replicate `rep` of point `point` of `plan`.
     pub(crate) fn render(plan: &Plan, point: usize, rep: u64, out: &ReplicateOutput) -> Unit {
-        let s = &plan.points()[point].scenario;
+        let s = plan.scenario(point, rep);
         let mut ts = Vec::new();
         write_timeseries_rows(&mut ts, rep, &out.rows, calendar(s)).expect("to memory");
         let mut ev = Vec::new();

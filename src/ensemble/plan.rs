@@ -13,6 +13,20 @@ pub struct Point {
     pub scenario: Scenario,
 }
 
+/// Parameter draws for the replicates of a plan (e.g. from a calibration's posterior): replicate
+/// `r` of every point runs with the values of draw `r / per_draw` set on the point's scenario,
+/// so each draw runs every point on the same seeds, and the paired difference of two points
+/// in one replicate holds both the parameters and the random numbers fixed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Draws {
+    /// The keys set (scenario key paths, as `--set` takes them).
+    pub keys: Vec<String>,
+    /// One row of values (one per key) per draw.
+    pub values: Vec<Vec<f64>>,
+    /// Replicates per draw.
+    pub per_draw: u64,
+}
+
 /// The most ticks a plan may run: the limit a scenario file's `ticks` has.
 pub const MAX_TICKS: u32 = 10_000_000;
 
@@ -51,6 +65,8 @@ pub struct Plan {
     design: String,
     metrics: Vec<String>,
     outcomes: Vec<String>,
+    /// Parameter draws, and each point's scenario under each draw (`[point][draw]`).
+    draws: Option<(Draws, Vec<Vec<Scenario>>)>,
 }
 
 impl Plan {
@@ -174,7 +190,89 @@ impl Plan {
             design,
             metrics,
             outcomes,
+            draws: None,
         })
+    }
+
+    /// The plan with parameter `draws`: replicate `r` of every point runs with draw
+    /// `r / per_draw`'s values set on the point's scenario ([`Plan::scenario`]). The plan's
+    /// replicate count must be the number of draws times `per_draw`; every point under every
+    /// draw must be a valid scenario with the plan's columns.
+    ///
+    /// ```
+    /// use impunity::ensemble::{Draws, Plan};
+    /// let s = impunity::presets::get("epstein-run1").unwrap();
+    /// let draws = Draws {
+    ///     keys: vec!["communities.citizens.legitimacy".into()],
+    ///     values: vec![vec![0.7], vec![0.9]],
+    ///     per_draw: 2,
+    /// };
+    /// let plan = Plan::single(s, 1, 4, 10).unwrap().with_draws(draws).unwrap();
+    /// let legitimacy = |r| plan.scenario(0, r).get("communities.citizens.legitimacy");
+    /// assert_eq!(legitimacy(1).and_then(|v| v.as_f64()), Some(0.7));
+    /// assert_eq!(legitimacy(2).and_then(|v| v.as_f64()), Some(0.9));
+    /// ```
+    pub fn with_draws(mut self, draws: Draws) -> Result<Plan, PlanError> {
+        let n = draws.values.len() as u64;
+        if draws.per_draw == 0 || n.checked_mul(draws.per_draw) != Some(self.replicates) {
+            return Err(PlanError::DrawCount {
+                draws: n,
+                per_draw: draws.per_draw,
+                replicates: self.replicates,
+            });
+        }
+        let mut drawn = Vec::with_capacity(self.points.len());
+        for (k, p) in self.points.iter().enumerate() {
+            let mut row = Vec::with_capacity(draws.values.len());
+            for (d, values) in draws.values.iter().enumerate() {
+                let bad = |message: String| PlanError::Draw {
+                    point: k,
+                    draw: d,
+                    message,
+                };
+                if values.len() != draws.keys.len() {
+                    return Err(bad(format!(
+                        "{} values for {} keys",
+                        values.len(),
+                        draws.keys.len()
+                    )));
+                }
+                let s = p
+                    .scenario
+                    .with_changes(
+                        draws
+                            .keys
+                            .iter()
+                            .map(String::as_str)
+                            .zip(values.iter().copied()),
+                    )
+                    .map_err(|e| bad(e.to_string()))?;
+                let metrics = crate::metrics::MetricSet::for_scenario(&s)
+                    .map(|m| m.names().to_vec())
+                    .map_err(PlanError::Metrics)?;
+                if metrics != self.metrics || outcomes::names(&s)? != self.outcomes {
+                    return Err(bad("it reports other columns than point 0".into()));
+                }
+                row.push(s);
+            }
+            drawn.push(row);
+        }
+        self.draws = Some((draws, drawn));
+        Ok(self)
+    }
+
+    /// The parameter draws, if any ([`Plan::with_draws`]).
+    pub fn draws(&self) -> Option<&Draws> {
+        self.draws.as_ref().map(|(d, _)| d)
+    }
+
+    /// The scenario replicate `rep` of point `point` runs: the point's, with the replicate's
+    /// draw set, if the plan has draws.
+    pub fn scenario(&self, point: usize, rep: u64) -> &Scenario {
+        match &self.draws {
+            Some((d, drawn)) => &drawn[point][(rep / d.per_draw) as usize],
+            None => &self.points[point].scenario,
+        }
     }
 
     /// The scenario the points derive from (the manifest's scenario).
@@ -294,7 +392,9 @@ impl Plan {
         let model = self
             .points
             .iter()
-            .map(|p| p.scenario.footprint().model_bytes)
+            .map(|p| &p.scenario)
+            .chain(self.draws.iter().flat_map(|(_, d)| d.iter().flatten()))
+            .map(|s| s.footprint().model_bytes)
             .max()
             .unwrap_or(0);
         let series = replicate_bytes(self.ticks, self.metrics.len());
@@ -339,6 +439,17 @@ impl Plan {
                 eat(t);
             }
             eat(&p.scenario.to_toml_string());
+        }
+        if let Some((d, _)) = &self.draws {
+            eat(&format!("draws {}", d.per_draw));
+            for k in &d.keys {
+                eat(k);
+            }
+            for row in &d.values {
+                for v in row {
+                    eat(&format!("{:016x}", v.to_bits()));
+                }
+            }
         }
         format!("{h:016x}")
     }

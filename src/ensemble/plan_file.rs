@@ -1,7 +1,7 @@
 //! `DIR/.parts/plan.json`: the plan of a directory being filled, enough to rebuild it (merge
 //! reads it; resume compares it).
 
-use super::{Difference, EnsembleError, Plan, PlanFileError, Point, Shard};
+use super::{Difference, Draws, EnsembleError, Plan, PlanFileError, Point, Shard};
 use crate::scenario::Scenario;
 use serde::{Deserialize, Serialize};
 use std::fs;
@@ -22,6 +22,16 @@ pub(crate) struct PlanFile {
     pub(crate) tag_names: Vec<String>,
     pub(crate) base: String,
     pub(crate) points: Vec<PlanPoint>,
+    /// Parameter draws ([`Plan::with_draws`]), every value as its exact bits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) draws: Option<PlanDraws>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct PlanDraws {
+    keys: Vec<String>,
+    values: Vec<Vec<u64>>,
+    per_draw: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -52,6 +62,15 @@ impl PlanFile {
                     scenario: p.scenario.to_toml_string(),
                 })
                 .collect(),
+            draws: plan.draws().map(|d| PlanDraws {
+                keys: d.keys.clone(),
+                values: d
+                    .values
+                    .iter()
+                    .map(|row| row.iter().map(|v| v.to_bits()).collect())
+                    .collect(),
+                per_draw: d.per_draw,
+            }),
         }
     }
 
@@ -97,6 +116,20 @@ impl PlanFile {
             self.design.clone(),
         )
         .map_err(PlanFileError::Plan)?;
+        let plan = match &self.draws {
+            Some(d) => plan
+                .with_draws(Draws {
+                    keys: d.keys.clone(),
+                    values: d
+                        .values
+                        .iter()
+                        .map(|row| row.iter().map(|&b| f64::from_bits(b)).collect())
+                        .collect(),
+                    per_draw: d.per_draw,
+                })
+                .map_err(PlanFileError::Plan)?,
+            None => plan,
+        };
         if plan.fingerprint() != self.fingerprint {
             return Err(PlanFileError::Stale {
                 version: self.impunity_version.clone(),

@@ -210,8 +210,8 @@ impl Results {
         let reps = plan.replicates();
         let mut values = vec![Vec::with_capacity(width * reps as usize); plan.points().len()];
         for (u, out) in runs.iter().enumerate() {
-            let (p, _) = plan.unit(u as u64);
-            values[p].extend(super::outcomes::values(&plan.points()[p].scenario, out));
+            let (p, r) = plan.unit(u as u64);
+            values[p].extend(super::outcomes::values(plan.scenario(p, r), out));
         }
         let rows = moments::InMemory {
             width,
@@ -316,12 +316,15 @@ impl Results {
         }
         let plan = &self.plan;
         let point = &plan.points()[p];
-        let single = Plan::single(
+        let mut single = Plan::single(
             point.scenario.clone(),
             plan.seed(),
             plan.replicates(),
             plan.ticks(),
         )?;
+        if let Some(d) = plan.draws() {
+            single = single.with_draws(d.clone())?;
+        }
         Ok(Results::from_runs(single, self.replicates(p).to_vec()))
     }
 

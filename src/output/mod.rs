@@ -52,7 +52,7 @@ use std::path::{Path, PathBuf};
 
 /// Every file and folder impunity writes into an output directory: what `--force` (and
 /// [`crate::ensemble::Results::write`]) may replace. Anything else there is left alone.
-pub(crate) const FILES: [&str; 13] = [
+pub(crate) const FILES: [&str; 15] = [
     "timeseries.csv",
     "outcomes.csv",
     "summary.csv",
@@ -60,6 +60,8 @@ pub(crate) const FILES: [&str; 13] = [
     "cases.csv",
     "points.csv",
     "compare.csv",
+    "draws.csv",
+    "posterior-effects.csv",
     "manifest.json",
     "charts",
     "snapshots",

@@ -12,6 +12,7 @@ mod invariants;
 mod mechanisms;
 mod outputs;
 mod policy;
+mod posterior;
 mod reliability;
 mod reproduction;
 mod scale;
