@@ -265,6 +265,60 @@ impl Ensemble {
         Ok(Results::from_runs(plan.clone(), runs))
     }
 
+    /// [`Ensemble::run`], calling `each` with every unit's number and output as soon as it is
+    /// done (from the worker threads, in no set order), e.g. to show results while the rest
+    /// runs ([`Results::partial`]). The units are started in replicate order, whatever the
+    /// thread count (every point of replicate 0, then of replicate 1, …, taken from one
+    /// counter), so that the first replicates complete first and the points of one replicate,
+    /// a comparison's pairs, finish close together. The results are those of `run`, bit for
+    /// bit.
+    ///
+    /// ```
+    /// use impunity::ensemble::{Ensemble, Plan, no_progress};
+    /// use std::sync::Mutex;
+    /// let s = impunity::presets::get("epstein-run1").unwrap();
+    /// let ens = Ensemble::new(Plan::single(s, 1, 3, 5).unwrap());
+    /// let seen = Mutex::new(Vec::new());
+    /// let r = ens.run_each(&no_progress, &|u, _| seen.lock().unwrap().push(u)).unwrap();
+    /// let mut seen = seen.into_inner().unwrap();
+    /// seen.sort();
+    /// assert_eq!(seen, [0, 1, 2]);
+    /// assert_eq!(r.points(), ens.run(&no_progress).unwrap().points());
+    /// ```
+    pub fn run_each(
+        &self,
+        progress: &ProgressFn<'_>,
+        each: &(dyn Fn(u64, &ReplicateOutput) + Sync),
+    ) -> Result<Results, EnsembleError> {
+        let plan = &self.plan;
+        let stop = Stop::new(progress);
+        stop.tell(Progress::Start {
+            units: plan.units(),
+            already: 0,
+        })?;
+        let points = plan.points().len() as u64;
+        // One task per unit; each takes the next unit from the counter, so that units start
+        // in this order on any number of threads (rayon's splitting would start the second
+        // half of the range at once on a second thread).
+        let next = std::sync::atomic::AtomicU64::new(0);
+        let mut runs = (0..plan.units() as usize)
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|_| {
+                // replicate-major: the k-th started is point k % points of replicate k / points
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let u = (k % points) * plan.replicates() + k / points;
+                let out = self.replicate(u, &stop)?;
+                each(u, &out);
+                stop.tell(Progress::Unit)?;
+                Ok((u, out))
+            })
+            .collect::<Result<Vec<_>, EnsembleError>>()?;
+        runs.sort_by_key(|(u, _)| *u);
+        let runs = runs.into_iter().map(|(_, out)| out).collect();
+        Ok(Results::from_runs(plan.clone(), runs))
+    }
+
     /// Runs the units into `dir`, in parallel on the current rayon pool: claims the directory
     /// (or checks it holds the same run, with [`DirOptions::resume`]), records the plan, runs
     /// every unit (of the shard) not yet on disk, writing each one's part as soon as it is done,

@@ -203,6 +203,83 @@ pub struct Results {
 }
 
 impl Results {
+    /// The results so far of a run in progress: of its first `k` replicates, the longest run
+    /// of replicates 0, 1, … whose every point is done (`runs[u]` holds unit `u`'s output
+    /// once it is done, e.g. from [`super::Ensemble::run_each`], which starts them in that
+    /// order). They are the results of the same plan with `k` replicates, bit for bit, and
+    /// `k` only grows as more units are done. `None` while replicate 0 is not complete. With
+    /// every unit done, the results of the whole run.
+    ///
+    /// ```
+    /// use impunity::ensemble::{Ensemble, Plan, Results, no_progress};
+    /// use std::sync::Mutex;
+    /// let plan_of = |replicates| {
+    ///     let slow = impunity::presets::get("epstein-run3").unwrap();
+    ///     let sudden = impunity::presets::get("epstein-run4").unwrap();
+    ///     Plan::comparison(slow, vec![("sudden".into(), sudden)], 1, replicates, 10).unwrap()
+    /// };
+    /// let plan = plan_of(3);
+    /// let runs = Mutex::new(vec![None; 6]);
+    /// let ens = Ensemble::new(plan.clone());
+    /// let full = ens
+    ///     .run_each(&no_progress, &|u, out| runs.lock().unwrap()[u as usize] = Some(out.clone()))
+    ///     .unwrap();
+    /// let mut runs = runs.into_inner().unwrap();
+    /// assert_eq!(Results::partial(&plan, &runs).unwrap().comparison(), full.comparison());
+    /// runs[5] = None; // the variant's replicate 2 not done yet: replicates 0 and 1 are shown
+    /// let part = Results::partial(&plan, &runs).unwrap();
+    /// assert_eq!(part.plan().replicates(), 2);
+    /// assert_eq!(part.replicates(1)[1], full.replicates(1)[1]);
+    /// let two = Ensemble::new(plan_of(2)).run(&no_progress).unwrap();
+    /// assert_eq!(part.comparison(), two.comparison());
+    /// runs[1] = None; // the baseline's replicate 1: replicate 0 alone, though 2 is done
+    /// assert_eq!(Results::partial(&plan, &runs).unwrap().plan().replicates(), 1);
+    /// assert!(Results::partial(&plan, &vec![None; 6]).is_none());
+    /// ```
+    ///
+    /// # Panics
+    /// If `runs` does not have one entry per unit of `plan`.
+    pub fn partial(plan: &Plan, runs: &[Option<ReplicateOutput>]) -> Option<Results> {
+        assert_eq!(runs.len() as u64, plan.units(), "one entry per unit");
+        let reps = plan.replicates();
+        let points = plan.points().len() as u64;
+        let whole: Vec<u64> = (0..reps)
+            .take_while(|&r| (0..points).all(|p| runs[(p * reps + r) as usize].is_some()))
+            .collect();
+        if whole.is_empty() {
+            return None;
+        }
+        let mut sub = Plan::new(
+            plan.base().clone(),
+            plan.tag_names().to_vec(),
+            plan.points().to_vec(),
+            plan.seed(),
+            whole.len() as u64,
+            plan.ticks(),
+            plan.design().to_string(),
+        )
+        .expect("a subset of a valid plan");
+        if let Some(d) = plan.draws() {
+            // keep each kept replicate's draw: one draw per replicate
+            let values = whole
+                .iter()
+                .map(|&r| d.values[(r / d.per_draw) as usize].clone())
+                .collect();
+            sub = sub
+                .with_draws(super::Draws {
+                    keys: d.keys.clone(),
+                    values,
+                    per_draw: 1,
+                })
+                .expect("the same draws");
+        }
+        let kept = (0..points)
+            .flat_map(|p| whole.iter().map(move |&r| (p * reps + r) as usize))
+            .map(|u| runs[u].clone().expect("complete"))
+            .collect();
+        Some(Results::from_runs(sub, kept))
+    }
+
     /// The results of the replicates of `plan` in memory (`runs` in unit order), every
     /// replicate's outcomes kept.
     pub(crate) fn from_runs(plan: Plan, runs: Vec<ReplicateOutput>) -> Results {
