@@ -133,7 +133,8 @@ enum Command {
         long_about = "Serve the web explorer (docs/serve.md) on 127.0.0.1 (--host to change): \
             one page with sliders for the policy knobs and the world settings, that runs the \
             scenario as shipped against the chosen settings on the same seeds (what `impunity \
-            compare` runs), streams its progress and draws its results. Prints the page's URL.",
+            compare` runs), streams its progress and draws its results as replicates finish. Prints \
+            the page's URL.",
         after_help = "Examples:\n  impunity serve\n  impunity serve central-mali-2018 --port 8080"
     )]
     Serve(serve::ServeArgs),

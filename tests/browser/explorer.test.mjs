@@ -1,7 +1,8 @@
 // Browser test of `impunity serve` (docs/serve.md): starts the server, opens the page in
 // Debian's chromium (playwright-core drives it; no browser is downloaded), moves a slider with
 // the keyboard, runs, waits for the charts, and checks the numbers the page shows against
-// those `impunity compare` writes for the command line the page shows. Saves a screenshot.
+// those `impunity compare` writes for the command line the page shows, then checks that a
+// longer run is drawn while it goes on (partial results). Saves a screenshot.
 //
 //   cd tests/browser && npm ci && node explorer.test.mjs
 //
@@ -105,10 +106,24 @@ try {
   const got = readFileSync(path, 'utf8').trim().split('\n');
   assert.deepEqual(got, csv);
 
-  assert.deepEqual(errors, [], 'no errors in the page');
   mkdirSync(dirname(shot), { recursive: true });
   await page.screenshot({ path: shot, fullPage: true });
-  console.log(`browser test passed: ${shown.length} differences checked, ${fans} fan charts, ${((Date.now() - started) / 1000).toFixed(1)} s; screenshot ${shot}`);
+
+  // results drawn while the run goes on: 12 replicates a side, redrawn every 100 ms; the page
+  // shows the replicates done so far (fewer pairs than asked) before the whole result
+  await page.goto(`${url}?scale=100&replicates=12&seed=6&years=0.25&interval=100`);
+  await page.waitForSelector('body[data-state=ready]');
+  await page.click('#run');
+  await page.waitForSelector('body[data-state=done]', { timeout: 90_000 });
+  // the note the page showed under the paired differences when it drew its first partial result
+  const note = await page.evaluate(() => document.body.dataset.firstPartialNote || '');
+  const pairs = Number((note.match(/^(\d+) pairs/) || [])[1]);
+  assert.ok(pairs >= 1 && pairs < 12, `the first partial result: "${note}"`);
+  assert.match(await page.textContent('#diff-note'), /^12 pairs/);
+  const partials = Number(await page.evaluate(() => document.body.dataset.partials));
+
+  assert.deepEqual(errors, [], 'no errors in the page');
+  console.log(`browser test passed: ${shown.length} differences checked, ${fans} fan charts, ${partials} partial results drawn, ${((Date.now() - started) / 1000).toFixed(1)} s; screenshot ${shot}`);
 } catch (e) {
   failed = true;
   console.error(e);

@@ -244,6 +244,55 @@ fn serve_run_gives_the_numbers_of_impunity_compare() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Issue 18: the page draws results while the run goes on. A run of 12 replicates a side,
+/// watched every 50 ms, sends `partial` events: each the result's JSON (series, comparison,
+/// map) of the replicates whose baseline and variant are both done, fewer than 12 and more
+/// each time, without downloads; then the whole `result`.
+#[test]
+fn serve_streams_partial_results_as_replicates_finish() {
+    let srv = Server::start();
+    let (status, _, body) = srv.get(
+        "/api/run?policy.impunity=0.3&scale=100&ticks=60&replicates=12&seed=4&interval=50",
+    );
+    assert_eq!(status, 200);
+    let evs = events(&body);
+    let partials: Vec<Value> = evs
+        .iter()
+        .filter(|(e, _)| e == "partial")
+        .map(|(_, d)| serde_json::from_str(d).unwrap())
+        .collect();
+    assert!(!partials.is_empty(), "no partial result in {} events", evs.len());
+    let mut last = 0;
+    for p in &partials {
+        let k = p["replicates"].as_u64().unwrap();
+        assert!(last < k && k < 12, "{last} then {k}");
+        last = k;
+        assert_eq!(p["partial"], true);
+        assert_eq!(p["replicates_total"], 12);
+        assert!(p.get("csv").is_none());
+        let c = p["comparison"].as_array().unwrap();
+        assert!(c.iter().all(|row| row["n"] == k), "{c:?}");
+        assert!(p["series"]["legitimacy_peul"]["points"]["chosen"]["mean"].is_array());
+    }
+    let (end, data) = evs.last().unwrap();
+    assert_eq!(end, "result");
+    let r: Value = serde_json::from_str(data).unwrap();
+    assert_eq!(r["replicates"], 12);
+    assert!(r.get("partial").is_none());
+    // A partial result of k replicates is the whole result of a run of k replicates.
+    let p = partials.last().unwrap();
+    let k = p["replicates"].as_u64().unwrap();
+    let (status, _, body) = srv.get(&format!(
+        "/api/run?policy.impunity=0.3&scale=100&ticks=60&replicates={k}&seed=4&interval=10000"
+    ));
+    assert_eq!(status, 200);
+    let evs = events(&body);
+    let whole: Value = serde_json::from_str(&evs.last().unwrap().1).unwrap();
+    for key in ["comparison", "series", "map"] {
+        assert_eq!(p[key], whole[key], "{key} of {k} replicates");
+    }
+}
+
 /// A run long enough not to finish within the test (central Mali at 10 people per agent,
 /// ten years, 200 replicates a side).
 const LONG: &str = "policy.impunity=0.5&scale=10&ticks=3650&replicates=200&seed=1&interval=50";

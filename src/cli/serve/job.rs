@@ -5,6 +5,7 @@
 use super::params::{Built, RunParams, VARIANT};
 use impunity::Scenario;
 use impunity::ensemble::{Ensemble, EnsembleError, Plan, Progress, Results};
+use impunity::run::ReplicateOutput;
 use impunity::events::EventType;
 use impunity::stats::Describe;
 use serde_json::{Value as Json, json};
@@ -27,6 +28,11 @@ pub struct Shared {
     pub ticks_total: u64,
     /// Units in the whole run.
     pub units_total: u64,
+    /// Set by the stream at each interval: the next unit to finish builds a partial result.
+    pub want_partial: AtomicBool,
+    /// The latest partial result: the replicates (per point) it holds, and its JSON (as the
+    /// result's, with `"partial": true` and no CSVs).
+    pub partial: Mutex<Option<(u64, Json)>>,
     /// The end: the results' JSON, or an error message.
     pub outcome: Mutex<Option<Result<Json, String>>>,
     /// Woken when `outcome` is set.
@@ -91,6 +97,8 @@ impl Job {
             units_done: AtomicU64::new(0),
             ticks_total: self.plan.units() * u64::from(self.plan.ticks()),
             units_total: self.plan.units(),
+            want_partial: AtomicBool::new(false),
+            partial: Mutex::new(None),
             outcome: Mutex::new(None),
             done: tokio::sync::Notify::new(),
         })
@@ -116,7 +124,40 @@ impl Job {
                 ControlFlow::Continue(())
             }
         };
-        let outcome = match pool.install(|| ensemble.run(&progress)) {
+        // Every finished unit is kept; when the stream asks (once per interval), the
+        // replicates whose baseline and variant are both done are drawn as a partial result.
+        let runs: Mutex<Vec<Option<ReplicateOutput>>> =
+            Mutex::new(vec![None; self.plan.units() as usize]);
+        let each = |u: u64, out: &ReplicateOutput| {
+            let mut held = runs.lock().unwrap_or_else(|e| e.into_inner());
+            held[u as usize] = Some(out.clone());
+            if !shared.want_partial.swap(false, Ordering::Relaxed) {
+                return;
+            }
+            let Some(partial) = Results::partial(&self.plan, &held) else {
+                return;
+            };
+            drop(held);
+            let k = partial.plan().replicates();
+            let shown = shared
+                .partial
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_ref()
+                .map_or(0, |p| p.0);
+            if k <= shown || k == self.plan.replicates() {
+                return; // nothing new, or the whole run (its result comes next)
+            }
+            if let Ok(mut json) = self.report(&partial) {
+                json["partial"] = json!(true);
+                json["replicates_total"] = json!(self.plan.replicates());
+                if let Some(o) = json.as_object_mut() {
+                    o.remove("csv");
+                }
+                *shared.partial.lock().unwrap_or_else(|e| e.into_inner()) = Some((k, json));
+            }
+        };
+        let outcome = match pool.install(|| ensemble.run_each(&progress, &each)) {
             Ok(results) => self.report(&results),
             Err(EnsembleError::Cancelled) => Err("cancelled".to_string()),
             Err(e) => Err(e.to_string()),

@@ -5,8 +5,9 @@
 //!
 //! Endpoints: `GET /` (the page), `/app.js`, `/style.css`, `GET /api/scenario` (the served
 //! scenario, its knobs and the limits), `GET /api/command?PARAMS` (the equivalent command
-//! line, or a 400), `GET /api/run?PARAMS` (a run, as an event stream: `start`, `progress`,
-//! then `result` or `failed`). Nothing the page sends names a file.
+//! line, or a 400), `GET /api/run?PARAMS` (a run, as an event stream: `start`, `progress`
+//! and `partial` (the replicates done so far, drawn as the result is), then `result` or
+//! `failed`). Nothing the page sends names a file.
 
 mod job;
 mod params;
@@ -342,14 +343,15 @@ async fn run(State(app): State<Arc<App>>, q: Params) -> Response {
             *shared.outcome.lock().unwrap_or_else(|e| e.into_inner()) =
                 Some(Err(format!("cannot start the run: {e}")));
         });
-    let state = (Some(start), CancelOnDrop(shared), false);
-    let stream = futures_util::stream::unfold(state, move |(start, guard, over)| async move {
+    // (start event still to send, the run, partial replicates sent, over)
+    let state = (Some(start), CancelOnDrop(shared), 0u64, false);
+    let stream = futures_util::stream::unfold(state, move |(start, guard, sent, over)| async move {
         if over {
             return None;
         }
         if let Some(start) = start {
             let ev = Event::default().event("start").data(start.to_string());
-            return Some((Ok::<_, Infallible>(ev), (None, guard, false)));
+            return Some((Ok::<_, Infallible>(ev), (None, guard, sent, false)));
         }
         let shared = guard.0.clone();
         let notified = shared.done.notified();
@@ -359,7 +361,25 @@ async fn run(State(app): State<Arc<App>>, q: Params) -> Response {
             .unwrap_or_else(|e| e.into_inner())
             .is_some();
         if !finished {
+            // ask for a partial result from the next replicate to finish, then wait
+            shared.want_partial.store(true, Ordering::Relaxed);
             let _ = tokio::time::timeout(interval, notified).await;
+            let partial = shared
+                .partial
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_ref()
+                .filter(|p| p.0 > sent)
+                .map(|(k, json)| (*k, json.to_string()));
+            let finished = shared
+                .outcome
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .is_some();
+            if let (Some((k, json)), false) = (partial, finished) {
+                let ev = Event::default().event("partial").data(json);
+                return Some((Ok(ev), (None, guard, k, false)));
+            }
         }
         let outcome = shared
             .outcome
@@ -380,11 +400,11 @@ async fn run(State(app): State<Arc<App>>, q: Params) -> Response {
                 });
                 return Some((
                     Ok(Event::default().event("progress").data(p.to_string())),
-                    (None, guard, false),
+                    (None, guard, sent, false),
                 ));
             }
         };
-        Some((Ok(ev), (None, guard, true)))
+        Some((Ok(ev), (None, guard, sent, true)))
     });
     Sse::new(stream)
         .keep_alive(KeepAlive::default())

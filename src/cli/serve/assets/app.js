@@ -5,7 +5,7 @@
 
 const $ = (id) => document.getElementById(id);
 const SVGNS = 'http://www.w3.org/2000/svg';
-const state = { info: null, source: null, result: null };
+const state = { info: null, source: null, result: null, partial: null };
 const clientId = (() => {
   let id = sessionStorage.getItem('impunity-client');
   if (!id) {
@@ -138,7 +138,13 @@ function status(text, isError) {
 function fromURL() {
   const q = new URLSearchParams(location.search);
   for (const k of state.info.knobs) if (q.has(k.key)) setKnob(k, q.get(k.key));
-  for (const id of ['years', 'replicates', 'scale', 'seed', 'interval']) if (q.has(id)) $(id).value = q.get(id);
+  for (const id of ['years', 'replicates', 'scale', 'seed']) if (q.has(id)) $(id).value = q.get(id);
+  if (q.has('interval')) {
+    // a link may carry any interval the server accepts, not only the menu's
+    const v = q.get('interval'), sel = $('interval');
+    if (![...sel.options].some(o => o.value === v)) sel.add(new Option(`${Number(v) / 1000} s`, v));
+    sel.value = v;
+  }
   return q.get('autorun') === '1';
 }
 function reset() {
@@ -187,6 +193,10 @@ async function run() {
   $('bar').style.width = '0%';
   $('progress-text').textContent = '';
   document.body.dataset.state = 'running';
+  document.body.dataset.partials = '0';
+  delete document.body.dataset.firstPartialNote;
+  state.result = null;
+  state.partial = null;
   const started = performance.now();
   const es = new EventSource('api/run?' + p.toString());
   state.source = es;
@@ -200,6 +210,16 @@ async function run() {
     const f = s.ticks ? s.ticks_done / s.ticks : 0;
     $('bar').style.width = (100 * f).toFixed(1) + '%';
     $('progress-text').textContent = `${s.units_done} of ${s.units} replicates done · ${(100 * f).toFixed(0)}%`;
+  });
+  es.addEventListener('partial', (e) => {
+    // the replicates done so far, drawn as the result will be (downloads wait for the end)
+    const r = JSON.parse(e.data);
+    state.partial = r;
+    status(`Running: showing the ${r.replicates} of ${r.replicates_total} replicates per side done so far…`);
+    draw(r);
+    const b = document.body.dataset;
+    b.partials = String(Number(b.partials || 0) + 1);
+    if (!b.firstPartialNote) b.firstPartialNote = $('diff-note').textContent;
   });
   es.addEventListener('result', (e) => {
     es.close();
@@ -442,7 +462,7 @@ async function main() {
       status('Command copied.');
     }
   });
-  $('all-outcomes').addEventListener('change', () => state.result && drawDiffs(state.result));
+  $('all-outcomes').addEventListener('change', () => { const r = state.result || state.partial; if (r) drawDiffs(r); });
   $('dl-compare').addEventListener('click', (e) => { e.preventDefault(); if (state.result) downloadBlob('compare.csv', 'text/csv', state.result.csv['compare.csv']); });
   $('dl-outcomes').addEventListener('click', (e) => { e.preventDefault(); if (state.result) downloadBlob('outcomes.csv', 'text/csv', state.result.csv['outcomes.csv']); });
   window.addEventListener('pagehide', () => stop());
