@@ -647,12 +647,16 @@ impl Model {
             .map_err(value_error)
     }
 
-    /// Advances `n` ticks (1 by default).
+    /// Advances `n` ticks (1 by default), without the GIL (other Python threads run
+    /// meanwhile); Ctrl-C stops it between two ticks and raises `KeyboardInterrupt`.
     #[pyo3(signature = (n=1))]
-    fn step(&mut self, n: u32) {
+    fn step(&mut self, py: Python<'_>, n: u32) -> PyResult<()> {
         for _ in 0..n {
-            self.inner.step();
+            let inner = &mut self.inner;
+            py.detach(|| inner.step());
+            py.check_signals()?;
         }
+        Ok(())
     }
 
     /// The current tick (0 before the first step).

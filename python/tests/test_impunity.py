@@ -234,6 +234,22 @@ def test_model_steps_through_the_run_s_time_series():
     assert stats["legitimacy_by_community"].shape == (1,)
 
 
+def test_model_step_lets_other_threads_run_and_stops_on_ctrl_c():
+    # the timer is a Python thread: it can only send SIGINT if step releases the GIL; a
+    # million ticks of epstein-run2 take minutes, so the step must stop between two ticks
+    m = impunity.Model(impunity.Scenario.preset("epstein-run2"), seed=3)
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            m.step(1_000_000)
+    finally:
+        timer.cancel()
+    assert 0 < m.tick < 1_000_000
+    m.step()  # the model is whole: it goes on from where it stopped
+    assert m.tick > 1
+
+
 # --- stopping ------------------------------------------------------------------------------
 
 def test_ctrl_c_stops_a_run_and_keeps_its_finished_replicates(tmp_path):
