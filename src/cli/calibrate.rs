@@ -4,6 +4,7 @@
 use super::error::{CliError, Result, failed, input};
 use super::load::load_scenario;
 use impunity::calibrate::{CalibrateError, Config, DirOptions, Progress, run_in};
+use impunity::charts::calibrate::{self as charts, Check};
 use std::io::IsTerminal;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -20,7 +21,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
         DIR/posterior.csv (every generation's particles; the last generation is the posterior), \
         DIR/generations.csv (tolerance, acceptance rate, ESS, simulations), DIR/predictive.csv \
         (the targets under posterior draws against the observed values), DIR/manifest.json and \
-        DIR/charts/posterior-<k>.png (each key's posterior against the prior draws). \
+        DIR/charts/: posterior-<k>.png (each key's posterior against the prior draws), \
+        pairs.png (the posterior over each pair of keys), generations.png (tolerance and \
+        acceptance by generation) and predictive.png (the predictive check). \
         The same seed gives the same bytes on any number of threads; every finished generation \
         is stored in DIR/.calibrate/, and --resume continues a killed run to the same bytes.",
     after_help = "Example:\n  impunity calibrate epstein-run1 --config calib.toml --out out/calib --seed 3"
@@ -214,8 +217,25 @@ pub fn calibrate(a: CalibrateArgs) -> Result<()> {
         );
     }
     let keys: Vec<String> = config.parameters.iter().map(|p| p.key.clone()).collect();
-    impunity::charts::calibrate::marginals(c, &keys, &report.dir, &Default::default())
-        .map_err(|e| failed(format!("drawing the charts: {e}")))?;
+    let checks: Vec<Check> = config
+        .targets
+        .iter()
+        .zip(&report.predictive)
+        .map(|(t, &(observed, mean, p05, p95))| Check {
+            statistic: t.statistic.clone(),
+            observed,
+            scale: t.scale,
+            mean,
+            p05,
+            p95,
+        })
+        .collect();
+    let opts = Default::default();
+    let drawn = charts::marginals(c, &keys, &report.dir, &opts)
+        .and_then(|_| charts::pairs(c, &keys, &report.dir, &opts))
+        .and_then(|_| charts::generations(c, &report.dir, &opts))
+        .and_then(|_| charts::predictive(&checks, &report.dir, &opts));
+    drawn.map_err(|e| failed(format!("drawing the charts: {e}")))?;
     println!("wrote {}", report.dir.display());
     Ok(())
 }

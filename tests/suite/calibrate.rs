@@ -151,6 +151,9 @@ fn calibrate_recovers_the_legitimacy_of_epstein_run1_from_its_own_output() {
     assert_eq!(m["command"], "calibrate");
     assert_eq!(m["stop"], "max_generations");
     assert!(out.join("charts/posterior-0.png").is_file());
+    assert!(out.join("charts/generations.png").is_file());
+    assert!(out.join("charts/predictive.png").is_file());
+    assert!(!out.join("charts/pairs.png").exists(), "one key: no pairs");
     let _ = std::fs::remove_dir_all(&d);
 }
 
