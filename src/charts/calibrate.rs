@@ -131,7 +131,11 @@ impl Draw for Schedule {
         let area = root.titled(&self.title, style::title_font())?;
         let (top, bottom) = area.split_vertically(area.dim_in_pixel().1 / 2);
         let (x0, x1) = (0.5, self.rows.len() as f64 + 0.5);
-        let tol = self.rows.iter().map(|r| r.1).filter(|t| *t > 0.0 && t.is_finite());
+        let tol = self
+            .rows
+            .iter()
+            .map(|r| r.1)
+            .filter(|t| *t > 0.0 && t.is_finite());
         let (lo, hi) = tol.fold((f64::INFINITY, 0.0f64), |(a, b), t| (a.min(t), b.max(t)));
         let (lo, hi) = if lo.is_finite() && hi > lo {
             (lo / 1.2, hi * 1.2)
@@ -192,7 +196,9 @@ impl Draw for Schedule {
                 .collect();
             ch.draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))?
                 .label(name)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2)));
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2))
+                });
             ch.draw_series(pts.iter().map(|p| Circle::new(*p, 4, c.filled())))?;
         }
         ch.configure_series_labels()
@@ -225,7 +231,10 @@ pub fn generations(
         return Ok(None);
     }
     let chart = Schedule {
-        title: opts.title("generations", "Tolerance and acceptance by generation".into()),
+        title: opts.title(
+            "generations",
+            "Tolerance and acceptance by generation".into(),
+        ),
         rows,
     };
     render(&chart, &dir.join("charts").join("generations"), opts).map(Some)
@@ -428,9 +437,11 @@ impl Draw for Pairs {
                 mesh.x_desc(self.keys[xk].as_str());
             }
             mesh.draw()?;
-            ch.draw_series(self.points.iter().map(|(v, w)| {
-                Circle::new((v[xk], v[yk]), 3, c0.mix(0.15 + 0.85 * w).filled())
-            }))?;
+            ch.draw_series(
+                self.points
+                    .iter()
+                    .map(|(v, w)| Circle::new((v[xk], v[yk]), 3, c0.mix(0.15 + 0.85 * w).filled())),
+            )?;
         }
         Ok(())
     }
@@ -479,11 +490,24 @@ pub fn pairs(
         .max(f64::MIN_POSITIVE);
     let prior = &c.generations[0];
     let ranges = (0..keys.len())
-        .map(|k| span(prior.particles.iter().chain(&post.particles).map(|p| p.params[k])))
+        .map(|k| {
+            span(
+                prior
+                    .particles
+                    .iter()
+                    .chain(&post.particles)
+                    .map(|p| p.params[k]),
+            )
+        })
         .collect();
-    let side = (260 * (keys.len() as u32 - 1) + 60).max(opts.width).min(4000);
+    let side = (260 * (keys.len() as u32 - 1) + 60)
+        .max(opts.width)
+        .min(4000);
     let chart = Pairs {
-        title: opts.title("pairs", format!("Posterior pairs (generation {})", post.index)),
+        title: opts.title(
+            "pairs",
+            format!("Posterior pairs (generation {})", post.index),
+        ),
         keys: keys.to_vec(),
         ranges,
         points: post

@@ -251,9 +251,8 @@ fn serve_run_gives_the_numbers_of_impunity_compare() {
 #[test]
 fn serve_streams_partial_results_as_replicates_finish() {
     let srv = Server::start();
-    let (status, _, body) = srv.get(
-        "/api/run?policy.impunity=0.3&scale=100&ticks=60&replicates=12&seed=4&interval=50",
-    );
+    let (status, _, body) =
+        srv.get("/api/run?policy.impunity=0.3&scale=100&ticks=60&replicates=12&seed=4&interval=50");
     assert_eq!(status, 200);
     let evs = events(&body);
     let partials: Vec<Value> = evs
@@ -261,7 +260,11 @@ fn serve_streams_partial_results_as_replicates_finish() {
         .filter(|(e, _)| e == "partial")
         .map(|(_, d)| serde_json::from_str(d).unwrap())
         .collect();
-    assert!(!partials.is_empty(), "no partial result in {} events", evs.len());
+    assert!(
+        !partials.is_empty(),
+        "no partial result in {} events",
+        evs.len()
+    );
     let mut last = 0;
     for p in &partials {
         let k = p["replicates"].as_u64().unwrap();

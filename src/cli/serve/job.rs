@@ -5,8 +5,8 @@
 use super::params::{Built, RunParams, VARIANT};
 use impunity::Scenario;
 use impunity::ensemble::{Ensemble, EnsembleError, Plan, Progress, Results};
-use impunity::run::ReplicateOutput;
 use impunity::events::EventType;
+use impunity::run::ReplicateOutput;
 use impunity::stats::Describe;
 use serde_json::{Value as Json, json};
 use std::ops::ControlFlow;

@@ -345,67 +345,68 @@ async fn run(State(app): State<Arc<App>>, q: Params) -> Response {
         });
     // (start event still to send, the run, partial replicates sent, over)
     let state = (Some(start), CancelOnDrop(shared), 0u64, false);
-    let stream = futures_util::stream::unfold(state, move |(start, guard, sent, over)| async move {
-        if over {
-            return None;
-        }
-        if let Some(start) = start {
-            let ev = Event::default().event("start").data(start.to_string());
-            return Some((Ok::<_, Infallible>(ev), (None, guard, sent, false)));
-        }
-        let shared = guard.0.clone();
-        let notified = shared.done.notified();
-        let finished = shared
-            .outcome
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_some();
-        if !finished {
-            // ask for a partial result from the next replicate to finish, then wait
-            shared.want_partial.store(true, Ordering::Relaxed);
-            let _ = tokio::time::timeout(interval, notified).await;
-            let partial = shared
-                .partial
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .as_ref()
-                .filter(|p| p.0 > sent)
-                .map(|(k, json)| (*k, json.to_string()));
+    let stream =
+        futures_util::stream::unfold(state, move |(start, guard, sent, over)| async move {
+            if over {
+                return None;
+            }
+            if let Some(start) = start {
+                let ev = Event::default().event("start").data(start.to_string());
+                return Some((Ok::<_, Infallible>(ev), (None, guard, sent, false)));
+            }
+            let shared = guard.0.clone();
+            let notified = shared.done.notified();
             let finished = shared
                 .outcome
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .is_some();
-            if let (Some((k, json)), false) = (partial, finished) {
-                let ev = Event::default().event("partial").data(json);
-                return Some((Ok(ev), (None, guard, k, false)));
+            if !finished {
+                // ask for a partial result from the next replicate to finish, then wait
+                shared.want_partial.store(true, Ordering::Relaxed);
+                let _ = tokio::time::timeout(interval, notified).await;
+                let partial = shared
+                    .partial
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .as_ref()
+                    .filter(|p| p.0 > sent)
+                    .map(|(k, json)| (*k, json.to_string()));
+                let finished = shared
+                    .outcome
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .is_some();
+                if let (Some((k, json)), false) = (partial, finished) {
+                    let ev = Event::default().event("partial").data(json);
+                    return Some((Ok(ev), (None, guard, k, false)));
+                }
             }
-        }
-        let outcome = shared
-            .outcome
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        let ev = match outcome {
-            Some(Ok(result)) => Event::default().event("result").data(result.to_string()),
-            Some(Err(m)) => Event::default()
-                .event("failed")
-                .data(json!({ "error": m }).to_string()),
-            None => {
-                let p = json!({
-                    "units_done": shared.units_done.load(Ordering::Relaxed),
-                    "units": shared.units_total,
-                    "ticks_done": shared.ticks_done.load(Ordering::Relaxed),
-                    "ticks": shared.ticks_total,
-                });
-                return Some((
-                    Ok(Event::default().event("progress").data(p.to_string())),
-                    (None, guard, sent, false),
-                ));
-            }
-        };
-        Some((Ok(ev), (None, guard, sent, true)))
-    });
+            let outcome = shared
+                .outcome
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
+            let ev = match outcome {
+                Some(Ok(result)) => Event::default().event("result").data(result.to_string()),
+                Some(Err(m)) => Event::default()
+                    .event("failed")
+                    .data(json!({ "error": m }).to_string()),
+                None => {
+                    let p = json!({
+                        "units_done": shared.units_done.load(Ordering::Relaxed),
+                        "units": shared.units_total,
+                        "ticks_done": shared.ticks_done.load(Ordering::Relaxed),
+                        "ticks": shared.ticks_total,
+                    });
+                    return Some((
+                        Ok(Event::default().event("progress").data(p.to_string())),
+                        (None, guard, sent, false),
+                    ));
+                }
+            };
+            Some((Ok(ev), (None, guard, sent, true)))
+        });
     Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response()
