@@ -8,7 +8,8 @@
 
 use super::config::Config;
 use super::smc::{
-    Calibration, Generation, Particle, ProgressFn, SmcError, Stop, calibrate, candidate_rng,
+    Calibration, Generation, Particle, ProgressFn, Share, SmcError, Stop, calibrate_shared,
+    candidate_rng,
 };
 use super::statistic::Statistic;
 use crate::ensemble::{EnsembleError, lock::DirLock, output_path};
@@ -101,6 +102,9 @@ pub enum CalibrateError {
         /// What is wrong.
         reason: String,
     },
+    /// Process 0 of a shared run ([`run_in_shared`]) refused the directory (it says why).
+    #[error("process 0 refused the output directory")]
+    Refused,
     /// The algorithm refused its settings or problem.
     #[error("{0}")]
     Invalid(String),
@@ -130,6 +134,7 @@ impl CalibrateError {
             | CalibrateError::NotOurs { .. }
             | CalibrateError::NothingToResume { .. }
             | CalibrateError::Different { .. }
+            | CalibrateError::Refused
             | CalibrateError::Invalid(_)
             | CalibrateError::Simulation(_) => true,
             _ => false,
@@ -352,11 +357,132 @@ pub fn run_in(
     opts: &DirOptions,
     progress: &ProgressFn<'_>,
 ) -> Result<DirReport, CalibrateError> {
+    let report = run_in_shared(s, config, seed, dir, opts, progress, None)?;
+    Ok(report.expect("a single process writes the outputs"))
+}
+
+/// [`run_in`] by the processes of `share` (MPI ranks), each calling it with the same
+/// arguments: process 0 claims (or resumes) `dir`, stores each generation, runs the
+/// predictive check and writes the outputs, the same bytes as [`run_in`]; every process
+/// simulates its share of each batch ([`super::calibrate_shared`]). Process 0 gets the
+/// report, the others `None`. When process 0 refuses the directory, the others get
+/// [`CalibrateError::Refused`].
+pub fn run_in_shared(
+    s: &Scenario,
+    config: &Config,
+    seed: u64,
+    dir: &Path,
+    opts: &DirOptions,
+    progress: &ProgressFn<'_>,
+    share: Option<&dyn Share>,
+) -> Result<Option<DirReport>, CalibrateError> {
     let stats = config.statistics(s)?;
     config.check_keys(s)?;
     let ticks = config.ticks.unwrap_or(s.ticks);
+    let first = share.is_none_or(|sh| sh.rank() == 0);
+    // process 0: the directory, and the generations of a run to resume
+    let claimed = if first {
+        Some(claim_or_resume(s, config, seed, ticks, dir, opts))
+    } else {
+        None
+    };
+    let (dir, lock, done) = match (claimed, share) {
+        (Some(c), None) => {
+            let (dir, lock, done) = c?;
+            (Some(dir), Some(lock), done)
+        }
+        (c, Some(share)) => {
+            // process 0 tells the others whether it goes on, and what it resumes from
+            let (message, kept) = match c {
+                Some(Ok((dir, lock, done))) => {
+                    let stored: Vec<StoredGeneration> = done.iter().map(store).collect();
+                    let json = serde_json::to_vec(&stored).expect("serialisable");
+                    (json, Some(Ok((dir, lock, done))))
+                }
+                Some(Err(e)) => (Vec::new(), Some(Err(e))),
+                None => (Vec::new(), None),
+            };
+            let all = share.all_gather(&message);
+            match kept {
+                Some(Err(e)) => return Err(e),
+                Some(Ok((dir, lock, done))) => (Some(dir), Some(lock), done),
+                None => {
+                    let stored: Vec<StoredGeneration> =
+                        serde_json::from_slice(&all[0]).map_err(|_| CalibrateError::Refused)?;
+                    (None, None, stored.into_iter().map(restore).collect())
+                }
+            }
+        }
+        (None, None) => unreachable!("a single process is process 0"),
+    };
+    let _lock = lock;
+    let resumed = done.len();
+    let keys: Vec<String> = config.parameters.iter().map(|p| p.key.clone()).collect();
+    let sim = |params: &[f64], seed: u64| simulate(s, &keys, &stats, ticks, params, seed);
+    let record = dir.as_ref().map(|d| d.join(".calibrate"));
+    let mut keep = |g: &Generation| {
+        let Some(record) = &record else {
+            return Ok(()); // not process 0: it stores nothing
+        };
+        let p = gen_path(record, g.index);
+        let text = serde_json::to_string(&store(g)).expect("serialisable");
+        write_atomic(&p, |w| w.write_all(text.as_bytes()))
+            .map_err(|e| format!("{}: {e}", p.display()))
+    };
+    let calibration = calibrate_shared(
+        &config.problem(),
+        &config.settings,
+        seed,
+        &sim,
+        done,
+        &mut keep,
+        progress,
+        share,
+    )
+    .map_err(|e| match e {
+        SmcError::Invalid(m) => CalibrateError::Invalid(m),
+        SmcError::Simulator(m) => CalibrateError::Simulation(m),
+        SmcError::Store(m) => CalibrateError::Invalid(m),
+        SmcError::Cancelled => CalibrateError::Cancelled,
+        SmcError::Elsewhere { rank } => {
+            CalibrateError::Simulation(format!("a simulation failed in process {rank}"))
+        }
+    })?;
+    let Some(dir) = dir else {
+        return Ok(None);
+    };
+    let draws = predictive_draws(&calibration, seed, &sim)?;
+    let predictive = summarise(config, &draws);
+    write_outputs(
+        &dir,
+        s,
+        config,
+        seed,
+        ticks,
+        &calibration,
+        &draws,
+        &predictive,
+    )?;
+    Ok(Some(DirReport {
+        calibration,
+        resumed,
+        dir,
+        predictive,
+    }))
+}
+
+/// Claims `dir` for a new calibration, or checks that it holds this one to resume: the
+/// directory (resolved), its lock, and the finished generations.
+fn claim_or_resume(
+    s: &Scenario,
+    config: &Config,
+    seed: u64,
+    ticks: u32,
+    dir: &Path,
+    opts: &DirOptions,
+) -> Result<(PathBuf, DirLock, Vec<Generation>), CalibrateError> {
     let dir = output_path(dir)?;
-    let _lock = DirLock::acquire(&dir)?;
+    let lock = DirLock::acquire(&dir)?;
     let record = dir.join(".calibrate");
     let run_json = record.join("run.json");
     let print = fingerprint(s, config, seed, ticks);
@@ -374,48 +500,7 @@ pub fn run_in(
         write_atomic(&run_json, |w| w.write_all(print.as_bytes())).map_err(io(&run_json))?;
         Vec::new()
     };
-    let resumed = done.len();
-    let keys: Vec<String> = config.parameters.iter().map(|p| p.key.clone()).collect();
-    let sim = |params: &[f64], seed: u64| simulate(s, &keys, &stats, ticks, params, seed);
-    let mut keep = |g: &Generation| {
-        let p = gen_path(&record, g.index);
-        let text = serde_json::to_string(&store(g)).expect("serialisable");
-        write_atomic(&p, |w| w.write_all(text.as_bytes()))
-            .map_err(|e| format!("{}: {e}", p.display()))
-    };
-    let calibration = calibrate(
-        &config.problem(),
-        &config.settings,
-        seed,
-        &sim,
-        done,
-        &mut keep,
-        progress,
-    )
-    .map_err(|e| match e {
-        SmcError::Invalid(m) => CalibrateError::Invalid(m),
-        SmcError::Simulator(m) => CalibrateError::Simulation(m),
-        SmcError::Store(m) => CalibrateError::Invalid(m),
-        SmcError::Cancelled => CalibrateError::Cancelled,
-    })?;
-    let draws = predictive_draws(&calibration, seed, &sim)?;
-    let predictive = summarise(config, &draws);
-    write_outputs(
-        &dir,
-        s,
-        config,
-        seed,
-        ticks,
-        &calibration,
-        &draws,
-        &predictive,
-    )?;
-    Ok(DirReport {
-        calibration,
-        resumed,
-        dir,
-        predictive,
-    })
+    Ok((dir, lock, done))
 }
 
 /// A simulator of parameters and a seed to statistics.

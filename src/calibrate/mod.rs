@@ -13,15 +13,17 @@ mod smc;
 mod statistic;
 
 pub use config::{Config, ConfigError, Parameter, TargetSpec};
-pub use dir::{CalibrateError, DirOptions, DirReport, FILES, PREDICTIVE_DRAWS, run_in, simulate};
+pub use dir::{
+    CalibrateError, DirOptions, DirReport, FILES, PREDICTIVE_DRAWS, run_in, run_in_shared, simulate,
+};
 pub use posterior::{
     EFFECTS_HEADER, Posterior, PosteriorEffect, PosteriorError, effects, write_effects,
     write_outputs,
 };
 pub use prior::{Prior, PriorError};
 pub use smc::{
-    Calibration, Generation, Particle, Problem, Progress, ProgressFn, Settings, SmcError, Stop,
-    calibrate, candidate_rng, no_progress,
+    Calibration, Generation, Particle, Problem, Progress, ProgressFn, Settings, Share, SmcError,
+    Stop, calibrate, calibrate_shared, candidate_rng, no_progress,
 };
 pub use statistic::Statistic;
 

@@ -41,6 +41,23 @@ pub fn candidate_rng(seed: u64, generation: u32, i: u64) -> ChaCha8Rng {
     rng
 }
 
+/// Processes that run one calibration together (MPI ranks): each runs the same calibration
+/// in lockstep and simulates its share of every batch of candidates (candidate k of a batch
+/// on process k mod [`Share::size`]); the results are exchanged after each batch, so every
+/// process holds every generation, bit for bit those of a single process.
+///
+/// Every process calls [`Share::all_gather`] at the same points, from the thread that called
+/// [`calibrate_shared`]. A process that stops outside a batch (an error storing a
+/// generation) leaves the others waiting: the launcher (`mpirun`) ends them.
+pub trait Share {
+    /// This process's number, from 0.
+    fn rank(&self) -> usize;
+    /// The number of processes.
+    fn size(&self) -> usize;
+    /// Every process's `mine`, in rank order (an all-gather).
+    fn all_gather(&self, mine: &[u8]) -> Vec<Vec<u8>>;
+}
+
 /// The calibration problem: priors, observed statistics, their scales and weights.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
@@ -358,6 +375,12 @@ pub enum SmcError<E> {
     /// The progress callback asked to stop. Finished generations were stored.
     #[error("cancelled")]
     Cancelled,
+    /// A simulation failed in another process of a [`Share`] (that process reports it).
+    #[error("a simulation failed in process {rank}")]
+    Elsewhere {
+        /// The process whose simulation failed.
+        rank: usize,
+    },
 }
 
 /// The result of a calibration: every generation, the last being the posterior.
@@ -448,6 +471,39 @@ where
     F: Fn(&[f64], u64) -> Result<Vec<f64>, E> + Sync,
     E: Send,
 {
+    calibrate_shared(
+        problem, settings, seed, simulate, done, store, progress, None,
+    )
+}
+
+/// [`calibrate`], with each batch's candidates shared out among the processes of `share`
+/// (`None`: this process alone). Every process gets the same [`Calibration`], that of
+/// [`calibrate`] bit for bit; each calls `store` and `progress` (its own simulations, and
+/// the other processes' after each batch). A stop asked by `progress` takes effect at the
+/// next batch's exchange, in every process.
+#[allow(clippy::too_many_arguments)]
+pub fn calibrate_shared<E, F>(
+    problem: &Problem,
+    settings: &Settings,
+    seed: u64,
+    simulate: &F,
+    done: Vec<Generation>,
+    store: &mut dyn FnMut(&Generation) -> Result<(), String>,
+    progress: &ProgressFn<'_>,
+    share: Option<&dyn Share>,
+) -> Result<Calibration, SmcError<E>>
+where
+    F: Fn(&[f64], u64) -> Result<Vec<f64>, E> + Sync,
+    E: Send,
+{
+    // a stop asked while processes share the work waits for the next exchange
+    let asked = AtomicBool::new(false);
+    let stop_now = |flow: ControlFlow<()>| -> bool {
+        if flow.is_break() {
+            asked.store(true, Ordering::Relaxed);
+        }
+        flow.is_break() && share.is_none()
+    };
     problem.check().map_err(SmcError::Invalid)?;
     settings
         .check()
@@ -491,12 +547,10 @@ where
                 eps
             }
         };
-        if progress(Progress::Start {
+        if stop_now(progress(Progress::Start {
             generation: g,
             tolerance,
-        })
-        .is_break()
-        {
+        })) {
             return Err(SmcError::Cancelled);
         }
         let new = match generation(
@@ -509,6 +563,8 @@ where
             sims,
             simulate,
             progress,
+            share,
+            &asked,
         )? {
             Ok(new) => new,
             Err(_) if gens.is_empty() => {
@@ -532,7 +588,7 @@ where
             tolerance,
         });
         gens.push(new);
-        if told.is_break() {
+        if stop_now(told) {
             return Err(SmcError::Cancelled);
         }
     }
@@ -552,6 +608,8 @@ fn generation<E, F>(
     sims_before: u64,
     simulate: &F,
     progress: &ProgressFn<'_>,
+    share: Option<&dyn Share>,
+    asked: &AtomicBool,
 ) -> Result<Result<Generation, Stop>, SmcError<E>>
 where
     F: Fn(&[f64], u64) -> Result<Vec<f64>, E> + Sync,
@@ -580,8 +638,9 @@ where
     } else {
         u64::MAX
     };
-    let cancelled = AtomicBool::new(false);
-    let propose = |i: u64| -> Result<Candidate, E> {
+    let cancelled = AtomicBool::new(asked.load(Ordering::Relaxed) && share.is_none());
+    // candidate i's parameters and the seeds of its simulations
+    let draw = |i: u64| -> (Vec<f64>, Vec<u64>) {
         let mut rng = candidate_rng(seed, g, i);
         let seeds: Vec<u64> = (0..reps).map(|_| rng.random::<u64>()).collect();
         let params: Vec<f64> = match (prev, &sd) {
@@ -602,6 +661,10 @@ where
             }
             _ => problem.priors.iter().map(|p| p.sample(&mut rng)).collect(),
         };
+        (params, seeds)
+    };
+    let propose = |i: u64| -> Result<Candidate, E> {
+        let (params, seeds) = draw(i);
         if problem.prior_density(&params) <= 0.0 {
             return Ok(Candidate {
                 params,
@@ -645,9 +708,46 @@ where
         if next >= max_proposed {
             return Ok(Err(Stop::MinAcceptance));
         }
-        let results: Vec<Result<Candidate, E>> =
-            (next..next + batch).into_par_iter().map(propose).collect();
-        if cancelled.load(Ordering::Relaxed) {
+        let results: Vec<Result<Candidate, E>> = match share {
+            None => (next..next + batch).into_par_iter().map(propose).collect(),
+            Some(share) => {
+                let ours = |i: &u64| (i - next) % share.size() as u64 == share.rank() as u64;
+                let mine: Vec<u64> = (next..next + batch).filter(ours).collect();
+                let done: Vec<Result<Candidate, E>> =
+                    mine.par_iter().map(|&i| propose(i)).collect();
+                let flag = cancelled.load(Ordering::Relaxed) || asked.load(Ordering::Relaxed);
+                let all = share.all_gather(&encode_batch(flag, &done, problem.observed.len()));
+                if all.iter().any(|b| b.first() != Some(&0)) {
+                    return Err(SmcError::Cancelled);
+                }
+                let mut done = done.into_iter();
+                let mut theirs = Vec::with_capacity(batch as usize);
+                for i in next..next + batch {
+                    if ours(&i) {
+                        theirs.push(done.next().expect("one result per candidate of ours"));
+                        continue;
+                    }
+                    let k = (i - next) as usize;
+                    let rank = k % share.size();
+                    let decoded =
+                        decode_candidate(&all[rank], k / share.size(), problem.observed.len());
+                    match decoded {
+                        None => return Err(SmcError::Elsewhere { rank }),
+                        Some(result) => {
+                            if result.is_some() && progress(Progress::Simulated).is_break() {
+                                asked.store(true, Ordering::Relaxed);
+                            }
+                            theirs.push(Ok(Candidate {
+                                params: draw(i).0,
+                                result,
+                            }));
+                        }
+                    }
+                }
+                theirs
+            }
+        };
+        if cancelled.load(Ordering::Relaxed) && share.is_none() {
             return Err(SmcError::Cancelled);
         }
         for (k, r) in results.into_iter().enumerate() {
@@ -710,6 +810,49 @@ where
         proposed,
         simulations: sims,
     }))
+}
+
+/// Bytes per candidate in a batch's exchange: a status byte (0 not simulated, 1 simulated,
+/// 2 failed), the distance and `m` statistics as little-endian f64 bits.
+fn candidate_bytes(m: usize) -> usize {
+    1 + 8 * (1 + m)
+}
+
+/// A process's share of a batch, for [`Share::all_gather`]: a stop flag byte, then each
+/// candidate.
+fn encode_batch<E>(stop: bool, done: &[Result<Candidate, E>], m: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1 + done.len() * candidate_bytes(m));
+    out.push(u8::from(stop));
+    for r in done {
+        let (status, d, stats): (u8, f64, &[f64]) = match r {
+            Ok(Candidate { result: None, .. }) => (0, 0.0, &[]),
+            Ok(Candidate {
+                result: Some((d, stats)),
+                ..
+            }) => (1, *d, stats),
+            Err(_) => (2, 0.0, &[]),
+        };
+        out.push(status);
+        out.extend_from_slice(&d.to_le_bytes());
+        // a stopped candidate may hold fewer statistics: the stop flag says so
+        for k in 0..m {
+            out.extend_from_slice(&stats.get(k).copied().unwrap_or(0.0).to_le_bytes());
+        }
+    }
+    out
+}
+
+/// Candidate `j` of a process's share: `Some(None)` not simulated, `Some(Some((distance,
+/// statistics)))`, or `None` if its simulation failed (or the share is too short).
+fn decode_candidate(share: &[u8], j: usize, m: usize) -> Option<Option<(f64, Vec<f64>)>> {
+    let at = 1 + j * candidate_bytes(m);
+    let c = share.get(at..at + candidate_bytes(m))?;
+    let f = |k: usize| f64::from_le_bytes(c[1 + 8 * k..9 + 8 * k].try_into().expect("8 bytes"));
+    match c[0] {
+        0 => Some(None),
+        1 => Some(Some((f(0), (1..=m).map(f).collect()))),
+        _ => None,
+    }
 }
 
 /// The progress callback that shows nothing and never stops.

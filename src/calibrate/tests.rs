@@ -256,3 +256,140 @@ fn a_failing_simulator_and_bad_settings_are_errors() {
     let e = fresh(&two_param_problem(), &bad, 1, &two_param_sim).unwrap_err();
     assert!(e.to_string().starts_with("quantile:"), "{e}");
 }
+
+/// Processes of a [`Share`] played by threads: an all-gather through a mutex and a barrier.
+struct Threads {
+    rank: usize,
+    size: usize,
+    slots: std::sync::Arc<(std::sync::Mutex<Vec<Vec<u8>>>, std::sync::Barrier)>,
+}
+
+impl Share for Threads {
+    fn rank(&self) -> usize {
+        self.rank
+    }
+    fn size(&self) -> usize {
+        self.size
+    }
+    fn all_gather(&self, mine: &[u8]) -> Vec<Vec<u8>> {
+        let (slots, barrier) = &*self.slots;
+        slots.lock().unwrap()[self.rank] = mine.to_vec();
+        barrier.wait(); // every share is in
+        let all = slots.lock().unwrap().clone();
+        barrier.wait(); // every process has read them before the next exchange
+        all
+    }
+}
+
+/// Runs `f(share)` on `size` threads standing for processes; their results in rank order.
+fn shared<T: Send>(size: usize, f: impl Fn(&dyn Share) -> T + Sync) -> Vec<T> {
+    let slots = std::sync::Arc::new((
+        std::sync::Mutex::new(vec![Vec::new(); size]),
+        std::sync::Barrier::new(size),
+    ));
+    std::thread::scope(|sc| {
+        let handles: Vec<_> = (0..size)
+            .map(|rank| {
+                let share = Threads {
+                    rank,
+                    size,
+                    slots: slots.clone(),
+                };
+                let f = &f;
+                sc.spawn(move || f(&share))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+#[test]
+fn processes_sharing_the_batches_get_the_single_process_bits() {
+    let single = fresh(&two_param_problem(), &settings_small(), 5, &two_param_sim).unwrap();
+    for size in [2, 3] {
+        let all = shared(size, |share| {
+            let mut stored = Vec::new();
+            let c = calibrate_shared(
+                &two_param_problem(),
+                &settings_small(),
+                5,
+                &two_param_sim,
+                Vec::new(),
+                &mut |g| {
+                    stored.push(g.index);
+                    Ok(())
+                },
+                &no_progress,
+                Some(share),
+            )
+            .unwrap();
+            (c, stored)
+        });
+        for (c, stored) in all {
+            assert_eq!(format!("{c:?}"), format!("{single:?}"), "{size} processes");
+            assert_eq!(stored.len(), single.generations.len());
+        }
+    }
+}
+
+#[test]
+fn a_failure_or_a_stop_in_one_process_ends_every_process() {
+    // process 1's simulations fail: it reports its error, the others name it
+    let errors = shared(2, |share| {
+        let rank = share.rank();
+        let sim = move |t: &[f64], seed: u64| {
+            if rank == 1 {
+                Err("boom".to_string())
+            } else {
+                two_param_sim(t, seed)
+            }
+        };
+        calibrate_shared(
+            &two_param_problem(),
+            &settings_small(),
+            5,
+            &sim,
+            Vec::new(),
+            &mut |_| Ok(()),
+            &no_progress,
+            Some(share),
+        )
+        .unwrap_err()
+        .to_string()
+    });
+    assert_eq!(
+        errors,
+        [
+            "a simulation failed in process 1",
+            "simulation failed: boom"
+        ]
+    );
+    // process 0 asks to stop after generation 1: both stop at the next batch's exchange, and
+    // both hold generations 0 and 1
+    let stops = shared(2, |share| {
+        let rank = share.rank();
+        let stop = move |p: Progress| match p {
+            Progress::Generation { generation: 1, .. } if rank == 0 => {
+                std::ops::ControlFlow::Break(())
+            }
+            _ => std::ops::ControlFlow::Continue(()),
+        };
+        let mut stored = Vec::new();
+        let e = calibrate_shared(
+            &two_param_problem(),
+            &settings_small(),
+            5,
+            &two_param_sim,
+            Vec::new(),
+            &mut |g| {
+                stored.push(g.index);
+                Ok(())
+            },
+            &stop,
+            Some(share),
+        )
+        .unwrap_err();
+        (matches!(e, SmcError::Cancelled), stored)
+    });
+    assert_eq!(stops, [(true, vec![0, 1]), (true, vec![0, 1])]);
+}

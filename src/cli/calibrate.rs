@@ -3,7 +3,7 @@
 
 use super::error::{CliError, Result, failed, input};
 use super::load::load_scenario;
-use impunity::calibrate::{CalibrateError, Config, DirOptions, Progress, run_in};
+use impunity::calibrate::{CalibrateError, Config, DirOptions, Progress, Share, run_in_shared};
 use impunity::charts::calibrate::{self as charts, Check};
 use std::io::IsTerminal;
 use std::ops::ControlFlow;
@@ -25,7 +25,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
         pairs.png (the posterior over each pair of keys), generations.png (tolerance and \
         acceptance by generation) and predictive.png (the predictive check). \
         The same seed gives the same bytes on any number of threads; every finished generation \
-        is stored in DIR/.calibrate/, and --resume continues a killed run to the same bytes.",
+        is stored in DIR/.calibrate/, and --resume continues a killed run to the same bytes. \
+        With --mpi (a build with --features mpi, under mpirun), each batch's simulations are \
+        shared among the ranks and rank 0 writes the same bytes.",
     after_help = "Example:\n  impunity calibrate epstein-run1 --config calib.toml --out out/calib --seed 3"
 )]
 pub struct CalibrateArgs {
@@ -56,6 +58,11 @@ pub struct CalibrateArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Share each batch's simulations among the MPI ranks of `mpirun -n P impunity calibrate
+    /// ... --mpi`; rank 0 writes the outputs, the same bytes as one process (needs a build
+    /// with `--features mpi`).
+    #[arg(long)]
+    pub mpi: bool,
 }
 
 impl From<CalibrateError> for CliError {
@@ -152,23 +159,43 @@ pub fn calibrate(a: CalibrateArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(format!("{}-calibrate", s.name)));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(a.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| failed(format!("cannot start worker threads: {e}")))?;
-    let bar = Bar::new(
-        config.settings.max_simulations,
-        config.settings.replicates,
-        config.settings.particles,
-        a.quiet,
-    );
     let opts = DirOptions {
         resume: a.resume,
         force: a.force,
     };
-    let report = pool.install(|| run_in(&s, &config, seed, &out, &opts, &|p| bar.progress(p)));
-    bar.bar.finish_and_clear();
-    let report = report?;
+    // the calibration as one process (`share`: None) or as an MPI rank, with its progress bar
+    // (on rank 0 only)
+    let run = |share: Option<&dyn Share>| {
+        let quiet = a.quiet || share.is_some_and(|sh| sh.rank() != 0);
+        let bar = Bar::new(
+            config.settings.max_simulations,
+            config.settings.replicates,
+            config.settings.particles,
+            quiet,
+        );
+        let report = run_in_shared(&s, &config, seed, &out, &opts, &|p| bar.progress(p), share);
+        bar.bar.finish_and_clear();
+        report
+    };
+    let report = if a.mpi {
+        #[cfg(feature = "mpi")]
+        {
+            super::mpi::shared(a.threads, run)?
+        }
+        #[cfg(not(feature = "mpi"))]
+        return Err(input(
+            "--mpi: this impunity was built without MPI (cargo build --profile mpi --features mpi)",
+        ));
+    } else {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(a.threads.unwrap_or(0))
+            .build()
+            .map_err(|e| failed(format!("cannot start worker threads: {e}")))?;
+        pool.install(|| run(None))
+    };
+    let Some(report) = report? else {
+        return Ok(()); // an MPI rank other than 0: rank 0 reports
+    };
     let c = &report.calibration;
     let post = c.posterior();
     if report.resumed > 0 {

@@ -1,4 +1,5 @@
-//! `--mpi`: an ensemble split across MPI ranks (feature `mpi`).
+//! `--mpi`: an ensemble split across MPI ranks (feature `mpi`), and a calibration whose
+//! batches are shared among them ([`shared`]).
 //!
 //! Rank 0 opens the output directory ([`Ensemble::open`]: claim, resume checks) and broadcasts
 //! which units remain, as ranges of unit numbers (one for a fresh run, so memory does not grow
@@ -12,7 +13,9 @@
 use super::ensemble::{EnsembleArgs, say_nothing_to_do};
 use super::error::{CliError, Result, failed, input};
 use super::progress::Bar;
+use impunity::calibrate::Share;
 use impunity::ensemble::{DirOptions, DirRun, Ensemble, EnsembleError, Job, Plan, Results};
+use mpi::datatype::PartitionMut;
 use mpi::traits::*;
 use rayon::prelude::*;
 use std::path::Path;
@@ -147,4 +150,62 @@ pub fn execute(plan: Plan, a: &EnsembleArgs, out: &Path) -> Result<Option<Result
         DirRun::Done(results) => Ok(Some(results)),
         DirRun::Shard { .. } | DirRun::AlreadyComplete => Ok(None),
     }
+}
+
+/// The MPI ranks as the processes of a calibration ([`Share`]).
+struct Ranks {
+    world: mpi::topology::SimpleCommunicator,
+}
+
+impl Share for Ranks {
+    fn rank(&self) -> usize {
+        self.world.rank() as usize
+    }
+
+    fn size(&self) -> usize {
+        self.world.size() as usize
+    }
+
+    fn all_gather(&self, mine: &[u8]) -> Vec<Vec<u8>> {
+        let mut counts = vec![0 as mpi::Count; self.size()];
+        let len = mpi::Count::try_from(mine.len()).expect("a share under 2 GiB");
+        self.world.all_gather_into(&len, &mut counts[..]);
+        let displs: Vec<mpi::Count> = counts
+            .iter()
+            .scan(0, |at, &c| {
+                let d = *at;
+                *at += c;
+                Some(d)
+            })
+            .collect();
+        let total = counts.iter().map(|&c| c as usize).sum();
+        if total == 0 {
+            return vec![Vec::new(); self.size()]; // MPI refuses an empty receive buffer
+        }
+        let mut buf = vec![0u8; total];
+        {
+            let mut parts = PartitionMut::new(&mut buf[..], &counts[..], &displs[..]);
+            self.world.all_gather_varcount_into(mine, &mut parts);
+        }
+        counts
+            .iter()
+            .zip(&displs)
+            .map(|(&c, &d)| buf[d as usize..(d + c) as usize].to_vec())
+            .collect()
+    }
+}
+
+/// Runs `run` as an MPI rank of a calibration (`impunity calibrate --mpi`), on the main
+/// thread (every MPI call is made from it) with a global rayon pool of `threads` threads.
+pub fn shared<T>(threads: Option<usize>, run: impl FnOnce(Option<&dyn Share>) -> T) -> Result<T> {
+    let (universe, _) = mpi::initialize_with_threading(mpi::Threading::Funneled)
+        .ok_or_else(|| failed("MPI was already initialised"))?;
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build_global()
+        .map_err(|e| failed(format!("cannot start worker threads: {e}")))?;
+    let ranks = Ranks {
+        world: universe.world(),
+    };
+    Ok(run(Some(&ranks)))
 }
