@@ -282,7 +282,7 @@ class Model:
         self._m = _Model(scenario, seed, replicate)
 
     def step(self, n: int = 1) -> None:
-        """Advances ``n`` ticks."""
+        """Advances ``n`` ticks (without the GIL; Ctrl-C stops it between two ticks)."""
         self._m.step(n)
 
     @property
@@ -301,3 +301,13 @@ class Model:
         out["legitimacy_by_community"] = np.asarray(self._m.legitimacy(), dtype=float)
         out["unresolved_by_community"] = np.asarray(self._m.unresolved(), dtype=float)
         return out
+
+    @property
+    def metric_names(self) -> list:
+        """The names of the metrics, in the order of :meth:`values` (timeseries.csv's columns)."""
+        return self._m.metric_names()
+
+    def values(self) -> np.ndarray:
+        """The current value of every metric as one numpy array, in :attr:`metric_names` order
+        (e.g. to stack ticks into a matrix)."""
+        return np.asarray(self._m.metric_values(), dtype=float)

@@ -230,6 +230,9 @@ def test_model_steps_through_the_run_s_time_series():
         if t < 6:
             m.step()
     assert m.tick == 6
+    v = m.values()
+    assert isinstance(v, np.ndarray) and v.shape == (len(m.metric_names),)
+    assert [stats[k] for k in m.metric_names] == list(v)
     assert isinstance(stats["legitimacy_by_community"], np.ndarray)
     assert stats["legitimacy_by_community"].shape == (1,)
 
