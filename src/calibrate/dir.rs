@@ -347,8 +347,8 @@ fn load(record: &Path) -> Result<Vec<Generation>, CalibrateError> {
 }
 
 /// Calibrates `s` as `config` says, into `dir`, on the current rayon pool: the calibration
-/// ([`calibrate`]) with the model as simulator ([`simulate`]), then the predictive check and
-/// the outputs.
+/// ([`calibrate`](super::calibrate)) with the model as simulator ([`simulate`]), then the
+/// predictive check and the outputs.
 pub fn run_in(
     s: &Scenario,
     config: &Config,

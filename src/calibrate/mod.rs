@@ -9,6 +9,8 @@ mod config;
 mod dir;
 mod posterior;
 mod prior;
+mod problem;
+mod share;
 mod smc;
 mod statistic;
 

@@ -18,7 +18,9 @@
 //! in parallel on the caller's rayon pool, and accepted in index order until the generation
 //! is full: the result is the same bytes on any number of threads.
 
-use super::prior::Prior;
+pub use super::problem::{Problem, Settings};
+pub use super::share::Share;
+use super::share::{decode_candidate, encode_batch};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
@@ -39,186 +41,6 @@ pub fn candidate_rng(seed: u64, generation: u32, i: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::from_seed(key);
     rng.set_stream((u64::from(generation) << 40) | i);
     rng
-}
-
-/// Processes that run one calibration together (MPI ranks): each runs the same calibration
-/// in lockstep and simulates its share of every batch of candidates (candidate k of a batch
-/// on process k mod [`Share::size`]); the results are exchanged after each batch, so every
-/// process holds every generation, bit for bit those of a single process.
-///
-/// Every process calls [`Share::all_gather`] at the same points, from the thread that called
-/// [`calibrate_shared`]. A process that stops outside a batch (an error storing a
-/// generation) leaves the others waiting: the launcher (`mpirun`) ends them.
-pub trait Share {
-    /// This process's number, from 0.
-    fn rank(&self) -> usize;
-    /// The number of processes.
-    fn size(&self) -> usize;
-    /// Every process's `mine`, in rank order (an all-gather).
-    fn all_gather(&self, mine: &[u8]) -> Vec<Vec<u8>>;
-}
-
-/// The calibration problem: priors, observed statistics, their scales and weights.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Problem {
-    /// One prior per parameter.
-    pub priors: Vec<Prior>,
-    /// The observed value of each statistic.
-    pub observed: Vec<f64>,
-    /// The scale each statistic's difference is divided by (> 0).
-    pub scale: Vec<f64>,
-    /// The weight of each statistic in the distance (≥ 0).
-    pub weight: Vec<f64>,
-}
-
-impl Problem {
-    /// The distance of simulated statistics `sim`: sqrt(Σ_k w_k ((sim_k − obs_k) / scale_k)²).
-    /// A statistic that is not a number (NaN) gives an infinite distance.
-    ///
-    /// ```
-    /// use impunity::calibrate::{Prior, Problem};
-    /// let p = Problem {
-    ///     priors: vec![Prior::Uniform { a: 0.0, b: 1.0 }],
-    ///     observed: vec![10.0, 0.5],
-    ///     scale: vec![2.0, 0.1],
-    ///     weight: vec![1.0, 4.0],
-    /// };
-    /// // ((12 - 10) / 2)^2 + 4 ((0.5 - 0.5) / 0.1)^2 = 1
-    /// assert_eq!(p.distance(&[12.0, 0.5]), 1.0);
-    /// assert!(p.distance(&[f64::NAN, 0.5]).is_infinite());
-    /// ```
-    pub fn distance(&self, sim: &[f64]) -> f64 {
-        let d2: f64 = sim
-            .iter()
-            .zip(&self.observed)
-            .zip(self.scale.iter().zip(&self.weight))
-            .map(|((s, o), (sc, w))| w * ((s - o) / sc).powi(2))
-            .sum();
-        if d2.is_nan() {
-            f64::INFINITY
-        } else {
-            d2.sqrt()
-        }
-    }
-
-    /// The prior density of a parameter vector (product over parameters).
-    pub fn prior_density(&self, theta: &[f64]) -> f64 {
-        self.priors
-            .iter()
-            .zip(theta)
-            .map(|(p, &x)| p.density(x))
-            .product()
-    }
-
-    /// Checks the lengths and values; the reason if wrong.
-    pub fn check(&self) -> Result<(), String> {
-        if self.priors.is_empty() {
-            return Err("no parameter to calibrate".into());
-        }
-        if self.observed.is_empty() {
-            return Err("no target statistic".into());
-        }
-        if self.scale.len() != self.observed.len() || self.weight.len() != self.observed.len() {
-            return Err("observed, scale and weight differ in length".into());
-        }
-        if let Some(k) = self.scale.iter().position(|s| !(s.is_finite() && *s > 0.0)) {
-            return Err(format!("target {k}: scale must be a positive number"));
-        }
-        if let Some(k) = self
-            .weight
-            .iter()
-            .position(|w| !(w.is_finite() && *w >= 0.0))
-        {
-            return Err(format!("target {k}: weight must be a number ≥ 0"));
-        }
-        if let Some(k) = self.observed.iter().position(|o| !o.is_finite()) {
-            return Err(format!("target {k}: observed must be a finite number"));
-        }
-        Ok(())
-    }
-}
-
-/// How the algorithm runs and when it stops.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Settings {
-    /// Particles per generation.
-    pub particles: usize,
-    /// The quantile of the previous generation's distances that sets the next tolerance
-    /// (0 < q < 1).
-    pub quantile: f64,
-    /// The most generations, generation 0 (the prior) included.
-    pub max_generations: u32,
-    /// The budget of simulations (a generation that would exceed it is not finished).
-    pub max_simulations: u64,
-    /// Stop when a generation's acceptance rate (accepted / proposed) falls below this; a
-    /// generation that cannot reach it is given up as soon as it has proposed
-    /// particles / min_acceptance candidates.
-    pub min_acceptance: f64,
-    /// Stop once a generation reaches this tolerance (0: no such target).
-    pub final_tolerance: f64,
-    /// Simulations per candidate (statistics averaged), each on its own seed.
-    pub replicates: u32,
-    /// Candidates simulated per batch (a fixed number, so results do not depend on threads;
-    /// 0: the number of particles).
-    pub batch: usize,
-}
-
-impl Default for Settings {
-    fn default() -> Settings {
-        Settings {
-            particles: 200,
-            quantile: 0.5,
-            max_generations: 10,
-            max_simulations: 20_000,
-            min_acceptance: 0.01,
-            final_tolerance: 0.0,
-            replicates: 1,
-            batch: 0,
-        }
-    }
-}
-
-impl Settings {
-    /// Checks the values; the offending key and the reason if wrong.
-    pub fn check(&self) -> Result<(), (&'static str, String)> {
-        if self.particles < 2 {
-            return Err(("particles", "must be at least 2".into()));
-        }
-        if !(self.quantile > 0.0 && self.quantile < 1.0) {
-            return Err(("quantile", "must be strictly between 0 and 1".into()));
-        }
-        if self.max_generations < 1 {
-            return Err(("max_generations", "must be at least 1".into()));
-        }
-        if !(0.0..1.0).contains(&self.min_acceptance) {
-            return Err(("min_acceptance", "must be in [0, 1)".into()));
-        }
-        if !(self.final_tolerance >= 0.0 && self.final_tolerance.is_finite()) {
-            return Err(("final_tolerance", "must be a number ≥ 0".into()));
-        }
-        if self.replicates < 1 {
-            return Err(("replicates", "must be at least 1".into()));
-        }
-        if (self.particles as u64) * u64::from(self.replicates) > self.max_simulations {
-            return Err((
-                "max_simulations",
-                format!(
-                    "must cover at least one generation (particles × replicates = {})",
-                    self.particles as u64 * u64::from(self.replicates)
-                ),
-            ));
-        }
-        Ok(())
-    }
-
-    fn batch(&self) -> usize {
-        if self.batch == 0 {
-            self.particles
-        } else {
-            self.batch
-        }
-    }
 }
 
 /// One accepted particle.
@@ -429,10 +251,10 @@ fn kernel_sd(prev: &Generation, dim: usize) -> Vec<f64> {
 }
 
 /// What the simulation of one candidate gave.
-struct Candidate {
-    params: Vec<f64>,
+pub(super) struct Candidate {
+    pub(super) params: Vec<f64>,
     /// `None`: outside the prior's support (not simulated).
-    result: Option<(f64, Vec<f64>)>,
+    pub(super) result: Option<(f64, Vec<f64>)>,
 }
 
 /// Runs ABC-SMC on `problem` with `simulate(params, seed)`, continuing after the generations
@@ -810,49 +632,6 @@ where
         proposed,
         simulations: sims,
     }))
-}
-
-/// Bytes per candidate in a batch's exchange: a status byte (0 not simulated, 1 simulated,
-/// 2 failed), the distance and `m` statistics as little-endian f64 bits.
-fn candidate_bytes(m: usize) -> usize {
-    1 + 8 * (1 + m)
-}
-
-/// A process's share of a batch, for [`Share::all_gather`]: a stop flag byte, then each
-/// candidate.
-fn encode_batch<E>(stop: bool, done: &[Result<Candidate, E>], m: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(1 + done.len() * candidate_bytes(m));
-    out.push(u8::from(stop));
-    for r in done {
-        let (status, d, stats): (u8, f64, &[f64]) = match r {
-            Ok(Candidate { result: None, .. }) => (0, 0.0, &[]),
-            Ok(Candidate {
-                result: Some((d, stats)),
-                ..
-            }) => (1, *d, stats),
-            Err(_) => (2, 0.0, &[]),
-        };
-        out.push(status);
-        out.extend_from_slice(&d.to_le_bytes());
-        // a stopped candidate may hold fewer statistics: the stop flag says so
-        for k in 0..m {
-            out.extend_from_slice(&stats.get(k).copied().unwrap_or(0.0).to_le_bytes());
-        }
-    }
-    out
-}
-
-/// Candidate `j` of a process's share: `Some(None)` not simulated, `Some(Some((distance,
-/// statistics)))`, or `None` if its simulation failed (or the share is too short).
-fn decode_candidate(share: &[u8], j: usize, m: usize) -> Option<Option<(f64, Vec<f64>)>> {
-    let at = 1 + j * candidate_bytes(m);
-    let c = share.get(at..at + candidate_bytes(m))?;
-    let f = |k: usize| f64::from_le_bytes(c[1 + 8 * k..9 + 8 * k].try_into().expect("8 bytes"));
-    match c[0] {
-        0 => Some(None),
-        1 => Some(Some((f(0), (1..=m).map(f).collect()))),
-        _ => None,
-    }
 }
 
 /// The progress callback that shows nothing and never stops.
