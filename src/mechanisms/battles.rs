@@ -2,21 +2,29 @@
 //! §7.14).
 //!
 //! A battle starts when a fighter agent attacks state units or a rival group's fighters it
-//! sees (probability 1 − e^(−n·`groups.<g>.battle_rate`·min(1, E/φ_e)) for an agent of n
-//! people seeing E enemy people, φ_e = `violence.encounter`), or when a counter-insurgency
-//! unit of n soldiers engages fighters it sees (probability 1 − e^(−n·`violence.engage_rate`·
-//! min(1, E/φ_e))). The battlefield is the initiator's vision: the
-//! initiator and every fighter of the two groups (or every state unit) within it take part.
-//! With N_A and N_B people on each side, a fighter's effectiveness its group's arms effect
-//! m(a) ([`crate::mechanisms::violence`]) and a soldier's 0.5 + proficiency (training
-//! included), Lanchester's square law over one tick gives expected losses
+//! sees (probability 1 − e^(−n·`groups.<g>.battle_rate`·E/φ_e) for an agent of n people
+//! seeing E enemy people, φ_e = `violence.encounter`), or when a counter-insurgency unit of n
+//! soldiers engages fighters it sees (probability 1 − e^(−n·`violence.engage_rate`·E/φ_e)).
+//! The encounter is linear in the enemies seen (mass action), so that the number of battles
+//! does not depend on how many people an agent stands for.
+//!
+//! Each side fights with a **band**: N people drawn for the battle as for a raid
+//! ([`crate::mechanisms::violence`]: median `groups.<g>.band`, or `violence.patrol` soldiers
+//! for the state, spread `violence.band_spread`, at most the group's fighters or the state's
+//! soldiers). The battlefield is the initiator's vision: the initiator and every fighter of
+//! the two groups (or every state unit) within it are the side's agents, whose people take
+//! its losses. With N_A and N_B people on each side and e_A, e_B their effectiveness per
+//! person (the mean over the side's people in the battlefield: a fighter's is its group's arms
+//! effect m(a), a soldier's 0.5 + proficiency, training included), Lanchester's square law over
+//! one tick gives expected losses
 //!
 //! ```text
-//! L_A = min(N_A, κ · Σ_B e),   L_B = min(N_B, κ · Σ_A e)     (sums over people)
+//! L_A = min(N_A, κ · N_B · e_B),   L_B = min(N_B, κ · N_A · e_A)
 //! ```
 //!
-//! with κ = `violence.attrition`; each agent of side A loses Binomial(n, L_A / N_A) of its
-//! people. Each fighter who falls is captured instead of killed with probability
+//! with κ = `violence.attrition`; side A loses Binomial(N_A, L_A / N_A) people, drawn from the
+//! people of its agents in the battlefield, each equally likely (at most all of them). Each
+//! fighter who falls is captured instead of killed with probability
 //! `violence.capture` (jailed, still a member, for `justice.max_sentence ×
 //! policy.detention_severity` ticks). State units in a battle take one point of alarm
 //! (retaliation memory) plus one per soldier their side lost.
@@ -24,18 +32,21 @@
 //! | symbol | key |
 //! |---|---|
 //! | κ | `violence.attrition` |
+//! | band, patrol | `groups.<g>.band`, `violence.patrol` |
+//! | spread | `violence.band_spread` |
 //! | engagement | `violence.engage_rate` |
 //! | capture | `violence.capture` |
 //! | detention | `policy.detention_severity` |
 //!
 //! Defaults, ranges and their reasons: `docs/scenario.md`.
 
+use super::violence::band;
 use crate::events::{Actor, Event, Position};
 use crate::model::{Agents, ConflictParams, ConflictTick, FOREVER, Status};
 use crate::rng::Rng;
 use crate::world::{AgentId, Shape};
 use rand::RngExt;
-use rand_distr::{Binomial, Distribution};
+use rand_distr::{Binomial, Distribution, Hypergeometric};
 
 /// One side of a battle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,32 +145,62 @@ pub(crate) fn fight(
     }
     combatants(a, x, y, shape, pb, cp, &mut side_b);
     if !side_a.is_empty() && !side_b.is_empty() {
-        let sum = |side: &[AgentId], f: &dyn Fn(AgentId) -> f64| {
-            side.iter().map(|&id| f(id)).sum::<f64>()
+        // each side fights with a band (a patrol for the state), whatever the people its
+        // agents in the battlefield stand for; they take its losses
+        let v = &cp.violence;
+        let strength = |party: Party, side: &[AgentId], rng: &mut Rng| {
+            let n = match party {
+                Party::Group(g) => {
+                    let cap = out.fighters.get(g).copied().unwrap_or(0.0);
+                    band(cp.groups[g].band, v.band_spread, cap, rng)
+                }
+                Party::State => band(v.patrol, v.band_spread, out.soldiers, rng),
+            };
+            // effectiveness per person: the mean over the people in the battlefield
+            let (mut people, mut force) = (0.0, 0.0);
+            for &id in side {
+                let k = size(a, id) as f64;
+                people += k;
+                force += k * effectiveness(a, id, cp, disarm_factor);
+            }
+            (n, n * force / people.max(1.0))
         };
-        let people = |id: AgentId| size(a, id) as f64;
-        let force = |id: AgentId| size(a, id) as f64 * effectiveness(a, id, cp, disarm_factor);
-        let (na, nb) = (sum(&side_a, &people), sum(&side_b, &people));
-        let (ea, eb) = (sum(&side_a, &force), sum(&side_b, &force));
-        let kappa = cp.violence.attrition;
+        let (na, ea) = strength(pa, &side_a, rng);
+        let (nb, eb) = strength(pb, &side_b, rng);
+        let kappa = v.attrition;
         let loss_a = ((kappa * eb).min(na) / na).clamp(0.0, 1.0);
         let loss_b = ((kappa * ea).min(nb) / nb).clamp(0.0, 1.0);
         let mut dead = 0u32;
         let mut state_losses = 0f32;
-        for (side, p) in [(&side_a, loss_a), (&side_b, loss_b)] {
+        for (side, n, p) in [(&side_a, na, loss_a), (&side_b, nb, loss_b)] {
             if p <= 0.0 {
                 continue;
             }
+            let lost = Binomial::new(n as u64, p).expect("p in [0, 1]").sample(rng);
+            // the band's losses fall on the people in the battlefield, each equally likely
+            let mut left: u64 = side.iter().map(|&id| size(a, id) as u64).sum();
+            let mut to_lose = lost.min(left);
             for &id in side.iter() {
-                let n = size(a, id);
-                let lost = Binomial::new(n as u64, p).expect("p in [0, 1]").sample(rng) as u32;
-                if lost == 0 {
+                if to_lose == 0 {
+                    break;
+                }
+                let k = size(a, id) as u64;
+                let here = if k >= left {
+                    to_lose
+                } else {
+                    Hypergeometric::new(left, k, to_lose)
+                        .expect("valid hypergeometric")
+                        .sample(rng)
+                };
+                left -= k;
+                to_lose -= here;
+                if here == 0 {
                     continue;
                 }
-                let (killed, _captured) = casualties(a, id, lost, cp, rng);
+                let (killed, _captured) = casualties(a, id, here as u32, cp, rng);
                 dead += killed;
                 if id.is_unit() {
-                    state_losses += lost as f32;
+                    state_losses += here as f32;
                 }
             }
         }

@@ -4,12 +4,12 @@
 //!   Epstein's model), then possibly an abuse ([`crate::mechanisms::abuse`]);
 //! * **counter-insurgency**: a unit of n soldiers that sees E fighters (people) of groups the
 //!   state fights engages them in a battle with probability 1 − e^(−n·`violence.engage_rate`·
-//!   min(1, E/φ_e)), φ_e = `violence.encounter` ([`crate::mechanisms::battles`]), then
+//!   E/φ_e), φ_e = `violence.encounter` ([`crate::mechanisms::battles`]), then
 //!   policing as above;
 //! * **peacekeeping**: moves and deters: attackers and abusers who see peacekeepers are less
 //!   likely to kill. Never arrests, never abuses;
 //! * **strike**: a unit of n people strikes a random jihadist fighter agent in its vision with
-//!   probability 1 − e^(−n·`violence.strike_rate`·min(1, E/φ_e)), E the jihadist people in
+//!   probability 1 − e^(−n·`violence.strike_rate`·E/φ_e), E the jihadist people in
 //!   sight: it hits `violence.strike_size` of the
 //!   agent's people (at most all), each killed (or captured) with probability
 //!   `violence.strike_lethality`; each civilian on a cell next to the target dies with
@@ -167,7 +167,7 @@ fn hostile(cp: &ConflictParams, g: usize) -> bool {
 
 /// A counter-insurgency unit of n soldiers (seeing with `shape`) engages the fighters it
 /// sees, E people of groups the state fights, with probability 1 − e^(−n·
-/// `violence.engage_rate`·min(1, E/φ_e)): a battle (battle stream).
+/// `violence.engage_rate`·E/φ_e): a battle (battle stream).
 #[allow(clippy::too_many_arguments)]
 fn engage(
     a: &mut Agents,
@@ -212,7 +212,7 @@ fn engage(
 
 /// A strike unit of n people (seeing with `shape`) strikes a jihadist fighter agent it sees
 /// (E jihadist people in sight), with probability 1 − e^(−n·`violence.strike_rate`·
-/// min(1, E/φ_e)), hitting `violence.strike_size` of its
+/// E/φ_e), hitting `violence.strike_size` of its
 /// people; civilians on the cells of `moore` around the target may die (battle stream).
 #[allow(clippy::too_many_arguments)]
 fn strike(

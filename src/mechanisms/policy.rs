@@ -48,6 +48,25 @@ pub(crate) fn count_members(a: &Agents, communities: usize, members: &mut [f64])
     }
 }
 
+/// Counts the living, free fighters (people) of each armed group into `fighters` and the
+/// living soldiers of the state's forces: the largest band and patrol this tick.
+pub(crate) fn count_fighters(a: &Agents, cp: &ConflictParams, out: &mut ConflictTick) {
+    out.fighters.fill(0.0);
+    for (i, p) in a.persons.iter().enumerate() {
+        if p.status == crate::model::Status::Fighter
+            && let Some(f) = out.fighters.get_mut(p.group as usize)
+        {
+            *f += a.people(i) as f64;
+        }
+    }
+    out.soldiers = 0.0;
+    for (u, unit) in a.units.iter().enumerate() {
+        if !unit.dead && cp.forces[unit.force as usize].side == crate::scenario::Side::State {
+            out.soldiers += a.soldiers(u) as f64;
+        }
+    }
+}
+
 /// The contact of each disarmed group with the state's forces, into `contact`: over its
 /// fighters (people), the mean of min(1, S/φ), S the state's soldiers in a fighter's vision
 /// and φ = `recruitment.presence` (a handful of soldiers in sight make contact; per soldier,
@@ -93,6 +112,7 @@ pub(crate) fn policy_phase(
         cp.abuse.alarm_decay,
     );
     count_members(a, state.legitimacy.len(), &mut out.members);
+    count_fighters(a, cp, out);
     let d = &cp.policy.disarmament;
     let mut contact = std::mem::take(&mut out.buf.contact);
     contact.clear();

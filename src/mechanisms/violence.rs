@@ -7,20 +7,23 @@
 //!
 //! On its turn a fighter agent of group g first may leave the group (probability
 //! `groups.<g>.desertion`), then moves: with probability `groups.<g>.cohesion` to a free cell
-//! within two cells of a fellow fighter it sees (bands form), otherwise to a random free cell
+//! within two cells of a fellow fighter it sees (they keep together), otherwise to a random free cell
 //! in its vision (radius `groups.<g>.vision`). Then, if it sees civilians it targets, it raids
 //! with probability 1 − e^(−n·r_a·(1 − E_g)), r_a = `groups.<g>.attack_rate` per person and
 //! E_g the sanction the group expects if it answers to the state's justice (militias and
 //! pro-government groups: [`crate::mechanisms::deterrence`]); if it sees organised forces it
 //! targets, E people of them, it fights with probability 1 − e^(−n·`groups.<g>.battle_rate`·
-//! min(1, E/φ_e)), φ_e = `violence.encounter` (state units if
+//! E/φ_e), φ_e = `violence.encounter` (mass action; state units if
 //! `targets.state`, fighters of the groups in `targets.groups`, drawn in proportion to what it
 //! sees): a battle ([`crate::mechanisms::battles`]).
 //!
-//! A **raid**: each fellow fighter agent in the raider's vision joins with probability
-//! `violence.raid_join`, making a party of P people. The settlement raided holds S people:
-//! the targeted communities' people per cell in the raider's vision times the cells within
-//! `violence.settlement_radius`. The raid kills
+//! A **raid** is carried out by a **band** of the group: P people, drawn for each raid as
+//! max(1, round(M_g · e^(σ·Z))), Z standard normal, M_g = `groups.<g>.band`, σ =
+//! `violence.band_spread`, at most the group's fighters. The band is a property of the group,
+//! not of the agents: an agent of 100 people does not raid with 100, nor does a band of 40
+//! need four agents of 10 in sight, so that the toll does not depend on the scale. The
+//! settlement raided holds S people: the targeted communities' people per cell in the
+//! raider's vision times the cells within `violence.settlement_radius`. The raid kills
 //!
 //! ```text
 //! K ~ Binomial(S, 1 − exp(−β · P · m(a) · D / S)),    m(a) = a (1 + h) / (a + h),
@@ -42,7 +45,8 @@
 //! | β | `violence.lethality` |
 //! | h | `violence.arms_saturation` |
 //! | settlement radius | `violence.settlement_radius` |
-//! | raid joining | `violence.raid_join` |
+//! | M_g | `groups.<g>.band` |
+//! | σ | `violence.band_spread` |
 //! | d_h | `violence.household_defence` |
 //! | δ_pk | `violence.peacekeeper_deterrence` |
 //! | δ_s | `violence.state_deterrence` |
@@ -70,7 +74,7 @@ use crate::model::{
 use crate::rng::{Rng, Stream, Streams};
 use crate::world::{AgentId, MAX_ROWS, Shape, layer};
 use rand::RngExt;
-use rand_distr::{Binomial, Distribution, Hypergeometric};
+use rand_distr::{Binomial, Distribution, Hypergeometric, StandardNormal};
 
 /// The turn of fighter `i`: desertion (recruitment stream), movement, next to a fellow
 /// within `near` of it with the group's cohesion (movement stream), attacks on civilians
@@ -139,7 +143,7 @@ pub(crate) fn fighter_turn(
 /// Fighter `i` may attack civilians it sees and organised forces it sees, independently: an
 /// agent of n people raids with probability 1 − e^(−n·`attack_rate`·(1 − E_g)) (violence
 /// stream), E_g the sanction its group expects if it answers to the state's justice, and
-/// fights with probability 1 − e^(−n·`battle_rate`·min(1, E/φ_e)), E the enemy people in
+/// fights with probability 1 − e^(−n·`battle_rate`·E/φ_e), E the enemy people in
 /// sight (battle stream).
 fn attack(
     a: &mut Agents,
@@ -172,18 +176,7 @@ fn attack(
             };
             let p = per_agent(n * gp.attack_rate * (1.0 - sanction));
             if rng.get(Stream::Violence).random::<f64>() < p {
-                raid(
-                    a,
-                    i,
-                    g,
-                    x,
-                    y,
-                    tick,
-                    cp,
-                    state,
-                    out,
-                    rng.get(Stream::Violence),
-                );
+                raid(a, g, x, y, tick, cp, state, out, rng.get(Stream::Violence));
             }
         }
     }
@@ -250,10 +243,12 @@ fn attack(
     }
 }
 
-/// min(1, E/φ_e): how sure an encounter is with `enemies` people in sight.
+/// E/φ_e: the encounter with `enemies` people in sight, linear in them (mass action: no
+/// saturation, which a few large agents would reach sooner than many small ones, so that the
+/// number of battles does not depend on the scale).
 #[inline]
 pub(crate) fn encounter(enemies: f64, phi: f64) -> f64 {
-    (enemies / phi).min(1.0)
+    enemies / phi
 }
 
 /// The chance that an agent acts in a tick when each of its people would at a combined rate
@@ -296,19 +291,32 @@ pub(crate) fn people_in(a: &Agents, layers: &[usize], x: usize, y: usize, shape:
     n as f64
 }
 
-/// A raid by the fighter agent `i` of group `g` at (x, y) on the settlement it sees. Each
-/// fellow fighter agent in its vision joins with probability `violence.raid_join`, with all
-/// its people: a party of P people. The settlement's S people are the targeted communities'
-/// people per cell in the raider's vision times the cells within `violence.settlement_radius`
-/// (at most the people in sight). It kills Binomial(S, 1 − e^(−β·P·m(a)·D/S)) of them,
-/// D = (1 − d_h·armed share)·e^(−δ_pk·peacekeepers − δ_s·soldiers in sight), the armed
-/// share 0 when the state colluded in disarming the victims first (`policy.collusion`, for
-/// a group the state arms). The victims are drawn from the people in sight, each person
-/// equally likely. A raid that kills nobody is still an event.
+/// A band's size in people: max(1, round(median · e^(σ·Z))), Z standard normal (drawn only
+/// when σ > 0), at most `cap` (the people the group or the state has): what raids and battle
+/// sides are made of, whatever the number of people an agent stands for.
+pub(crate) fn band(median: f64, spread: f64, cap: f64, rng: &mut Rng) -> f64 {
+    let size = if spread > 0.0 {
+        let z: f64 = StandardNormal.sample(rng);
+        median * libm::exp(spread * z)
+    } else {
+        median
+    };
+    size.round().min(cap).max(1.0)
+}
+
+/// A raid by a fighter agent of group `g` at (x, y) on the settlement it sees. Its
+/// party is a band of the group: P people drawn by [`band`] (`groups.<g>.band`,
+/// `violence.band_spread`, at most the group's fighters). The settlement's S people are the
+/// targeted communities' people per cell in the raider's vision times the cells within
+/// `violence.settlement_radius` (at most the people in sight). It kills
+/// Binomial(S, 1 − e^(−β·P·m(a)·D/S)) of them, D = (1 − d_h·armed share)·e^(−δ_pk·
+/// peacekeepers − δ_s·soldiers in sight), the armed share 0 when the state colluded in
+/// disarming the victims first (`policy.collusion`, for a group the state arms). The victims
+/// are drawn from the people in sight, each person equally likely. A raid that kills nobody
+/// is still an event.
 #[allow(clippy::too_many_arguments)]
 fn raid(
     a: &mut Agents,
-    i: usize,
     g: usize,
     x: usize,
     y: usize,
@@ -321,22 +329,8 @@ fn raid(
     let gp = &cp.groups[g];
     let v = &cp.violence;
     let shape = &gp.shape;
-    let mut party = a.people(i) as f64;
-    if v.raid_join > 0.0 {
-        let mut fellows = std::mem::take(&mut out.buf.cells);
-        fellows.clear();
-        a.world
-            .layers
-            .for_each_set(cp.group_layer[g], x, y, shape, |fx, fy| {
-                fellows.push((fx, fy))
-            });
-        for &(fx, fy) in fellows.iter().filter(|&&c| c != (x, y)) {
-            if rng.random::<f64>() < v.raid_join {
-                party += a.people(a.at(fx, fy).index()) as f64;
-            }
-        }
-        out.buf.cells = fellows;
-    }
+    let fighters = out.fighters.get(g).copied().unwrap_or(0.0);
+    let party = band(gp.band, v.band_spread, fighters, rng);
     // the people in sight
     let mut victims = std::mem::take(&mut out.buf.indices);
     victims.clear();
@@ -540,7 +534,7 @@ mod tests {
     #[test]
     fn a_raid_that_overwhelms_a_small_settlement_kills_everyone_in_it() {
         let (_, mut c, mut a) = conflict(
-            "[violence]\nlethality = 1.0\nraid_join = 0.0\n\
+            "[violence]\nlethality = 1.0\n\
              [legitimacy]\ndynamic = true\nfailure_to_protect = 0.01\nrally = 0.002\n",
         );
         c.params.groups[0].attack_rate = 1e3;
@@ -572,16 +566,25 @@ mod tests {
     }
 
     #[test]
-    fn a_raid_kills_about_beta_per_raider_in_a_large_settlement() {
-        // β = 0.05, P = 20 raiders at arms 1 (m = 1), no defence: about 1 killed of 5,000
-        // people in sight, whatever the agents' sizes
-        let extra = "[violence]\nlethality = 0.05\nraid_join = 0.0\nsettlement_radius = 2\n";
-        let mut total = [0u64; 2];
-        for (k, (size, agents)) in [(1000u16, 5usize), (500, 10)].into_iter().enumerate() {
+    fn a_raid_kills_about_beta_per_raider_in_a_large_settlement_whatever_the_agents_sizes() {
+        // β = 0.05, a band of P = 20 raiders at arms 1 (m = 1), no defence: about 1 killed of
+        // 5,000 people in sight, whether the raider agent stands for 20 people or 100 and the
+        // villagers come as 5 agents of 1,000 or 10 of 500
+        let extra = "[violence]\nlethality = 0.05\nsettlement_radius = 2\n";
+        let mut total = [0u64; 4];
+        let cases = [
+            (20u16, 1000u16, 5usize),
+            (20, 500, 10),
+            (100, 1000, 5),
+            (100, 500, 10),
+        ];
+        for (k, (raider, size, agents)) in cases.into_iter().enumerate() {
             for seed in 0..400 {
                 let (_, mut c, mut a) = conflict(extra);
+                c.params.groups[0].band = 20.0;
+                c.tick.fighters[0] = 1000.0;
                 let f = place_person(&mut a, 0, Status::Fighter, 4, 4);
-                set_people(&mut a, f, 20);
+                set_people(&mut a, f, raider);
                 let cells = [
                     (4, 2),
                     (3, 3),
@@ -608,7 +611,6 @@ mod tests {
                 } = &mut c;
                 raid(
                     &mut a,
-                    f,
                     0,
                     4,
                     4,
@@ -622,10 +624,29 @@ mod tests {
             }
         }
         let per_raid = |t: u64| t as f64 / 400.0;
-        // β·P = 1 person a raid, whatever the agents' sizes (400 raids: sd 0.05)
+        // β·P = 1 person a raid in every case (400 raids: sd 0.05)
         for t in total {
             assert!((0.8..1.2).contains(&per_raid(t)), "{total:?}");
         }
+    }
+
+    #[test]
+    fn bands_follow_their_median_and_spread_and_never_exceed_the_group() {
+        let mut rng = crate::rng::stream_rng(3, 0, Stream::Violence);
+        assert_eq!(band(20.0, 0.0, 1000.0, &mut rng), 20.0);
+        assert_eq!(
+            band(20.0, 0.0, 7.0, &mut rng),
+            7.0,
+            "at most the group's fighters"
+        );
+        assert_eq!(band(20.0, 0.0, 0.0, &mut rng), 1.0, "at least one");
+        // σ = 0.7: the median stays 20, one band in twenty exceeds 20·e^(0.7·1.645) ≈ 63
+        let mut draws: Vec<f64> = (0..4000).map(|_| band(20.0, 0.7, 1e6, &mut rng)).collect();
+        draws.sort_by(f64::total_cmp);
+        let median = draws[2000];
+        let p95 = draws[3800];
+        assert!((18.0..=22.0).contains(&median), "median {median}");
+        assert!((55.0..=72.0).contains(&p95), "95th percentile {p95}");
     }
 
     #[test]

@@ -318,6 +318,12 @@ pub(crate) struct ConflictTick {
     /// Living members of each community per region (`region * communities + c`), counted at
     /// the start of the tick (threat is read per thousand members).
     pub members: Vec<f64>,
+    /// Living, free fighters of each armed group (people), counted at the start of the tick:
+    /// no band is larger.
+    pub fighters: Vec<f64>,
+    /// Living soldiers of the state's forces, counted at the start of the tick: no patrol is
+    /// larger.
+    pub soldiers: f64,
     /// Killings of this tick, grouped into events at its end.
     pub killings: Vec<Killing>,
     /// Events of this tick.
@@ -353,6 +359,8 @@ impl ConflictTick {
             counters: ConflictCounters::new(communities, groups),
             effects: LegitimacyEffects::new(communities),
             members: vec![0.0; regions * communities],
+            fighters: vec![0.0; groups],
+            soldiers: 0.0,
             killings: Vec::new(),
             events: Vec::new(),
             buf: Buffers::default(),

@@ -65,6 +65,8 @@ pub(crate) struct GroupParams {
     pub battle_rate: f64,
     pub desertion: f64,
     pub cohesion: f64,
+    /// Median band size, in people (`groups.<g>.band`).
+    pub band: f64,
     pub shape: Shape,
     /// The column its killings of civilians are counted under.
     pub kind: PerpetratorKind,
@@ -329,6 +331,7 @@ pub(crate) fn resolve(s: &Scenario, rules: &Rules) -> (Params, LayerMap, Option<
                     battle_rate: g.battle_rate,
                     desertion: g.desertion,
                     cohesion: g.cohesion,
+                    band: g.band,
                     shape: Shape::new(rules.vision, g.vision, rules.include_center),
                     kind: PerpetratorKind::of_group(g.kind),
                     disarmed: match disarm.target {

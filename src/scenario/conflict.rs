@@ -141,19 +141,19 @@ section! {
         /// κ, Lanchester's coefficient: a side expects κ · (the other side's people, each
         /// weighted by its effectiveness) people lost per battle, at most its size.
         pub attrition: f64 = default(0.1) check(nonneg) [timeline];
-        /// Battles engaged per soldier per tick when the enemy is fully in sight: a
+        /// Battles engaged per soldier per tick with φ_e enemies in sight: a
         /// counter-insurgency unit of n soldiers that sees E fighters (people) of groups the
-        /// state fights engages them with probability 1 − e^(−n·rate·min(1, E/φ_e)), φ_e =
+        /// state fights engages them with probability 1 − e^(−n·rate·E/φ_e), φ_e =
         /// `violence.encounter`.
         pub engage_rate: f64 = default(0.01) check(unit) [timeline];
-        /// φ_e, in people: enemies in sight at which an encounter is sure to be noticed.
-        /// Fighters' attacks on forces, engagements and strikes start at their rate times
-        /// min(1, E/φ_e), E the enemy people in sight: linear in the people seen, so that the
-        /// number of battles does not depend on the scale while one agent stands for at most
-        /// φ_e people (100).
+        /// φ_e, in people: the enemies in sight at which fighters' attacks on forces,
+        /// engagements and strikes start at their full rate. They start at their rate times
+        /// E/φ_e, E the enemy people in sight: linear in the people seen (mass action, no
+        /// saturation), so that the number of battles does not depend on how many people an
+        /// agent stands for.
         pub encounter: f64 = default(100.0) check(positive) [timeline];
         /// Strikes per person of a strike force per tick: a strike unit of n people that sees
-        /// E jihadist fighters (people) strikes with probability 1 − e^(−n·rate·min(1, E/φ_e)).
+        /// E jihadist fighters (people) strikes with probability 1 − e^(−n·rate·E/φ_e).
         pub strike_rate: f64 = default(0.01) check(unit) [timeline];
         /// Chance that each fighter hit by a strike is killed.
         pub strike_lethality: f64 = default(0.5) check(unit) [timeline];
@@ -168,9 +168,14 @@ section! {
         /// Share of fighters lost in battle who are captured (detained for
         /// `justice.max_sentence` × `policy.detention_severity` ticks) rather than killed.
         pub capture: f64 = default(0.0) check(unit) [timeline];
-        /// Chance that each fellow fighter agent in the raider's vision joins a raid, with all
-        /// its people (a raiding party of many: one event).
-        pub raid_join: f64 = default(0.0) check(unit) [timeline];
+        /// σ: spread of band sizes on a log scale (raid parties, battle sides: a band of median
+        /// M is max(1, round(M · e^(σ·Z))) people, Z standard normal; 0: every band its
+        /// median; 0.7: one band in twenty is three times the median).
+        pub band_spread: f64 = default(0.0) check(nonneg) [timeline];
+        /// Median size of the state's side in a battle, in soldiers (a patrol; drawn as a
+        /// band, spread `band_spread`, at most the soldiers the state has): a property of the
+        /// forces, not of how many soldiers a unit agent stands for.
+        pub patrol: f64 = default(20.0) check(at_least_one) [timeline];
     }
 }
 

@@ -58,14 +58,14 @@ section! {
         /// min(1, F·m(a)/φ). 0 (the default): nobody joins for protection.
         pub protection_rate: f64 = default(0.0) check(unit) [timeline];
         /// Raids per fighter per tick: a fighter agent of n people that sees civilians of a
-        /// targeted community starts a raid with probability 1 − e^(−n·rate) (fellow fighters
-        /// in sight join it: `violence.raid_join`; its toll: `violence.lethality`). Per person,
-        /// so that the number of raids does not depend on how many people an agent stands for.
+        /// targeted community starts a raid with probability 1 − e^(−n·rate) (its party: a
+        /// band, `band`; its toll: `violence.lethality`). Per person, so that the number of
+        /// raids does not depend on how many people an agent stands for.
         pub attack_rate: f64 = default(0.0) check(unit) [timeline];
         /// Battles started per fighter per tick: a fighter agent of n people that sees
         /// targeted organised forces (state units with `targets.state`, fighters of
         /// `targets.groups`), E people of them, attacks them with probability
-        /// 1 − e^(−n·rate·min(1, E/φ_e)), φ_e = `violence.encounter`.
+        /// 1 − e^(−n·rate·E/φ_e), φ_e = `violence.encounter`.
         pub battle_rate: f64 = default(0.0) check(unit) [timeline];
         /// Chance per tick that a fighter leaves the group and returns to civilian life (the
         /// agent and all the people it stands for).
@@ -75,8 +75,15 @@ section! {
         /// massacres.
         pub cohesion: f64 = default(0.0)
             check(unit, "on a torus, a world at least 5 cells across");
-        /// Vision radius of its fighters, in cells: what they attack, whom they join in a
-        /// raid or battle.
+        /// Median size of its bands, in people: the fighters who raid a settlement together,
+        /// or make its side of a battle. Each raid and each battle draws a band of
+        /// max(1, round(median · e^(σ·Z))) people, Z standard normal, σ =
+        /// `violence.band_spread`, at most the group's fighters: a property of the group, not
+        /// of how many people an agent stands for, so that tolls do not depend on the scale
+        /// (docs/ODD.md §4, "Scale").
+        pub band: f64 = default(10.0) check(at_least_one) [timeline];
+        /// Vision radius of its fighters, in cells: what they attack, and whose people take
+        /// the losses of a battle.
         pub vision: f64 = required example("7") check(vision);
     }
 }

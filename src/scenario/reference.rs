@@ -193,8 +193,8 @@ some points only names them). In Rust: `Scenario::warnings(ticks)`. They are:
   excluded), or above the most people one case-opening event can kill when that is bounded
   (single killings or reprisals of fixed size by a known number of units);
 - a force's `people` or a group's `initial_people` below half an agent (they round to no
-  agent), and `recruitment.presence` or `violence.encounter` below one agent's people (one
-  agent saturates them, so results depend on `world.people_per_agent`);
+  agent), and `recruitment.presence` below one agent's people (one agent saturates it, so
+  results depend on `world.people_per_agent`);
 - knobs whose mechanism is off: `legitimacy.*` effects without `legitimacy.dynamic`,
   `policy.militia_arming` with no `policy.arming_targets`, `policy.collusion` when the state
   arms no group, a mission that trains no force, has no trainers or a throughput of 0.

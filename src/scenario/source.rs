@@ -270,9 +270,18 @@ fn split_expected(rest: &str) -> (String, Vec<String>) {
     (name, ticks.collect())
 }
 
+/// Keys that earlier versions had, and what replaced them.
+const REMOVED: &[(&str, &str)] = &[(
+    "raid_join",
+    "removed: a raid's party is now a band of the group \
+     (`groups.<name>.band` people, spread `violence.band_spread`), whatever the scale",
+)];
+
 pub(super) fn unknown_message(what: &str, name: &str, valid: &[String]) -> String {
     let mut m = format!("unknown {what} `{name}`");
-    if let Some(best) = nearest(name, valid.iter().map(String::as_str)) {
+    if let Some((_, why)) = REMOVED.iter().find(|(k, _)| *k == name) {
+        m.push_str(&format!(": {why}"));
+    } else if let Some(best) = nearest(name, valid.iter().map(String::as_str)) {
         m.push_str(&format!("; did you mean `{best}`?"));
     } else if valid.is_empty() {
         m.push_str(" (none are allowed here)");
@@ -363,5 +372,14 @@ mod tests {
             explain(&p, "unknown field `zzz`, expected `share` or `kills`").message,
             "unknown key `zzz` (valid: share, kills)"
         );
+        // a key earlier versions had says what replaced it
+        let p = parse_path("violence.raid_join");
+        let m = explain(
+            &p,
+            "unknown field `raid_join`, expected `band_spread` or `patrol`",
+        )
+        .message;
+        assert!(m.starts_with("unknown key `raid_join`: removed"), "{m}");
+        assert!(m.contains("groups.<name>.band"), "{m}");
     }
 }

@@ -49,8 +49,8 @@ impl Scenario {
     /// - thresholds no event can meet, or every event meets
     ///   (`justice.excluded_min_victims`, while an amnesty law may apply);
     /// - sizes in people below half an agent, which round to no agent at all (a force's
-    ///   `people`, a group's `initial_people`), and presence and encounter scales below one
-    ///   agent's people (`recruitment.presence`, `violence.encounter`), which one agent then
+    ///   `people`, a group's `initial_people`), and a presence scale below one
+    ///   agent's people (`recruitment.presence`), which one agent then
     ///   saturates;
     /// - knobs whose mechanism is off: legitimacy effects without `legitimacy.dynamic`, arming
     ///   with no target, collusion with no armed group, missions that train no unit.
@@ -476,29 +476,6 @@ fn below_one_agent(s: &Scenario, ticks: u32, out: &mut Vec<Warning>) {
                  to at most {}",
                 fmt_num(k),
                 fmt_num(phi.floor().max(1.0))
-            ),
-        ));
-    }
-    let fights = s.groups.values().any(|g| g.battle_rate > 0.0)
-        || s.forces
-            .values()
-            .any(|f| matches!(f.role, Role::Counterinsurgency | Role::Strike));
-    let phi_e = s.violence.encounter;
-    if fights && phi_e < k && !s.changes_within("violence.encounter", ticks) {
-        out.push(Warning::new(
-            "violence.encounter",
-            format!(
-                "{} people, less than one agent ({} people): a single agent in sight makes an \
-                 encounter certain, so the number of battles and strikes depends on \
-                 world.people_per_agent",
-                fmt_num(phi_e),
-                fmt_num(k)
-            ),
-            format!(
-                "raise violence.encounter to at least {}, or lower world.people_per_agent to \
-                 at most {}",
-                fmt_num(k),
-                fmt_num(phi_e.floor().max(1.0))
             ),
         ));
     }

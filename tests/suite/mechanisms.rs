@@ -66,6 +66,9 @@ initial_people = 40
 attack_rate = 0.05
 cohesion = 0.5
 vision = 6
+band = 1              # one raider, as one agent of one person raided before bands: the
+                      # settlements here are small, and a band of 10 destroys them whatever
+                      # its arms, which would hide what these tests look at
 "#;
 
 fn scenario(extra: &str, changes: &[(&str, Value)]) -> Scenario {

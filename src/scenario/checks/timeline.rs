@@ -9,7 +9,7 @@ pub(crate) const CAN_CHANGE: &str = "communities.<c>.legitimacy, \
     forces.<f>.density|people|vision|movement|arrest_rate|discipline|proficiency, \
     population.vision|movement, activation.*, policing.max_jail_term, demography.birth_rate, \
     policy.*, \
-    groups.<g>.arms|recruit_rate|protection_rate|attack_rate|battle_rate|desertion|state_backed, \
+    groups.<g>.arms|recruit_rate|protection_rate|attack_rate|battle_rate|desertion|state_backed|band, \
     abuse.*, violence.*, justice.*, legitimacy.*, recruitment.*, \
     missions.<m>.throughput|proficiency_gain|discipline_gain";
 
