@@ -49,8 +49,9 @@ pub(crate) fn count_members(a: &Agents, communities: usize, members: &mut [f64])
 }
 
 /// Counts the living, free fighters (people) of each armed group into `fighters` and the
-/// living soldiers of the state's forces: the largest band and patrol this tick.
-pub(crate) fn count_fighters(a: &Agents, cp: &ConflictParams, out: &mut ConflictTick) {
+/// living soldiers of every force (whichever side engages as the state): the largest band
+/// and patrol this tick.
+pub(crate) fn count_fighters(a: &Agents, out: &mut ConflictTick) {
     out.fighters.fill(0.0);
     for (i, p) in a.persons.iter().enumerate() {
         if p.status == crate::model::Status::Fighter
@@ -61,7 +62,7 @@ pub(crate) fn count_fighters(a: &Agents, cp: &ConflictParams, out: &mut Conflict
     }
     out.soldiers = 0.0;
     for (u, unit) in a.units.iter().enumerate() {
-        if !unit.dead && cp.forces[unit.force as usize].side == crate::scenario::Side::State {
+        if !unit.dead {
             out.soldiers += a.soldiers(u) as f64;
         }
     }
@@ -112,7 +113,7 @@ pub(crate) fn policy_phase(
         cp.abuse.alarm_decay,
     );
     count_members(a, state.legitimacy.len(), &mut out.members);
-    count_fighters(a, cp, out);
+    count_fighters(a, out);
     let d = &cp.policy.disarmament;
     let mut contact = std::mem::take(&mut out.buf.contact);
     contact.clear();

@@ -321,7 +321,7 @@ pub(crate) struct ConflictTick {
     /// Living, free fighters of each armed group (people), counted at the start of the tick:
     /// no band is larger.
     pub fighters: Vec<f64>,
-    /// Living soldiers of the state's forces, counted at the start of the tick: no patrol is
+    /// Living soldiers of every force, counted at the start of the tick: no patrol is
     /// larger.
     pub soldiers: f64,
     /// Killings of this tick, grouped into events at its end.

@@ -389,7 +389,9 @@ impl Model {
     /// 1. **Timeline**: changes scheduled for this tick are applied; a force whose size the
     ///    change altered gains or loses units to match it (Timeline stream).
     /// 2. **Policy** †: threat and alarm fade, members of each community per region are
-    ///    counted, the disarmament campaign takes its share, training missions train units
+    ///    counted, and each group's free fighters and every force's soldiers (the largest
+    ///    band and patrol of the tick), the disarmament campaign takes its share, training
+    ///    missions train units
     ///    (Policy stream).
     /// 3. **Schedule**: every agent (jailed persons too when the rules say so) is put in a
     ///    freshly shuffled order (Schedule stream).

@@ -138,8 +138,8 @@ section! {
         /// (directly or through a chain) form one event, as massacres appear in the record
         /// (5: one village's surroundings).
         pub massacre_radius: f64 = default(5.0) check(nonneg) [timeline];
-        /// κ, Lanchester's coefficient: a side expects κ · (the other side's people, each
-        /// weighted by its effectiveness) people lost per battle, at most its size.
+        /// κ, Lanchester's coefficient: a side expects κ · (the other side's band times its
+        /// mean effectiveness per person) people lost per battle, at most its own band.
         pub attrition: f64 = default(0.1) check(nonneg) [timeline];
         /// Battles engaged per soldier per tick with φ_e enemies in sight: a
         /// counter-insurgency unit of n soldiers that sees E fighters (people) of groups the
@@ -147,7 +147,7 @@ section! {
         /// `violence.encounter`.
         pub engage_rate: f64 = default(0.01) check(unit) [timeline];
         /// φ_e, in people: the enemies in sight at which fighters' attacks on forces,
-        /// engagements and strikes start at their full rate. They start at their rate times
+        /// engagements and strikes start at their base rate. They start at their rate times
         /// E/φ_e, E the enemy people in sight: linear in the people seen (mass action, no
         /// saturation), so that the number of battles does not depend on how many people an
         /// agent stands for.
@@ -171,9 +171,9 @@ section! {
         /// σ: spread of band sizes on a log scale (raid parties, battle sides: a band of median
         /// M is max(1, round(M · e^(σ·Z))) people, Z standard normal; 0: every band its
         /// median; 0.7: one band in twenty is three times the median).
-        pub band_spread: f64 = default(0.0) check(nonneg) [timeline];
+        pub band_spread: f64 = default(0.0) check(spread) [timeline];
         /// Median size of the state's side in a battle, in soldiers (a patrol; drawn as a
-        /// band, spread `band_spread`, at most the soldiers the state has): a property of the
+        /// band, spread `band_spread`, at most the soldiers of every force): a property of the
         /// forces, not of how many soldiers a unit agent stands for.
         pub patrol: f64 = default(20.0) check(at_least_one) [timeline];
     }

@@ -71,8 +71,8 @@ section! {
         /// agent and all the people it stands for).
         pub desertion: f64 = default(0.0) check(unit) [timeline];
         /// Chance per tick that a fighter moves within two cells of a fellow fighter it sees
-        /// rather than to a random cell in vision: bands form, and their attacks become
-        /// massacres.
+        /// rather than to a random cell in vision: the group keeps together, which decides
+        /// where it raids and fights (not how many raid: that is `band`).
         pub cohesion: f64 = default(0.0)
             check(unit, "on a torus, a world at least 5 cells across");
         /// Median size of its bands, in people: the fighters who raid a settlement together,

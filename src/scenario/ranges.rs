@@ -116,6 +116,19 @@ pub(crate) const at_least_one: Range<f64> = Range {
     },
 };
 
+/// A spread on a log scale: from 0 to 3 (3: one draw in twenty is 140 times the median;
+/// beyond, draws are either 1 or the cap, and the law means nothing).
+pub(crate) const spread: Range<f64> = Range {
+    text: "[0, 3]",
+    test: |v| {
+        if (0.0..=3.0).contains(v) {
+            Ok(())
+        } else {
+            Err(format!("{v} is outside [0, 3]"))
+        }
+    },
+};
+
 /// Any finite number.
 pub(crate) const finite: Range<f64> = Range {
     text: "finite",
