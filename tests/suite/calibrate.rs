@@ -242,3 +242,35 @@ fn calibrate_names_the_line_and_key_of_a_bad_calibration_file() {
     }
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// The central-Mali calibration file of docs/calibration.md reads, its keys and statistics
+/// are valid on the preset, it calibrates at least eight parameters, and the cercle shares it
+/// holds back (weight 0) are exactly the three the docs say.
+#[test]
+fn the_central_mali_calibration_file_is_valid_on_the_preset() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/calibration/central-mali-2018.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let config = impunity::calibrate::Config::from_toml_str(&text, "central-mali-2018.toml")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let s = impunity::presets::get("central-mali-2018")
+        .unwrap()
+        .with_changes([("world.people_per_agent", 100.0)])
+        .unwrap();
+    config.check_keys(&s).unwrap_or_else(|e| panic!("{e}"));
+    config.statistics(&s).unwrap_or_else(|e| panic!("{e}"));
+    assert!(config.parameters.len() >= 8);
+    let held: Vec<&str> = config
+        .targets
+        .iter()
+        .filter(|t| t.weight == 0.0)
+        .map(|t| t.statistic.as_str())
+        .collect();
+    assert_eq!(held.len(), 3, "{held:?}");
+    for region in ["koro", "douentza", "djenne"] {
+        assert!(
+            held.iter().any(|h| h.contains(&format!("region={region}"))),
+            "{held:?}"
+        );
+    }
+}
