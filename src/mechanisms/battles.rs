@@ -40,13 +40,13 @@
 //!
 //! Defaults, ranges and their reasons: `docs/scenario.md`.
 
-use super::violence::band;
+use super::violence::{Shares, band};
 use crate::events::{Actor, Event, Position};
 use crate::model::{Agents, ConflictParams, ConflictTick, FOREVER, Status};
 use crate::rng::Rng;
 use crate::world::{AgentId, Shape};
 use rand::RngExt;
-use rand_distr::{Binomial, Distribution, Hypergeometric};
+use rand_distr::{Binomial, Distribution};
 
 /// One side of a battle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,22 +178,13 @@ pub(crate) fn fight(
             }
             let lost = Binomial::new(n as u64, p).expect("p in [0, 1]").sample(rng);
             // the band's losses fall on the people in the battlefield, each equally likely
-            let mut left: u64 = side.iter().map(|&id| size(a, id) as u64).sum();
-            let mut to_lose = lost.min(left);
+            let people = side.iter().map(|&id| size(a, id) as u64).sum();
+            let mut shares = Shares::new(people, lost);
             for &id in side.iter() {
-                if to_lose == 0 {
+                if shares.done() {
                     break;
                 }
-                let k = size(a, id) as u64;
-                let here = if k >= left {
-                    to_lose
-                } else {
-                    Hypergeometric::new(left, k, to_lose)
-                        .expect("valid hypergeometric")
-                        .sample(rng)
-                };
-                left -= k;
-                to_lose -= here;
+                let here = shares.next(size(a, id) as u64, rng);
                 if here == 0 {
                     continue;
                 }

@@ -432,29 +432,56 @@ pub(crate) fn kill_among(
     out: &mut ConflictTick,
     rng: &mut Rng,
 ) -> u32 {
-    let mut left = people;
-    let mut to_kill = toll.min(people);
+    let mut shares = Shares::new(people, toll);
     let mut killed = 0;
     for &j in victims {
-        if to_kill == 0 {
+        if shares.done() {
             break;
         }
-        let n = a.people(j) as u64;
-        let k = if n >= left {
-            to_kill
-        } else {
-            Hypergeometric::new(left, n, to_kill)
-                .expect("valid hypergeometric")
-                .sample(rng)
-        };
-        left -= n;
-        to_kill -= k;
+        let k = shares.next(a.people(j) as u64, rng);
         if k > 0 {
             let Killers { by, abuse } = killers;
             killed += kill_civilians(a, j, k as u32, by, abuse, cp, threat, out);
         }
     }
     killed
+}
+
+/// Which of `k` people, chosen among `total` with each person equally likely, fall on each of
+/// a list of agents holding the `total` between them: the agents' shares drawn one after
+/// another from hypergeometric laws (a raid's victims, a battle side's losses).
+pub(crate) struct Shares {
+    left: u64,
+    to_place: u64,
+}
+
+impl Shares {
+    /// `k` (at most `total`) to share out among agents holding `total` people.
+    pub fn new(total: u64, k: u64) -> Self {
+        Shares {
+            left: total,
+            to_place: k.min(total),
+        }
+    }
+
+    /// Whether every one of the `k` has been placed.
+    pub fn done(&self) -> bool {
+        self.to_place == 0
+    }
+
+    /// The share of the next agent, which holds `n` of the people left.
+    pub fn next(&mut self, n: u64, rng: &mut Rng) -> u64 {
+        let k = if n >= self.left {
+            self.to_place
+        } else {
+            Hypergeometric::new(self.left, n, self.to_place)
+                .expect("valid hypergeometric")
+                .sample(rng)
+        };
+        self.left -= n.min(self.left);
+        self.to_place -= k;
+        k
+    }
 }
 
 /// D, what lowers a raid's toll: (1 − d_h·armed share of the settlement)·e^(−δ_pk·n_pk −
