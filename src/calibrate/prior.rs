@@ -232,6 +232,50 @@ impl Prior {
         }
     }
 
+    /// The value on the scale the perturbation kernel steps on: ln x for `loguniform` (whose
+    /// prior is uniform there, and whose values span orders of magnitude), x otherwise.
+    ///
+    /// ```
+    /// use impunity::calibrate::Prior;
+    /// let p = Prior::LogUniform { a: 0.1, b: 10.0 };
+    /// assert_eq!(p.to_kernel(1.0), 0.0);
+    /// assert!((p.from_kernel(p.to_kernel(3.0)) - 3.0).abs() < 1e-12);
+    /// assert_eq!(Prior::Uniform { a: 0.0, b: 1.0 }.to_kernel(0.3), 0.3);
+    /// ```
+    pub fn to_kernel(&self, x: f64) -> f64 {
+        match *self {
+            Prior::LogUniform { .. } => libm::log(x),
+            _ => x,
+        }
+    }
+
+    /// The inverse of [`Prior::to_kernel`], kept inside the support (against rounding).
+    pub fn from_kernel(&self, u: f64) -> f64 {
+        match *self {
+            Prior::LogUniform { a, b } => libm::exp(u).clamp(a, b),
+            _ => u,
+        }
+    }
+
+    /// The support on the kernel's scale (see [`Prior::to_kernel`]).
+    pub fn kernel_bounds(&self) -> (f64, f64) {
+        let (a, b) = self.bounds();
+        match *self {
+            Prior::LogUniform { .. } => (libm::log(a), libm::log(b)),
+            _ => (a, b),
+        }
+    }
+
+    /// The prior density of the value `x` on the kernel's scale (for `loguniform`, the
+    /// density of ln x: constant over the support), up to the same constant factor as
+    /// [`Prior::density`].
+    pub fn kernel_density(&self, x: f64) -> f64 {
+        match *self {
+            Prior::LogUniform { a, b } if self.contains(x) => 1.0 / (libm::log(b) - libm::log(a)),
+            _ => self.density(x),
+        }
+    }
+
     /// The smallest and largest values the prior can give (infinite for `normal`).
     pub fn bounds(&self) -> (f64, f64) {
         match *self {
