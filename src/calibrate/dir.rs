@@ -255,9 +255,16 @@ fn gen_path(record: &Path, g: u32) -> PathBuf {
     record.join(format!("gen-{g:04}.json"))
 }
 
+/// The version of the ABC-SMC proposal, part of the fingerprint: version 2 moves log-uniform
+/// keys on ln x and truncates the kernel to the support (version 1, unnamed in older
+/// directories, stepped on the natural scale).
+const ALGORITHM: &str = "abc-smc/2";
+
 /// The inputs a run must be resumed with, as text (compared byte for byte).
 fn fingerprint(s: &Scenario, config: &Config, seed: u64, ticks: u32) -> String {
     let v = serde_json::json!({
+        // the algorithm's version: a run started under another kernel is not resumed
+        "algorithm": ALGORITHM,
         "scenario": s.to_toml_string(),
         "seed": seed,
         "ticks": ticks,

@@ -70,8 +70,8 @@ pub struct Generation {
     pub tolerance: f64,
     /// The accepted particles, in the order they were accepted.
     pub particles: Vec<Particle>,
-    /// Candidates proposed up to the last one accepted (every one is simulated: the kernel
-    /// draws inside the prior's support).
+    /// Candidates proposed up to the last one accepted (the kernel draws inside the prior's
+    /// support, so all are simulated but for a prior density underflowing to 0).
     pub proposed: u64,
     /// Simulations run in this generation (every candidate of every batch run, replicates
     /// counted).
@@ -294,7 +294,8 @@ fn kernel_mass(u: f64, sd: f64, (lo, hi): (f64, f64)) -> f64 {
 /// What the simulation of one candidate gave.
 pub(super) struct Candidate {
     pub(super) params: Vec<f64>,
-    /// `None`: outside the prior's support (not simulated).
+    /// `None`: not simulated, its prior density being 0 (the kernel draws inside the support,
+    /// so only a `normal` prior's density underflowing far in its tails gives this).
     pub(super) result: Option<(f64, Vec<f64>)>,
 }
 
@@ -710,4 +711,35 @@ where
 /// The progress callback that shows nothing and never stops.
 pub fn no_progress(_: Progress) -> ControlFlow<()> {
     ControlFlow::Continue(())
+}
+
+#[cfg(test)]
+mod kernel_tests {
+    use super::*;
+
+    /// The truncated kernel's mass: a half at a bound with a tiny spread, all of it for an
+    /// unbounded (normal) prior, and its density over the support integrating to 1 (by the
+    /// trapezoid rule) for a parent at the bound and one inside.
+    #[test]
+    fn the_truncated_kernel_is_normalised() {
+        assert!((kernel_mass(0.0, 1e-6, (0.0, 1.0)) - 0.5).abs() < 1e-12);
+        assert_eq!(
+            kernel_mass(3.0, 2.0, (f64::NEG_INFINITY, f64::INFINITY)),
+            1.0
+        );
+        let (lo, hi) = (-1.0, 2.0);
+        for (u, s) in [(lo, 0.8), (0.3, 1.5), (hi, 0.2)] {
+            let z = kernel_mass(u, s, (lo, hi));
+            let n = 20_000;
+            let h = (hi - lo) / n as f64;
+            let f = |x: f64| {
+                let t = (x - u) / s;
+                libm::exp(-0.5 * t * t) / (s * (2.0 * std::f64::consts::PI).sqrt()) / z
+            };
+            let integral: f64 = (0..n)
+                .map(|i| 0.5 * h * (f(lo + i as f64 * h) + f(lo + (i + 1) as f64 * h)))
+                .sum();
+            assert!((integral - 1.0).abs() < 1e-6, "parent {u}: {integral}");
+        }
+    }
 }

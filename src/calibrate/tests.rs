@@ -412,9 +412,9 @@ fn many_log_uniform_parameters_keep_a_workable_acceptance_rate() {
     let settings = Settings {
         particles: 300,
         quantile: 0.5,
-        max_generations: 6,
+        max_generations: 5,
         max_simulations: 1_000_000,
-        min_acceptance: 0.05,
+        min_acceptance: 0.03,
         ..Settings::default()
     };
     let sim = |t: &[f64], seed: u64| {

@@ -74,7 +74,7 @@ use crate::model::{
 use crate::rng::{Rng, Stream, Streams};
 use crate::world::{AgentId, MAX_ROWS, Shape, layer};
 use rand::RngExt;
-use rand_distr::{Binomial, Distribution, Hypergeometric, StandardNormal};
+use rand_distr::{Binomial, Distribution, HyperGeoError, Hypergeometric, StandardNormal};
 
 /// The turn of fighter `i`: desertion (recruitment stream), movement, next to a fellow
 /// within `near` of it with the group's cohesion (movement stream), attacks on civilians
@@ -478,7 +478,10 @@ impl Shares {
                 Ok(h) => h.sample(rng),
                 // rand_distr's inverse transform overflows on large populations (a share
                 // of 30 or more among tens of thousands); the exact draw by selection then
-                Err(_) => hypergeometric_by_selection(self.left, n, self.to_place, rng),
+                Err(HyperGeoError::PopulationTooLarge) => {
+                    hypergeometric_by_selection(self.left, n, self.to_place, rng)
+                }
+                Err(e) => unreachable!("n <= left and k <= left: {e}"),
             }
         };
         self.left -= n.min(self.left);
@@ -590,7 +593,10 @@ mod tests {
     #[test]
     fn shares_of_many_people_among_a_large_population_are_drawn_exactly() {
         let (total, n, k) = (200_000u64, 150u64, 1_000u64);
-        assert!(Hypergeometric::new(total, n, k).is_err(), "the case rand_distr refuses");
+        assert!(
+            Hypergeometric::new(total, n, k).is_err(),
+            "the case rand_distr refuses"
+        );
         let mut rng = <Rng as rand::SeedableRng>::seed_from_u64(3);
         let reps = 4000;
         let mut sum = 0.0;
@@ -614,6 +620,20 @@ mod tests {
         let mean = sum / reps as f64;
         let se = (0.746f64 / reps as f64).sqrt();
         assert!((mean - 0.75).abs() < 4.0 * se, "mean {mean}");
+        // and the law at 0, not only its mean: P(0) = C(N - n, k) / C(N, k), exactly
+        // prod_i (N - n - i) / (N - i), about 0.47
+        let p0: f64 = (0..k)
+            .map(|i| (total - n - i) as f64 / (total - i) as f64)
+            .product();
+        let mut zeros = 0;
+        let mut rng = <Rng as rand::SeedableRng>::seed_from_u64(4);
+        for _ in 0..reps {
+            let mut s = Shares::new(total, k);
+            zeros += (s.next(n, &mut rng) == 0) as u32;
+        }
+        let f0 = zeros as f64 / reps as f64;
+        let se0 = (p0 * (1.0 - p0) / reps as f64).sqrt();
+        assert!((f0 - p0).abs() < 4.0 * se0, "P(0): {f0} against {p0}");
     }
 
     #[test]
