@@ -43,6 +43,7 @@ pub(crate) mod operations;
 pub(crate) mod policing;
 pub(crate) mod policy;
 pub(crate) mod recruitment;
+pub(crate) mod shares;
 pub(crate) mod training;
 pub(crate) mod violence;
 
