@@ -85,6 +85,20 @@ pub fn compare(a: CompareArgs) -> Result<()> {
         Some(path) => Some(read_posterior(path, a.draws, &base)?),
         None => None,
     };
+    if let Some(p) = &posterior {
+        // Each draw sets its values on every variant, so a variant's own value of a drawn key
+        // would be overwritten and its effect silently 0.
+        for point in points.iter().skip(1) {
+            if let Some(k) = p.keys.iter().find(|k| point.scenario.get(k) != base.get(k)) {
+                return Err(input(format!(
+                    "--variant {}: sets `{k}`, which the posterior draws; every draw would \
+                     overwrite it and the variant's effect through it would be 0. Compare over \
+                     a posterior without that key, or without --posterior",
+                    point.tags[0]
+                )));
+            }
+        }
+    }
     let design_text = match &posterior {
         Some(_) => format!(
             "compare --draws {} --variant {}",

@@ -334,6 +334,27 @@ fn bad_posteriors_are_refused_with_where() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("--posterior: draw 0 on point 0"), "{err}");
+    // a variant that sets a key the posterior draws would be overwritten by every draw
+    let p = posterior(&w);
+    let o = impunity(&[
+        "compare",
+        "epstein-run1",
+        "--variant",
+        &format!("trust:{KEY}=0.95"),
+        "--posterior",
+        p.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "--variant trust: sets `{KEY}`, which the posterior draws"
+        )),
+        "{err}"
+    );
+    assert!(!out.exists(), "a refused run wrote something");
     // --draws needs --posterior
     let o = impunity(&[
         "compare",
