@@ -111,6 +111,9 @@ pub enum CalibrateError {
     /// A simulation failed (a parameter value the scenario refuses).
     #[error("a simulation failed: {0}")]
     Simulation(String),
+    /// Saving a finished generation failed (a failure, not the caller's input).
+    #[error("saving a generation failed: {0}")]
+    Store(String),
     /// Reading or writing failed.
     #[error("{}: {source}", path.display())]
     Io {
@@ -449,7 +452,7 @@ pub fn run_in_shared(
     .map_err(|e| match e {
         SmcError::Invalid(m) => CalibrateError::Invalid(m),
         SmcError::Simulator(m) => CalibrateError::Simulation(m),
-        SmcError::Store(m) => CalibrateError::Invalid(m),
+        SmcError::Store(m) => CalibrateError::Store(m),
         SmcError::Cancelled => CalibrateError::Cancelled,
         SmcError::Elsewhere { rank } => {
             CalibrateError::Simulation(format!("a simulation failed in process {rank}"))

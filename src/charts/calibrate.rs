@@ -268,21 +268,25 @@ impl Predictive {
     fn z(c: &Check, v: f64) -> f64 {
         (v - c.observed) / c.scale
     }
+
+    /// Pixels the statistics' names need on the left (event statistics run to 80 characters).
+    fn label_width(checks: &[Check]) -> u32 {
+        checks
+            .iter()
+            .map(|c| c.statistic.chars().count())
+            .max()
+            .unwrap_or(8)
+            .clamp(8, 96) as u32
+            * (style::TICK * 45 / 100)
+            + 30
+    }
 }
 
 impl Draw for Predictive {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let area = root.titled(&self.title, style::title_font())?;
         let n = self.checks.len();
-        let label_w = self
-            .checks
-            .iter()
-            .map(|c| c.statistic.chars().count())
-            .max()
-            .unwrap_or(8)
-            .clamp(8, 48) as u32
-            * (style::TICK * 6 / 10)
-            + 20;
+        let label_w = Self::label_width(&self.checks);
         let (lo, hi) = span(
             self.checks
                 .iter()
@@ -306,7 +310,7 @@ impl Draw for Predictive {
                     String::new()
                 }
             })
-            .x_desc("(simulated − observed) / scale: 0 is the observed value; orange: observed outside the 5–95 % range")
+            .x_desc("(simulated − observed) / scale; orange: observed outside 5–95 %")
             .axis_desc_style(style::label_font())
             .label_style(style::tick_font())
             .x_label_formatter(&|v| style::fmt_num(*v))
@@ -383,7 +387,10 @@ pub fn predictive(
         ),
         checks: checks.to_vec(),
     };
-    render(&chart, &dir.join("charts").join("predictive"), opts).map(Some)
+    // wide enough for the names on the left and a plot of the options' width beside them
+    let mut opts = opts.clone();
+    opts.width = opts.width.max(Predictive::label_width(checks) + 640);
+    render(&chart, &dir.join("charts").join("predictive"), &opts).map(Some)
 }
 
 /// Every pair of calibrated keys: the posterior's particles (darker for a larger weight) over

@@ -222,12 +222,12 @@ pub fn calibrate(a: CalibrateArgs) -> Result<()> {
     );
     for (k, p) in config.parameters.iter().enumerate() {
         println!(
-            "{:width$}  {:.4} ± {:.4}  [{:.4}, {:.4}]   {}",
+            "{:width$}  {} ± {}  [{}, {}]   {}",
             p.key,
-            post.mean(k),
-            post.sd(k),
-            post.quantile(k, 0.05),
-            post.quantile(k, 0.95),
+            sig(post.mean(k)),
+            sig(post.sd(k)),
+            sig(post.quantile(k, 0.05)),
+            sig(post.quantile(k, 0.95)),
             p.prior
         );
     }
@@ -265,4 +265,32 @@ pub fn calibrate(a: CalibrateArgs) -> Result<()> {
     drawn.map_err(|e| failed(format!("drawing the charts: {e}")))?;
     println!("wrote {}", report.dir.display());
     Ok(())
+}
+
+/// `v` to four significant digits, in scientific notation below 0.001 (rates per person per
+/// day run to 1e-5, which fixed decimals would print as 0.0000).
+fn sig(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 || !v.is_finite() {
+        format!("{v}")
+    } else if !(1e-3..1e6).contains(&a) {
+        format!("{v:.3e}")
+    } else {
+        let decimals = (3 - a.log10().floor() as i32).max(0) as usize;
+        format!("{v:.decimals$}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sig;
+
+    #[test]
+    fn small_rates_keep_their_digits() {
+        assert_eq!(sig(2.23e-4), "2.230e-4");
+        assert_eq!(sig(0.8470), "0.8470");
+        assert_eq!(sig(58.5728), "58.57");
+        assert_eq!(sig(3200.0), "3200");
+        assert_eq!(sig(0.0), "0");
+    }
 }
