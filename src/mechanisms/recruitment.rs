@@ -78,10 +78,14 @@ pub(crate) fn recruitment(
     // group g's fighters in sight, in people (agents in sight times the people an agent
     // stands for at the start)
     let fighters_in_sight = |g: usize| {
-        let [n] = a
-            .world
+        let l = cp.group_layer[g];
+        if a.world
             .layers
-            .count([cp.group_layer[g]], x, y, person_shape);
+            .none_near(l, x, y, person_shape.radius() as usize)
+        {
+            return 0.0;
+        }
+        let [n] = a.world.layers.count([l], x, y, person_shape);
         n as f64 * a.nominal as f64
     };
     for g in 0..cp.groups.len() {

@@ -113,13 +113,19 @@ impl Model {
         scenario.validate()?;
         let rules = scenario.rules();
         let (params, layers, conflict) = params::resolve(scenario, &rules);
-        let world = World::new(
+        let mut world = World::new(
             scenario.world.width as usize,
             scenario.world.height as usize,
             scenario.world.torus,
             scenario.max_radius_during_run().max(1),
             params.extra_layers,
         );
+        if let Some(cp) = &conflict {
+            // armed groups' fighters are sparse: recruitment skips the windows without any
+            for &l in &cp.group_layer {
+                world.layers.track(l);
+            }
+        }
         let conflict = conflict.map(|cp| {
             let n = scenario.communities.len();
             let u0 = scenario

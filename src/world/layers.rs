@@ -31,7 +31,14 @@ pub struct Layers {
     /// Virtual row `y + pad` (for `y` in `−pad .. height + pad`) → byte offset of its
     /// physical row in `data`.
     row_lut: Vec<usize>,
+    /// Per layer: 0 if untracked, else 1 + its index in `blocks` ([`Layers::track`]).
+    tracked: Vec<u8>,
+    /// Per tracked layer, its set cells per block of `BLOCK × BLOCK` cells, row-major.
+    blocks: Vec<Vec<u32>>,
 }
+
+/// Side of the blocks a tracked layer is counted in ([`Layers::track`]).
+const BLOCK: usize = 16;
 
 /// Room for the per-row counts of a window: up to 2 × 28 + 1 = 57 rows, rounded up to whole
 /// 8-byte words (the counts are written eight rows at a time; see [`RowWriter`]).
@@ -73,6 +80,8 @@ impl Layers {
             fill,
             data,
             row_lut,
+            tracked: vec![0; n_layers],
+            blocks: Vec::new(),
         };
         layers.reset();
         layers
@@ -81,6 +90,7 @@ impl Layers {
     /// Clears every layer (keeping fill bits off a bounded lattice).
     pub fn reset(&mut self) {
         self.data.iter_mut().for_each(|w| *w = 0);
+        self.blocks.iter_mut().for_each(|b| b.fill(0));
         if self.torus {
             return;
         }
@@ -117,10 +127,57 @@ impl Layers {
         }
     }
 
+    /// Keeps a count of layer `l`'s set cells per block of 16 × 16 cells from now on, so that
+    /// [`Layers::none_near`] can tell cheaply that a window holds none (a sparse layer, such
+    /// as an armed group's fighters, is empty around most cells).
+    pub fn track(&mut self, l: LayerId) {
+        if self.tracked[l] != 0 {
+            return;
+        }
+        let (bw, bh) = (self.width.div_ceil(BLOCK), self.height.div_ceil(BLOCK));
+        let mut counts = vec![0u32; bw * bh];
+        for y in 0..self.height {
+            for x in 0..self.width {
+                counts[(y / BLOCK) * bw + x / BLOCK] += self.get(l, x, y) as u32;
+            }
+        }
+        self.blocks.push(counts);
+        self.tracked[l] = u8::try_from(self.blocks.len()).expect("at most 255 tracked layers");
+    }
+
+    /// Whether layer `l` certainly has no set cell within `r` of (x, y) (the square around it,
+    /// which holds every vision shape of radius `r`). Only a tracked layer on a bounded
+    /// lattice can answer yes; otherwise `false` (maybe some).
+    #[inline(always)]
+    pub fn none_near(&self, l: LayerId, x: usize, y: usize, r: usize) -> bool {
+        let t = self.tracked[l] as usize;
+        if t == 0 || self.torus {
+            return false;
+        }
+        let counts = &self.blocks[t - 1];
+        let bw = self.width.div_ceil(BLOCK);
+        let (bx0, bx1) = (
+            x.saturating_sub(r) / BLOCK,
+            (x + r).min(self.width - 1) / BLOCK,
+        );
+        let (by0, by1) = (
+            y.saturating_sub(r) / BLOCK,
+            (y + r).min(self.height - 1) / BLOCK,
+        );
+        (by0..=by1).all(|by| {
+            counts[by * bw + bx0..=by * bw + bx1]
+                .iter()
+                .all(|&n| n == 0)
+        })
+    }
+
     /// Sets or clears cell (x, y) of layer `l`, halo mirrors included.
     #[inline(always)]
     pub fn put(&mut self, l: LayerId, x: usize, y: usize, on: bool) {
         debug_assert!(x < self.width && y < self.height && l < self.n_layers);
+        if self.tracked[l] != 0 {
+            self.count_in_block(l, x, y, on);
+        }
         let b = x + self.pad;
         self.raw_set(l, y, b, on);
         if self.torus {
@@ -134,6 +191,21 @@ impl Layers {
             };
             self.raw_set(l, y, left, on);
             self.raw_set(l, y, right, on);
+        }
+    }
+
+    /// A tracked layer's cell (x, y) is about to be set to `on`: its block's count follows.
+    #[inline(never)]
+    fn count_in_block(&mut self, l: LayerId, x: usize, y: usize, on: bool) {
+        if self.get(l, x, y) == on {
+            return;
+        }
+        let bw = self.width.div_ceil(BLOCK);
+        let n = &mut self.blocks[self.tracked[l] as usize - 1][(y / BLOCK) * bw + x / BLOCK];
+        if on {
+            *n += 1;
+        } else {
+            *n -= 1;
         }
     }
 
@@ -369,7 +441,9 @@ impl Layers {
 
     /// Bytes held.
     pub fn heap_bytes(&self) -> usize {
-        self.data.len() * 8 + self.row_lut.len() * 8
+        self.data.len() * 8
+            + self.row_lut.len() * 8
+            + self.blocks.iter().map(|b| b.len() * 4).sum::<usize>()
     }
 }
 
@@ -525,6 +599,67 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_tracked_layer_says_none_near_only_where_a_window_holds_none() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let (w, h) = (200usize, 150usize);
+        let mut layers = Layers::new(w, h, false, 8, vec![true, false, false]);
+        // cells set before tracking starts are counted too
+        layers.put(1, 3, 4, true);
+        layers.track(1);
+        layers.track(1);
+        let mut on = vec![false; w * h];
+        on[4 * w + 3] = true;
+        let mut set = vec![(3, 4)];
+        let mut said_none = 0;
+        for _ in 0..4000 {
+            // a sparse layer (about 40 cells), as fighters are: set a cell, or clear one; now
+            // and then a cell that already is so
+            let (x, y, v) = if set.len() < 40 || rng.random_bool(0.5) {
+                (rng.random_range(0..w), rng.random_range(0..h), true)
+            } else if rng.random_bool(0.9) {
+                let (x, y) = set.swap_remove(rng.random_range(0..set.len()));
+                (x, y, false)
+            } else {
+                (rng.random_range(0..w), rng.random_range(0..h), false)
+            };
+            if v && !on[y * w + x] {
+                set.push((x, y));
+            }
+            if !v && on[y * w + x] {
+                set.retain(|&c| c != (x, y));
+            }
+            layers.put(1, x, y, v);
+            layers.put(2, x, y, v);
+            on[y * w + x] = v;
+            let (x, y, r) = (
+                rng.random_range(0..w),
+                rng.random_range(0..h),
+                rng.random_range(0..8),
+            );
+            let any = (y.saturating_sub(r)..=(y + r).min(h - 1))
+                .any(|yy| (x.saturating_sub(r)..=(x + r).min(w - 1)).any(|xx| on[yy * w + xx]));
+            if layers.none_near(1, x, y, r) {
+                assert!(!any, "none near ({x}, {y}) within {r}, but there is one");
+                said_none += 1;
+            }
+            assert!(
+                !layers.none_near(2, x, y, r),
+                "an untracked layer never says none"
+            );
+        }
+        assert!(
+            said_none > 100,
+            "the blocks answer often enough to matter: {said_none}"
+        );
+        layers.reset();
+        assert!(layers.none_near(1, 3, 4, 7), "reset empties the blocks");
+        let mut torus = Layers::new(w, h, true, 8, vec![true, false]);
+        torus.track(1);
+        assert!(!torus.none_near(1, 3, 4, 2), "on a torus: no answer");
     }
 
     #[test]
