@@ -141,14 +141,23 @@ pub(crate) fn decide_then_move(
     let (x, y) = (person.x as usize, person.y as usize);
     let shape = &p.person_shape;
     let mut rows = [0u8; MAX_ROWS];
-    let ([mut c, mut act], free) = a.world.layers.count_with_clear_rows(
-        [layer::COPS, layer::ACTIVE],
-        layer::OCCUPIED,
-        x,
-        y,
-        shape,
-        &mut rows,
-    );
+    let layers = &a.world.layers;
+    // where the cops' layer is tracked (the conflict model's sparse forces) and its blocks
+    // say there is none in sight, their count (0) is not read
+    let ([mut c, mut act], free) = if layers.none_near(layer::COPS, x, y, shape.radius() as usize) {
+        let ([act], free) =
+            layers.count_with_clear_rows([layer::ACTIVE], layer::OCCUPIED, x, y, shape, &mut rows);
+        ([0, act], free)
+    } else {
+        layers.count_with_clear_rows(
+            [layer::COPS, layer::ACTIVE],
+            layer::OCCUPIED,
+            x,
+            y,
+            shape,
+            &mut rows,
+        )
+    };
     if !a.world.overflow.is_empty() {
         let [oc, oa] = overflow_counts(a, [layer::COPS, layer::ACTIVE], x, y, shape);
         c += oc;

@@ -121,10 +121,12 @@ impl Model {
             params.extra_layers,
         );
         if let Some(cp) = &conflict {
-            // armed groups' fighters are sparse: recruitment skips the windows without any
+            // armed groups' fighters and the state's units are sparse: recruitment and
+            // persons' looks skip the windows without any
             for &l in &cp.group_layer {
                 world.layers.track(l);
             }
+            world.layers.track(crate::world::layer::COPS);
         }
         let conflict = conflict.map(|cp| {
             let n = scenario.communities.len();

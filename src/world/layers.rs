@@ -7,8 +7,10 @@
 //! Rows are wrapped (torus) or sent to an extra sentinel row full of fill bits (bounded) with a
 //! lookup table.
 //!
-//! All layers of one row lie next to each other in memory, so the several layers an agent looks
-//! at in one turn share cache lines. Words are stored little-endian so that the byte-addressed
+//! Each layer is a plane of its own (its rows, then its sentinel row), so that the few layers
+//! every turn reads (occupancy, cops, actives) lie together in memory and stay in cache however
+//! many layers a model keeps (the conflict model keeps one per community, group and force, read
+//! far less often). Words are stored little-endian so that the byte-addressed
 //! unaligned window reads below mean the same on every platform.
 
 use super::Shape;
@@ -24,7 +26,8 @@ pub struct Layers {
     torus: bool,
     pad: usize,
     wpr: usize,
-    stride: usize,
+    /// Words of one layer's plane: `height` rows and the sentinel row, `wpr` words each.
+    plane: usize,
     n_layers: usize,
     fill: Vec<bool>,
     data: Vec<u64>,
@@ -41,7 +44,7 @@ pub struct Layers {
 const BLOCK: usize = 16;
 
 /// Room for the per-row counts of a window: up to 2 × 28 + 1 = 57 rows, rounded up to whole
-/// 8-byte words (the counts are written eight rows at a time; see [`RowWriter`]).
+/// 8-byte words (the counts are written eight rows at a time; see [`put_rows`]).
 pub const MAX_ROWS: usize = 64;
 
 impl Layers {
@@ -53,9 +56,11 @@ impl Layers {
         let n_layers = fill.len();
         let bits = width + 2 * pad;
         let wpr = bits.div_ceil(64);
-        let stride = wpr * n_layers;
-        // height rows + 1 sentinel row + 1 spare word for the last unaligned read
-        let data = vec![0u64; (height + 1) * stride + 1];
+        // one plane per layer (so that the few layers every turn reads, occupancy, cops
+        // and actives, lie together and stay in cache however many layers the model has):
+        // height rows + 1 sentinel row; + 1 spare word for the last unaligned read
+        let plane = (height + 1) * wpr;
+        let data = vec![0u64; n_layers * plane + 1];
         let row_lut = (0..height + 2 * pad)
             .map(|v| {
                 let y = v as i64 - pad as i64;
@@ -66,7 +71,7 @@ impl Layers {
                 } else {
                     y as usize
                 };
-                row * stride * 8
+                row * wpr * 8
             })
             .collect();
         let mut layers = Layers {
@@ -75,7 +80,7 @@ impl Layers {
             torus,
             pad,
             wpr,
-            stride,
+            plane,
             n_layers,
             fill,
             data,
@@ -100,7 +105,7 @@ impl Layers {
             }
             // sentinel row: all ones
             for w in 0..self.wpr {
-                self.data[self.height * self.stride + l * self.wpr + w] = u64::MAX.to_le();
+                self.data[l * self.plane + self.height * self.wpr + w] = u64::MAX.to_le();
             }
             // halo columns of every row
             for y in 0..self.height {
@@ -118,7 +123,7 @@ impl Layers {
 
     #[inline(always)]
     fn raw_set(&mut self, l: LayerId, row: usize, bit: usize, on: bool) {
-        let i = row * self.stride + l * self.wpr + bit / 64;
+        let i = l * self.plane + row * self.wpr + bit / 64;
         let m = (1u64 << (bit % 64)).to_le();
         if on {
             self.data[i] |= m;
@@ -137,8 +142,17 @@ impl Layers {
         let (bw, bh) = (self.width.div_ceil(BLOCK), self.height.div_ceil(BLOCK));
         let mut counts = vec![0u32; bw * bh];
         for y in 0..self.height {
-            for x in 0..self.width {
-                counts[(y / BLOCK) * bw + x / BLOCK] += self.get(l, x, y) as u32;
+            let row = &self.data[l * self.plane + y * self.wpr..][..self.wpr];
+            for (w, &word) in row.iter().enumerate() {
+                let mut bits = u64::from_le(word);
+                while bits != 0 {
+                    let b = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    // the lattice's own columns, not the halo
+                    if (self.pad..self.pad + self.width).contains(&b) {
+                        counts[(y / BLOCK) * bw + (b - self.pad) / BLOCK] += 1;
+                    }
+                }
             }
         }
         self.blocks.push(counts);
@@ -213,14 +227,14 @@ impl Layers {
     #[inline(always)]
     pub fn get(&self, l: LayerId, x: usize, y: usize) -> bool {
         let b = x + self.pad;
-        let w = u64::from_le(self.data[y * self.stride + l * self.wpr + b / 64]);
+        let w = u64::from_le(self.data[l * self.plane + y * self.wpr + b / 64]);
         w >> (b % 64) & 1 == 1
     }
 
     /// Where the windows of a shape of radius `r` centred on (x, y) are read.
     ///
     /// Window row `dy` of layer `l` is the 64-bit little-endian word at byte
-    /// `byte + lut[dy] + l · wpr · 8` of `data`; its bit `shift + i` is column `x − r + i`.
+    /// `byte + lut[dy] + l · plane · 8` of `data`; its bit `shift + i` is column `x − r + i`.
     /// Rather than shifting each word down, the counting code shifts the shape's row mask up
     /// by `shift` (once per row, whatever the number of layers): `2r + 1 + shift <= 64`.
     #[inline(always)]
@@ -237,12 +251,12 @@ impl Layers {
     /// `byte` of the row's layer.
     #[inline(always)]
     fn word(&self, row: usize, l: LayerId, byte: usize) -> u64 {
-        let at = row + l * self.wpr * 8 + byte;
+        let at = l * self.plane * 8 + row + byte;
         debug_assert!(at + 8 <= self.data.len() * 8);
         // SAFETY: `at + 8` is within `data`: `row` starts a row (the sentinel at most), `l <
         // n_layers`, and `byte <= (wpr · 64 − 2r − 1) / 8`, so the read ends at most one word
-        // past the row's last word of the layer, which the next layer, the next row or the
-        // spare word at the end of `data` holds.
+        // past the row's last word in layer `l`'s plane, which the plane's next row, the next
+        // plane or the spare word at the end of `data` holds.
         let w = unsafe {
             (self.data.as_ptr() as *const u8)
                 .add(at)
@@ -287,11 +301,14 @@ impl Layers {
         let masks = shape.masks();
         let o = self.origin(x, y, shape.radius() as usize, masks.len());
         let mut total = 0;
-        let mut out = RowWriter::default();
-        for (&m, &row) in masks.iter().zip(o.lut) {
-            let n = (!self.word(row, l, o.byte) & m << o.shift).count_ones();
-            out.push(rows, n);
-            total += n;
+        for (c, (ms, lut)) in masks.chunks(8).zip(o.lut.chunks(8)).enumerate() {
+            let mut word = 0u64;
+            for (j, (&m, &row)) in ms.iter().zip(lut).enumerate() {
+                let n = (!self.word(row, l, o.byte) & m << o.shift).count_ones();
+                word |= (n as u64) << (8 * j);
+                total += n;
+            }
+            put_rows(rows, c, word);
         }
         total
     }
@@ -312,15 +329,18 @@ impl Layers {
         let o = self.origin(x, y, shape.radius() as usize, masks.len());
         let mut out = [0u32; N];
         let mut total = 0;
-        let mut writer = RowWriter::default();
-        for (&m, &row) in masks.iter().zip(o.lut) {
-            let m = m << o.shift;
-            for k in 0..N {
-                out[k] += (self.word(row, layers[k], o.byte) & m).count_ones();
+        for (c, (ms, lut)) in masks.chunks(8).zip(o.lut.chunks(8)).enumerate() {
+            let mut word = 0u64;
+            for (j, (&m, &row)) in ms.iter().zip(lut).enumerate() {
+                let m = m << o.shift;
+                for k in 0..N {
+                    out[k] += (self.word(row, layers[k], o.byte) & m).count_ones();
+                }
+                let n = (!self.word(row, clear, o.byte) & m).count_ones();
+                word |= (n as u64) << (8 * j);
+                total += n;
             }
-            let n = (!self.word(row, clear, o.byte) & m).count_ones();
-            writer.push(rows, n);
-            total += n;
+            put_rows(rows, c, word);
         }
         (out, total)
     }
@@ -447,25 +467,13 @@ impl Layers {
     }
 }
 
-/// Writes per-row counts eight rows to a store: every row rewrites the whole 8-byte word of
-/// its group, so that [`find_row`]'s 8-byte reads are served straight from those stores (a
-/// wide read of several one-byte stores waits until they reach the cache, which at a million
-/// agents means waiting for the window's cache misses).
-#[derive(Default)]
-struct RowWriter {
-    dy: usize,
-    word: u64,
-}
-
-impl RowWriter {
-    #[inline(always)]
-    fn push(&mut self, rows: &mut [u8; MAX_ROWS], n: u32) {
-        let at = self.dy & !7;
-        self.word |= (n as u64) << (8 * (self.dy & 7));
-        rows[at..at + 8].copy_from_slice(&self.word.to_le_bytes());
-        self.word = if self.dy & 7 == 7 { 0 } else { self.word };
-        self.dy += 1;
-    }
+/// Stores the counts of window rows `8c .. 8c + 8` (one byte each, packed in `word`) in one
+/// 8-byte store, so that [`find_row`]'s 8-byte reads are served straight from it (a wide read
+/// of several one-byte stores waits until they reach the cache, which at a million agents
+/// means waiting for the window's cache misses).
+#[inline(always)]
+fn put_rows(rows: &mut [u8; MAX_ROWS], c: usize, word: u64) {
+    rows[8 * c..8 * c + 8].copy_from_slice(&word.to_le_bytes());
 }
 
 /// Where a shape's windows around one cell are read (see [`Layers::origin`]).
@@ -657,6 +665,11 @@ mod tests {
         );
         layers.reset();
         assert!(layers.none_near(1, 3, 4, 7), "reset empties the blocks");
+        // a layer whose halo is filled (occupancy): only the lattice's own cells count
+        layers.put(0, w - 1, h - 1, true);
+        layers.track(0);
+        assert!(layers.none_near(0, 3, 4, 7), "the halo is not counted");
+        assert!(!layers.none_near(0, w - 3, h - 3, 2));
         let mut torus = Layers::new(w, h, true, 8, vec![true, false]);
         torus.track(1);
         assert!(!torus.none_near(1, 3, 4, 2), "on a torus: no answer");
