@@ -29,6 +29,8 @@ fi
 cargo build --release -q --example throughput
 tp=target/release/examples/throughput
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+# the processor's name (figures from different processors do not compare)
+cpu_name() { sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo 2>/dev/null | head -n 1 | grep . || uname -m; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 field() { sed -n "s/.*\"$1\": *\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
 mesa_run() { "$venv/bin/python" scripts/mesa/bench_mesa_epstein.py --width "$1" --height "$1" --steps "$2" --seed 42 --json | grep '^JSON' | field agent_steps_per_s; }
@@ -91,7 +93,8 @@ against $(awk -v e="$core" 'BEGIN { printf "%.1f M", e / 1e6 }') for the Epstein
 $(awk -v y="$year" 'BEGIN { printf "%.2f s", y }') on one core.
 
 Measured by \`scripts/speed-table.sh\` (median of $runs runs, single-threaded, instruction-set path \`$path\`),
-load average $load_before before and $load_after after (1, 5, 15 minutes; the machine has $(nproc) cores).
+on $(cpu_name), $(date -u +%Y-%m-%d); load average $load_before before and $load_after after (1, 5, 15 minutes;
+the machine has $(nproc) cores).
 EOF
 )
 echo "$table"
