@@ -16,7 +16,8 @@ mod statistic;
 
 pub use config::{Config, ConfigError, Parameter, TargetSpec};
 pub use dir::{
-    CalibrateError, DirOptions, DirReport, FILES, PREDICTIVE_DRAWS, run_in, run_in_shared, simulate,
+    CalibrateError, DirOptions, DirReport, FILES, Finished, PREDICTIVE_DRAWS, PredictiveRow,
+    is_calibration_dir, read_finished, run_in, run_in_shared, simulate,
 };
 pub use posterior::{
     EFFECTS_HEADER, Posterior, PosteriorEffect, PosteriorError, effects, write_effects,

@@ -12,6 +12,38 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
 
+/// Draws every chart of a calibration into `dir/charts/`: [`marginals`], [`pairs`],
+/// [`generations`] and [`predictive`]; returns the files written. What `impunity calibrate`
+/// draws when it finishes, and `impunity chart DIR` redraws from the directory
+/// ([`crate::calibrate::read_finished`]).
+pub fn draw_all(
+    c: &Calibration,
+    keys: &[String],
+    checks: &[Check],
+    dir: &Path,
+    opts: &ChartOptions,
+) -> Result<Vec<PathBuf>, ChartError> {
+    let mut written = marginals(c, keys, dir, opts)?;
+    written.extend(pairs(c, keys, dir, opts)?);
+    written.extend(generations(c, dir, opts)?);
+    written.extend(predictive(checks, dir, opts)?);
+    Ok(written)
+}
+
+/// The predictive check as read back from a calibration's `predictive.csv`.
+impl From<&crate::calibrate::PredictiveRow> for Check {
+    fn from(r: &crate::calibrate::PredictiveRow) -> Check {
+        Check {
+            statistic: r.statistic.clone(),
+            observed: r.observed,
+            scale: r.scale,
+            mean: r.mean,
+            p05: r.p05,
+            p95: r.p95,
+        }
+    }
+}
+
 /// Values drawn by systematic resampling of the last generation's parameter `k`.
 fn resample(c: &Calibration, k: usize, n: usize) -> Vec<f64> {
     let post = c.posterior();

@@ -184,6 +184,13 @@ pub fn draw_dir(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>, ChartEr
     if opts.charts == ChartSet::None {
         return Ok(Vec::new());
     }
+    if crate::calibrate::is_calibration_dir(dir) {
+        // a calibration's charts, redrawn from its stored generations and predictive check
+        let f =
+            crate::calibrate::read_finished(dir).map_err(|e| ChartError::Data(e.to_string()))?;
+        let checks: Vec<calibrate::Check> = f.predictive.iter().map(Into::into).collect();
+        return calibrate::draw_all(&f.calibration, &f.keys, &checks, dir, opts);
+    }
     let oc = dir.join("outcomes.csv");
     let cmp = dir.join("compare.csv");
     if let Some(chosen) = &opts.outcomes {

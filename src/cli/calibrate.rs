@@ -258,11 +258,8 @@ pub fn calibrate(a: CalibrateArgs) -> Result<()> {
         })
         .collect();
     let opts = Default::default();
-    let drawn = charts::marginals(c, &keys, &report.dir, &opts)
-        .and_then(|_| charts::pairs(c, &keys, &report.dir, &opts))
-        .and_then(|_| charts::generations(c, &report.dir, &opts))
-        .and_then(|_| charts::predictive(&checks, &report.dir, &opts));
-    drawn.map_err(|e| failed(format!("drawing the charts: {e}")))?;
+    charts::draw_all(c, &keys, &checks, &report.dir, &opts)
+        .map_err(|e| failed(format!("drawing the charts: {e}")))?;
     println!("wrote {}", report.dir.display());
     Ok(())
 }

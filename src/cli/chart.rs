@@ -11,12 +11,13 @@ use std::path::{Path, PathBuf};
     long_about = "Draw (or redraw) every chart an output directory supports, from its files alone \
         (no rerun): fan charts and replicate 0's series from timeseries.csv, lattice pictures \
         from snapshots/*.pgm, killings per region from events.csv and the scenario in \
-        manifest.json, sweep heat maps from outcomes.csv, forest plots from compare.csv. \
-        Charts go to DIR/charts/.",
+        manifest.json, sweep heat maps from outcomes.csv, forest plots from compare.csv; for a \
+        calibration's directory, its posterior, pairs, generations and predictive-check charts \
+        from its stored generations and predictive.csv. Charts go to DIR/charts/.",
     after_help = "Example:\n  impunity run epstein-run2 --replicates 8 --snapshots 0,100,200 --out out/run2\n  impunity chart out/run2 --svg"
 )]
 pub struct ChartArgs {
-    /// Output directory of `impunity run`, `sweep` or `compare`.
+    /// Output directory of `impunity run`, `sweep`, `compare` or `calibrate`.
     dir: PathBuf,
     #[command(flatten)]
     format: FormatArgs,

@@ -201,6 +201,41 @@ fn calibrate_writes_the_same_bytes_on_one_or_two_threads_and_after_a_resume() {
     // --force replaces the calibration
     ok(&run(&a, &["--force"]));
     assert_eq!(read(&a, "posterior.csv"), read(&b, "posterior.csv"));
+    // `impunity chart` redraws the calibration's charts from its directory, the same bytes
+    let charts = a.join("charts");
+    let mut drawn: Vec<(String, Vec<u8>)> = std::fs::read_dir(&charts)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    drawn.sort();
+    assert_eq!(drawn.len(), 3, "posterior-0, generations, predictive");
+    std::fs::remove_dir_all(&charts).unwrap();
+    let o = impunity(&["chart", a.to_str().unwrap()]);
+    ok(&o);
+    for (name, bytes) in &drawn {
+        assert_eq!(
+            &std::fs::read(charts.join(name)).unwrap(),
+            bytes,
+            "{name} redrawn"
+        );
+    }
+    // a directory whose record lacks generations the manifest counts is refused, said why
+    let m = read(&a, "manifest.json").replace("\"generations\": 4", "\"generations\": 9");
+    assert_ne!(m, read(&a, "manifest.json"));
+    std::fs::write(a.join("manifest.json"), m).unwrap();
+    let o = impunity(&["chart", a.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("holds 4 finished generation(s), the manifest counts 9"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&d);
 }
 
