@@ -182,7 +182,7 @@ pub fn observe(s: &Scenario, out: &ReplicateOutput) -> Vec<f64> {
     let by_state = battles.iter().filter(|e| state_side(e.actor1)).count();
     let state_killed = events
         .iter()
-        .filter(|e| e.event_type() == EventType::Abuses && matches!(e.actor1, Actor::Force(_)))
+        .filter(|e| e.event_type() == EventType::Abuses && state_side(e.actor1))
         .map(|e| e.fatalities as f64)
         .sum::<f64>();
     let convictions = events

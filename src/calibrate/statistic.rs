@@ -467,6 +467,18 @@ mod tests {
         assert_eq!(v("events.share(region=koro | type=battles)"), hand[7]);
         assert_eq!(v("events.share(actor=jihadist | type=battles)"), hand[10]);
         assert!(hand[5] > 0.0, "the run has battles");
+        // the state's killings (abuses by state-side forces, not international ones), the
+        // other cercles' shares and the state's share of battles
+        assert_eq!(
+            v(&format!(
+                "events.fatalities(type=abuses, actor=state, {year})"
+            )),
+            hand[4]
+        );
+        assert!(hand[4] > 0.0, "the run has abuses");
+        assert_eq!(v("events.share(region=douentza | type=battles)"), hand[8]);
+        assert_eq!(v("events.share(region=djenne | type=battles)"), hand[9]);
+        assert_eq!(v("events.share(actor=state | type=battles)"), hand[11]);
     }
 
     #[test]
