@@ -258,8 +258,9 @@ pub fn calibrate(a: CalibrateArgs) -> Result<()> {
         })
         .collect();
     let opts = Default::default();
-    charts::draw_all(c, &keys, &checks, &report.dir, &opts)
+    let written = charts::draw_all(c, &keys, &checks, &report.dir, &opts)
         .map_err(|e| failed(format!("drawing the charts: {e}")))?;
+    super::chart::print_written(&written);
     println!("wrote {}", report.dir.display());
     Ok(())
 }

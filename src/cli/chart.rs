@@ -183,7 +183,7 @@ pub fn chart(a: ChartArgs) -> Result<()> {
     Ok(())
 }
 
-fn print_written(written: &[PathBuf]) {
+pub(super) fn print_written(written: &[PathBuf]) {
     println!(
         "charts: {}",
         written

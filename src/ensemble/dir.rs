@@ -181,6 +181,16 @@ pub(crate) fn claim(dir: &Path, resume: bool, force: bool) -> Result<(), Ensembl
             entries,
         });
     }
+    // a manifest naming a command (a calibration's) is not a run's: none of its files is ours
+    let mf = dir.join("manifest.json");
+    if mf.is_file() {
+        if let Some(command) = read_manifest(&mf)?.get("command").and_then(|c| c.as_str()) {
+            return Err(EnsembleError::OtherCommand {
+                dir: dir.to_path_buf(),
+                command: command.to_string(),
+            });
+        }
+    }
     let listed = manifest_files(dir)?;
     let ours = |name: &str| {
         is_temporary(name)
@@ -482,6 +492,20 @@ mod tests {
         .unwrap();
         let e = claim(&dir, false, true).unwrap_err();
         assert!(matches!(e, EnsembleError::DamagedManifest { .. }), "{e:?}");
+        // Another command's manifest (a calibration's): nothing is a run's to replace.
+        fs::write(
+            dir.join("manifest.json"),
+            "{\"command\": \"calibrate\", \"files\": [\"posterior.csv\", \"manifest.json\"]}\n",
+        )
+        .unwrap();
+        fs::write(dir.join("posterior.csv"), "generation\n").unwrap();
+        let e = claim(&dir, false, true).unwrap_err();
+        assert!(
+            matches!(&e, EnsembleError::OtherCommand { command, .. } if command == "calibrate"),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("`impunity calibrate`"), "{e}");
+        assert!(dir.join("manifest.json").is_file() && dir.join("posterior.csv").is_file());
         fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -343,6 +343,18 @@ pub enum EnsembleError {
         /// The files, sorted by name.
         entries: Vec<String>,
     },
+    /// `force` on a directory whose `manifest.json` is another command's (a calibration's):
+    /// its files are not a run's to replace.
+    #[error(
+        "{} holds the results of `impunity {command}` (its manifest.json says so); --force replaces only a run's, sweep's or comparison's files: use another --out",
+        dir.display()
+    )]
+    OtherCommand {
+        /// The directory.
+        dir: PathBuf,
+        /// The command its manifest names.
+        command: String,
+    },
     /// Resuming a non-empty directory that holds no run (no `.parts/plan.json`, no manifest).
     #[error("cannot resume: {} holds no impunity run ({})", dir.display(), first_entries(entries))]
     NothingToResume {

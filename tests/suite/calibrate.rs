@@ -201,6 +201,22 @@ fn calibrate_writes_the_same_bytes_on_one_or_two_threads_and_after_a_resume() {
     // --force replaces the calibration
     ok(&run(&a, &["--force"]));
     assert_eq!(read(&a, "posterior.csv"), read(&b, "posterior.csv"));
+    // a run's --force does not replace a calibration's files
+    let o = impunity(&[
+        "run",
+        "epstein-run1",
+        "--ticks",
+        "5",
+        "--out",
+        a.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("holds the results of `impunity calibrate`")
+    );
+    assert_eq!(read(&a, "posterior.csv"), read(&b, "posterior.csv"));
+    assert!(!a.join("timeseries.csv").exists());
     // `impunity chart` redraws the calibration's charts from its directory, the same bytes
     let charts = a.join("charts");
     let mut drawn: Vec<(String, Vec<u8>)> = std::fs::read_dir(&charts)
