@@ -57,7 +57,10 @@ pub fn compare(a: CompareArgs) -> Result<()> {
             .filter(|(n, s)| !n.trim().is_empty() && s.contains('='))
             .ok_or_else(|| {
                 input(format!(
-                    "--variant {v}: expected NAME:KEY=VALUE[,KEY=VALUE]"
+                    "--variant {v}: expected NAME:KEY=VALUE[,KEY=VALUE], the variant's changes \
+                     to the baseline (a shipped variant such as central-mali-2018-no-arming \
+                     lists its changes in the header of its file in scenarios/); a scenario \
+                     file is run on its own with `impunity run FILE`"
                 ))
             })?;
         let name = name.trim();
@@ -66,7 +69,11 @@ pub fn compare(a: CompareArgs) -> Result<()> {
         }
         let scenario =
             apply_sets(base.clone(), &split_sets(sets), a.ens.ticks).map_err(|e| match e {
-                CliError::Input(m) => input(format!("--variant {name}: {m}")),
+                // the variant's changes were not given with --set: do not name it
+                CliError::Input(m) => input(format!(
+                    "--variant {name}: {}",
+                    m.strip_prefix("--set ").unwrap_or(&m)
+                )),
                 other => other,
             })?;
         if scenario == base {
