@@ -113,7 +113,22 @@ fn weighted_quantile(p: &[(f64, f64)], q: f64) -> f64 {
 #[test]
 fn calibrate_recovers_the_legitimacy_of_epstein_run1_from_its_own_output() {
     let d = scratch("recover");
-    let cfg = config(&d, 5);
+    // the shipped example (examples/calibration/epstein-run1.toml) is this calibration: its
+    // settings and observed values, comments aside, are what `config` writes from the run
+    let cfg = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/calibration/epstein-run1.toml");
+    let lines = |p: &Path| -> Vec<String> {
+        std::fs::read_to_string(p)
+            .unwrap()
+            .lines()
+            .map(|l| l.split('#').next().unwrap().trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    assert_eq!(
+        lines(&cfg),
+        lines(&config(&d, 5)),
+        "the shipped example is this calibration"
+    );
     let out = d.join("out");
     let o = impunity(&[
         "calibrate",
