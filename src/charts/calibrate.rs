@@ -102,9 +102,8 @@ pub fn marginals(
                 prior.particles.iter().map(|p| p.params[k]).collect(),
             ),
         ];
-        files.push(histogram(
+        files.push(histogram::histogram_fitted(
             &samples,
-            None,
             &format!("Posterior of {key}"),
             key,
             30,

@@ -24,26 +24,50 @@ struct Histogram<'a> {
     samples: &'a [(String, Vec<f64>)],
     reference: Option<&'a Reference>,
     bins: usize,
+    /// The x axis fitted to the values (a parameter's posterior) rather than from 0 (counts).
+    fit: bool,
+}
+
+/// The x range of histograms of `samples` (finite values) over `reference`: from 0 (or the
+/// lowest value, if negative; a reference's band is cut at it) to the highest value or
+/// reference bound, for counts; fitted to the values and reference, padded by 2 % of their
+/// span, when `fit`.
+fn x_range(samples: &[(String, Vec<f64>)], reference: Option<&Reference>, fit: bool) -> (f64, f64) {
+    let finite = || {
+        samples
+            .iter()
+            .flat_map(|(_, v)| v.iter().copied())
+            .filter(|v| v.is_finite())
+    };
+    let mut lo = finite().fold(f64::INFINITY, f64::min);
+    let mut hi = finite().fold(f64::NEG_INFINITY, f64::max);
+    if let Some(r) = reference {
+        hi = hi.max(r.mean + r.sd);
+        if fit {
+            lo = lo.min(r.mean - r.sd);
+        }
+    }
+    if fit {
+        if !lo.is_finite() || !hi.is_finite() {
+            return (0.0, 1.0);
+        }
+        if hi <= lo {
+            return (lo - 0.5, lo + 0.5);
+        }
+        let pad = (hi - lo) * 0.02;
+        return (lo - pad, hi + pad);
+    }
+    let lo = lo.min(0.0);
+    if !hi.is_finite() || hi <= lo {
+        hi = lo + 1.0;
+    }
+    (lo, hi)
 }
 
 impl Draw for Histogram<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let area = root.titled(&self.title, style::title_font())?;
-        let finite = || {
-            self.samples
-                .iter()
-                .flat_map(|(_, v)| v.iter().copied())
-                .filter(|v| v.is_finite())
-        };
-        let mut lo = finite().fold(f64::INFINITY, f64::min).min(0.0);
-        let mut hi = finite().fold(f64::NEG_INFINITY, f64::max);
-        if let Some(r) = self.reference {
-            lo = lo.min(r.mean - r.sd).max(lo.min(0.0));
-            hi = hi.max(r.mean + r.sd);
-        }
-        if !hi.is_finite() || hi <= lo {
-            hi = lo + 1.0;
-        }
+        let (lo, hi) = x_range(self.samples, self.reference, self.fit);
         let w = (hi - lo) / self.bins as f64;
         let shares: Vec<Vec<f64>> = self
             .samples
@@ -161,6 +185,54 @@ pub fn histogram(
         samples,
         reference,
         bins: bins.max(1),
+        fit: false,
     };
     render(&chart, stem, opts)
+}
+
+/// Like [`histogram`], without a reference, the x axis fitted to the values rather than
+/// starting at 0 (a parameter's posterior against its prior draws, say, which may lie far
+/// from 0).
+pub(crate) fn histogram_fitted(
+    samples: &[(String, Vec<f64>)],
+    title: &str,
+    x_desc: &str,
+    bins: usize,
+    stem: &Path,
+    opts: &ChartOptions,
+) -> Result<PathBuf, ChartError> {
+    let chart = Histogram {
+        title: title.into(),
+        x_desc: x_desc.into(),
+        samples,
+        reference: None,
+        bins: bins.max(1),
+        fit: true,
+    };
+    render(&chart, stem, opts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_start_at_zero_and_a_posterior_is_fitted_to_its_values() {
+        let s = vec![("a".to_string(), vec![0.6, 0.7, 0.88, f64::NAN])];
+        assert_eq!(x_range(&s, None, false), (0.0, 0.88));
+        let (lo, hi) = x_range(&s, None, true);
+        assert!((lo - (0.6 - 0.0056)).abs() < 1e-12 && (hi - (0.88 + 0.0056)).abs() < 1e-12);
+        // a reference widens the count axis up, not below 0; negative values do
+        let r = Reference {
+            label: "r".into(),
+            mean: 2.0,
+            sd: 3.0,
+        };
+        assert_eq!(x_range(&s, Some(&r), false), (0.0, 5.0));
+        let neg = vec![("c".to_string(), vec![-2.0, 1.0])];
+        assert_eq!(x_range(&neg, Some(&r), false), (-2.0, 5.0));
+        let one = vec![("b".to_string(), vec![3.0])];
+        assert_eq!(x_range(&one, None, true), (2.5, 3.5));
+        assert_eq!(x_range(&[], None, true), (0.0, 1.0));
+    }
 }
