@@ -177,6 +177,29 @@ impl Scale {
             .unwrap_or_else(|| self.fmt(v))
     }
 
+    /// This scale with as many of its ticks as fit, labelled side by side, on an axis `px`
+    /// pixels long (every k-th tick from the first; a label takes about 8 pixels a character
+    /// and 16 between labels): a time axis's eight month labels overlap in a narrow panel.
+    pub fn fit_width(&self, px: u32) -> Scale {
+        let n = self.ticks.len();
+        let chars = self
+            .labels
+            .iter()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0);
+        let fits = (px as usize / (8 * chars + 16)).max(2);
+        if n <= fits {
+            return self.clone();
+        }
+        let k = n.div_ceil(fits);
+        Scale {
+            ticks: self.ticks.iter().copied().step_by(k).collect(),
+            labels: self.labels.iter().cloned().step_by(k).collect(),
+            ..self.clone()
+        }
+    }
+
     /// The plotters axis of this scale (its ticks, and no others).
     pub fn axis(&self) -> Axis {
         Axis::new(self.lo, self.hi, self.ticks.clone())
@@ -245,6 +268,24 @@ pub(crate) fn time_scale(ticks: usize, dates: &[String]) -> Scale {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_narrow_axis_keeps_the_labels_that_fit() {
+        let s = Scale {
+            lo: 0.0,
+            hi: 11.0,
+            ticks: (0..12).map(f64::from).collect(),
+            labels: (1..=12).map(|m| format!("2018-{m:02}")).collect(),
+            decimals: 0,
+        };
+        // 7 characters: 72 pixels a label
+        assert_eq!(s.fit_width(900), s);
+        let t = s.fit_width(300);
+        assert_eq!(t.labels, ["2018-01", "2018-04", "2018-07", "2018-10"]);
+        assert_eq!(t.ticks, [0.0, 3.0, 6.0, 9.0]);
+        assert_eq!((t.lo, t.hi), (0.0, 11.0));
+        assert_eq!(s.fit_width(10).labels.len(), 2, "at least two");
+    }
 
     #[test]
     fn nice_scales_have_round_ticks_and_one_format() {

@@ -122,14 +122,15 @@ impl Draw for FanChart {
         let area = root.titled(&self.title, style::title_font())?;
         let labels: Vec<String> = self.series.iter().map(|(l, _)| l.clone()).collect();
         let (plot, side) = with_legend(&area, &labels);
+        let x = self.x.fit_width(plot.dim_in_pixel().0.saturating_sub(116));
         let mut chart = ChartBuilder::on(&plot)
             .caption(&self.subtitle, style::tick_font())
             .margin(12)
             .margin_right(24)
             .x_label_area_size(48)
             .y_label_area_size(80)
-            .build_cartesian_2d(self.x.axis(), self.y.axis())?;
-        mesh(&mut chart, &self.x, &self.y, self.x_desc, &self.y_desc)?;
+            .build_cartesian_2d(x.axis(), self.y.axis())?;
+        mesh(&mut chart, &x, &self.y, self.x_desc, &self.y_desc)?;
         // with several series, the 90 % bands of one hide the others: the 50 % bands only
         let wide = self.series.len() <= 2;
         for (i, (_, b)) in self.series.iter().enumerate() {
@@ -260,14 +261,17 @@ impl Draw for PointsChart {
         let rows = n.div_ceil(cols);
         let parts = plots.split_evenly((rows, cols));
         for (p, panel) in self.panels.iter().enumerate() {
+            let x = self
+                .x
+                .fit_width(parts[p].dim_in_pixel().0.saturating_sub(102));
             let mut chart = ChartBuilder::on(&parts[p])
                 .caption(&panel.title, style::label_font())
                 .margin(8)
                 .margin_right(24)
                 .x_label_area_size(40)
                 .y_label_area_size(70)
-                .build_cartesian_2d(self.x.axis(), panel.y.axis())?;
-            mesh(&mut chart, &self.x, &panel.y, self.x_desc, &self.y_desc)?;
+                .build_cartesian_2d(x.axis(), panel.y.axis())?;
+            mesh(&mut chart, &x, &panel.y, self.x_desc, &self.y_desc)?;
             for (i, b) in panel.series.iter().enumerate() {
                 let x: Vec<f64> = (0..b.len()).map(|t| t as f64).collect();
                 style::band(&mut chart, &x, &b.p25, &b.p75, i, 0.18)?;
@@ -409,14 +413,15 @@ impl Draw for ReplicateChart {
                 Vec::new()
             };
             let (plot, side) = with_legend(&parts[p], &labels);
+            let x = self.x.fit_width(plot.dim_in_pixel().0.saturating_sub(114));
             let mut chart = ChartBuilder::on(&plot)
                 .caption(name, style::label_font())
                 .margin(10)
                 .margin_right(24)
                 .x_label_area_size(44)
                 .y_label_area_size(80)
-                .build_cartesian_2d(self.x.axis(), y.axis())?;
-            mesh(&mut chart, &self.x, y, self.x_desc, y_desc)?;
+                .build_cartesian_2d(x.axis(), y.axis())?;
+            mesh(&mut chart, &x, y, self.x_desc, y_desc)?;
             for (i, (_, v)) in series.iter().enumerate() {
                 let pts: Vec<(f64, f64)> = v
                     .iter()
