@@ -20,6 +20,8 @@
 # figures taken when it is low. Mesa needs Python 3.10+ and pip (PyPI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# read before the loops below reuse the positional parameters (`set -- $spec`)
+mode=${1:-}
 runs=${RUNS:-3}
 venv=${MESA_VENV:-target/mesa-venv}
 if [ ! -x "$venv/bin/python" ]; then
@@ -98,7 +100,7 @@ the machine has $(nproc) cores).
 EOF
 )
 echo "$table"
-if [ "${1:-}" = "--readme" ]; then
+if [ "$mode" = "--readme" ]; then
   python3 - "$table" <<'PY'
 import re, sys
 table = sys.argv[1]
