@@ -165,7 +165,7 @@ pub fn compare(a: CompareArgs) -> Result<()> {
             .map(|o| (o.name, o.unit))
             .collect();
     let Some(done) = execute(plan, &a.ens, &out)? else {
-        if a.ens.resume && a.ens.shard.is_none() {
+        if a.ens.finishes_a_resume() {
             // A finished run resumed: it may have been killed before its charts (or its
             // posterior effects) were written.
             if let Some(plan) = &kept_plan {

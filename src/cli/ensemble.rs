@@ -68,7 +68,21 @@ pub struct EnsembleArgs {
     pub command_line: Option<Vec<String>>,
 }
 
+/// Set on an MPI rank other than 0 (`--mpi`): it runs its share of the units and leaves every
+/// output, charts included, to rank 0 (two ranks drawing the same charts at once collide).
+pub static SECONDARY_RANK: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
 impl EnsembleArgs {
+    /// Whether this process, given no results by [`execute`], redoes what a finished run
+    /// resumed may have been killed before (charts, analyses): a `--resume` that is not a
+    /// shard, on rank 0 of an MPI run or on a single process.
+    pub fn finishes_a_resume(&self) -> bool {
+        self.resume
+            && self.shard.is_none()
+            && !SECONDARY_RANK.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// The command line the outputs record.
     pub fn command_line(&self) -> Vec<String> {
         self.command_line

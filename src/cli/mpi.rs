@@ -35,6 +35,9 @@ pub fn execute(plan: Plan, a: &EnsembleArgs, out: &Path) -> Result<Option<Result
     let rank = world.rank();
     let size = world.size() as u64;
     let root = world.process_at_rank(0);
+    if rank != 0 {
+        super::ensemble::SECONDARY_RANK.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     let ensemble = Ensemble::new(plan);
     let opts = DirOptions {
         resume: a.resume,

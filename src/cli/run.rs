@@ -50,7 +50,7 @@ pub fn run(mut a: RunArgs) -> Result<()> {
     let out = out_dir(a.ens.out.as_ref(), || Path::new("out").join(&scenario.name))?;
     let plan = Plan::single(scenario.clone(), a.ens.seed, a.ens.replicates, ticks)?;
     let Some(done) = execute(plan, &a.ens, &out)? else {
-        if a.ens.resume && a.ens.shard.is_none() {
+        if a.ens.finishes_a_resume() {
             // A finished run resumed: it may have been killed before its charts were drawn.
             super::chart::after_run(&out, &scenario, a.ens.seed, ticks, &a.charts)?;
         }

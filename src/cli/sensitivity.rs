@@ -106,7 +106,7 @@ pub fn sensitivity(a: SensitivityArgs) -> Result<()> {
         design.text(),
     )?;
     let Some(done) = execute(plan, &a.ens, &out)? else {
-        if a.ens.resume && a.ens.shard.is_none() {
+        if a.ens.finishes_a_resume() {
             // A finished run resumed: it may have been killed before its analysis.
             after_run(&out, !a.no_charts, a.svg)?;
         }

@@ -102,7 +102,7 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
     )?;
     let chosen = a.format.selected_outcomes(plan.outcome_names())?;
     let Some(done) = execute(plan, &a.ens, &out)? else {
-        if a.ens.resume && a.ens.shard.is_none() {
+        if a.ens.finishes_a_resume() {
             // A finished run resumed: it may have been killed before its charts were drawn.
             super::chart::after_ensemble(&out, &a.format);
         }
