@@ -7,6 +7,7 @@
 
 mod config;
 mod dir;
+mod finished;
 mod posterior;
 mod prior;
 mod problem;
@@ -16,9 +17,9 @@ mod statistic;
 
 pub use config::{Config, ConfigError, Parameter, TargetSpec};
 pub use dir::{
-    CalibrateError, DirOptions, DirReport, FILES, Finished, PREDICTIVE_DRAWS, PredictiveRow,
-    is_calibration_dir, read_finished, run_in, run_in_shared, simulate,
+    CalibrateError, DirOptions, DirReport, FILES, PREDICTIVE_DRAWS, run_in, run_in_shared, simulate,
 };
+pub use finished::{Finished, PredictiveRow, is_calibration_dir, read_finished};
 pub use posterior::{
     EFFECTS_HEADER, Posterior, PosteriorEffect, PosteriorError, effects, write_effects,
     write_outputs,

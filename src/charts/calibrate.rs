@@ -30,20 +30,6 @@ pub fn draw_all(
     Ok(written)
 }
 
-/// The predictive check as read back from a calibration's `predictive.csv`.
-impl From<&crate::calibrate::PredictiveRow> for Check {
-    fn from(r: &crate::calibrate::PredictiveRow) -> Check {
-        Check {
-            statistic: r.statistic.clone(),
-            observed: r.observed,
-            scale: r.scale,
-            mean: r.mean,
-            p05: r.p05,
-            p95: r.p95,
-        }
-    }
-}
-
 /// Values drawn by systematic resampling of the last generation's parameter `k`.
 fn resample(c: &Calibration, k: usize, n: usize) -> Vec<f64> {
     let post = c.posterior();
@@ -271,22 +257,8 @@ pub fn generations(
     render(&chart, &dir.join("charts").join("generations"), opts).map(Some)
 }
 
-/// One target of the predictive check.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Check {
-    /// The target's statistic (as the calibration file writes it).
-    pub statistic: String,
-    /// Its observed value.
-    pub observed: f64,
-    /// Its scale (the distance's divisor).
-    pub scale: f64,
-    /// The mean, 5 % and 95 % quantiles of the statistic under posterior draws.
-    pub mean: f64,
-    /// See `mean`.
-    pub p05: f64,
-    /// See `mean`.
-    pub p95: f64,
-}
+/// One target of the predictive check: a row of a calibration's `predictive.csv`.
+pub use crate::calibrate::PredictiveRow as Check;
 
 /// The predictive check: per target, the 5–95 % range and the mean under posterior draws,
 /// in scale units from the observed value (the distance's own units).

@@ -179,15 +179,7 @@ pub fn histogram(
     stem: &Path,
     opts: &ChartOptions,
 ) -> Result<PathBuf, ChartError> {
-    let chart = Histogram {
-        title: title.into(),
-        x_desc: x_desc.into(),
-        samples,
-        reference,
-        bins: bins.max(1),
-        fit: false,
-    };
-    render(&chart, stem, opts)
+    draw(samples, reference, title, x_desc, bins, false, stem, opts)
 }
 
 /// Like [`histogram`], without a reference, the x axis fitted to the values rather than
@@ -201,13 +193,27 @@ pub(crate) fn histogram_fitted(
     stem: &Path,
     opts: &ChartOptions,
 ) -> Result<PathBuf, ChartError> {
+    draw(samples, None, title, x_desc, bins, true, stem, opts)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw(
+    samples: &[(String, Vec<f64>)],
+    reference: Option<&Reference>,
+    title: &str,
+    x_desc: &str,
+    bins: usize,
+    fit: bool,
+    stem: &Path,
+    opts: &ChartOptions,
+) -> Result<PathBuf, ChartError> {
     let chart = Histogram {
         title: title.into(),
         x_desc: x_desc.into(),
         samples,
-        reference: None,
+        reference,
         bins: bins.max(1),
-        fit: true,
+        fit,
     };
     render(&chart, stem, opts)
 }

@@ -188,8 +188,7 @@ pub fn draw_dir(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>, ChartEr
         // a calibration's charts, redrawn from its stored generations and predictive check
         let f =
             crate::calibrate::read_finished(dir).map_err(|e| ChartError::Data(e.to_string()))?;
-        let checks: Vec<calibrate::Check> = f.predictive.iter().map(Into::into).collect();
-        return calibrate::draw_all(&f.calibration, &f.keys, &checks, dir, opts);
+        return calibrate::draw_all(&f.calibration, &f.keys, &f.predictive, dir, opts);
     }
     let oc = dir.join("outcomes.csv");
     let cmp = dir.join("compare.csv");
