@@ -22,8 +22,11 @@
 //! `violence.band_spread`, at most the group's fighters. The band is a property of the group,
 //! not of the agents: an agent of 100 people does not raid with 100, nor does a band of 40
 //! need four agents of 10 in sight, so that the toll does not depend on the scale. The
-//! settlement raided holds S people: the targeted communities' people per cell in the
-//! raider's vision times the cells within `violence.settlement_radius`. The raid kills
+//! settlement raided holds S people: S_0, the targeted communities' people per cell in the
+//! raider's vision times the cells within `violence.settlement_radius`, spread log-normally
+//! around it with the same mean, S = round(S_0 · e^(σ_S·Z' − σ_S²/2)), σ_S =
+//! `violence.settlement_spread` (villages differ in size), between 1 and the people in sight.
+//! The raid kills
 //!
 //! ```text
 //! K ~ Binomial(S, 1 − exp(−β · P · m(a) · D / S)),    m(a) = a (1 + h) / (a + h),
@@ -45,6 +48,7 @@
 //! | β | `violence.lethality` |
 //! | h | `violence.arms_saturation` |
 //! | settlement radius | `violence.settlement_radius` |
+//! | σ_S | `violence.settlement_spread` |
 //! | M_g | `groups.<g>.band` |
 //! | σ | `violence.band_spread` |
 //! | d_h | `violence.household_defence` |
@@ -292,6 +296,19 @@ pub(crate) fn people_in(a: &Agents, layers: &[usize], x: usize, y: usize, shape:
     n as f64
 }
 
+/// A raided settlement's people: round(S_0 · e^(σ_S·Z − σ_S²/2)), Z standard normal (drawn
+/// only when σ_S > 0), so that sizes spread log-normally around the local density's S_0
+/// with the same mean; at least 1, at most the people in sight.
+pub(crate) fn settlement(local: f64, spread: f64, seen: u64, rng: &mut Rng) -> u64 {
+    let size = if spread > 0.0 {
+        let z: f64 = StandardNormal.sample(rng);
+        local * libm::exp(spread * z - 0.5 * spread * spread)
+    } else {
+        local
+    };
+    (size.round() as u64).clamp(1, seen)
+}
+
 /// A band's size in people: max(1, round(median · e^(σ·Z))), Z standard normal (drawn only
 /// when σ > 0), at most `cap` (the people the group or the state has): what raids and battle
 /// sides are made of, whatever the number of people an agent stands for.
@@ -307,9 +324,9 @@ pub(crate) fn band(median: f64, spread: f64, cap: f64, rng: &mut Rng) -> f64 {
 
 /// A raid by a fighter agent of group `g` at (x, y) on the settlement it sees. Its
 /// party is a band of the group: P people drawn by [`band`] (`groups.<g>.band`,
-/// `violence.band_spread`, at most the group's fighters). The settlement's S people are the
-/// targeted communities' people per cell in the raider's vision times the cells within
-/// `violence.settlement_radius` (at most the people in sight). It kills
+/// `violence.band_spread`, at most the group's fighters). The settlement's S people are drawn
+/// by [`settlement`] around the targeted communities' people per cell in the raider's vision
+/// times the cells within `violence.settlement_radius` (at most the people in sight). It kills
 /// Binomial(S, 1 − e^(−β·P·m(a)·D/S)) of them, D = (1 − d_h·armed share)·e^(−δ_pk·
 /// peacekeepers − δ_s·soldiers in sight), the armed share 0 when the state colluded in
 /// disarming the victims first (`policy.collusion`, for a group the state arms). The victims
@@ -351,9 +368,8 @@ fn raid(
     }
     let mut killed = 0;
     if seen > 0 {
-        let settlement = ((seen as f64 / shape.cells().max(1) as f64 * cp.settlement_cells).round()
-            as u64)
-            .clamp(1, seen);
+        let local = seen as f64 / shape.cells().max(1) as f64 * cp.settlement_cells;
+        let settlement = settlement(local, v.settlement_spread, seen, rng);
         let colluded = gp.armed_by_state
             && cp.policy.collusion > 0.0
             && rng.random::<f64>() < cp.policy.collusion;
@@ -638,6 +654,37 @@ mod tests {
         let p95 = draws[3800];
         assert!((18.0..=22.0).contains(&median), "median {median}");
         assert!((55.0..=72.0).contains(&p95), "95th percentile {p95}");
+    }
+
+    #[test]
+    fn settlements_spread_around_the_local_size_with_its_mean_and_stay_within_sight() {
+        let mut rng = crate::rng::stream_rng(5, 0, Stream::Violence);
+        let mut fresh = crate::rng::stream_rng(5, 0, Stream::Violence);
+        assert_eq!(settlement(14.4, 0.0, 1000, &mut rng), 14);
+        assert_eq!(
+            settlement(14.4, 0.0, 9, &mut rng),
+            9,
+            "at most the people in sight"
+        );
+        assert_eq!(settlement(0.2, 0.0, 9, &mut rng), 1, "at least one");
+        assert_eq!(
+            rng.random::<u64>(),
+            fresh.random::<u64>(),
+            "no draw without a spread"
+        );
+        // σ_S = 1 around S_0 = 50: mean 50 (s.d. of the mean of 20,000 draws about 0.5),
+        // median 50·e^(−1/2) ≈ 30, one in twenty above 50·e^(1.645 − 1/2) ≈ 157
+        let mut draws: Vec<u64> = (0..20_000)
+            .map(|_| settlement(50.0, 1.0, 1_000_000, &mut rng))
+            .collect();
+        let mean = draws.iter().sum::<u64>() as f64 / draws.len() as f64;
+        assert!((48.0..=52.0).contains(&mean), "mean {mean}");
+        draws.sort_unstable();
+        let (median, p95) = (draws[10_000], draws[19_000]);
+        assert!((28..=33).contains(&median), "median {median}");
+        assert!((145..=170).contains(&p95), "95th percentile {p95}");
+        // and never more than the people in sight
+        assert!((0..1000).all(|_| settlement(50.0, 1.0, 60, &mut rng) <= 60));
     }
 
     #[test]
