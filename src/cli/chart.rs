@@ -173,8 +173,22 @@ pub fn chart(a: ChartArgs) -> Result<()> {
     let written =
         charts::draw_dir(&a.dir, &a.format.options()?).map_err(|e| CliError::Run(e.to_string()))?;
     if written.is_empty() {
+        const INPUTS: [&str; 5] = [
+            "timeseries.csv",
+            "snapshots",
+            "events.csv",
+            "outcomes.csv",
+            "compare.csv",
+        ];
+        if !INPUTS.iter().any(|f| a.dir.join(f).exists()) {
+            return Err(input(format!(
+                "{} holds none of timeseries.csv, snapshots/, events.csv, outcomes.csv, \
+                 compare.csv, nor a calibration: nothing to draw (is it the --out of a run?)",
+                a.dir.display()
+            )));
+        }
         println!(
-            "no charts: {} holds none of timeseries.csv, snapshots/, events.csv, outcomes.csv, compare.csv",
+            "no charts: the charts asked for have nothing to draw from {}",
             a.dir.display()
         );
     } else {

@@ -134,6 +134,21 @@ fn chart_on_a_missing_directory_is_bad_input() {
 }
 
 #[test]
+fn chart_on_a_directory_with_nothing_to_draw_is_bad_input() {
+    let d = tmpdir("empty");
+    std::fs::create_dir_all(&d).unwrap();
+    let o = bin(&["chart", d.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("nothing to draw"), "{err}");
+    assert!(
+        std::fs::read_dir(&d).unwrap().next().is_none(),
+        "nothing written"
+    );
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
 fn conflict_run_draws_key_metrics_and_the_region_map_in_people() {
     let d = tmpdir("mali");
     let o = bin(&[
