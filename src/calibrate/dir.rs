@@ -634,7 +634,8 @@ fn write_outputs(
                 g.index,
                 num(g.tolerance),
                 num(g.acceptance()),
-                num(g.ess()),
+                // an effective count: two decimals (equal weights give 100.00000000000006)
+                num((g.ess() * 100.0).round() / 100.0),
                 g.proposed,
                 g.simulations
             )?;

@@ -159,6 +159,17 @@ fn calibrate_recovers_the_legitimacy_of_epstein_run1_from_its_own_output() {
     assert_eq!(tol.len(), 5);
     assert!(tol[0].is_infinite());
     assert!(tol.windows(2).all(|w| w[1] < w[0]), "{tol:?}");
+    // the effective sample size is a count to two decimals; generation 0's equal weights: N
+    for l in gens.lines().skip(1) {
+        let ess = l.split(',').nth(3).unwrap();
+        let decimals = ess.split('.').nth(1).map_or(0, str::len);
+        assert!(decimals <= 2, "ess {ess}");
+    }
+    let gen0_ess = gens.lines().nth(1).unwrap().split(',').nth(3).unwrap();
+    assert_eq!(
+        gen0_ess, "100",
+        "generation 0: 100 particles of equal weight"
+    );
     let pred = read(&out, "predictive.csv");
     assert!(pred.starts_with("target,statistic,observed,scale,mean,p05,p95,inside_90\n"));
     assert_eq!(pred.lines().count(), 3);
