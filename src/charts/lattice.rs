@@ -17,9 +17,15 @@ const QUIESCENT: [RGBColor; 4] = [
     RGBColor(0xBF, 0xE6, 0xD8),
     RGBColor(0xF0, 0xD2, 0xE2),
 ];
-/// Active persons: Okabe-Ito vermillion, mid-dark (far from the pale quiescent in greyscale
-/// and for every kind of colour blindness).
-const ACTIVE: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+/// Active persons per community: mid-dark hues far from the pale quiescent in greyscale and
+/// apart from every fighter's and unit's hue (Okabe-Ito vermillion, then Paul Tol's olive,
+/// rose and teal), so that two communities' actives can be told apart (Model II).
+const ACTIVE: [RGBColor; 4] = [
+    RGBColor(0xD5, 0x5E, 0x00),
+    RGBColor(0x99, 0x99, 0x33),
+    RGBColor(0xCC, 0x66, 0x77),
+    RGBColor(0x44, 0xAA, 0x99),
+];
 /// Fighters per armed group: dark, saturated hues (Okabe-Ito blue, reddish purple, bluish
 /// green, orange, then Paul Tol's dark indigo and wine).
 const FIGHTERS: [RGBColor; 6] = [
@@ -48,7 +54,7 @@ fn cell_colour(code: u8) -> RGBColor {
         Cell::Outside => OUTSIDE,
         Cell::Person { community, state } => match state {
             0 => QUIESCENT[community as usize % QUIESCENT.len()],
-            1 => ACTIVE,
+            1 => ACTIVE[community as usize % ACTIVE.len()],
             2 => JAILED,
             // an older file's fighter, of no known group
             _ => FIGHTERS[FIGHTERS.len() - 1],
@@ -259,7 +265,8 @@ impl Draw for LatticeChart<'_> {
 }
 
 /// Draws a lattice snapshot (`lattice-r<R>-t<TTTT>`): each cell coloured by who holds it
-/// (empty white, quiescent persons pale, one tint per community; actives vermillion; fighters
+/// (empty white, quiescent persons pale, one tint per community; actives mid-dark, one hue
+/// per community, the first vermillion; fighters
 /// one dark hue per armed group; force units black or dark), the scenario's region borders in
 /// black, with a legend naming communities, groups and forces when the scenario is known.
 /// Lattices larger than the picture are shown in blocks (the commonest occupant of each).
@@ -298,4 +305,43 @@ pub(crate) fn snapshot_chart(
         legend,
     };
     render(&chart, &out.join(stem), opts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_community_s_actives_have_a_colour_of_their_own_apart_from_fighters_and_units() {
+        let active: Vec<RGBColor> = (0..4)
+            .map(|c| {
+                cell_colour(
+                    Cell::Person {
+                        community: c,
+                        state: 1,
+                    }
+                    .encode(),
+                )
+            })
+            .collect();
+        for (i, a) in active.iter().enumerate() {
+            for b in &active[i + 1..] {
+                assert_ne!(a, b, "two communities' actives share a colour");
+            }
+            for other in FIGHTERS
+                .iter()
+                .chain(&UNITS)
+                .chain(&QUIESCENT)
+                .chain([&JAILED])
+            {
+                assert_ne!(a, other);
+            }
+            // and darker than any quiescent tint (lightness, not hue alone, tells them apart)
+            let light = |c: &RGBColor| 0.299 * c.0 as f64 + 0.587 * c.1 as f64 + 0.114 * c.2 as f64;
+            assert!(
+                QUIESCENT.iter().all(|q| light(q) - light(a) > 40.0),
+                "{a:?}"
+            );
+        }
+    }
 }

@@ -6,7 +6,7 @@
 //! | file | charts (in `DIR/charts/`) |
 //! |---|---|
 //! | `timeseries.csv` | a fan chart per key metric group (median, 50 % band, and the 90 % band when the chart has one or two series; `fan-*.png`), and replicate 0's own time series (`replicate-0.png`); for a sweep or comparison, a chart per key group with a panel per metric and one labelled line and 50 % band per point (baseline and variants, or the swept values), and replicate 0 of each point (`replicate-0-p<point>.png`) |
-//! | `snapshots/*.pgm` | the lattice at each captured tick (`lattice-r0-t0100.png`): quiescent persons pale, actives vermillion, fighters one dark hue per armed group, units black or dark, region borders in black |
+//! | `snapshots/*.pgm` | the lattice at each captured tick (`lattice-r0-t0100.png`): quiescent persons pale, actives mid-dark (one hue per community), fighters one dark hue per armed group, units black or dark, region borders in black |
 //! | `events.csv` + a scenario with regions in `manifest.json` | civilians killed per region, on the scenario's map (`map-killings.png`; one map per point of a sweep or comparison, `map-killings-p<point>.png`, titled with the point, all on one colour scale) |
 //! | `outcomes.csv` (`impunity sweep`) | per outcome, a heat map of its mean over two varied knobs with the 95 % interval's half-width in each cell, or the mean with its 95 % interval over one (`sweep-<outcome>.png`) |
 //! | `compare.csv` (`impunity compare`) | one forest plot of every outcome × variant: each variant's mean paired difference from the baseline, its 95 % interval and n (`forest.png`) |
