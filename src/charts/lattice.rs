@@ -9,12 +9,13 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// Quiescent persons per community: pale tints (blue, grey, green, pink), all much lighter
-/// than any other state, so that quiescent and active differ in lightness, not in hue alone.
+/// Quiescent persons per community: pale tints (blue, green, grey, pink: Model II's "blue"
+/// and "green" in their own colours), all much lighter than any other state, so that
+/// quiescent and active differ in lightness, not in hue alone.
 const QUIESCENT: [RGBColor; 4] = [
     RGBColor(0xB8, 0xDC, 0xF2),
-    RGBColor(0xD0, 0xD0, 0xD0),
     RGBColor(0xBF, 0xE6, 0xD8),
+    RGBColor(0xD0, 0xD0, 0xD0),
     RGBColor(0xF0, 0xD2, 0xE2),
 ];
 /// Active persons per community: mid-dark hues far from the pale quiescent in greyscale and
