@@ -28,7 +28,13 @@ struct Forest {
     title: String,
     subtitle: String,
     panels: Vec<Panel>,
+    /// Outcomes chosen that no pair changes (every difference exactly 0): listed below the
+    /// panels, not drawn as panels of dots on the zero line.
+    unchanged: Vec<String>,
 }
+
+/// Outcome names per line of the list of unchanged outcomes.
+const UNCHANGED_PER_LINE: usize = 4;
 
 /// Pixels per variant row and per panel's caption and axis.
 const ROW: u32 = 30;
@@ -42,13 +48,53 @@ impl Forest {
             .iter()
             .map(|p| PANEL + ROW * p.rows.len() as u32)
             .sum::<u32>()
+            + self.unchanged_height()
+    }
+
+    /// Pixels of the list of unchanged outcomes (0 without one).
+    fn unchanged_height(&self) -> u32 {
+        if self.unchanged.is_empty() {
+            0
+        } else {
+            34 + 22 * self.unchanged.len().div_ceil(UNCHANGED_PER_LINE) as u32
+        }
+    }
+
+    /// The lines of the list of unchanged outcomes.
+    fn unchanged_lines(&self) -> Vec<String> {
+        let mut lines = vec![format!(
+            "Unchanged in every pair ({}): every difference exactly 0",
+            self.unchanged.len()
+        )];
+        lines.extend(
+            self.unchanged
+                .chunks(UNCHANGED_PER_LINE)
+                .map(|c| c.join(" · ")),
+        );
+        lines
     }
 }
 
 impl Draw for Forest {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let area = root.titled(&self.title, style::title_font())?;
-        let (sub, mut rest) = area.split_vertically(26);
+        let (sub, rest) = area.split_vertically(26);
+        let (_, rh) = rest.dim_in_pixel();
+        let (mut rest, foot) = rest.split_vertically(rh.saturating_sub(self.unchanged_height()));
+        if !self.unchanged.is_empty() {
+            for (k, line) in self.unchanged_lines().iter().enumerate() {
+                let font = if k == 0 {
+                    style::label_font()
+                } else {
+                    style::tick_font()
+                };
+                foot.draw_text(
+                    line,
+                    &font.pos(Pos::new(HPos::Center, VPos::Top)),
+                    ((foot.dim_in_pixel().0 / 2) as i32, 6 + 22 * k as i32),
+                )?;
+            }
+        }
         sub.draw_text(
             &self.subtitle,
             &style::tick_font().pos(Pos::new(HPos::Center, VPos::Top)),
@@ -64,13 +110,25 @@ impl Draw for Forest {
             * (style::LABEL * 6 / 10)
             + 24;
         let (_, h) = rest.dim_in_pixel();
+        if self.panels.is_empty() {
+            return Ok(());
+        }
         let need: u32 = self
             .panels
             .iter()
             .map(|p| PANEL + ROW * p.rows.len() as u32)
             .sum::<u32>()
             .max(1);
-        let right_w = 300;
+        // room for the longest numbers right of the plots (tiny differences need 7 decimals)
+        let right_w = self
+            .panels
+            .iter()
+            .flat_map(|p| p.rows.iter().map(move |r| row_text(p, r).chars().count()))
+            .max()
+            .unwrap_or(0)
+            .saturating_mul(style::TICK as usize * 6 / 10)
+            .saturating_add(24)
+            .clamp(300, (rest.dim_in_pixel().0 / 2) as usize) as u32;
         let c = style::colour(0);
         for (k, panel) in self.panels.iter().enumerate() {
             let ph = (PANEL + ROW * panel.rows.len() as u32) * h / need;
@@ -107,7 +165,6 @@ impl Draw for Forest {
                     BLACK.stroke_width(2),
                 ))?;
             }
-            let dec = (panel.x.decimals + 1).min(4);
             let x_right = chart.x_range().end;
             let x_left = chart.x_range().start;
             for (r, (name, nn, d, l, h)) in panel.rows.iter().enumerate() {
@@ -135,24 +192,30 @@ impl Draw for Forest {
                     style::label_font().pos(Pos::new(HPos::Right, VPos::Center)),
                 ))?;
                 let (rx, _) = chart.backend_coord(&(x_right, y));
-                let text = if d.is_finite() {
-                    format!(
-                        "{} [{}, {}]  n = {nn}",
-                        fmt_fixed(*d, dec),
-                        fmt_fixed(*l, dec),
-                        fmt_fixed(*h, dec)
-                    )
-                } else {
-                    format!("no value  n = {nn}")
-                };
                 root.draw(&Text::new(
-                    text,
+                    row_text(panel, &(name.clone(), nn.clone(), *d, *l, *h)),
                     (rx + 12, py),
                     style::tick_font().pos(Pos::new(HPos::Left, VPos::Center)),
                 ))?;
             }
         }
         Ok(())
+    }
+}
+
+/// The numbers written right of a row's plot: mean difference, interval, n (one decimal more
+/// than the panel's axis, at most 4 unless the axis itself needs more).
+fn row_text(panel: &Panel, (_, nn, d, l, h): &Row) -> String {
+    let dec = (panel.x.decimals + 1).min(4).max(panel.x.decimals);
+    if d.is_finite() {
+        format!(
+            "{} [{}, {}]  n = {nn}",
+            fmt_fixed(*d, dec),
+            fmt_fixed(*l, dec),
+            fmt_fixed(*h, dec)
+        )
+    } else {
+        format!("no value  n = {nn}")
     }
 }
 
@@ -175,7 +238,8 @@ pub(crate) fn outcome_names(c: &Csv) -> Result<Vec<String>, ChartError> {
 /// `opts` selects ([`ChartOptions::outcomes`], or by [`ChartOptions::charts`]: the default
 /// leaves out outcomes every variant leaves exactly unchanged), one row per variant with its
 /// mean paired difference from the baseline (a dot), its 95 % interval (a bar), and, written
-/// right of the plot, the numbers and n; a dashed line at zero. The picture grows taller than
+/// right of the plot, the numbers and n; a dashed line at zero. Chosen outcomes that no pair
+/// changes (`--charts all`) are listed by name under the panels. The picture grows taller than
 /// `opts.height` when the rows need it. A `compare.csv` with no rows draws nothing.
 pub(crate) fn forest_plot(
     compare: &Path,
@@ -208,7 +272,12 @@ pub(crate) fn forest_plot(
         return Ok(Vec::new());
     }
     let mut panels = Vec::new();
+    let mut unchanged_list = Vec::new();
     for o in &chosen {
+        if unchanged(o) {
+            unchanged_list.push(opts.label(o));
+            continue;
+        }
         let rows: Vec<Row> = c
             .rows
             .iter()
@@ -232,6 +301,12 @@ pub(crate) fn forest_plot(
             .collect();
         let lo = vals.iter().copied().fold(0.0, f64::min);
         let hi = vals.iter().copied().fold(0.0, f64::max);
+        // a margin, so that no dot or bar end sits on the panel's edge (zero keeps its side)
+        let pad = (hi - lo) * 0.04;
+        let (lo, hi) = (
+            if lo < 0.0 { lo - pad } else { lo },
+            if hi > 0.0 { hi + pad } else { hi },
+        );
         let x = if hi > lo {
             Scale::nice(lo, hi, 5)
         } else {
@@ -250,6 +325,7 @@ pub(crate) fn forest_plot(
                    and its 95 % confidence interval (bar); n = replicate pairs"
             .into(),
         panels,
+        unchanged: unchanged_list,
     };
     let mut o = opts.clone();
     o.height = o.height.max(chart.height());

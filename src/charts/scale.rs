@@ -44,7 +44,8 @@ pub(crate) fn decimals(step: f64) -> usize {
     (0..=8)
         .find(|&d| {
             let x = step * 10f64.powi(d as i32);
-            (x - x.round()).abs() < 1e-6 * x.abs().max(1.0)
+            // relative, so that a step of 2e-7 is not taken for a whole number at 0 decimals
+            x.round() != 0.0 && (x - x.round()).abs() < 1e-6 * x.abs()
         })
         .unwrap_or(8)
 }
@@ -301,6 +302,14 @@ mod tests {
         assert_eq!(fmt_fixed(1340.25, 1), "1,340.2");
         assert_eq!(fmt_fixed(-0.0001, 2), "0.00");
         assert_eq!(decimals(0.25), 2);
+        assert_eq!(decimals(2e-7), 7, "a tiny step is no whole number");
+        assert_eq!(decimals(0.1 + 0.2), 1);
+        let s = Scale::nice(-5.3e-7, 3.3e-7, 5);
+        assert!(
+            s.labels.iter().any(|l| l != "0" && l != "-0"),
+            "{:?}",
+            s.labels
+        );
         assert_eq!(decimals(200.0), 0);
     }
 

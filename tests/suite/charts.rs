@@ -628,6 +628,40 @@ fn one_forest_plot_holds_every_outcome_and_variant_with_n() {
 }
 
 #[test]
+fn every_outcome_s_forest_lists_the_unchanged_ones_instead_of_drawing_them() {
+    // a newcomer's trial: `--charts all` drew a panel of dots on the zero line for every
+    // outcome no pair changes (4,000 px tall for central Mali)
+    let d = tmpdir("forest-all");
+    let csv = format!(
+        "{COMPARE}no-arming,fighters_jnim_start,20,2000,2000,0,0,0,0,0\n\
+         disarm-dozo,fighters_jnim_start,20,2000,2000,0,0,0,0,0\n"
+    );
+    std::fs::write(d.join("compare.csv"), &csv).unwrap();
+    let mut o = ChartOptions::default().svg();
+    let w = charts::draw_dir(&d, &o).unwrap();
+    let t = svg_texts(&w[0]);
+    assert!(
+        !t.iter().any(|x| x.contains("Unchanged")),
+        "default: left out"
+    );
+    let default_svg = std::fs::read_to_string(&w[0]).unwrap();
+    o.charts = ChartSet::All;
+    let w = charts::draw_dir(&d, &o).unwrap();
+    let t = svg_texts(&w[0]);
+    assert!(
+        t.iter()
+            .any(|x| x.starts_with("Unchanged in every pair (1)")),
+        "{t:?}"
+    );
+    assert!(t.iter().any(|x| x.contains("jnim")), "{t:?}");
+    // no panel, so no dots for it: the same three as without it
+    let svg = std::fs::read_to_string(&w[0]).unwrap();
+    assert_eq!(svg.matches("<circle").count(), 3);
+    assert_eq!(default_svg.matches("<circle").count(), 3);
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
 fn calendar_fan_charts_tick_month_starts_and_fit_the_legitimacy_axis() {
     // issue 12: date ticks on odd days; a fixed 0-1 axis flattened a 0.003 change
     let d = tmpdir("months");
