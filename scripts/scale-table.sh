@@ -8,6 +8,7 @@
 set -euo pipefail
 reps=${1:-8}
 seed=${2:-11}
+[ "$reps" -ge 2 ] 2>/dev/null || { echo "REPLICATES must be a whole number, at least 2 (a s.d. needs two)" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin="$root/target/release/impunity"
 [ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 1; }

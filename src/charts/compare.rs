@@ -128,7 +128,9 @@ impl Draw for Forest {
             .unwrap_or(0)
             .saturating_mul(style::TICK as usize * 6 / 10)
             .saturating_add(24)
-            .clamp(300, (rest.dim_in_pixel().0 / 2) as usize) as u32;
+            .max(300)
+            // at most half the picture (a narrow picture's half is under 300: no clamp panic)
+            .min((rest.dim_in_pixel().0 / 2) as usize) as u32;
         let c = style::colour(0);
         for (k, panel) in self.panels.iter().enumerate() {
             let ph = (PANEL + ROW * panel.rows.len() as u32) * h / need;

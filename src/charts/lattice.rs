@@ -18,14 +18,15 @@ const QUIESCENT: [RGBColor; 4] = [
     RGBColor(0xD0, 0xD0, 0xD0),
     RGBColor(0xF0, 0xD2, 0xE2),
 ];
-/// Active persons per community: mid-dark hues far from the pale quiescent in greyscale and
-/// apart from every fighter's and unit's hue (Okabe-Ito vermillion, then Paul Tol's olive,
-/// rose and teal), so that two communities' actives can be told apart (Model II).
+/// Active persons per community: mid-dark hues far from the pale quiescent in lightness and
+/// apart from every fighter's, unit's and other community's actives' colour (CIELAB ΔE over
+/// 30: Okabe-Ito vermillion, Paul Tol's olive, then magenta and crimson), so that two
+/// communities' actives can be told apart (Model II).
 const ACTIVE: [RGBColor; 4] = [
     RGBColor(0xD5, 0x5E, 0x00),
     RGBColor(0x99, 0x99, 0x33),
-    RGBColor(0xCC, 0x66, 0x77),
-    RGBColor(0x44, 0xAA, 0x99),
+    RGBColor(0xCC, 0x00, 0xCC),
+    RGBColor(0xFF, 0x00, 0x55),
 ];
 /// Fighters per armed group: dark, saturated hues (Okabe-Ito blue, reddish purple, bluish
 /// green, orange, then Paul Tol's dark indigo and wine).
@@ -312,6 +313,39 @@ pub(crate) fn snapshot_chart(
 mod tests {
     use super::*;
 
+    /// CIELAB (D65) of an sRGB colour.
+    fn lab(c: &RGBColor) -> [f64; 3] {
+        let lin = |u: u8| {
+            let u = u as f64 / 255.0;
+            if u <= 0.04045 {
+                u / 12.92
+            } else {
+                ((u + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        let (r, g, b) = (lin(c.0), lin(c.1), lin(c.2));
+        let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+        let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+        let f = |t: f64| {
+            if t > 0.008856 {
+                t.cbrt()
+            } else {
+                7.787 * t + 16.0 / 116.0
+            }
+        };
+        [
+            116.0 * f(y) - 16.0,
+            500.0 * (f(x) - f(y)),
+            200.0 * (f(y) - f(z)),
+        ]
+    }
+
+    fn delta_e(a: &RGBColor, b: &RGBColor) -> f64 {
+        let (p, q) = (lab(a), lab(b));
+        ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) + (p[2] - q[2]).powi(2)).sqrt()
+    }
+
     #[test]
     fn every_community_s_actives_have_a_colour_of_their_own_apart_from_fighters_and_units() {
         let active: Vec<RGBColor> = (0..4)
@@ -326,23 +360,21 @@ mod tests {
             })
             .collect();
         for (i, a) in active.iter().enumerate() {
-            for b in &active[i + 1..] {
-                assert_ne!(a, b, "two communities' actives share a colour");
-            }
-            for other in FIGHTERS
+            // told apart from every other community's actives, fighter, unit and the jailed
+            let others = active[i + 1..]
                 .iter()
+                .chain(&FIGHTERS)
                 .chain(&UNITS)
-                .chain(&QUIESCENT)
-                .chain([&JAILED])
-            {
-                assert_ne!(a, other);
+                .chain([&JAILED]);
+            for other in others {
+                let d = delta_e(a, other);
+                assert!(d > 30.0, "{a:?} and {other:?}: ΔE {d:.1}");
             }
-            // and darker than any quiescent tint (lightness, not hue alone, tells them apart)
-            let light = |c: &RGBColor| 0.299 * c.0 as f64 + 0.587 * c.1 as f64 + 0.114 * c.2 as f64;
-            assert!(
-                QUIESCENT.iter().all(|q| light(q) - light(a) > 40.0),
-                "{a:?}"
-            );
+            // and much darker than any quiescent tint (lightness, not hue alone)
+            for q in &QUIESCENT {
+                let gap = lab(q)[0] - lab(a)[0];
+                assert!(gap > 20.0, "{a:?} against {q:?}: L* gap {gap:.1}");
+            }
         }
     }
 }

@@ -183,7 +183,7 @@ pub fn chart(a: ChartArgs) -> Result<()> {
         if !INPUTS.iter().any(|f| a.dir.join(f).exists()) {
             return Err(input(format!(
                 "{} holds none of timeseries.csv, snapshots/, events.csv, outcomes.csv, \
-                 compare.csv, nor a calibration: nothing to draw (is it the --out of a run?)",
+                 compare.csv: nothing to draw (is it the --out of a run, sweep, comparison or calibration?)",
                 a.dir.display()
             )));
         }

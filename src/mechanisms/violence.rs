@@ -298,7 +298,9 @@ pub(crate) fn people_in(a: &Agents, layers: &[usize], x: usize, y: usize, shape:
 
 /// A raided settlement's people: round(S_0 · e^(σ_S·Z − σ_S²/2)), Z standard normal (drawn
 /// only when σ_S > 0), so that sizes spread log-normally around the local density's S_0
-/// with the same mean; at least 1, at most the people in sight.
+/// with the same mean before the bounds; at least 1, at most the people in sight, `seen`,
+/// which must be at least 1. The bounds move the mean where S_0 is near 1 (sparse places:
+/// up) or near `seen` (a vision not much wider than the settlement: down).
 pub(crate) fn settlement(local: f64, spread: f64, seen: u64, rng: &mut Rng) -> u64 {
     let size = if spread > 0.0 {
         let z: f64 = StandardNormal.sample(rng);

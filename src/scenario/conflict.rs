@@ -130,17 +130,19 @@ section! {
         /// m(1) = 1 and the first weapons count most (small h: saturates early; large h:
         /// nearly linear; 0.5: arming a group from 0.3 to 0.6 raises m by a third).
         pub arms_saturation: f64 = default(0.5) check(positive) [timeline];
-        /// Radius in cells of the settlement a raid strikes: its people S are the targeted
-        /// communities' people per cell in the raider's vision, times the cells within this
-        /// radius (2: about a village and its hamlets on 400 m cells).
+        /// Radius in cells of the settlement a raid strikes: its people S_0 at the local
+        /// density are the targeted communities' people per cell in the raider's vision, times
+        /// the cells within this radius (2: about a village and its hamlets on 400 m cells);
+        /// `settlement_spread` spreads the settlements' sizes around S_0.
         pub settlement_radius: f64 = default(2.0) check(vision) [timeline];
         /// σ_S: spread of settlement sizes on a log scale. The people S of a raided settlement
         /// are drawn log-normal around the local ones, with the same mean: S = round(S_0 ·
         /// e^(σ_S·Z − σ_S²/2)), S_0 the targeted people per cell in sight times the cells
         /// within `settlement_radius`, Z standard normal, at least 1 and at most the people in
-        /// sight (0: every settlement S_0, no draw; 1: one in twenty is 3.1 times S_0, half are
-        /// under 0.6 times). Villages differ in size around the same density; this is what
-        /// lets a large band meet a large village.
+        /// sight (the bounds move the mean where S_0 is near 1 or near the people in sight;
+        /// 0: every settlement S_0, no draw; 1: one in twenty is 3.1 times S_0, half are under
+        /// 0.6 times). Villages differ in size around the same density; this is what lets a
+        /// large band meet a large village.
         pub settlement_spread: f64 = default(0.0) check(spread) [timeline];
         /// Killings by the same actor in one tick within this many cells of each other
         /// (directly or through a chain) form one event, as massacres appear in the record

@@ -755,5 +755,12 @@ fn charts_survive_extreme_sizes_ticks_and_values() {
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
     let o = quick(&w, &["chart", "c"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // the narrowest pictures allowed: the forest plot's column of numbers is at most half of
+    // one (it asked for 300 px at least, and panicked under 600)
+    for width in ["100", "400"] {
+        let o = quick(&w, &["chart", "c", "--chart-width", width]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{width}: {err}");
+    }
     std::fs::remove_dir_all(&w).unwrap();
 }
