@@ -640,6 +640,77 @@ mod tests {
     }
 
     #[test]
+    fn a_spread_of_settlement_sizes_lets_an_overwhelming_raid_kill_more_than_the_local_size() {
+        // a band that destroys whatever it strikes (β·P far above S): its toll is the
+        // settlement. At σ_S = 0 never more than S_0 (the density's people on one cell); at
+        // σ_S = 1 sometimes over twice S_0 (one raid in nine), with the same mean
+        let raids = |spread: f64| -> Vec<u64> {
+            (0..300)
+                .map(|seed| {
+                    let (_, mut c, mut a) = conflict("[violence]\nsettlement_radius = 0\n");
+                    c.params.violence.lethality = 1e4;
+                    c.params.violence.settlement_spread = spread;
+                    c.params.groups[0].band = 100.0;
+                    c.tick.fighters[0] = 1000.0;
+                    place_person(&mut a, 0, Status::Fighter, 4, 4);
+                    for (x, y) in [
+                        (4, 2),
+                        (3, 3),
+                        (5, 3),
+                        (2, 4),
+                        (6, 4),
+                        (3, 5),
+                        (5, 5),
+                        (4, 6),
+                    ] {
+                        let v = place_person(&mut a, 1, Status::Quiescent, x, y);
+                        set_people(&mut a, v, 2000);
+                    }
+                    let mut rng = Streams::new(seed, 0);
+                    let Conflict {
+                        params: cp,
+                        state,
+                        tick: out,
+                    } = &mut c;
+                    raid(
+                        &mut a,
+                        0,
+                        4,
+                        4,
+                        1,
+                        cp,
+                        state,
+                        out,
+                        rng.get(Stream::Violence),
+                    );
+                    out.counters.killed_by.iter().sum::<u64>()
+                })
+                .collect()
+        };
+        let (_, c, _) = conflict("[violence]\nsettlement_radius = 0\n");
+        let s0 = 16_000.0 / c.params.groups[0].shape.cells() as f64 * c.params.settlement_cells;
+        assert!(
+            s0 < 4_000.0,
+            "the test needs S_0 well under the people in sight: {s0}"
+        );
+        let fixed = raids(0.0);
+        assert!(
+            fixed.iter().all(|&k| k as f64 <= s0.round()),
+            "{s0} {fixed:?}"
+        );
+        let spread = raids(1.0);
+        let over = spread.iter().filter(|&&k| k as f64 > 2.0 * s0).count();
+        assert!(
+            (10..=70).contains(&over),
+            "{over} of 300 raids over 2·S_0 = {}",
+            2.0 * s0
+        );
+        let mean = |v: &[u64]| v.iter().sum::<u64>() as f64 / v.len() as f64;
+        let (m0, m1) = (mean(&fixed), mean(&spread));
+        assert!((m1 / m0 - 1.0).abs() < 0.2, "means {m0} and {m1}");
+    }
+
+    #[test]
     fn bands_follow_their_median_and_spread_and_never_exceed_the_group() {
         let mut rng = crate::rng::stream_rng(3, 0, Stream::Violence);
         assert_eq!(band(20.0, 0.0, 1000.0, &mut rng), 20.0);
