@@ -40,7 +40,8 @@
 //!
 //! Defaults, ranges and their reasons: `docs/scenario.md`.
 
-use super::violence::{Shares, band};
+use super::sizes::band;
+use super::violence::Shares;
 use crate::events::{Actor, Event, Position};
 use crate::model::{Agents, ConflictParams, ConflictTick, FOREVER, Status};
 use crate::rng::Rng;

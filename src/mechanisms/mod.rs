@@ -15,6 +15,7 @@
 //! | `demography` | Model II: births and deaths of age |
 //! | `recruitment` | joining armed groups: grievance and protection-seeking |
 //! | `violence` | fighters' turns, raids on settlements |
+//! | `sizes` | the sizes in people drawn per event: bands, and the settlements raids strike |
 //! | `grouping` | the tick's killings grouped into events; abuse and militia events open cases |
 //! | `battles` | battles between organised forces (Lanchester attrition) |
 //! | `operations` | force units by role: policing, counter-insurgency, peacekeeping, strikes |
@@ -44,6 +45,7 @@ pub(crate) mod policing;
 pub(crate) mod policy;
 pub(crate) mod recruitment;
 pub(crate) mod shares;
+pub(crate) mod sizes;
 pub(crate) mod training;
 pub(crate) mod violence;
 
