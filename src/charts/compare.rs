@@ -169,7 +169,8 @@ impl Draw for Forest {
             }
             let x_right = chart.x_range().end;
             let x_left = chart.x_range().start;
-            for (r, (name, nn, d, l, h)) in panel.rows.iter().enumerate() {
+            for (r, row) in panel.rows.iter().enumerate() {
+                let (name, _, d, l, h) = row;
                 // first variant at the top
                 let y = (n - 1 - r) as f64 + 0.5;
                 if l.is_finite() && h.is_finite() {
@@ -195,7 +196,7 @@ impl Draw for Forest {
                 ))?;
                 let (rx, _) = chart.backend_coord(&(x_right, y));
                 root.draw(&Text::new(
-                    row_text(panel, &(name.clone(), nn.clone(), *d, *l, *h)),
+                    row_text(panel, row),
                     (rx + 12, py),
                     style::tick_font().pos(Pos::new(HPos::Left, VPos::Center)),
                 ))?;
