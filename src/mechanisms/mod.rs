@@ -43,6 +43,7 @@ pub(crate) mod movement;
 pub(crate) mod operations;
 pub(crate) mod policing;
 pub(crate) mod policy;
+pub(crate) mod pooling;
 pub(crate) mod recruitment;
 pub(crate) mod shares;
 pub(crate) mod sizes;

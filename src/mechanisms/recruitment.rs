@@ -1,8 +1,11 @@
 //! Recruitment into armed groups (docs/ODD.md §7.8).
 //!
 //! On its turn, after deciding whether to be active, a civilian agent (n people) may join a
-//! group, all its people at once; every probability below is per person, so the people who
-//! join do not depend on the scale. Two channels, each a mechanism of the record:
+//! group. Every probability below is per person: the number of the agent's people who join is
+//! drawn from the binomial law, as for n persons, and the agent joins whole once its group's
+//! pool of people owed for its community holds n ([`crate::mechanisms::pooling`]), so that
+//! neither the mean nor the spread of the people who join depends on the scale. Two
+//! channels, each a mechanism of the record:
 //!
 //! * **grievance** (ideology, anger at abuse): an *active* person of a community the group
 //!   recruits from (`groups.<g>.recruits_from`) joins with probability
@@ -40,6 +43,7 @@
 //! A recruit keeps its community; it leaves the group with probability `groups.<g>.desertion`
 //! per tick (see [`crate::mechanisms::violence`]).
 
+use super::pooling;
 use crate::events::{Event, Position};
 use crate::model::{Agents, Conflict, ConflictParams, ConflictTick, Status};
 use crate::rng::Rng;
@@ -116,7 +120,10 @@ pub(crate) fn recruitment(
             }
             _ => continue,
         };
-        if rng.random::<f64>() < chance {
+        // the agent's people who join, pooled into whole agents (mechanisms::pooling)
+        let n = a.people(i);
+        let joining = pooling::binomial_by_inversion(n, chance, rng.random::<f64>());
+        if joining > 0 && pooling::goes_whole(&mut state.joining[g * nc + k], n, joining) {
             join(a, i, g, tick, cp, out);
             return;
         }

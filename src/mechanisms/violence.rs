@@ -5,8 +5,9 @@
 //! fewer after losses); rates are per person, so that outcomes in people do not depend on
 //! the scale.
 //!
-//! On its turn a fighter agent of group g first may leave the group (probability
-//! `groups.<g>.desertion`), then moves: with probability `groups.<g>.cohesion` to a free cell
+//! On its turn a fighter agent of group g first may leave the group (each of its people with
+//! probability `groups.<g>.desertion`, the agent leaving whole once the group's pool of
+//! deserters holds its people: [`crate::mechanisms::pooling`]), then moves: with probability `groups.<g>.cohesion` to a free cell
 //! within two cells of a fellow fighter it sees (they keep together), otherwise to a random free cell
 //! in its vision (radius `groups.<g>.vision`). Then, if it sees civilians it targets, it raids
 //! with probability 1 − e^(−n·r_a·(1 − E_g)), r_a = `groups.<g>.attack_rate` per person and
@@ -82,6 +83,23 @@ use crate::world::{AgentId, MAX_ROWS, Shape, layer};
 use rand::RngExt;
 use rand_distr::{Binomial, Distribution};
 
+/// Whether fighter `i` of group `g` deserts this tick: each of its people with probability
+/// `rate`, pooled into whole agents per group and community ([`super::pooling`]).
+fn deserts(
+    a: &Agents,
+    i: usize,
+    g: usize,
+    rate: f64,
+    state: &mut ConflictState,
+    rng: &mut Rng,
+) -> bool {
+    let n = a.people(i);
+    let leaving = super::pooling::binomial_by_inversion(n, rate, rng.random::<f64>());
+    let nc = state.legitimacy.len();
+    let at = g * nc + a.persons[i].community as usize;
+    leaving > 0 && super::pooling::goes_whole(&mut state.leaving[at], n, leaving)
+}
+
 /// The turn of fighter `i`: desertion (recruitment stream), movement, next to a fellow
 /// within `near` of it with the group's cohesion (movement stream), attacks on civilians
 /// (violence stream) and on organised forces (battle stream), and, for a pro-government
@@ -101,7 +119,7 @@ pub(crate) fn fighter_turn(
     } = c;
     let g = a.persons[i].group as usize;
     let gp = &cp.groups[g];
-    if gp.desertion > 0.0 && rng.get(Stream::Recruitment).random::<f64>() < gp.desertion {
+    if gp.desertion > 0.0 && deserts(a, i, g, gp.desertion, state, rng.get(Stream::Recruitment)) {
         a.set_status(i, Status::Quiescent);
         a.persons[i].group = NO_GROUP;
         return;
