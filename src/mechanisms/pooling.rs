@@ -6,17 +6,17 @@
 //! people gives the right mean (n·p people a turn) but n times the variance of n persons
 //! deciding apart: at one agent per 100 people a year's few dozen recruits to a group come as
 //! 0 or 100. Instead, the number of the agent's people who go, k, is drawn from the binomial
-//! law B(n, p), as for n persons, and added to a **pool** of people owed to the group (one
-//! per group and community); when the pool holds at least n people the agent goes, all of it,
-//! and takes n people out of the pool. The people who change are then those of n persons
-//! deciding apart, rounded to whole agents, so that the spread is the persons' (plus at most
-//! one agent's worth), at any scale. Each pool starts at a whole number drawn uniformly
-//! below the people per agent, so that the rounding is unbiased (systematic sampling: an
-//! agent whose k people join a uniform pool crosses with probability k/n).
+//! law B(n, p), as for n persons, and the share of the agent they make, k/n, is added to a
+//! **pool** (one per group and community); when the pool reaches 1 the agent goes, all of
+//! it, and the pool gives up 1. Each pool starts at a uniform number in [0, 1), so this is
+//! systematic sampling with inclusion probabilities k/n: an agent goes with probability k/n
+//! exactly, whatever its size (killings leave agents of fewer people than the nominal), so
+//! that the expected people who go is k, and over a run the agents that go are within one of
+//! the sum of the k/n. The people who change are then those of n persons deciding apart,
+//! rounded to whole agents: the spread is the persons' plus the rounding, at any scale.
 //!
 //! At one agent per person (n = 1) the rule is the whole-agent rule, draw for draw: the
-//! person goes when its uniform number is below p, and the pool, starting at 0, is crossed by
-//! every person who goes.
+//! person goes when its uniform number is below p, and k/n = 1 always crosses the pool.
 
 /// How many of `n` people go, each independently with probability `p`: the binomial law
 /// B(n, p) inverted at the uniform number `u` ∈ [0, 1), largest counts for the smallest `u`
@@ -58,13 +58,16 @@ pub(crate) fn binomial_by_inversion(n: u32, p: f64, u: f64) -> u32 {
     k
 }
 
-/// Adds the `k` people of an agent of `n` who go to `pool`; whether the agent goes, whole
-/// (then it takes its `n` out of the pool). At most one agent's worth stays in a pool that
-/// started below `n` and has seen only agents of at most `n`.
-pub(crate) fn goes_whole(pool: &mut u32, n: u32, k: u32) -> bool {
-    *pool += k;
-    if *pool >= n && n > 0 {
-        *pool -= n;
+/// Adds the share `k`/`n` of an agent of `n` people, `k` of whom go, to `pool` (in [0, 1));
+/// whether the agent goes, whole (the pool then gives up 1). With the pool uniform in
+/// [0, 1), the agent goes with probability k/n.
+pub(crate) fn goes_whole(pool: &mut f64, n: u32, k: u32) -> bool {
+    if n == 0 || k == 0 {
+        return false;
+    }
+    *pool += f64::from(k.min(n)) / f64::from(n);
+    if *pool >= 1.0 {
+        *pool -= 1.0;
         true
     } else {
         false
@@ -127,6 +130,40 @@ mod tests {
     }
 
     #[test]
+    fn an_agent_goes_with_probability_k_over_n_whatever_its_size() {
+        // agents of 10 people among a nominal 50 (killings shrink agents): one of them, with
+        // 1 person going, must go one time in ten, not (50 − 10 + 1)/50 as a pool in people
+        // with a threshold of its own size would make it
+        let mut rng = stream_rng(9, 0, Stream::Recruitment);
+        let trials = 100_000;
+        let mut went = 0;
+        for _ in 0..trials {
+            let mut pool = rng.random::<f64>();
+            if goes_whole(&mut pool, 10, 1) {
+                went += 1;
+            }
+            assert!((0.0..1.0).contains(&pool));
+        }
+        let share = went as f64 / trials as f64;
+        let se = (0.1f64 * 0.9 / trials as f64).sqrt();
+        assert!((share - 0.1).abs() < 5.0 * se, "went {share}");
+        // a run of agents of mixed sizes: the agents that go stay within one of the sum of
+        // the shares k/n
+        let mut pool = rng.random::<f64>();
+        let (mut owed, mut gone) = (pool, 0u32);
+        for i in 0..10_000u32 {
+            let n = 1 + i % 50;
+            let k = binomial_by_inversion(n, 0.05, rng.random::<f64>());
+            owed += f64::from(k) / f64::from(n);
+            if goes_whole(&mut pool, n, k) {
+                gone += 1;
+            }
+            assert!((owed - f64::from(gone) - pool).abs() < 1e-6);
+        }
+        assert!(gone > 0);
+    }
+
+    #[test]
     fn a_pool_turns_people_into_whole_agents_without_bias_or_extra_spread() {
         // 100 agents of 100 people, each person going with probability 0.002 a turn, for 50
         // turns: 1,000 people expected. Whole agents (each going with probability 0.002)
@@ -136,7 +173,7 @@ mod tests {
         let (agents, n, p, turns, runs) = (100u32, 100u32, 0.002, 50, 400);
         let mut totals = Vec::new();
         for _ in 0..runs {
-            let mut pool = rng.random_range(0..n);
+            let mut pool = rng.random::<f64>();
             let mut gone = vec![false; agents as usize];
             let mut people = 0u32;
             for _ in 0..turns {

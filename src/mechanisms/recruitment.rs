@@ -92,6 +92,10 @@ pub(crate) fn recruitment(
         let [n] = a.world.layers.count([l], x, y, person_shape);
         n as f64 * a.nominal as f64
     };
+    // the agent's people, and those of them not yet drawn to a group this turn (a person
+    // joins one group at most)
+    let n = a.people(i);
+    let mut left = n;
     for g in 0..cp.groups.len() {
         let gp = &cp.groups[g];
         let chance = match p.status {
@@ -121,8 +125,8 @@ pub(crate) fn recruitment(
             _ => continue,
         };
         // the agent's people who join, pooled into whole agents (mechanisms::pooling)
-        let n = a.people(i);
-        let joining = pooling::binomial_by_inversion(n, chance, rng.random::<f64>());
+        let joining = pooling::binomial_by_inversion(left, chance, rng.random::<f64>());
+        left -= joining;
         if joining > 0 && pooling::goes_whole(&mut state.joining[g * nc + k], n, joining) {
             join(a, i, g, tick, cp, out);
             return;

@@ -40,8 +40,8 @@ impl Conflict {
             },
             cases: Vec::new(),
             training_carry: vec![0.0; params.missions.len()],
-            joining: vec![0; groups * communities],
-            leaving: vec![0; groups * communities],
+            joining: vec![0.0; groups * communities],
+            leaving: vec![0.0; groups * communities],
         };
         let tick = ConflictTick::new(communities, groups, params.n_regions);
         Conflict {
@@ -272,21 +272,20 @@ pub(crate) struct ConflictState {
     pub cases: Vec<Case>,
     /// Fractional units each mission will train next.
     pub training_carry: Vec<f64>,
-    /// People owed to each group by recruitment, not yet a whole agent
-    /// (`group * communities + c`; [`crate::mechanisms::pooling`]).
-    pub joining: Vec<u32>,
-    /// People owed by each group to desertion, not yet a whole agent (same layout).
-    pub leaving: Vec<u32>,
+    /// Shares of agents owed to each group by recruitment, not yet a whole agent, in
+    /// [0, 1) (`group * communities + c`; [`crate::mechanisms::pooling`]).
+    pub joining: Vec<f64>,
+    /// Shares of agents owed by each group to desertion (same layout).
+    pub leaving: Vec<f64>,
 }
 
 impl ConflictState {
-    /// Starts every pool of people owed at a whole number drawn uniformly below `nominal`,
-    /// the people an agent stands for, so that rounding people to whole agents is unbiased.
-    pub fn seed_pools(&mut self, nominal: u16, rng: &mut crate::rng::Rng) {
+    /// Starts every pool at a uniform number in [0, 1), so that rounding people to whole
+    /// agents is unbiased (systematic sampling).
+    pub fn seed_pools(&mut self, rng: &mut crate::rng::Rng) {
         use rand::RngExt;
-        let n = u32::from(nominal.max(1));
         for pool in self.joining.iter_mut().chain(self.leaving.iter_mut()) {
-            *pool = rng.random_range(0..n);
+            *pool = rng.random::<f64>();
         }
     }
 }

@@ -163,8 +163,7 @@ impl Model {
         );
         if let Some(c) = m.conflict.as_mut() {
             // after everything else the set-up draws, so that placement keeps its numbers
-            c.state
-                .seed_pools(m.agents.nominal, m.rng.get(Stream::Init));
+            c.state.seed_pools(m.rng.get(Stream::Init));
         }
         crate::world::advise_huge_pages(&m.agents.persons);
         Ok(m)

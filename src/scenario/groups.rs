@@ -67,8 +67,9 @@ section! {
         /// `targets.groups`), E people of them, attacks them with probability
         /// 1 − e^(−n·rate·E/φ_e), φ_e = `violence.encounter`.
         pub battle_rate: f64 = default(0.0) check(unit) [timeline];
-        /// Chance per tick that a fighter leaves the group and returns to civilian life (the
-        /// agent and all the people it stands for).
+        /// Chance per tick that a fighter (a person) leaves the group and returns to civilian
+        /// life; agents leave whole once the group's deserters add up to their people
+        /// (docs/ODD.md §7.8, "Pooling").
         pub desertion: f64 = default(0.0) check(unit) [timeline];
         /// Chance per tick that a fighter moves within two cells of a fellow fighter it sees
         /// rather than to a random cell in vision: the group keeps together, which decides
