@@ -30,6 +30,8 @@ rows = [
     ("battle events", "battles_total", 1),
     ("battle deaths", "battle_deaths_total", 0),
     ("JNIM fighters at the end", "fighters_jnim_end", 0),
+    ("JNIM recruits", "recruits_jnim_total", 0),
+    ("Dozo recruits", "recruits_dozo_total", 0),
     ("Peul legitimacy at the end", "legitimacy_peul_end", 2),
 ]
 scales = [10, 20, 50, 100]

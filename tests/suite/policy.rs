@@ -122,9 +122,10 @@ fn abuse_drives_jihadist_recruitment_through_grievance_on_the_preset() {
     // abuse at 25 times the preset's rate (0.001 against 0.00004) against none, ten pairs,
     // with protection-seeking recruitment to JNIM off so that the grievance channel is the
     // only one (threat from abuses, the other, is `threatened_people_join...`'s mechanism).
-    // Measured on these seeds with `impunity compare` (2026-12-03): +64.5 people (95 % CI
-    // +40 to +89); with protection on as well, +44 (+18 to +70); protection alone, +70
-    // (+45 to +95): the two channels draw on the same Peul, active or quiescent
+    // Measured on these seeds with `impunity compare` (2026-12-03): +39.5 people (95 % CI
+    // +17 to +62); with protection on as well, +45 (+24 to +65); protection alone, +100
+    // (+71 to +130); neither, −5 (−16 to +6): the two channels draw on the same Peul, active
+    // or quiescent
     let recruits = |extra: &[(&str, Value)]| {
         let run = |rate: f64| {
             let mut ch = vec![
