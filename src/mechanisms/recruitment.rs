@@ -1,11 +1,12 @@
 //! Recruitment into armed groups (docs/ODD.md §7.8).
 //!
 //! On its turn, after deciding whether to be active, a civilian agent (n people) may join a
-//! group. Every probability below is per person: the number of the agent's people who join is
-//! drawn from the binomial law, as for n persons, and the agent joins whole once its group's
-//! pool of people owed for its community holds n ([`crate::mechanisms::pooling`]), so that
-//! neither the mean nor the spread of the people who join depends on the scale. Two
-//! channels, each a mechanism of the record:
+//! group. Every probability below is per person: the number of the agent's people who join, k,
+//! is drawn from the binomial law, as for n persons, and the agent joins whole with
+//! probability k/n, by systematic sampling through a pool per group and community
+//! ([`crate::mechanisms::pooling`]), so that the mean of the people who join does not depend
+//! on the scale and their spread only by the rounding to whole agents. Two channels, each a
+//! mechanism of the record:
 //!
 //! * **grievance** (ideology, anger at abuse): an *active* person of a community the group
 //!   recruits from (`groups.<g>.recruits_from`) joins with probability

@@ -6,8 +6,9 @@
 //! the scale.
 //!
 //! On its turn a fighter agent of group g first may leave the group (each of its people with
-//! probability `groups.<g>.desertion`, the agent leaving whole once the group's pool of
-//! deserters holds its people: [`crate::mechanisms::pooling`]), then moves: with probability `groups.<g>.cohesion` to a free cell
+//! probability `groups.<g>.desertion`; the agent leaves whole with probability k/n when k of
+//! its n people do, by systematic sampling: [`crate::mechanisms::pooling`]), then moves:
+//! with probability `groups.<g>.cohesion` to a free cell
 //! within two cells of a fellow fighter it sees (they keep together), otherwise to a random free cell
 //! in its vision (radius `groups.<g>.vision`). Then, if it sees civilians it targets, it raids
 //! with probability 1 − e^(−n·r_a·(1 − E_g)), r_a = `groups.<g>.attack_rate` per person and

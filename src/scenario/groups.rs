@@ -68,7 +68,7 @@ section! {
         /// 1 − e^(−n·rate·E/φ_e), φ_e = `violence.encounter`.
         pub battle_rate: f64 = default(0.0) check(unit) [timeline];
         /// Chance per tick that a fighter (a person) leaves the group and returns to civilian
-        /// life; agents leave whole once the group's deserters add up to their people
+        /// life; an agent of n people of whom k leave goes whole with probability k/n
         /// (docs/ODD.md §7.8, "Pooling").
         pub desertion: f64 = default(0.0) check(unit) [timeline];
         /// Chance per tick that a fighter moves within two cells of a fellow fighter it sees
