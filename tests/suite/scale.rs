@@ -19,7 +19,7 @@
 //! (src/mechanisms/pooling.rs), so the spread of a year's recruits is the persons' plus the
 //! rounding of the total to whole agents (a standard deviation of at most half an agent per
 //! pool of a group and community: 50 people at 1:100, where a half-year's Dozo recruits,
-//! about 30 people, come as 0 or 100).
+//! about 30 people, come as 0, 100 or 200: the Dozo draw on two communities' pools).
 //! Their means are compared here; the spread is the pooling's own test. Before the pool, an
 //! agent joined whole with each person's probability, and the spread grew as the square root
 //! of the people per agent.
