@@ -5,7 +5,7 @@
 //! | `event_id` | sequence number within the replicate, from 0 |
 //! | `replicate`, `tick`, `date` | when (`date` empty without a calendar) |
 //! | `region`, `x`, `y` | where (`region` empty without regions; `x`, `y` are `0,0` for events that have no cell, such as justice decisions) |
-//! | `event_type` | `battles`, `violence against civilians`, `abuses`, `arrests`, `investigations`, `convictions`, `amnesties`, `disarmament`, `recruitment` |
+//! | `event_type` | `battles`, `remote violence`, `violence against civilians`, `abuses`, `arrests`, `investigations`, `convictions`, `amnesties`, `disarmament`, `recruitment` |
 //! | `sub_event_type` | e.g. `armed clash`, `strike`, `attack`, `mass killing`, `extrajudicial killing`, `never investigated` ([`SubEventType`]) |
 //! | `actor1`, `actor2` | group, force or community names |
 //! | `victim_community` | the victims' community, if any |
@@ -23,8 +23,11 @@ use crate::scenario::{GroupKind, Scenario};
 /// The kind of an event (ACLED's `event_type`, extended with the justice pipeline).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EventType {
-    /// Armed clashes and strikes between organised forces.
+    /// Armed clashes between organised forces.
     Battles,
+    /// Strikes from the air on fighters (ACLED's "Explosions/Remote violence", whose
+    /// "air/drone strike" events are not battles: ACLED codes them apart).
+    RemoteViolence,
     /// Killings of civilians by armed groups or in strikes.
     ViolenceAgainstCivilians,
     /// Extrajudicial killings by state-side forces.
@@ -48,6 +51,7 @@ impl EventType {
     pub fn name(self) -> &'static str {
         match self {
             EventType::Battles => "battles",
+            EventType::RemoteViolence => "remote violence",
             EventType::ViolenceAgainstCivilians => "violence against civilians",
             EventType::Abuses => "abuses",
             EventType::Arrests => "arrests",
@@ -71,7 +75,7 @@ impl EventType {
 pub enum SubEventType {
     /// A battle between a group and state units or another group.
     ArmedClash,
-    /// A strike on a jihadist fighter.
+    /// A strike on a jihadist fighter (remote violence, not a battle).
     Strike,
     /// An attack on civilians by a group that killed one or nobody.
     Attack,
@@ -128,7 +132,8 @@ impl SubEventType {
     pub fn event_type(self) -> EventType {
         use SubEventType::*;
         match self {
-            ArmedClash | Strike => EventType::Battles,
+            ArmedClash => EventType::Battles,
+            Strike => EventType::RemoteViolence,
             Attack | MassKilling | StrikeCasualties => EventType::ViolenceAgainstCivilians,
             ExtrajudicialKilling => EventType::Abuses,
             InvestigationOpened | NeverInvestigated | Acquitted => EventType::Investigations,

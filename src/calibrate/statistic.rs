@@ -10,7 +10,8 @@
 //!   matching B (a fraction; 0 if none match B), e.g. `events.share(region=koro | type=battles)`;
 //!
 //! and FILTERS is a comma-separated list of `name=value`, all of which must hold:
-//! * `type=` an event type of `events.csv` (`battles`, `violence_against_civilians`, `abuses`,
+//! * `type=` an event type of `events.csv` (`battles`, `remote_violence` (air strikes, which
+//!   ACLED does not count as battles), `violence_against_civilians`, `abuses`,
 //!   `arrests`, `investigations`, `convictions`, `amnesties`, `disarmament`, `recruitment`;
 //!   `_` stands for a space);
 //! * `sub=` a sub-event type (`armed_clash`, `attack`, `mass_killing`, `extrajudicial_killing`, …);
@@ -31,8 +32,9 @@ use crate::events::{Actor, Event, PerpetratorKind};
 use crate::run::ReplicateOutput;
 use crate::scenario::{Scenario, Side};
 
-const TYPES: [&str; 9] = [
+const TYPES: [&str; 10] = [
     "battles",
+    "remote violence",
     "violence against civilians",
     "abuses",
     "arrests",

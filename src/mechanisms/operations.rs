@@ -295,8 +295,8 @@ fn strike(
     }
     out.buf.cells = around;
     let region = cp.region_of_cell(&a.world.region, a.world.cell(tx, ty));
-    out.counters.battles += 1;
-    out.counters.battle_deaths += dead;
+    // a strike is not a battle (ACLED codes air strikes as remote violence): it is counted in
+    // neither `battles` nor `battle_deaths`, only as its event
     out.events.push(Event::strike(
         tick,
         region,

@@ -144,7 +144,7 @@ pub struct ConflictCounters {
     pub amnesties: u64,
     /// Battle events.
     pub battles: u64,
-    /// Combatants killed in battles and strikes.
+    /// Combatants killed in battles (not in strikes: their deaths are in their events).
     pub battle_deaths: u64,
 }
 
