@@ -692,6 +692,63 @@ mod tests {
         assert!((defence(&c.params, 0.0, 0.0, 0.0) - 1.0).abs() < 1e-15);
     }
 
+    /// The toll of 300 raids by the militia (group 1) on armed Peul households, with the
+    /// state arming the militia or not and colluding in disarming the victims with
+    /// probability `collusion`.
+    fn raids_on_armed_households(armed_by_state: bool, collusion: f64) -> u64 {
+        let targets = if armed_by_state { "[\"dozo\"]" } else { "[]" };
+        let extra = format!(
+            "[groups.dozo]\nkind = \"militia\"\ntargets = {{ communities = [\"peul\"] }}\n\
+             arms = 1.0\nvision = 2\n\
+             [policy]\nmilitia_arming = 0.5\narming_targets = {targets}\ncollusion = {collusion}\n\
+             [violence]\nhousehold_defence = 0.9\nlethality = 0.05\nsettlement_radius = 2\n"
+        );
+        let mut total = 0;
+        for seed in 0..300 {
+            let (_, mut c, mut a) = conflict(&extra);
+            c.params.groups[1].band = 20.0;
+            c.tick.fighters[1] = 1000.0;
+            let f = place_person(&mut a, 1, Status::Fighter, 4, 4);
+            a.persons[f].group = 1;
+            for (x, y) in [(3, 4), (5, 4), (4, 3), (4, 5)] {
+                let v = place_person(&mut a, 0, Status::Quiescent, x, y);
+                set_people(&mut a, v, 1000);
+                a.persons[v].flags |= ARMED;
+            }
+            let mut rng = Streams::new(seed, 0);
+            let Conflict {
+                params: cp,
+                state,
+                tick: out,
+            } = &mut c;
+            raid(&mut a, 1, 4, 4, 1, cp, state, out, rng.get(Stream::Violence));
+            total += out.counters.killed_by.iter().sum::<u64>();
+        }
+        total
+    }
+
+    #[test]
+    fn collusion_disarms_the_victims_of_the_militia_the_state_arms_and_only_theirs() {
+        // every household armed, household_defence 0.9: the defence cuts a raid's force to a
+        // tenth (D = 0.1); collusion (the state disarming the villagers before the attack)
+        // removes it, so the toll in a large settlement is about ten times as high
+        let defended = raids_on_armed_households(true, 0.0);
+        let colluded = raids_on_armed_households(true, 1.0);
+        assert!(defended > 0, "the defended still lose some");
+        assert!(
+            colluded as f64 > 5.0 * defended as f64,
+            "collusion: {colluded} killed against {defended} without"
+        );
+        // half the time: between the two
+        let half = raids_on_armed_households(true, 0.5);
+        assert!(defended < half && half < colluded, "{defended} {half} {colluded}");
+        // a militia the state does not arm gets no such help: the same draws, the same toll
+        assert_eq!(
+            raids_on_armed_households(false, 1.0),
+            raids_on_armed_households(false, 0.0)
+        );
+    }
+
     #[test]
     fn killings_by_a_state_armed_militia_cost_the_state_in_proportion_to_its_backing() {
         let (_, mut c, mut a) = conflict(

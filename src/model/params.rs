@@ -477,6 +477,21 @@ mod tests {
     use crate::model::testing::tiny;
 
     #[test]
+    fn the_three_severities_set_three_different_terms() {
+        // civilians' jail terms, soldiers' sentences and captured fighters' detention each
+        // follow their own key
+        let (p, cp, _) = tiny(
+            "[policing]\nmax_jail_term = 30\n\
+             [policy]\njail_severity = 0.5\nsentence_severity = 0.2\ndetention_severity = 0.7\n",
+        );
+        assert_eq!(p.max_jail, 15.0, "jail terms: 30 x 0.5");
+        assert_eq!(cp.policy.sentence_severity, 0.2);
+        assert_eq!(cp.policy.detention_severity, 0.7);
+        let (full, _, _) = tiny("[policing]\nmax_jail_term = 30\n[policy]\nsentence_severity = 0.2\n");
+        assert_eq!(full.max_jail, 30.0, "the sentences' severity leaves jail terms alone");
+    }
+
+    #[test]
     fn arming_arms_only_its_targets_and_its_effect_saturates() {
         let (_, cp, _) = tiny(
             "[groups.dozo]\nkind = \"militia\"\narms = 0.35\nvision = 2\nstate_backed = true\n\
