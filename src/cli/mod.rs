@@ -39,7 +39,7 @@ use std::process::ExitCode;
         replicates and writes tidy CSV files. The same scenario and seed always give the same bytes.",
     after_help = "Examples:\n  impunity presets\n  impunity run epstein-run2 --seed 7 --ticks 500 --replicates 10\n  \
         impunity sweep central-mali-2018 --vary policy.impunity=0:1:5 --replicates 20\n  \
-        impunity compare central-mali-2018 --variant accountable:policy.impunity=0.2 --replicates 50\n\n\
+        impunity compare central-mali-2018 --variant narrow-amnesty:policy.amnesty.scope=0 --replicates 50\n\n\
         Ensembles: docs/ensembles.md (resume, shards and merge, Slurm, MPI).\n\nExit codes: 0 success, 2 bad input, 1 failure while running."
 )]
 pub struct Cli {
@@ -92,7 +92,7 @@ enum Command {
             outcome, the mean paired difference with a 95% t-interval and the share of replicates \
             where the variant is lower.\n\nWrites DIR/compare.csv, DIR/outcomes.csv (point 0 is \
             the baseline), DIR/summary.csv, DIR/points.csv, DIR/timeseries.csv, DIR/manifest.json.",
-        after_help = "Example:\n  impunity compare central-mali-2018 --variant accountable:policy.impunity=0.2 \
+        after_help = "Example:\n  impunity compare central-mali-2018 --variant narrow-amnesty:policy.amnesty.scope=0 \
             --replicates 50"
     )]
     Compare(compare::CompareArgs),
